@@ -1,0 +1,119 @@
+//! Command-line interface types (clap derive only; no logic).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::schedule::Response;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success; 1 an error (a message names the file and line) or,
+for `check`, problems found; 2 a usage error. Warnings about single files
+(unreadable, not UTF-8, binary, unclosed front matter) go to stderr and do not
+change the exit status: those files are skipped and never written.
+
+The vault is --vault DIR, else the nearest folder above PATH (or the current
+folder) that holds `.obsidian/`, else that folder. Settings come from the
+plugin's .obsidian/plugins/obsidian-spaced-repetition/data.json, then
+.recall/config.yaml (keys: new-per-day, reviews-per-day, order, and `plugin:`
+with overrides of data.json settings), then --tag / --folders-as-decks.";
+
+/// Spaced repetition over Obsidian notes, compatible with the Obsidian
+/// Spaced Repetition plugin.
+#[derive(Debug, Parser)]
+#[command(name = "recall", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The vault folder (default: found from PATH or the current folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Pretend today is this local date.
+    #[arg(long, global = true, env = "RECALL_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// A flashcard tag, replacing the plugin's `flashcardTags` (repeatable).
+    #[arg(long = "tag", global = true, value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Use folders as decks (the plugin's `convertFoldersToDecks`).
+    #[arg(long, global = true)]
+    pub folders_as_decks: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List cards: path:line, deck, state, due, front.
+    Cards(CardsArgs),
+    /// Show the deck tree with new / due / total counts.
+    Decks(DecksArgs),
+    /// Grade one card without a session: PATH:LINE[#SIBLING] again|hard|good|easy|reset.
+    Grade(GradeArgs),
+    /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
+    #[command(hide = true)]
+    Schedule(ScheduleArgs),
+}
+
+/// Card states for filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateFilter {
+    New,
+    Due,
+    Scheduled,
+}
+
+#[derive(Debug, Args)]
+pub struct CardsArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Print JSON (the schema in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Only cards in this deck or its subdecks (`flashcards/kafka`; repeatable).
+    #[arg(long, value_name = "DECK")]
+    pub deck: Vec<String>,
+    /// Only cards in this state.
+    #[arg(long, value_enum)]
+    pub state: Option<StateFilter>,
+}
+
+#[derive(Debug, Args)]
+pub struct DecksArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// The card: PATH:LINE[#SIBLING]; LINE is any 1-based line of the question.
+    pub target: String,
+    /// again, hard, good, easy or reset.
+    pub response: Response,
+    /// Print what changed as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the unified diff that would be applied; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// JSON lines in and out (the only format).
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
+}

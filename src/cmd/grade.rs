@@ -1,0 +1,298 @@
+//! `recall grade PATH:LINE[#SIBLING] RESPONSE`: grade one card and write its
+//! new schedule into the note, without a session.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::cli::{Global, GradeArgs};
+use crate::edit::apply::apply_edits;
+use crate::edit::plan::plan_schedule;
+use crate::edit::{Edit, splice, unified_diff};
+use crate::error::Error;
+use crate::parse::{CardSchedule, Note, Question, parse_note};
+use crate::schedule::{Next, note_ease, schedule_card};
+use crate::vault::Vault;
+
+use super::vault_histogram;
+
+/// A parsed `PATH:LINE[#SIBLING]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub path: String,
+    pub line: usize,
+    pub sibling: usize,
+}
+
+impl Target {
+    /// Parses `PATH:LINE[#SIBLING]` (the path may itself hold `:` or `#`).
+    pub fn parse(s: &str) -> Result<Target, Error> {
+        let bad = || {
+            Error::Usage(format!(
+                "`{s}` is not PATH:LINE or PATH:LINE#SIBLING (LINE counts from 1)"
+            ))
+        };
+        let (rest, sibling) = match s.rsplit_once('#') {
+            Some((r, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                (r, n.parse().map_err(|_| bad())?)
+            }
+            _ => (s, 0),
+        };
+        let (path, line) = rest.rsplit_once(':').ok_or_else(bad)?;
+        let line: usize = line.parse().map_err(|_| bad())?;
+        if line == 0 || path.is_empty() {
+            return Err(bad());
+        }
+        Ok(Target {
+            path: path.to_owned(),
+            line,
+            sibling,
+        })
+    }
+}
+
+/// The question at 1-based `line`: the one starting there, else the last
+/// one whose range holds it.
+#[must_use]
+pub fn question_at(note: &Note, line: usize) -> Option<usize> {
+    let l = line.checked_sub(1)?;
+    note.questions
+        .iter()
+        .position(|q| q.first_line == l)
+        .or_else(|| note.questions.iter().rposition(|q| q.contains_line(l)))
+}
+
+#[derive(Serialize)]
+struct ScheduleJson {
+    due: Option<String>,
+    interval: Option<f64>,
+    ease: Option<f64>,
+}
+
+fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
+    match s {
+        CardSchedule::New => None,
+        other => {
+            let (i, e) = other.interval_ease();
+            Some(ScheduleJson {
+                due: other.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                interval: i.map(|v| v as f64),
+                ease: e.map(|v| v as f64),
+            })
+        }
+    }
+}
+
+fn show(s: &CardSchedule) -> String {
+    match s {
+        CardSchedule::New => "new".into(),
+        other => {
+            let (i, e) = other.interval_ease();
+            let f = |v: Option<i64>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
+            let due = other.due_date().map_or_else(
+                || "unreadable date".to_owned(),
+                |d| d.format("%Y-%m-%d").to_string(),
+            );
+            format!("due {due}, interval {}, ease {}", f(i), f(e))
+        }
+    }
+}
+
+/// Resolves the target's path to a note of the vault.
+fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
+    let rel = path.trim_start_matches("./").replace('\\', "/");
+    if let Some(i) = vault.find(&rel) {
+        return Ok(i);
+    }
+    if Path::new(path).exists() {
+        if let Ok(scopes) = vault.scopes(&[path.into()]) {
+            if let Some(i) = scopes.first().and_then(|s| vault.find(s)) {
+                return Ok(i);
+            }
+        }
+    }
+    Err(Error::Refused {
+        message: format!("{path}: no such note in the vault {}", vault.root.display()),
+        hint: Some("give the path relative to the vault, e.g. Kafka/Producer.md:12".into()),
+    })
+}
+
+/// Re-plans an edit on a note's new text: the same question text, nearest
+/// to where it was.
+fn relocate(
+    vault: &Vault,
+    folder: Option<&str>,
+    old_q: &Question,
+    sibling: usize,
+    next: &Next,
+    text: &str,
+) -> Option<Vec<Edit>> {
+    let note = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
+    let q = note
+        .questions
+        .iter()
+        .filter(|q| q.text == old_q.text)
+        .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?;
+    plan_schedule(
+        &note,
+        q,
+        sibling,
+        next.due,
+        next.interval,
+        next.ease,
+        &vault.config.settings,
+    )
+    .ok()
+    .map(|e| vec![e])
+}
+
+pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let target = Target::parse(&args.target)?;
+    let vault = crate::load_vault(global, None)?;
+    let idx = find_note(&vault, &target.path)?;
+    let vn = &vault.notes[idx];
+    let note = &vn.note;
+    if !note.has_deck {
+        return Err(Error::Refused {
+            message: format!(
+                "{}: the note has no flashcard deck, so the plugin does not review its cards",
+                vn.path
+            ),
+            hint: Some(format!(
+                "add a flashcard tag such as {} to the note",
+                vault
+                    .config
+                    .settings
+                    .flashcard_tags
+                    .first()
+                    .map_or("#flashcards", String::as_str)
+            )),
+        });
+    }
+    let qi = question_at(note, target.line).ok_or_else(|| {
+        let near: Vec<String> = note
+            .questions
+            .iter()
+            .take(8)
+            .map(|q| (q.first_line + 1).to_string())
+            .collect();
+        Error::Refused {
+            message: format!("{}:{}: no card on this line", vn.path, target.line),
+            hint: (!near.is_empty()).then(|| format!("cards start on lines {}", near.join(", "))),
+        }
+    })?;
+    let q = &note.questions[qi];
+    if target.sibling >= q.card_count() {
+        return Err(Error::Refused {
+            message: format!(
+                "{}:{}#{}: the question has {} card(s), numbered from 0",
+                vn.path,
+                q.first_line + 1,
+                target.sibling,
+                q.card_count()
+            ),
+            hint: None,
+        });
+    }
+    let before = q.schedule(target.sibling);
+    let settings = &vault.config.settings;
+    let histogram = vault_histogram(&vault);
+    let ease_seed = note_ease(note, settings);
+    let loc = format!("{}:{}#{}", vn.path, q.first_line + 1, target.sibling);
+    let Some(next) = schedule_card(
+        &before,
+        args.response,
+        vault.today,
+        settings,
+        ease_seed,
+        Some(&histogram),
+    ) else {
+        // Reset on a new card: the plugin changes nothing.
+        if args.json {
+            let j = json!({"path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
+                "response": args.response, "before": null, "after": null, "written": false});
+            writeln!(out, "{j}").map_err(stdout_err)?;
+        } else {
+            writeln!(out, "{loc} reset: the card is new; nothing to change").map_err(stdout_err)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let edit = plan_schedule(
+        note,
+        q,
+        target.sibling,
+        next.due,
+        next.interval,
+        next.ease,
+        settings,
+    )
+    .map_err(|e| Error::Refused {
+        message: format!("{}:{}: {e}", vn.path, q.first_line + 1),
+        hint: None,
+    })?;
+
+    let written = if args.dry_run {
+        let new_text = splice(&note.text, std::slice::from_ref(&edit));
+        write!(out, "{}", unified_diff(&vn.path, &note.text, &new_text)).map_err(stdout_err)?;
+        false
+    } else {
+        let folder = vn.folder();
+        apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
+            relocate(&vault, folder, q, target.sibling, &next, text)
+        })?;
+        true
+    };
+    if args.json {
+        let j = json!({
+            "path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
+            "response": args.response,
+            "before": before_json(&before),
+            "after": {"due": next.due.format("%Y-%m-%d").to_string(), "interval": next.interval, "ease": next.ease},
+            "written": written,
+        });
+        writeln!(out, "{j}").map_err(stdout_err)?;
+    } else if !args.dry_run {
+        writeln!(
+            out,
+            "{loc} {}: {} → due {}, interval {}, ease {}",
+            args.response,
+            show(&before),
+            next.due.format("%Y-%m-%d"),
+            crate::parse::comment::js_number(next.interval),
+            crate::parse::comment::js_number(next.ease)
+        )
+        .map_err(stdout_err)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stdout_err(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<stdout>".into(),
+        source: e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_from_the_right() {
+        assert_eq!(
+            Target::parse("Kafka/a:b.md:12#1").expect("ok"),
+            Target {
+                path: "Kafka/a:b.md".into(),
+                line: 12,
+                sibling: 1
+            }
+        );
+        assert_eq!(Target::parse("n.md:3").expect("ok").sibling, 0);
+        assert_eq!(Target::parse("C#.md:3").expect("ok").path, "C#.md");
+        assert!(Target::parse("n.md").is_err());
+        assert!(Target::parse("n.md:0").is_err());
+    }
+}

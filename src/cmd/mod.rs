@@ -1,0 +1,102 @@
+//! One module per subcommand, plus what several of them share.
+
+pub mod cards;
+pub mod decks;
+pub mod grade;
+pub mod schedule;
+
+use serde::Serialize;
+
+use crate::parse::{CardSchedule, CardState, QuestionKind};
+use crate::schedule::{Histogram, histogram_key};
+use crate::vault::Vault;
+
+/// One reviewable card, as `cards --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardRow {
+    pub path: String,
+    pub line: usize,
+    pub end_line: usize,
+    pub kind: QuestionKind,
+    pub sibling: usize,
+    pub decks: Vec<String>,
+    pub front: String,
+    pub back: String,
+    pub due: Option<String>,
+    pub interval: Option<i64>,
+    pub ease: Option<i64>,
+    pub state: CardState,
+}
+
+/// Every card of the notes in `scopes` (all notes when empty), in path,
+/// line, sibling order.
+#[must_use]
+pub fn card_rows(vault: &Vault, scopes: &[String]) -> Vec<CardRow> {
+    let mut rows = Vec::new();
+    for n in &vault.notes {
+        if !n.note.has_deck || !Vault::in_scope(&n.path, scopes) {
+            continue;
+        }
+        for q in &n.note.questions {
+            for (i, (front, back)) in q.sides.iter().enumerate() {
+                let sched = q.schedule(i);
+                let (interval, ease) = sched.interval_ease();
+                rows.push(CardRow {
+                    path: n.path.clone(),
+                    line: q.first_line + 1,
+                    end_line: q.last_line + 1,
+                    kind: q.kind,
+                    sibling: i,
+                    decks: q.decks.clone(),
+                    front: front.clone(),
+                    back: back.clone(),
+                    due: sched.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                    interval,
+                    ease,
+                    state: sched.state(vault.today, vault.now),
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// The plugin's card due-date histogram over the whole vault: every
+/// scheduled card of every note with a deck, counted once.
+#[must_use]
+pub fn vault_histogram(vault: &Vault) -> Histogram {
+    let mut h = Histogram::default();
+    for n in vault.notes.iter().filter(|n| n.note.has_deck) {
+        for q in &n.note.questions {
+            for i in 0..q.card_count() {
+                let s = q.schedule(i);
+                if matches!(s, CardSchedule::New) {
+                    continue;
+                }
+                if let Some(k) = histogram_key(&s, vault.today, vault.now) {
+                    h.increment(k);
+                }
+            }
+        }
+    }
+    h
+}
+
+/// True when `deck` is `filter` or one of its subdecks.
+#[must_use]
+pub fn deck_matches(deck: &str, filter: &str) -> bool {
+    let filter = filter.trim_start_matches('#').trim_end_matches('/');
+    deck == filter || (deck.starts_with(filter) && deck.as_bytes().get(filter.len()) == Some(&b'/'))
+}
+
+/// The width of the terminal on stdout, or a default when not a terminal.
+#[must_use]
+pub fn terminal_width() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        if let Ok((w, _)) = crossterm::terminal::size() {
+            return usize::from(w).max(40);
+        }
+    }
+    120
+}

@@ -1,0 +1,135 @@
+//! Planning the edit that writes a card's new schedule (pure).
+//!
+//! The comment text is exactly the plugin's (spec §b.2): one `!segment` per
+//! sibling, placeholders for never-reviewed siblings, surplus segments
+//! dropped, every readable SM-2 sibling re-serialised, FSRS siblings and
+//! unreadable ones kept as they were. The placement is recall's minimal edit
+//! (conformance README, *Grades*): an existing comment is replaced where it
+//! stands; otherwise one is inserted after the question, in the line's own
+//! terminator, or on the same line when `cardCommentOnSameLine` is set.
+
+use chrono::NaiveDate;
+
+use super::Edit;
+use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2};
+use crate::parse::lines::first_terminator;
+use crate::parse::{Note, Question};
+use crate::settings::Settings;
+
+/// Why an edit cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "the card ends inside a code fence that is never closed, so its schedule cannot be written (the plugin cannot write it either)"
+    )]
+    UnclosedFence,
+    #[error("sibling {sibling} does not exist: the question has {count} card(s)")]
+    NoSuchSibling { sibling: usize, count: usize },
+}
+
+/// The segment text for a sibling that keeps its schedule.
+fn keep_segment(q: &Question, i: usize, base_ease: f64) -> String {
+    let placeholder = || format_sm2(PLACEHOLDER_DATE, 1.0, base_ease);
+    match q.segments.get(i) {
+        None => placeholder(),
+        Some(s) if s.is_placeholder() => placeholder(),
+        Some(s) => match s.kind {
+            SegmentKind::Sm2 {
+                due: Some(due),
+                interval: Some(ivl),
+                ease: Some(ease),
+            } => format_sm2(due, ivl as f64, ease as f64),
+            // FSRS segments are written back as read; unreadable ones too
+            // (the plugin would write `!0NaN-NaN-NaN,…`).
+            _ => format!("!{}", s.raw),
+        },
+    }
+}
+
+/// The full comment after sibling `sibling` gets `segment`.
+#[must_use]
+pub fn comment_with(q: &Question, sibling: usize, segment: &str, settings: &Settings) -> String {
+    let segs: Vec<String> = (0..q.card_count())
+        .map(|i| {
+            if i == sibling {
+                segment.to_owned()
+            } else {
+                keep_segment(q, i, settings.base_ease)
+            }
+        })
+        .collect();
+    format_comment(&segs)
+}
+
+/// Plans writing `due, interval, ease` for one sibling of question `q`.
+pub fn plan_schedule(
+    note: &Note,
+    q: &Question,
+    sibling: usize,
+    due: NaiveDate,
+    interval: f64,
+    ease: f64,
+    settings: &Settings,
+) -> Result<Edit, PlanError> {
+    plan_comment(note, q, sibling, &format_sm2(due, interval, ease), settings)
+}
+
+/// Plans writing a formatted `!segment` for one sibling of question `q`.
+pub fn plan_comment(
+    note: &Note,
+    q: &Question,
+    sibling: usize,
+    segment: &str,
+    settings: &Settings,
+) -> Result<Edit, PlanError> {
+    if sibling >= q.card_count() {
+        return Err(PlanError::NoSuchSibling {
+            sibling,
+            count: q.card_count(),
+        });
+    }
+    let comment = comment_with(q, sibling, segment, settings);
+    plan_replace(note, q, comment, settings)
+}
+
+/// Plans putting `comment` (a whole `<!--SR:…-->`) on question `q`.
+pub fn plan_replace(
+    note: &Note,
+    q: &Question,
+    comment: String,
+    settings: &Settings,
+) -> Result<Edit, PlanError> {
+    let text = &note.text;
+    if let Some(span) = &q.comment {
+        return Ok(Edit {
+            range: span.clone(),
+            old: text[span.clone()].to_owned(),
+            new: comment,
+        });
+    }
+    let anchor = q.anchor.as_ref().ok_or(PlanError::UnclosedFence)?;
+    let ends_with_fence = q.actual.ends_with("```");
+    if settings.card_comment_on_same_line && !ends_with_fence {
+        let at = anchor.same_line_at;
+        return Ok(Edit {
+            range: at..at,
+            old: String::new(),
+            new: format!(" {comment}"),
+        });
+    }
+    let line = note.lines[anchor.line];
+    let term = match line.terminator(text) {
+        "" => first_terminator(text, &note.lines),
+        t => t,
+    };
+    let new = if settings.use_callouts_for_scheduling_comments && !q.text.contains("> [!sr|card-metadata]") {
+        format!("{term}> [!sr|card-metadata] {term}>  {comment}")
+    } else {
+        format!("{term}{comment}")
+    };
+    Ok(Edit {
+        range: line.end..line.end,
+        old: String::new(),
+        new,
+    })
+}

@@ -1,0 +1,57 @@
+//! recall: spaced repetition over Obsidian notes, compatible with the
+//! Obsidian Spaced Repetition plugin (1.15.4).
+//!
+//! Functional core, thin shell: [`parse`], [`schedule`] and [`edit::plan`]
+//! are pure; [`vault`], [`edit::apply`] and the commands in [`cmd`] touch the
+//! disk and the terminal. `today` is always an argument below the commands.
+
+pub mod cli;
+pub mod cmd;
+pub mod edit;
+pub mod error;
+pub mod parse;
+pub mod sanitize;
+pub mod schedule;
+pub mod settings;
+pub mod vault;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use cli::{Cli, Command, Global};
+use error::Error;
+use settings::CliOverrides;
+use vault::{LoadOptions, Vault};
+
+/// Runs a parsed command line; returns the exit code or the error to report.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let mut out = std::io::stdout().lock();
+    let code = match &cli.command {
+        Command::Cards(a) => cmd::cards::run(&cli.global, a, &mut out)?,
+        Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
+        Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
+        Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
+    };
+    out.flush()
+        .map_err(|e| Error::Other(format!("writing output: {e}")))?;
+    Ok(code)
+}
+
+/// Loads the vault for a command: discovery, settings, notes; prints the
+/// per-file warnings on stderr.
+pub fn load_vault(global: &Global, first_path: Option<&std::path::Path>) -> Result<Vault, Error> {
+    let root = vault::discover(global.vault.as_deref(), first_path)?;
+    let opts = LoadOptions {
+        today: global.today,
+        overrides: CliOverrides {
+            tags: global.tags.clone(),
+            folders_as_decks: global.folders_as_decks,
+        },
+    };
+    let v = vault::load(&root, &opts)?;
+    let mut err = std::io::stderr().lock();
+    for w in &v.warnings {
+        let _ = writeln!(err, "warning: {}", sanitize::one_line(&w.to_string()));
+    }
+    Ok(v)
+}

@@ -1,0 +1,29 @@
+//! The `recall` binary: parse arguments, run, map the result to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = recall::cli::Cli::parse();
+    match recall::run(cli) {
+        Ok(code) => code,
+        Err(recall::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {}", recall::sanitize::one_line(&e.to_string()));
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                let _ = writeln!(err, "caused by: {s}");
+                source = s.source();
+            }
+            if let Some(h) = e.hint() {
+                let _ = writeln!(err, "hint: {h}");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Clozes as clozecraft 0.4 reads them (spec §a.4).
+//!
+//! A pattern such as `==[123;;]answer[;;hint]==` gives three regexes: classic
+//! (`==1;;x==`), overlapping (`==ash;;x==`) and simple (`==x==`). A question
+//! has exactly one cloze type, chosen classic > overlapping > simple over all
+//! patterns; deletions of the other types stay literal text.
+
+use regex::Regex;
+
+/// Compiled cloze patterns, in settings order.
+#[derive(Debug, Clone, Default)]
+pub struct Clozes {
+    patterns: Vec<Compiled>,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    classic: Option<Regex>,
+    overlapping: Option<Regex>,
+    simple: Regex,
+}
+
+#[derive(Debug)]
+enum Part {
+    Lit(String),
+    Answer,
+    Seq(String, String),
+    Hint(String, String),
+}
+
+/// How one deletion is treated on one card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Ask,
+    Hide,
+    Show,
+}
+
+/// One deletion found in a question.
+#[derive(Debug, Clone)]
+struct Deletion {
+    start: usize,
+    end: usize,
+    answer: String,
+    hint: Option<String>,
+    seq: Option<String>,
+    pattern: usize,
+}
+
+/// The kind of cloze a question uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClozeType {
+    Classic,
+    Overlapping,
+    Simple,
+}
+
+impl Clozes {
+    /// Compiles the settings' `clozePatterns`; patterns without `answer` are skipped.
+    #[must_use]
+    pub fn new(patterns: &[String]) -> Clozes {
+        Clozes {
+            patterns: patterns.iter().filter_map(|p| compile(p)).collect(),
+        }
+    }
+
+    /// True when `line` holds a complete cloze of any pattern.
+    #[must_use]
+    pub fn is_cloze_line(&self, line: &str) -> bool {
+        self.patterns.iter().any(|p| p.simple.is_match(line))
+            || self
+                .patterns
+                .iter()
+                .any(|p| p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+    }
+
+    /// Expands a cloze question into `(front, back)` per card, in sibling order.
+    #[must_use]
+    pub fn expand(&self, text: &str) -> (Option<ClozeType>, Vec<(String, String)>) {
+        let (kind, dels) = self.deletions(text);
+        let Some(kind) = kind else {
+            return (None, Vec::new());
+        };
+        let count = match kind {
+            ClozeType::Simple => dels.len(),
+            ClozeType::Classic => dels
+                .iter()
+                .filter_map(|d| d.seq.as_deref()?.parse::<usize>().ok())
+                .max()
+                .unwrap_or(0),
+            ClozeType::Overlapping => dels
+                .iter()
+                .map(|d| d.seq.as_deref().map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0),
+        };
+        // Replacement happens in text order; sibling numbering may differ.
+        let mut by_pos: Vec<(usize, &Deletion)> = dels.iter().enumerate().collect();
+        by_pos.sort_by_key(|(_, d)| d.start);
+        let cards = (0..count)
+            .map(|card| {
+                let role = |idx: usize, d: &Deletion| -> Role {
+                    match kind {
+                        ClozeType::Simple => {
+                            if idx == card {
+                                Role::Ask
+                            } else {
+                                Role::Show
+                            }
+                        }
+                        ClozeType::Classic => {
+                            if d.seq.as_deref().and_then(|s| s.parse::<usize>().ok()) == Some(card + 1) {
+                                Role::Ask
+                            } else {
+                                Role::Show
+                            }
+                        }
+                        ClozeType::Overlapping => match d.seq.as_deref().and_then(|s| s.chars().nth(card)) {
+                            Some('a') => Role::Ask,
+                            Some('h') => Role::Hide,
+                            _ => Role::Show,
+                        },
+                    }
+                };
+                let mut front = String::with_capacity(text.len());
+                let mut back = String::with_capacity(text.len());
+                let mut pos = 0;
+                for &(idx, d) in &by_pos {
+                    if d.start < pos {
+                        continue; // overlaps an earlier deletion (two patterns)
+                    }
+                    front.push_str(&text[pos..d.start]);
+                    back.push_str(&text[pos..d.start]);
+                    let blank = match &d.hint {
+                        Some(h) => format!("[{h}]"),
+                        None => "[...]".to_owned(),
+                    };
+                    match role(idx, d) {
+                        Role::Ask => {
+                            front.push_str(&blank);
+                            back.push_str(&d.answer);
+                        }
+                        Role::Hide => {
+                            front.push_str(&blank);
+                            back.push_str(&blank);
+                        }
+                        Role::Show => {
+                            front.push_str(&d.answer);
+                            back.push_str(&d.answer);
+                        }
+                    }
+                    pos = d.end;
+                }
+                front.push_str(&text[pos..]);
+                back.push_str(&text[pos..]);
+                (front, back)
+            })
+            .collect();
+        (Some(kind), cards)
+    }
+
+    fn deletions(&self, text: &str) -> (Option<ClozeType>, Vec<Deletion>) {
+        let collect = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| -> Vec<Deletion> {
+            let mut out = Vec::new();
+            for (pi, p) in self.patterns.iter().enumerate() {
+                let Some(re) = pick(p) else { continue };
+                for c in re.captures_iter(text) {
+                    let Some(m) = c.get(0) else { continue };
+                    out.push(Deletion {
+                        start: m.start(),
+                        end: m.end(),
+                        answer: c.name("ans").map_or("", |m| m.as_str()).to_owned(),
+                        hint: c.name("hint").map(|m| m.as_str().to_owned()),
+                        seq: c.name("seq").map(|m| m.as_str().to_owned()),
+                        pattern: pi,
+                    });
+                }
+            }
+            out
+        };
+        let classic = collect(&|p| p.classic.as_ref());
+        if !classic.is_empty() {
+            return (Some(ClozeType::Classic), classic);
+        }
+        let overlapping = collect(&|p| p.overlapping.as_ref());
+        if !overlapping.is_empty() {
+            return (Some(ClozeType::Overlapping), overlapping);
+        }
+        let simple = collect(&|p| Some(&p.simple));
+        if !simple.is_empty() {
+            debug_assert!(simple.windows(2).all(|w| w[0].pattern <= w[1].pattern));
+            return (Some(ClozeType::Simple), simple);
+        }
+        (None, Vec::new())
+    }
+}
+
+/// Splits a pattern into literal text, `answer`, and the bracketed sequence
+/// and hint groups. `\` escapes the next character.
+fn tokenize(pattern: &str) -> Option<Vec<Part>> {
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut chars = pattern.chars().peekable();
+    let flush_lit = |lit: &mut String, parts: &mut Vec<Part>| {
+        if lit.is_empty() {
+            return;
+        }
+        let mut rest = lit.as_str();
+        while let Some(i) = rest.find("answer") {
+            if i > 0 {
+                parts.push(Part::Lit(rest[..i].to_owned()));
+            }
+            parts.push(Part::Answer);
+            rest = &rest[i + "answer".len()..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Lit(rest.to_owned()));
+        }
+        lit.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    lit.push(n);
+                }
+            }
+            '[' => {
+                let mut group = String::new();
+                let mut closed = false;
+                while let Some(g) = chars.next() {
+                    match g {
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                group.push(n);
+                            }
+                        }
+                        ']' => {
+                            closed = true;
+                            break;
+                        }
+                        other => group.push(other),
+                    }
+                }
+                if !closed {
+                    lit.push('[');
+                    lit.push_str(&group);
+                    continue;
+                }
+                if let Some(i) = group.find("123") {
+                    flush_lit(&mut lit, &mut parts);
+                    parts.push(Part::Seq(group[..i].to_owned(), group[i + 3..].to_owned()));
+                } else if let Some(i) = group.find("hint") {
+                    flush_lit(&mut lit, &mut parts);
+                    parts.push(Part::Hint(group[..i].to_owned(), group[i + 4..].to_owned()));
+                } else {
+                    lit.push('[');
+                    lit.push_str(&group);
+                    lit.push(']');
+                }
+            }
+            other => lit.push(other),
+        }
+    }
+    flush_lit(&mut lit, &mut parts);
+    parts.iter().any(|p| matches!(p, Part::Answer)).then_some(parts)
+}
+
+fn compile(pattern: &str) -> Option<Compiled> {
+    let parts = tokenize(pattern)?;
+    let has_seq = parts.iter().any(|p| matches!(p, Part::Seq(..)));
+    let build = |seq: Option<&str>| -> Option<Regex> {
+        let mut re = String::new();
+        for p in &parts {
+            match p {
+                Part::Lit(s) => re.push_str(&regex::escape(s)),
+                Part::Answer => re.push_str("(?P<ans>.+?)"),
+                Part::Seq(pre, post) => {
+                    if let Some(body) = seq {
+                        re.push_str(&regex::escape(pre));
+                        re.push_str(&format!("(?P<seq>{body})"));
+                        re.push_str(&regex::escape(post));
+                    }
+                }
+                Part::Hint(pre, post) => {
+                    re.push_str(&format!(
+                        "(?:{}(?P<hint>.+?){})?",
+                        regex::escape(pre),
+                        regex::escape(post)
+                    ));
+                }
+            }
+        }
+        Regex::new(&re).ok()
+    };
+    Some(Compiled {
+        classic: if has_seq { build(Some(r"\d+")) } else { None },
+        overlapping: if has_seq { build(Some("[ash]+")) } else { None },
+        simple: build(None)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default() -> Clozes {
+        Clozes::new(&["==[123;;]answer[;;hint]==".to_owned()])
+    }
+
+    fn fronts(c: &Clozes, text: &str) -> Vec<String> {
+        c.expand(text).1.into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn simple_with_hints() {
+        let c = default();
+        assert_eq!(
+            fronts(&c, "The ==KRaft;;consensus protocol== quorum and ==x=="),
+            vec![
+                "The [consensus protocol] quorum and x",
+                "The KRaft quorum and [...]"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbered_wins_and_leaves_simple_literal() {
+        let c = default();
+        let (kind, cards) = c.expand("==1;;classic== wins and ==plain== stays");
+        assert_eq!(kind, Some(ClozeType::Classic));
+        assert_eq!(cards[0].0, "[...] wins and ==plain== stays");
+        let cards = fronts(&c, "==1;;a== and ==3;;c==");
+        assert_eq!(cards, vec!["[...] and c", "a and c", "a and [...]"]);
+    }
+
+    #[test]
+    fn overlapping_actions() {
+        let c = default();
+        let (_, cards) = c.expand("==as;;poll()== then ==sa;;commitSync()== and ==h;;close()==");
+        assert_eq!(cards[0].0, "[...] then commitSync() and [...]");
+        assert_eq!(cards[0].1, "poll() then commitSync() and [...]");
+        assert_eq!(cards[1].0, "poll() then [...] and close()");
+        assert_eq!(c.expand("==has;;possesses==").1.len(), 3);
+    }
+
+    #[test]
+    fn several_patterns_number_simple_clozes_in_pattern_order() {
+        let c = Clozes::new(&[
+            "==[123;;]answer[;;hint]==".to_owned(),
+            "{{[123;;]answer[;;hint]}}".to_owned(),
+        ]);
+        assert_eq!(
+            fronts(&c, "Both {{curly}} and ==highlight== deletions count"),
+            vec![
+                "Both curly and [...] deletions count",
+                "Both [...] and highlight deletions count"
+            ]
+        );
+    }
+
+    #[test]
+    fn bold_pattern_and_detection() {
+        let c = Clozes::new(&["**[123;;]answer[;;hint]**".to_owned()]);
+        assert!(c.is_cloze_line("Bold **deletions** here"));
+        assert!(!c.is_cloze_line("==not== here"));
+        assert!(!Clozes::new(&[]).is_cloze_line("==x=="));
+    }
+
+    #[test]
+    fn custom_pattern_with_escaped_brackets() {
+        let c = Clozes::new(&[r"==answer==[^\[hint\]][\[^123\]]".to_owned()]);
+        let (kind, cards) = c.expand("A ==leader==^[role][^1] and ==ISR==[^2]");
+        assert_eq!(kind, Some(ClozeType::Classic));
+        assert_eq!(cards.len(), 2);
+        assert_eq!(cards[0].0, "A [role] and ISR");
+    }
+}

@@ -1,0 +1,536 @@
+//! The schedule comment codec: `<!--SR:!2024-06-18,13,290!2024-06-21,16,290-->`.
+//!
+//! Reading follows the plugin exactly (spec §b.1): the first `<!--SR:…-->` on a
+//! line, the payload split on `!`, pieces trimmed and empty ones dropped, one
+//! piece per sibling. Dates are read with moment's lenient multi-format rules
+//! (see [`parse_moment_date`]), numbers with JavaScript's `parseInt`. Every
+//! segment keeps its raw text, so a sibling we cannot read is written back
+//! exactly as it was. Writing produces the plugin's exact text (§b.2).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use regex::Regex;
+
+/// The date the plugin writes for a sibling that has never been reviewed.
+pub const PLACEHOLDER_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid constant date"),
+};
+
+/// One sibling's piece of a schedule comment, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// The trimmed piece without its leading `!`, e.g. `2024-06-18,13,290`.
+    pub raw: String,
+    /// What the piece says.
+    pub kind: SegmentKind,
+}
+
+/// The two kinds of segment the plugin writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SegmentKind {
+    /// `date,interval,ease` (SM-2-OSR). `None` where the plugin reads `NaN` or
+    /// an invalid date.
+    Sm2 {
+        due: Option<NaiveDate>,
+        interval: Option<i64>,
+        ease: Option<i64>,
+    },
+    /// `fsrs,due,interval,stability,difficulty,…`; preserved verbatim.
+    Fsrs {
+        due: Option<DateTime<FixedOffset>>,
+        interval: Option<i64>,
+        difficulty: Option<f64>,
+    },
+}
+
+impl Segment {
+    /// Reads one trimmed, non-empty piece. `today` only matters for moment's
+    /// defaulting of a missing year (a piece such as `Wed Jun 05`).
+    #[must_use]
+    pub fn parse(raw: &str, today: NaiveDate) -> Segment {
+        let kind = if let Some(rest) = raw.strip_prefix("fsrs,") {
+            let fields: Vec<&str> = rest.split(',').collect();
+            SegmentKind::Fsrs {
+                due: fields
+                    .first()
+                    .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok()),
+                interval: fields.get(1).and_then(|s| js_parse_int(s)),
+                difficulty: fields.get(3).and_then(|s| s.trim().parse::<f64>().ok()),
+            }
+        } else {
+            let mut fields = raw.split(',');
+            let date = fields.next().unwrap_or("");
+            SegmentKind::Sm2 {
+                due: parse_moment_date(date, today),
+                interval: fields.next().and_then(js_parse_int),
+                ease: fields.next().and_then(js_parse_int),
+            }
+        };
+        Segment {
+            raw: raw.to_owned(),
+            kind,
+        }
+    }
+
+    /// True for the `2000-01-01` placeholder: the sibling is new.
+    #[must_use]
+    pub fn is_placeholder(&self) -> bool {
+        matches!(self.kind, SegmentKind::Sm2 { due: Some(d), .. } if d == PLACEHOLDER_DATE)
+    }
+}
+
+/// Where a schedule comment sits in a text and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    /// Byte range of the whole `<!--SR:…-->` in the searched text.
+    pub span: Range<usize>,
+    /// The segments in sibling order.
+    pub segments: Vec<Segment>,
+}
+
+/// Finds the first `<!--SR:(.+?)-->` in `text` the way the plugin's regex
+/// does: the payload is at least one character and does not cross a line.
+#[must_use]
+pub fn find_comment(text: &str) -> Option<Range<usize>> {
+    const OPEN: &str = "<!--SR:";
+    let mut from = 0;
+    while let Some(rel) = text[from..].find(OPEN) {
+        let open = from + rel;
+        let body = open + OPEN.len();
+        // `.` matches neither `\n` nor `\r` (nor U+2028/9, which we also stop at).
+        let line_end = text[body..]
+            .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+            .map_or(text.len(), |i| body + i);
+        // `.+?`: at least one character before the closing `-->`.
+        let first = text[body..line_end].chars().next().map(char::len_utf8);
+        if let Some(w) = first {
+            if let Some(close) = text[body + w..line_end].find("-->") {
+                return Some(open..body + w + close + 3);
+            }
+        }
+        from = body;
+    }
+    None
+}
+
+/// Splits a comment's payload into segments (spec §b.1 step 2).
+#[must_use]
+pub fn parse_payload(payload: &str, today: NaiveDate) -> Vec<Segment> {
+    payload
+        .split('!')
+        .map(js_trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| Segment::parse(p, today))
+        .collect()
+}
+
+/// Reads the schedule of a question's text: the first SR comment, or, when
+/// there is none, the plugin's legacy fallback of bare `!date,ivl,ease` runs.
+#[must_use]
+pub fn read_schedule(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec<Segment>) {
+    if let Some(span) = find_comment(text) {
+        let payload = &text[span.start + 7..span.end - 3];
+        let segments = parse_payload(payload, today);
+        return (Some(span), segments);
+    }
+    static BARE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"!([0-9-]+),([0-9]+),([0-9]+)").expect("valid regex"));
+    let segments = BARE
+        .captures_iter(text)
+        .map(|c| {
+            let raw = c.get(0).map_or("", |m| m.as_str());
+            Segment::parse(&raw[1..], today)
+        })
+        .collect();
+    (None, segments)
+}
+
+/// Formats one SM-2 segment as the plugin writes it: `!YYYY-MM-DD,ivl,ease`,
+/// numbers printed as JavaScript prints them.
+#[must_use]
+pub fn format_sm2(due: NaiveDate, interval: f64, ease: f64) -> String {
+    format!(
+        "!{},{},{}",
+        due.format("%Y-%m-%d"),
+        js_number(interval),
+        js_number(ease)
+    )
+}
+
+/// Formats a whole comment from already formatted `!…` segments.
+#[must_use]
+pub fn format_comment(segments: &[String]) -> String {
+    let mut s = String::from("<!--SR:");
+    for seg in segments {
+        s.push_str(seg);
+    }
+    s.push_str("-->");
+    s
+}
+
+/// Prints a number the way JavaScript's `Number→String` does for the values
+/// the scheduler produces (integers and one-decimal fractions).
+#[must_use]
+pub fn js_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    // Rust's shortest round-trip formatting matches JS for |x| < 1e21.
+    format!("{x}")
+}
+
+/// JavaScript's `parseInt(s)` (radix 10, or 16 after `0x`): `None` for NaN.
+#[must_use]
+pub fn js_parse_int(s: &str) -> Option<i64> {
+    let s = js_trim(s);
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (radix, digits) = if rest.len() >= 2 && (rest.starts_with("0x") || rest.starts_with("0X")) {
+        (16, &rest[2..])
+    } else {
+        (10, rest)
+    };
+    let end = digits
+        .char_indices()
+        .find(|(_, c)| !c.is_digit(radix))
+        .map_or(digits.len(), |(i, _)| i);
+    if end == 0 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for c in digits[..end].chars() {
+        let d = i64::from(c.to_digit(radix).unwrap_or(0));
+        v = v.saturating_mul(i64::from(radix)).saturating_add(d);
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// JavaScript's `String.prototype.trim` (Unicode white space and BOM).
+#[must_use]
+pub fn js_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// JavaScript's `trimEnd`.
+#[must_use]
+pub fn js_trim_end(s: &str) -> &str {
+    s.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// JavaScript's `trimStart`.
+#[must_use]
+pub fn js_trim_start(s: &str) -> &str {
+    s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+// ----------------------------------------------------------------------------
+// moment.js lenient parsing of ["YYYY-MM-DD", "DD-MM-YYYY", "ddd MMM DD YYYY"]
+
+#[derive(Clone, Copy)]
+enum Tok {
+    Year,
+    Month,
+    Day,
+    Weekday,
+    MonthName,
+    Lit(&'static str),
+}
+
+const FORMATS: [&[Tok]; 3] = [
+    &[Tok::Year, Tok::Lit("-"), Tok::Month, Tok::Lit("-"), Tok::Day],
+    &[Tok::Day, Tok::Lit("-"), Tok::Month, Tok::Lit("-"), Tok::Year],
+    &[
+        Tok::Weekday,
+        Tok::Lit(" "),
+        Tok::MonthName,
+        Tok::Lit(" "),
+        Tok::Day,
+        Tok::Lit(" "),
+        Tok::Year,
+    ],
+];
+
+const WEEKDAYS: [[&str; 3]; 7] = [
+    ["sunday", "sun", "su"],
+    ["monday", "mon", "mo"],
+    ["tuesday", "tue", "tu"],
+    ["wednesday", "wed", "we"],
+    ["thursday", "thu", "th"],
+    ["friday", "fri", "fr"],
+    ["saturday", "sat", "sa"],
+];
+
+const MONTHS: [[&str; 2]; 12] = [
+    ["january", "jan"],
+    ["february", "feb"],
+    ["march", "mar"],
+    ["april", "apr"],
+    ["may", "may"],
+    ["june", "jun"],
+    ["july", "jul"],
+    ["august", "aug"],
+    ["september", "sep"],
+    ["october", "oct"],
+    ["november", "nov"],
+    ["december", "dec"],
+];
+
+struct Attempt {
+    date: Option<NaiveDate>,
+    score: usize,
+}
+
+/// Reads a date the way the plugin's `moment(s, formats)` does, non-strict.
+///
+/// moment tries each format, finds each token's pattern *anywhere* in what is
+/// left of the input (skipping what comes before), defaults missing parts,
+/// rejects overflowing months and days, and keeps the first valid format
+/// unless a later one leaves fewer characters and tokens unused. This is why
+/// `2024-13-45` reads as 2024-01-20 and `2024-02-30` as 2030-02-20.
+#[must_use]
+pub fn parse_moment_date(input: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let mut best: Option<Attempt> = None;
+    let mut best_valid = false;
+    for format in FORMATS {
+        let attempt = try_format(input, format, today);
+        let valid = attempt.date.is_some();
+        match &best {
+            _ if !best_valid => {
+                let beat = best.as_ref().is_none_or(|b| attempt.score < b.score) || valid;
+                if beat {
+                    best_valid = valid;
+                    best = Some(attempt);
+                }
+            }
+            Some(b) => {
+                if attempt.score < b.score {
+                    best = Some(attempt);
+                }
+            }
+            None => {}
+        }
+    }
+    best.and_then(|b| b.date)
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+static MATCH_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[0-9]{0,256}['a-z\x{00A0}-\x{05FF}\x{0700}-\x{D7FF}\x{F900}-\x{FDCF}\x{FDF0}-\x{FF07}\x{FF10}-\x{FFEF}]{1,256}|[\x{0600}-\x{06FF}/]{1,256}(\s*?[\x{0600}-\x{06FF}]{1,256}){1,2}",
+    )
+    .expect("valid regex")
+});
+
+fn find_digits(s: &str, max: usize) -> Option<Range<usize>> {
+    let b = s.as_bytes();
+    let start = b.iter().position(u8::is_ascii_digit)?;
+    let mut end = start;
+    while end < b.len() && end - start < max && b[end].is_ascii_digit() {
+        end += 1;
+    }
+    Some(start..end)
+}
+
+fn try_format(input: &str, format: &[Tok], today: NaiveDate) -> Attempt {
+    let mut rest = input;
+    let mut parsed_len = 0;
+    let mut unused_tokens = 0;
+    let mut any_token = false;
+    let (mut year, mut month, mut day): (Option<i64>, Option<i64>, Option<i64>) = (None, None, None);
+    let mut weekday: Option<u32> = None;
+    let mut invalid = false;
+    for &tok in format {
+        let found = match tok {
+            Tok::Year => find_digits(rest, 4),
+            Tok::Month | Tok::Day => find_digits(rest, 2),
+            Tok::Weekday | Tok::MonthName => MATCH_WORD.find(rest).map(|m| m.range()),
+            Tok::Lit(l) => rest.find(l).map(|i| i..i + l.len()),
+        };
+        let piece = found.as_ref().map(|r| &rest[r.clone()]);
+        if let (Some(r), Some(p)) = (&found, piece) {
+            parsed_len += utf16_len(p);
+            let p = p.to_owned();
+            rest = &rest[r.end..];
+            match tok {
+                Tok::Year => {
+                    let v: i64 = p.parse().unwrap_or(0);
+                    year = Some(if p.len() == 2 {
+                        v + if v > 68 { 1900 } else { 2000 }
+                    } else {
+                        v
+                    });
+                }
+                Tok::Month => month = Some(p.parse::<i64>().unwrap_or(0) - 1),
+                Tok::Day => day = Some(p.parse().unwrap_or(0)),
+                Tok::Weekday => {
+                    let lower = p.to_lowercase();
+                    match WEEKDAYS
+                        .iter()
+                        .position(|names| names.iter().any(|n| lower.starts_with(n)))
+                    {
+                        Some(i) => weekday = Some(i as u32),
+                        None => invalid = true,
+                    }
+                }
+                Tok::MonthName => {
+                    let lower = p.to_lowercase();
+                    match MONTHS
+                        .iter()
+                        .position(|names| names.iter().any(|n| lower.starts_with(n)))
+                    {
+                        Some(i) => month = Some(i as i64),
+                        None => invalid = true,
+                    }
+                }
+                Tok::Lit(_) => {}
+            }
+            if !matches!(tok, Tok::Lit(_)) {
+                any_token = true;
+            }
+        } else if !matches!(tok, Tok::Lit(_)) {
+            unused_tokens += 1;
+        }
+    }
+    let score = utf16_len(input).saturating_sub(parsed_len) + unused_tokens * 10;
+    if invalid || !any_token {
+        return Attempt { date: None, score };
+    }
+    // Default leading missing parts to today, the rest to January / the 1st.
+    let current = [
+        i64::from(today.year()),
+        i64::from(today.month0()),
+        i64::from(today.day()),
+    ];
+    let mut parts = [year, month, day];
+    let mut i = 0;
+    while i < 3 && parts[i].is_none() {
+        parts[i] = Some(current[i]);
+        i += 1;
+    }
+    let y = parts[0].unwrap_or(current[0]);
+    let m = parts[1].unwrap_or(0);
+    let d = parts[2].unwrap_or(1);
+    let date = if (0..=11).contains(&m) && d >= 1 {
+        i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, (m + 1) as u32, d as u32))
+    } else {
+        None
+    };
+    let date = date.filter(|dt| weekday.is_none_or(|w| dt.weekday().num_days_from_sunday() == w));
+    Attempt { date, score }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid")
+    }
+
+    const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2024, 6, 20) {
+        Some(d) => d,
+        None => panic!(),
+    };
+
+    #[test]
+    fn moment_reads_what_the_plugin_reads() {
+        let cases = [
+            ("2024-06-05", Some(d(2024, 6, 5))),
+            ("2024-6-5", Some(d(2024, 6, 5))),
+            ("05-06-2024", Some(d(2024, 6, 5))),
+            ("20240605", Some(d(2024, 6, 5))),
+            ("2024/06/05", Some(d(2024, 6, 5))),
+            ("Wed Jun 05 2024", Some(d(2024, 6, 5))),
+            ("2024-13-45", Some(d(2024, 1, 20))),
+            ("2024-02-30", Some(d(2030, 2, 20))),
+            ("not-a-date", None),
+            ("someday", None),
+            ("", None),
+            ("Thu Jun 05 2024", None),
+            (" 2024-06-19 ", Some(d(2024, 6, 19))),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_moment_date(input, TODAY), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn parse_int_truncates_like_javascript() {
+        assert_eq!(js_parse_int("3.7"), Some(3));
+        assert_eq!(js_parse_int(" 250.9 "), Some(250));
+        assert_eq!(js_parse_int("-4"), Some(-4));
+        assert_eq!(js_parse_int("0x10"), Some(16));
+        assert_eq!(js_parse_int("abc"), None);
+        assert_eq!(js_parse_int(""), None);
+    }
+
+    #[test]
+    fn finds_first_comment_on_one_line() {
+        assert_eq!(find_comment("a <!--SR:!x-->"), Some(2..14));
+        assert_eq!(find_comment("<!--SR:-->"), None);
+        assert_eq!(find_comment("<!--SR:\n-->"), None);
+        assert_eq!(find_comment("<!--SR:a\n<!--SR:b-->"), Some(9..20));
+        assert_eq!(find_comment("<!-- SR:!x-->"), None);
+    }
+
+    #[test]
+    fn reads_segments_with_spaces_legacy_and_fsrs() {
+        let (span, segs) = read_schedule("<!--SR: !2024-06-19 , 3 , 250 ! 2024-06-22,5,250 -->", TODAY);
+        assert!(span.is_some());
+        assert_eq!(segs.len(), 2);
+        assert_eq!(
+            segs[0].kind,
+            SegmentKind::Sm2 {
+                due: Some(d(2024, 6, 19)),
+                interval: Some(3),
+                ease: Some(250)
+            }
+        );
+        let (_, legacy) = read_schedule("<!--SR:2021-08-11,4,270-->", TODAY);
+        assert_eq!(
+            legacy[0].kind,
+            SegmentKind::Sm2 {
+                due: Some(d(2021, 8, 11)),
+                interval: Some(4),
+                ease: Some(270)
+            }
+        );
+        let (none, bare) = read_schedule("Q::looks like !2024-06-01,3,250 here", TODAY);
+        assert!(none.is_none());
+        assert_eq!(bare.len(), 1);
+        let (_, f) = read_schedule(
+            "<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,2024-06-18T08:30:00.000Z-->",
+            TODAY,
+        );
+        assert!(matches!(
+            f[0].kind,
+            SegmentKind::Fsrs {
+                interval: Some(14),
+                ..
+            }
+        ));
+        assert!(f[0].raw.starts_with("fsrs,2024-07-02"));
+    }
+
+    #[test]
+    fn formats_like_the_plugin() {
+        assert_eq!(format_sm2(d(2024, 1, 8), 3.0, 250.0), "!2024-01-08,3,250");
+        assert_eq!(format_sm2(d(2024, 1, 8), 2.5, 250.0), "!2024-01-08,2.5,250");
+        assert_eq!(js_number(0.0), "0");
+        assert_eq!(format_comment(&["!a".into(), "!b".into()]), "<!--SR:!a!b-->");
+    }
+}

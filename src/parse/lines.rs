@@ -1,0 +1,121 @@
+//! Splitting a note into lines while keeping every byte accounted for.
+//!
+//! A [`Line`] knows where its content starts and ends and where its terminator
+//! ends, so `text[line.start..line.end]` is the content and
+//! `text[line.end..line.next]` the terminator (`\n`, `\r\n`, `\r` or nothing on
+//! the last line). Lines are split on all three terminators, as the plugin sees
+//! them after Obsidian's normalisation.
+
+/// One line of a note, as byte offsets into the note's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// First byte of the content.
+    pub start: usize,
+    /// One past the last byte of the content (the terminator starts here).
+    pub end: usize,
+    /// One past the terminator: where the next line starts.
+    pub next: usize,
+}
+
+impl Line {
+    /// The line's terminator bytes (empty on a last line without newline).
+    #[must_use]
+    pub fn terminator<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.end..self.next]
+    }
+}
+
+/// Splits `text` into lines. A text ending with a terminator has a final empty
+/// line, as `"a\n".split('\n')` does in JavaScript; the plugin counts it.
+#[must_use]
+pub fn split_lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(Line {
+                    start,
+                    end: i,
+                    next: i + 1,
+                });
+                i += 1;
+                start = i;
+            }
+            b'\r' => {
+                let next = if bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                lines.push(Line { start, end: i, next });
+                i = next;
+                start = i;
+            }
+            _ => {
+                // Skip quickly to the next terminator.
+                match memchr2(b'\n', b'\r', &bytes[i..]) {
+                    Some(off) => i += off,
+                    None => i = bytes.len(),
+                }
+            }
+        }
+    }
+    lines.push(Line {
+        start,
+        end: bytes.len(),
+        next: bytes.len(),
+    });
+    lines
+}
+
+fn memchr2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&c| c == a || c == b)
+}
+
+/// The first line terminator used in `text`, or `"\n"` when it has none.
+#[must_use]
+pub fn first_terminator(text: &str, lines: &[Line]) -> &'static str {
+    match lines.first().map(|l| l.terminator(text)) {
+        Some("\r\n") => "\r\n",
+        Some("\r") => "\r",
+        _ => "\n",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(text: &str) -> Vec<(&str, &str)> {
+        split_lines(text)
+            .iter()
+            .map(|l| (&text[l.start..l.end], l.terminator(text)))
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_every_terminator_and_keeps_them() {
+        assert_eq!(
+            contents("a\r\nb\nc\rd"),
+            vec![("a", "\r\n"), ("b", "\n"), ("c", "\r"), ("d", "")]
+        );
+        assert_eq!(contents("a\n"), vec![("a", "\n"), ("", "")]);
+        assert_eq!(contents(""), vec![("", "")]);
+        assert_eq!(contents("\r\n\r\n"), vec![("", "\r\n"), ("", "\r\n"), ("", "")]);
+    }
+
+    #[test]
+    fn lines_cover_every_byte() {
+        let text = "x\r\n\ry\n\nz";
+        let lines = split_lines(text);
+        let mut pos = 0;
+        for l in &lines {
+            assert_eq!(l.start, pos);
+            pos = l.next;
+        }
+        assert_eq!(pos, text.len());
+    }
+}

@@ -1,0 +1,122 @@
+use super::*;
+use chrono::NaiveTime;
+
+fn opts_with(settings: &Settings) -> (Clozes, NaiveDate) {
+    let _ = settings;
+    (
+        Clozes::new(&settings.cloze_patterns),
+        NaiveDate::from_ymd_opt(2024, 6, 20).expect("date"),
+    )
+}
+
+fn parse_with(text: &str, settings: &Settings) -> Note {
+    let (clozes, today) = opts_with(settings);
+    let opts = ParseOptions {
+        settings,
+        clozes: &clozes,
+        today,
+        now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+    };
+    parse_note(text.to_owned(), None, &opts, false)
+}
+
+fn parse(text: &str) -> Note {
+    parse_with(text, &Settings::default())
+}
+
+fn sides(note: &Note) -> Vec<(String, String)> {
+    note.questions
+        .iter()
+        .flat_map(|q| {
+            q.sides
+                .iter()
+                .map(|(f, b)| (f.trim().to_owned(), b.trim().to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn single_line_cards_split_at_the_first_separator() {
+    let n = parse("#flashcards\n\nQ::A::B\nR:::S\n");
+    assert_eq!(
+        sides(&n),
+        vec![
+            ("Q".into(), "A::B".into()),
+            ("R".into(), "S".into()),
+            ("S".into(), "R".into())
+        ]
+    );
+}
+
+#[test]
+fn inline_card_discards_the_block_above() {
+    let n = parse("#flashcards\n\nQ\n?\nA\nx::y\n");
+    assert_eq!(n.questions.len(), 1);
+    assert_eq!(n.questions[0].first_line, 5);
+}
+
+#[test]
+fn comment_spans_point_at_the_bytes() {
+    let text = "#flashcards\r\n\r\nQ::A\r\n<!--SR:!2024-06-18,13,290-->\r\n";
+    let n = parse(text);
+    let q = &n.questions[0];
+    let span = q.comment.clone().expect("comment");
+    assert_eq!(&text[span], "<!--SR:!2024-06-18,13,290-->");
+    assert_eq!(q.schedule(0).due_date(), NaiveDate::from_ymd_opt(2024, 6, 18));
+}
+
+#[test]
+fn anchor_of_a_new_card_is_its_last_line() {
+    let text = "#flashcards\n\nFront\n?\nBack ^blk\n\nQ::A";
+    let n = parse(text);
+    let a = n.questions[0].anchor.clone().expect("anchor");
+    assert_eq!(a.line, 4);
+    assert_eq!(&text[a.same_line_at..a.same_line_at + 5], " ^blk");
+    let b = n.questions[1].anchor.clone().expect("anchor");
+    assert_eq!(b.line, 6);
+    assert_eq!(b.same_line_at, text.len());
+}
+
+#[test]
+fn unclosed_fence_has_no_anchor() {
+    let n = parse("#flashcards\n\nQ\n?\n```\ncode");
+    assert_eq!(n.questions.len(), 1);
+    assert!(n.questions[0].anchor.is_none());
+    assert_eq!(n.quirks, vec![Quirk::UnclosedFence { line: 4 }]);
+}
+
+#[test]
+fn notes_without_flashcard_tags_have_no_questions() {
+    let n = parse("Q::A\n#other\n");
+    assert!(!n.has_deck);
+    assert!(n.questions.is_empty());
+}
+
+#[test]
+fn bom_is_not_part_of_the_first_line() {
+    let n = parse("\u{feff}#flashcards\nQ::A\n");
+    assert_eq!(n.line(0), "#flashcards");
+    assert_eq!(n.questions.len(), 1);
+    assert_eq!(n.questions[0].decks, vec!["flashcards"]);
+}
+
+#[test]
+fn html_comment_quirks_are_recorded() {
+    let n = parse("#flashcards\n<!-- c -->\nLost::x\nKept::y\n<!-- open\nHidden::z\n");
+    assert_eq!(sides(&n), vec![("Kept".into(), "y".into())]);
+    assert_eq!(
+        n.quirks,
+        vec![
+            Quirk::CommentSkipsNextLine { line: 1 },
+            Quirk::CommentHidesRest { line: 4 }
+        ]
+    );
+}
+
+#[test]
+fn inline_marker_ignores_code() {
+    assert!(has_inline_marker("a::b", "::"));
+    assert!(!has_inline_marker("`a::b` c::d", "::"));
+    assert!(has_inline_marker("``code::x`` y", "::"));
+    assert!(!has_inline_marker("a::b", ""));
+}

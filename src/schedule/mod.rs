@@ -1,0 +1,444 @@
+//! The plugin's SM-2-OSR scheduler and load balancing (spec §c), pure.
+//!
+//! `today` is always an argument. Intervals are `f64` because the plugin
+//! computes in JavaScript numbers and writes one-decimal intervals when load
+//! balancing is off; every rounding step mirrors the plugin's.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::parse::{CardSchedule, Note, js_round};
+use crate::settings::Settings;
+
+/// An answer to a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Response {
+    Again,
+    Hard,
+    Good,
+    Easy,
+    /// Back to interval 1 and base ease, due today (the plugin's Reset).
+    Reset,
+}
+
+impl Response {
+    /// The four answer buttons, in key order 1-4.
+    pub const BUTTONS: [Response; 4] = [Response::Again, Response::Hard, Response::Good, Response::Easy];
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Response::Again => "again",
+            Response::Hard => "hard",
+            Response::Good => "good",
+            Response::Easy => "easy",
+            Response::Reset => "reset",
+        }
+    }
+}
+
+impl fmt::Display for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Response {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "again" | "1" => Ok(Response::Again),
+            "hard" | "2" => Ok(Response::Hard),
+            "good" | "3" => Ok(Response::Good),
+            "easy" | "4" => Ok(Response::Easy),
+            "reset" => Ok(Response::Reset),
+            other => Err(format!(
+                "unknown answer `{other}` (again, hard, good, easy or reset)"
+            )),
+        }
+    }
+}
+
+/// Cards (or notes) due per day, keyed by days from today (overdue ≤ 0).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Histogram {
+    counts: HashMap<i64, u32>,
+}
+
+impl Histogram {
+    /// Builds a histogram from `(days, count)` pairs as given.
+    pub fn from_counts(pairs: impl IntoIterator<Item = (i64, u32)>) -> Histogram {
+        Histogram {
+            counts: pairs.into_iter().collect(),
+        }
+    }
+
+    /// One more card due in `days`.
+    pub fn increment(&mut self, days: i64) {
+        *self.counts.entry(days).or_insert(0) += 1;
+    }
+
+    /// One card fewer due in `days` (entries stay, at zero, like the plugin's).
+    pub fn decrement(&mut self, days: i64) {
+        if let Some(c) = self.counts.get_mut(&days) {
+            *c = c.saturating_sub(1);
+        }
+    }
+
+    /// The count for `days`, if the day has an entry.
+    #[must_use]
+    pub fn get(&self, days: i64) -> Option<u32> {
+        self.counts.get(&days).copied()
+    }
+
+    /// The plugin's `findLeastUsedIntervalOverRange`: keep `target` if nothing
+    /// is due then; else scan `t-1, t+1, …, t-f, t+f`, taking the first empty
+    /// day at once, otherwise the strictly least used (first on ties).
+    #[must_use]
+    pub fn least_used(&self, target: i64, fuzz: i64) -> i64 {
+        let Some(mut best_count) = self.get(target) else {
+            return target;
+        };
+        let mut best = target;
+        for i in 1..=fuzz {
+            for day in [target - i, target + i] {
+                match self.get(day) {
+                    None => return day,
+                    Some(c) if c < best_count => {
+                        best = day;
+                        best_count = c;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        best
+    }
+
+    /// Days with their counts, sorted by day.
+    #[must_use]
+    pub fn sorted(&self) -> Vec<(i64, u32)> {
+        let mut v: Vec<_> = self.counts.iter().map(|(&k, &c)| (k, c)).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// The plugin's `osrSchedule`: next `(interval, ease)` for an answer.
+#[must_use]
+pub fn osr_schedule(
+    response: Response,
+    interval: f64,
+    ease: f64,
+    delay_days: f64,
+    settings: &Settings,
+    histogram: Option<&Histogram>,
+) -> (f64, f64) {
+    let d = delay_days.floor().max(0.0);
+    let mut ivl = interval.max(1.0);
+    let mut ease = ease;
+    match response {
+        Response::Easy => {
+            ease += 20.0;
+            ivl = ((ivl + d) * ease) / 100.0;
+            ivl *= settings.easy_bonus;
+        }
+        Response::Good => ivl = ((ivl + d / 2.0) * ease) / 100.0,
+        Response::Hard => {
+            ease = (ease - 20.0).max(130.0);
+            ivl = ((ivl + d / 4.0) * settings.lapses_interval_change).max(1.0);
+        }
+        Response::Again => {
+            ease = (ease - 20.0).max(130.0);
+            ivl = 0.0;
+        }
+        Response::Reset => {}
+    }
+    if settings.load_balance {
+        if let Some(h) = histogram {
+            ivl = js_round(ivl);
+            if ivl > 7.0 {
+                let fuzz = if ivl <= 21.0 {
+                    1.0
+                } else if ivl <= 180.0 {
+                    (ivl * 0.05).floor().min(3.0)
+                } else {
+                    (ivl * 0.025).floor().min(7.0)
+                };
+                ivl = h.least_used(ivl as i64, fuzz as i64) as f64;
+            }
+        }
+    }
+    ivl = ivl.min(settings.maximum_interval);
+    ivl = js_round(ivl * 10.0) / 10.0;
+    (ivl, ease)
+}
+
+/// A card's next schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Next {
+    pub due: NaiveDate,
+    pub interval: f64,
+    pub ease: f64,
+}
+
+/// `today + interval` days the way moment adds fractional days (rounded half
+/// away from zero).
+#[must_use]
+pub fn add_days(today: NaiveDate, interval: f64) -> NaiveDate {
+    let days = interval.abs().round() * interval.signum();
+    if days >= 0.0 {
+        today
+            .checked_add_days(Days::new(days as u64))
+            .unwrap_or(NaiveDate::MAX)
+    } else {
+        today
+            .checked_sub_days(Days::new((-days) as u64))
+            .unwrap_or(NaiveDate::MIN)
+    }
+}
+
+/// What the plugin computes when a card with `schedule` is answered on
+/// `today`. `note_ease` seeds new cards of notes with `sr-*` front matter.
+/// `None` means nothing changes (Reset on a new card).
+#[must_use]
+pub fn schedule_card(
+    schedule: &CardSchedule,
+    response: Response,
+    today: NaiveDate,
+    settings: &Settings,
+    note_ease: Option<f64>,
+    histogram: Option<&Histogram>,
+) -> Option<Next> {
+    if response == Response::Reset {
+        return match schedule {
+            CardSchedule::New => None,
+            _ => Some(Next {
+                due: today,
+                interval: 1.0,
+                ease: settings.base_ease,
+            }),
+        };
+    }
+    let (interval, ease, delay) = match schedule {
+        CardSchedule::Sm2 {
+            due,
+            interval: Some(i),
+            ease: Some(e),
+        } => {
+            // Spec §c.4: the plugin's delay is `due − today` (sign inverted since 1.10).
+            let delay = due.map_or(0.0, |d| (d - today).num_days() as f64);
+            (*i as f64, *e as f64, delay)
+        }
+        CardSchedule::Fsrs {
+            due,
+            interval: Some(i),
+            ease: Some(e),
+        } => {
+            let delay = due.map_or(0.0, |d| (d.date() - today).num_days() as f64);
+            (*i as f64, *e as f64, delay)
+        }
+        _ => {
+            let ease = note_ease.map_or(settings.base_ease, js_round);
+            (1.0, ease, 0.0)
+        }
+    };
+    let (ivl, ease) = osr_schedule(response, interval, ease, delay, settings, histogram);
+    Some(Next {
+        due: add_days(today, ivl),
+        interval: ivl,
+        ease,
+    })
+}
+
+/// Days from `today` (or `now` for FSRS) to a card's due date, as the
+/// plugin keys its histogram; `None` for new or unreadable schedules.
+#[must_use]
+pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: NaiveDateTime) -> Option<i64> {
+    match schedule {
+        CardSchedule::New => None,
+        CardSchedule::Sm2 { due, .. } => due.map(|d| (d - today).num_days()),
+        CardSchedule::Fsrs { due, .. } => due.map(|d| {
+            let ms = (d - now).num_milliseconds();
+            ms.div_euclid(86_400_000) + i64::from(ms.rem_euclid(86_400_000) != 0)
+        }),
+    }
+}
+
+/// The plugin's note-ease entry for a note with `sr-*` front matter (spec
+/// §e): the mean ease of its scheduled cards, pulled towards `baseEase`
+/// when there are few, averaged with the note's own `sr-ease`.
+#[must_use]
+pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
+    let fm = note.frontmatter.as_ref()?;
+    let sched = fm.note_schedule.as_ref()?;
+    let mut total = 0.0;
+    let mut n = 0usize;
+    for q in &note.questions {
+        for i in 0..q.card_count() {
+            if let (_, Some(e)) = q.schedule(i).interval_ease() {
+                total += e as f64;
+                n += 1;
+            }
+        }
+    }
+    let cards = if n > 0 {
+        let c = ((n as f64 + 0.5).ln() / 64f64.ln()).min(1.0);
+        (total / n as f64) * c + settings.base_ease * (1.0 - c)
+    } else {
+        0.0
+    };
+    let own = sched.ease;
+    let ease = match (cards != 0.0 && !cards.is_nan(), own != 0.0 && !own.is_nan()) {
+        (true, true) => f64::midpoint(cards, own),
+        (true, false) => cards,
+        (false, true) => own,
+        (false, false) => return None,
+    };
+    Some(ease)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn new_card_answers_with_defaults() {
+        let s = Settings::default();
+        let h = Histogram::default();
+        let today = d("2024-01-05");
+        let run = |r| schedule_card(&CardSchedule::New, r, today, &s, None, Some(&h)).expect("next");
+        assert_eq!(
+            run(Response::Good),
+            Next {
+                due: d("2024-01-08"),
+                interval: 3.0,
+                ease: 250.0
+            }
+        );
+        assert_eq!(
+            run(Response::Easy),
+            Next {
+                due: d("2024-01-09"),
+                interval: 4.0,
+                ease: 270.0
+            }
+        );
+        assert_eq!(
+            run(Response::Hard),
+            Next {
+                due: d("2024-01-06"),
+                interval: 1.0,
+                ease: 230.0
+            }
+        );
+        assert_eq!(
+            run(Response::Again),
+            Next {
+                due: d("2024-01-05"),
+                interval: 0.0,
+                ease: 230.0
+            }
+        );
+        assert_eq!(
+            schedule_card(&CardSchedule::New, Response::Reset, today, &s, None, Some(&h)),
+            None
+        );
+    }
+
+    #[test]
+    fn worked_chain_from_the_spec() {
+        // new Good → 3; Good → 8; Good → 20; Hard → 10 (230); Easy → 33 (250);
+        // Good → 83; Again → 0 (230); Good → 2.
+        let s = Settings::default();
+        let h = Histogram::default();
+        let mut today = d("2024-01-05");
+        let mut sched = CardSchedule::New;
+        let mut got = Vec::new();
+        for r in [
+            Response::Good,
+            Response::Good,
+            Response::Good,
+            Response::Hard,
+            Response::Easy,
+            Response::Good,
+            Response::Again,
+            Response::Good,
+        ] {
+            let next = schedule_card(&sched, r, today, &s, None, Some(&h)).expect("next");
+            got.push((next.interval, next.ease));
+            sched = CardSchedule::Sm2 {
+                due: Some(next.due),
+                interval: Some(next.interval as i64),
+                ease: Some(next.ease as i64),
+            };
+            today = next.due;
+        }
+        assert_eq!(
+            got,
+            vec![
+                (3.0, 250.0),
+                (8.0, 250.0),
+                (20.0, 250.0),
+                (10.0, 230.0),
+                (33.0, 250.0),
+                (83.0, 250.0),
+                (0.0, 230.0),
+                (2.0, 230.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn overdue_cards_get_no_credit_early_ones_do() {
+        let s = Settings::default();
+        let h = Histogram::default();
+        let sched = |due| CardSchedule::Sm2 {
+            due: Some(d(due)),
+            interval: Some(10),
+            ease: Some(250),
+        };
+        let today = d("2024-01-05");
+        let late =
+            schedule_card(&sched("2024-01-01"), Response::Good, today, &s, None, Some(&h)).expect("next");
+        assert!((late.interval - 25.0).abs() < f64::EPSILON);
+        let early =
+            schedule_card(&sched("2024-01-09"), Response::Good, today, &s, None, Some(&h)).expect("next");
+        assert!((early.interval - 30.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn load_balancing_picks_the_least_used_day() {
+        let h = Histogram::from_counts([(49, 3), (50, 10), (51, 1)]);
+        assert_eq!(h.least_used(50, 2), 48);
+        let h = Histogram::from_counts([(49, 3), (50, 10), (51, 1), (48, 2), (52, 5)]);
+        assert_eq!(h.least_used(50, 2), 51);
+        assert_eq!(h.least_used(10, 1), 10);
+    }
+
+    #[test]
+    fn fractional_intervals_without_load_balancing() {
+        let mut s = Settings::default();
+        s.load_balance = false;
+        let next = schedule_card(
+            &CardSchedule::New,
+            Response::Good,
+            d("2024-01-05"),
+            &s,
+            None,
+            None,
+        )
+        .expect("next");
+        assert!((next.interval - 2.5).abs() < f64::EPSILON);
+        assert_eq!(next.due, d("2024-01-08"));
+    }
+}

@@ -1,0 +1,522 @@
+//! Finding a vault, walking it, and reading its notes.
+//!
+//! The walk skips dot-folders and dot-files (Obsidian does not index them),
+//! non-`.md` files and the plugin's `noteFoldersToIgnore` (a plain prefix or a
+//! glob). A file that cannot be read as a note (unreadable, not UTF-8, binary,
+//! too large) and a symlink loop each give one warning and are never written
+//! to. Notes are read and parsed in parallel; the result is sorted by path.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::error::Error;
+use crate::parse::cloze::Clozes;
+use crate::parse::{Note, ParseOptions, parse_note};
+use crate::settings::{CliOverrides, Config, Settings};
+
+/// Notes larger than this are skipped with a warning.
+pub const MAX_NOTE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A problem with one file that does not stop the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.path, l, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// One note of the vault.
+#[derive(Debug, Clone)]
+pub struct VaultNote {
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+    pub note: Note,
+}
+
+impl VaultNote {
+    /// The folder of the note in the vault, `None` at the root.
+    #[must_use]
+    pub fn folder(&self) -> Option<&str> {
+        self.path.rfind('/').map(|i| &self.path[..i])
+    }
+}
+
+/// A loaded vault.
+#[derive(Debug)]
+pub struct Vault {
+    pub root: PathBuf,
+    pub config: Config,
+    pub clozes: Clozes,
+    pub today: NaiveDate,
+    pub now: NaiveDateTime,
+    /// Every note that could be read, sorted by path bytes.
+    pub notes: Vec<VaultNote>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Finds the vault: `--vault`, else the nearest folder holding `.obsidian/`
+/// above `start`, else `start` itself (its folder when it is a file).
+pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, Error> {
+    if let Some(v) = vault {
+        let meta = fs::metadata(v).map_err(|e| Error::io(v, e))?;
+        if !meta.is_dir() {
+            return Err(Error::Usage(format!("{}: --vault must be a folder", v.display())));
+        }
+        return Ok(v.to_path_buf());
+    }
+    let start = match start {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?,
+    };
+    let start = fs::canonicalize(&start).map_err(|e| Error::io(&start, e))?;
+    let base = if start.is_dir() {
+        start.clone()
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or(start.clone())
+    };
+    let mut dir = Some(base.as_path());
+    while let Some(d) = dir {
+        if d.join(".obsidian").is_dir() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Ok(base)
+}
+
+/// Minimal glob matching for `noteFoldersToIgnore` (minimatch's `*`, `**`, `?`).
+#[must_use]
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    fn rec(p: &[u8], s: &[u8]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => {
+                let rest = &p[2..];
+                // `**/` may match zero folders.
+                if rest.first() == Some(&b'/') && rec(&rest[1..], s) {
+                    return true;
+                }
+                (0..=s.len()).any(|i| rec(rest, &s[i..]))
+            }
+            Some(b'*') => {
+                let rest = &p[1..];
+                for i in 0..=s.len() {
+                    if rec(rest, &s[i..]) {
+                        return true;
+                    }
+                    if i < s.len() && s[i] == b'/' {
+                        break;
+                    }
+                }
+                false
+            }
+            Some(b'?') => !s.is_empty() && s[0] != b'/' && rec(&p[1..], &s[1..]),
+            Some(&c) => s.first() == Some(&c) && rec(&p[1..], &s[1..]),
+        }
+    }
+    rec(pattern.as_bytes(), path.as_bytes())
+}
+
+/// True when the plugin ignores `path` (vault-relative) by `noteFoldersToIgnore`.
+#[must_use]
+pub fn is_ignored(path: &str, settings: &Settings) -> bool {
+    settings
+        .note_folders_to_ignore
+        .iter()
+        .filter(|e| !e.is_empty())
+        .any(|e| path.starts_with(e.as_str()) || glob_match(e, path))
+}
+
+/// Lists the vault's notes: `(relative path, absolute path)`, sorted.
+fn walk(root: &Path, settings: &Settings, warnings: &mut Vec<Warning>) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut ancestors: Vec<PathBuf> = Vec::new();
+    let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    ancestors.push(root_canon);
+    walk_dir(root, "", settings, &mut ancestors, &mut out, warnings);
+    out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    out
+}
+
+fn walk_dir(
+    dir: &Path,
+    rel: &str,
+    settings: &Settings,
+    ancestors: &mut Vec<PathBuf>,
+    out: &mut Vec<(String, PathBuf)>,
+    warnings: &mut Vec<Warning>,
+) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            warnings.push(Warning {
+                path: if rel.is_empty() {
+                    ".".into()
+                } else {
+                    rel.to_owned()
+                },
+                line: None,
+                message: format!("cannot read folder: {e}"),
+            });
+            return;
+        }
+    };
+    let mut names: Vec<(String, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            warnings.push(Warning {
+                path: format!("{rel}{}", name.to_string_lossy()),
+                line: None,
+                message: "file name is not valid UTF-8; skipped".into(),
+            });
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        names.push((name.to_owned(), entry.path()));
+    }
+    names.sort();
+    for (name, path) in names {
+        let rel_path = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = if is_link && e.raw_os_error() == Some(40) {
+                    "symlink loop; skipped".to_owned()
+                } else if is_link {
+                    format!("broken symlink ({e}); skipped")
+                } else {
+                    format!("cannot read: {e}")
+                };
+                warnings.push(Warning {
+                    path: rel_path,
+                    line: None,
+                    message,
+                });
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let canon = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if ancestors.contains(&canon) {
+                warnings.push(Warning {
+                    path: rel_path,
+                    line: None,
+                    message: "symlink loop (the folder contains itself); skipped".into(),
+                });
+                continue;
+            }
+            if is_ignored(&format!("{rel_path}/"), settings) && is_ignored(&rel_path, settings) {
+                continue;
+            }
+            ancestors.push(canon);
+            walk_dir(&path, &rel_path, settings, ancestors, out, warnings);
+            ancestors.pop();
+        } else if meta.is_file()
+            && Path::new(&name).extension().is_some_and(|e| e == "md")
+            && !is_ignored(&rel_path, settings)
+        {
+            if meta.len() > MAX_NOTE_BYTES {
+                warnings.push(Warning {
+                    path: rel_path,
+                    line: None,
+                    message: format!(
+                        "note is {} MiB, over recall's limit of {} MiB; skipped",
+                        meta.len() / (1024 * 1024),
+                        MAX_NOTE_BYTES / (1024 * 1024)
+                    ),
+                });
+                continue;
+            }
+            out.push((rel_path, path));
+        }
+    }
+}
+
+/// Why a file cannot be read as a note.
+pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err((Some(line), "binary file (contains a NUL byte); skipped".into()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let pos = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+        (
+            Some(line),
+            format!("not valid UTF-8 (byte {pos}); skipped, never written"),
+        )
+    })
+}
+
+/// Reads and parses one note file; a warning when it cannot be a note.
+fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
+    let warn = |line, message| Warning {
+        path: rel.to_owned(),
+        line,
+        message,
+    };
+    let bytes = fs::read(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let text = decode_note(bytes).map_err(|(line, m)| warn(line, m))?;
+    let folder = rel.rfind('/').map(|i| &rel[..i]);
+    let note = parse_note(text, folder, opts, false);
+    Ok(VaultNote {
+        path: rel.to_owned(),
+        abs: abs.to_path_buf(),
+        note,
+    })
+}
+
+/// Options for loading a vault.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// `--today` / `RECALL_TODAY`; the local clock when `None`.
+    pub today: Option<NaiveDate>,
+    pub overrides: CliOverrides,
+}
+
+/// Today's local date and the time used for due tests. A pinned day uses
+/// 12:00 as "now". The plugin's `startOfDay` only applies when its hours,
+/// minutes and seconds are all non-zero (spec §g.4), and so it is here.
+#[must_use]
+pub fn resolve_today(pinned: Option<NaiveDate>, start_of_day: &str) -> (NaiveDate, NaiveDateTime) {
+    if let Some(d) = pinned {
+        return (
+            d,
+            d.and_time(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()),
+        );
+    }
+    let now = chrono::Local::now().naive_local();
+    let mut today = now.date();
+    let parts: Vec<u32> = start_of_day
+        .split(':')
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    if let [h, m, s] = parts[..] {
+        if h != 0 && m != 0 && s != 0 {
+            if let Some(boundary) = chrono::NaiveTime::from_hms_opt(h, m, s) {
+                if now.time() < boundary {
+                    today = today.pred_opt().unwrap_or(today);
+                }
+            }
+        }
+    }
+    (today, now)
+}
+
+/// Loads settings and every note of the vault at `root`.
+pub fn load(root: &Path, load: &LoadOptions) -> Result<Vault, Error> {
+    let config = crate::settings::load(root, &load.overrides)?;
+    let (today, now) = resolve_today(load.today, &config.settings.start_of_day);
+    let clozes = Clozes::new(&config.settings.cloze_patterns);
+    let mut warnings = Vec::new();
+    let files = walk(root, &config.settings, &mut warnings);
+    let opts = ParseOptions {
+        settings: &config.settings,
+        clozes: &clozes,
+        today,
+        now,
+    };
+    let results = parallel_map(&files, |(rel, abs)| load_note(rel, abs, &opts));
+    let mut notes = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(n) => notes.push(n),
+            Err(w) => warnings.push(w),
+        }
+    }
+    for n in &notes {
+        if n.note.frontmatter_unclosed {
+            warnings.push(Warning {
+                path: n.path.clone(),
+                line: Some(1),
+                message: "front matter is never closed (no second `---` line); read as text".into(),
+            });
+        }
+        if let Some(err) = n.note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) {
+            warnings.push(Warning {
+                path: n.path.clone(),
+                line: Some(2),
+                message: format!("front matter is not valid YAML ({err}); its tags are ignored"),
+            });
+        }
+    }
+    warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    Ok(Vault {
+        root: root.to_path_buf(),
+        config,
+        clozes,
+        today,
+        now,
+        notes,
+        warnings,
+    })
+}
+
+/// Maps `f` over `items` on all cores, keeping order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(16);
+    if threads <= 1 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let chunk = 16;
+    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let start = next.fetch_add(chunk, Ordering::Relaxed);
+                        if start >= items.len() {
+                            break;
+                        }
+                        for (i, item) in items.iter().enumerate().skip(start).take(chunk) {
+                            local.push((i, f(item)));
+                        }
+                    }
+                    local
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut all: Vec<(usize, R)> = parts.drain(..).flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+impl Vault {
+    /// Re-reads and re-parses one note from disk (after an edit).
+    pub fn reload_note(&self, idx: usize) -> Result<Note, Warning> {
+        let n = &self.notes[idx];
+        let opts = self.parse_options();
+        load_note(&n.path, &n.abs, &opts).map(|v| v.note)
+    }
+
+    /// Parse options for this vault.
+    #[must_use]
+    pub fn parse_options(&self) -> ParseOptions<'_> {
+        ParseOptions {
+            settings: &self.config.settings,
+            clozes: &self.clozes,
+            today: self.today,
+            now: self.now,
+        }
+    }
+
+    /// Index of the note with this vault-relative path.
+    #[must_use]
+    pub fn find(&self, rel: &str) -> Option<usize> {
+        self.notes
+            .binary_search_by(|n| n.path.as_bytes().cmp(rel.as_bytes()))
+            .ok()
+    }
+
+    /// Turns command-line PATHs into vault-relative prefixes (a note or a folder).
+    pub fn scopes(&self, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
+        let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let mut out = Vec::new();
+        for p in paths {
+            let rel = match fs::canonicalize(p) {
+                Ok(abs) => match abs.strip_prefix(&root) {
+                    Ok(r) => r.to_string_lossy().replace('\\', "/"),
+                    Err(_) => {
+                        return Err(Error::Usage(format!(
+                            "{}: not inside the vault {}",
+                            p.display(),
+                            self.root.display()
+                        )));
+                    }
+                },
+                // Not a path from here: try it as vault-relative.
+                Err(_) if self.root.join(p).exists() => p.to_string_lossy().replace('\\', "/"),
+                Err(e) => return Err(Error::io(p, e)),
+            };
+            out.push(rel.trim_end_matches('/').to_owned());
+        }
+        Ok(out)
+    }
+
+    /// True when the note at `path` is selected by `scopes` (all when empty).
+    #[must_use]
+    pub fn in_scope(path: &str, scopes: &[String]) -> bool {
+        scopes.is_empty()
+            || scopes.iter().any(|s| {
+                s.is_empty()
+                    || path == s
+                    || (path.starts_with(s.as_str()) && path.as_bytes().get(s.len()) == Some(&b'/'))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_like_minimatch() {
+        assert!(glob_match("**/*.excalidraw.md", "Sketches/flow.excalidraw.md"));
+        assert!(glob_match("**/*.excalidraw.md", "flow.excalidraw.md"));
+        assert!(glob_match("Templates/**", "Templates/card.md"));
+        assert!(!glob_match("Templates/*", "Templates/a/card.md"));
+        assert!(!glob_match("*.md", "a/b.md"));
+    }
+
+    #[test]
+    fn ignore_is_prefix_or_glob() {
+        let mut s = Settings::default();
+        s.note_folders_to_ignore = vec!["Archive".into(), "**/*.excalidraw.md".into()];
+        assert!(is_ignored("Archived notes.md", &s));
+        assert!(is_ignored("Archive/old.md", &s));
+        assert!(is_ignored("x/y.excalidraw.md", &s));
+        assert!(!is_ignored("ok.md", &s));
+    }
+
+    #[test]
+    fn decode_rejects_binary_and_bad_utf8() {
+        assert!(decode_note(b"ok\n".to_vec()).is_ok());
+        assert_eq!(decode_note(b"a\nb\0".to_vec()).err().map(|e| e.0), Some(Some(2)));
+        assert_eq!(
+            decode_note(b"a\n\n\xff".to_vec()).err().map(|e| e.0),
+            Some(Some(3))
+        );
+    }
+
+    #[test]
+    fn scope_matching() {
+        let s = vec!["Kafka".to_owned()];
+        assert!(Vault::in_scope("Kafka/a.md", &s));
+        assert!(!Vault::in_scope("Kafkaesque.md", &s));
+        assert!(Vault::in_scope("x.md", &[]));
+    }
+}
