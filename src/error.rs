@@ -27,6 +27,7 @@ pub enum Error {
 
 impl Error {
     /// An I/O error that names the file it happened to.
+    #[must_use]
     pub fn io(path: &Path, source: io::Error) -> Error {
         Error::Io {
             path: path.to_path_buf(),

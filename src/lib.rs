@@ -24,7 +24,7 @@ use settings::CliOverrides;
 use vault::{LoadOptions, Vault};
 
 /// Runs a parsed command line; returns the exit code or the error to report.
-pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let mut out = std::io::stdout().lock();
     let code = match &cli.command {
         Command::Cards(a) => cmd::cards::run(&cli.global, a, &mut out)?,

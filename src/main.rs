@@ -7,7 +7,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = recall::cli::Cli::parse();
-    match recall::run(cli) {
+    match recall::run(&cli) {
         Ok(code) => code,
         Err(recall::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS

@@ -200,8 +200,10 @@ fn upgrade(saved: &mut Map<String, Value>) {
         }
         saved.insert("clozePatterns".into(), json!(patterns));
     }
-    if let Some(Value::Bool(random)) = saved.get("randomizeCardOrder").cloned() {
-        if !saved.contains_key("flashcardCardOrder") {
+    if let Some(Value::Bool(random)) = saved.get("randomizeCardOrder").cloned()
+        && !saved.contains_key("flashcardCardOrder")
+    {
+        {
             let order = if random {
                 "DueFirstRandom"
             } else {

@@ -316,14 +316,14 @@ pub fn resolve_today(pinned: Option<NaiveDate>, start_of_day: &str) -> (NaiveDat
         .split(':')
         .filter_map(|p| p.trim().parse().ok())
         .collect();
-    if let [h, m, s] = parts[..] {
-        if h != 0 && m != 0 && s != 0 {
-            if let Some(boundary) = chrono::NaiveTime::from_hms_opt(h, m, s) {
-                if now.time() < boundary {
-                    today = today.pred_opt().unwrap_or(today);
-                }
-            }
-        }
+    if let [h, m, s] = parts[..]
+        && h != 0
+        && m != 0
+        && s != 0
+        && let Some(boundary) = chrono::NaiveTime::from_hms_opt(h, m, s)
+        && now.time() < boundary
+    {
+        today = today.pred_opt().unwrap_or(today);
     }
     (today, now)
 }
@@ -494,8 +494,10 @@ mod tests {
 
     #[test]
     fn ignore_is_prefix_or_glob() {
-        let mut s = Settings::default();
-        s.note_folders_to_ignore = vec!["Archive".into(), "**/*.excalidraw.md".into()];
+        let s = Settings {
+            note_folders_to_ignore: vec!["Archive".into(), "**/*.excalidraw.md".into()],
+            ..Settings::default()
+        };
         assert!(is_ignored("Archived notes.md", &s));
         assert!(is_ignored("Archive/old.md", &s));
         assert!(is_ignored("x/y.excalidraw.md", &s));

@@ -107,12 +107,11 @@ fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
     if let Some(i) = vault.find(&rel) {
         return Ok(i);
     }
-    if Path::new(path).exists() {
-        if let Ok(scopes) = vault.scopes(&[path.into()]) {
-            if let Some(i) = scopes.first().and_then(|s| vault.find(s)) {
-                return Ok(i);
-            }
-        }
+    if Path::new(path).exists()
+        && let Ok(scopes) = vault.scopes(&[path.into()])
+        && let Some(i) = scopes.first().and_then(|s| vault.find(s))
+    {
+        return Ok(i);
     }
     Err(Error::Refused {
         message: format!("{path}: no such note in the vault {}", vault.root.display()),
@@ -122,7 +121,7 @@ fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
 
 /// Re-plans an edit on a note's new text: the same question text, nearest
 /// to where it was.
-fn relocate(
+pub fn relocate(
     vault: &Vault,
     folder: Option<&str>,
     old_q: &Question,

@@ -93,10 +93,10 @@ pub fn deck_matches(deck: &str, filter: &str) -> bool {
 #[must_use]
 pub fn terminal_width() -> usize {
     use std::io::IsTerminal;
-    if std::io::stdout().is_terminal() {
-        if let Ok((w, _)) = crossterm::terminal::size() {
-            return usize::from(w).max(40);
-        }
+    if std::io::stdout().is_terminal()
+        && let Ok((w, _)) = crossterm::terminal::size()
+    {
+        return usize::from(w).max(40);
     }
     120
 }

@@ -180,7 +180,7 @@ mod tests {
         let p = dir.path().join("n.md");
         let text = "\u{feff}a\r\nb  \r\nc";
         fs::write(&p, text).expect("write");
-        let (o, _) = apply_edits(&p, text, &[edit(5..5, "\r\nX")], &|_| None).expect("apply");
+        let (o, _) = apply_edits(&p, text, &[edit(4..4, "\r\nX")], &|_| None).expect("apply");
         assert_eq!(o, Outcome::Written);
         assert_eq!(
             fs::read_to_string(&p).expect("read"),

@@ -278,16 +278,18 @@ fn compile(pattern: &str) -> Option<Compiled> {
                 Part::Seq(pre, post) => {
                     if let Some(body) = seq {
                         re.push_str(&regex::escape(pre));
-                        re.push_str(&format!("(?P<seq>{body})"));
+                        re.push_str("(?P<seq>");
+                        re.push_str(body);
+                        re.push(')');
                         re.push_str(&regex::escape(post));
                     }
                 }
                 Part::Hint(pre, post) => {
-                    re.push_str(&format!(
-                        "(?:{}(?P<hint>.+?){})?",
-                        regex::escape(pre),
-                        regex::escape(post)
-                    ));
+                    re.push_str("(?:");
+                    re.push_str(&regex::escape(pre));
+                    re.push_str("(?P<hint>.+?)");
+                    re.push_str(&regex::escape(post));
+                    re.push_str(")?");
                 }
             }
         }

@@ -106,10 +106,10 @@ pub fn find_comment(text: &str) -> Option<Range<usize>> {
             .map_or(text.len(), |i| body + i);
         // `.+?`: at least one character before the closing `-->`.
         let first = text[body..line_end].chars().next().map(char::len_utf8);
-        if let Some(w) = first {
-            if let Some(close) = text[body + w..line_end].find("-->") {
-                return Some(open..body + w + close + 3);
-            }
+        if let Some(w) = first
+            && let Some(close) = text[body + w..line_end].find("-->")
+        {
+            return Some(open..body + w + close + 3);
         }
         from = body;
     }
@@ -311,12 +311,8 @@ pub fn parse_moment_date(input: &str, today: NaiveDate) -> Option<NaiveDate> {
                     best = Some(attempt);
                 }
             }
-            Some(b) => {
-                if attempt.score < b.score {
-                    best = Some(attempt);
-                }
-            }
-            None => {}
+            Some(b) if attempt.score < b.score => best = Some(attempt),
+            Some(_) | None => {}
         }
     }
     best.and_then(|b| b.date)

@@ -463,7 +463,7 @@ fn split_questions(
         }
         let empty = t.is_empty();
         let at_marker = !end_marker.is_empty() && t == end_marker;
-        if (empty && end_marker.is_empty()) || (empty && kind.is_none()) || at_marker {
+        if (empty && (end_marker.is_empty() || kind.is_none())) || at_marker {
             if let Some(k) = kind.take() {
                 let (text, pieces) = acc.take(true);
                 out.push(RawQuestion {
@@ -542,8 +542,10 @@ fn split_questions(
         }
         i += 1;
     }
-    if let Some(k) = kind {
-        if !acc.text.is_empty() {
+    if let Some(k) = kind
+        && !acc.text.is_empty()
+    {
+        {
             let (text, pieces) = acc.take(true);
             out.push(RawQuestion {
                 kind: k,

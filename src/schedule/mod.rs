@@ -159,8 +159,10 @@ pub fn osr_schedule(
         }
         Response::Reset => {}
     }
-    if settings.load_balance {
-        if let Some(h) = histogram {
+    if settings.load_balance
+        && let Some(h) = histogram
+    {
+        {
             ivl = js_round(ivl);
             if ivl > 7.0 {
                 let fuzz = if ivl <= 21.0 {
@@ -427,8 +429,10 @@ mod tests {
 
     #[test]
     fn fractional_intervals_without_load_balancing() {
-        let mut s = Settings::default();
-        s.load_balance = false;
+        let s = Settings {
+            load_balance: false,
+            ..Settings::default()
+        };
         let next = schedule_card(
             &CardSchedule::New,
             Response::Good,

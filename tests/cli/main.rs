@@ -1,0 +1,8 @@
+//! Integration tests: the real binary on real files.
+
+mod bad_inputs;
+mod conformance;
+mod sample_vault;
+mod seed;
+mod util;
+mod write_back;

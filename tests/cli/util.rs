@@ -1,0 +1,176 @@
+//! A small fluent helper: build a temp vault, run the real binary, look at
+//! the files on disk.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_recall");
+
+/// A vault in a temp folder.
+pub struct TestVault {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestVault {
+    pub fn new() -> TestVault {
+        TestVault {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes a file (folders created).
+    pub fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &TestVault {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::write(&p, contents).expect("write");
+        self
+    }
+
+    /// Writes the plugin's data.json with these settings.
+    pub fn settings(&self, json: &str) -> &TestVault {
+        self.file(
+            ".obsidian/plugins/obsidian-spaced-repetition/data.json",
+            format!("{{\"settings\": {json}}}"),
+        )
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.path(rel)).expect("read")
+    }
+
+    pub fn read_str(&self, rel: &str) -> String {
+        String::from_utf8(self.read(rel)).expect("utf-8")
+    }
+
+    /// Runs recall with `--vault` and `--today` set.
+    pub fn run(&self, today: &str, args: &[&str]) -> Run {
+        run_in(self.root(), today, args, None, &[])
+    }
+
+    pub fn run_env(&self, today: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        run_in(self.root(), today, args, None, env)
+    }
+
+    /// Every file below the vault with its bytes (dot-folders included).
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        snap(self.root(), self.root(), &mut out);
+        out.sort();
+        out
+    }
+}
+
+fn snap(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for e in fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = e.path();
+        let meta = fs::symlink_metadata(&p).expect("meta");
+        if meta.is_dir() {
+            snap(root, &p, out);
+        } else if meta.is_file() {
+            let rel = p
+                .strip_prefix(root)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, fs::read(&p).expect("read")));
+        }
+    }
+}
+
+/// The outcome of one run.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    /// Asserts success and returns stdout.
+    pub fn ok(&self) -> String {
+        assert!(
+            self.output.status.success(),
+            "recall failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+            self.output.status,
+            self.stdout(),
+            self.stderr()
+        );
+        self.stdout()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok()).expect("JSON on stdout")
+    }
+}
+
+/// Runs the binary against `vault`.
+pub fn run_in(vault: &Path, today: &str, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .arg("--vault")
+        .arg(vault)
+        .arg("--today")
+        .arg(today)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env_remove("RECALL_TODAY")
+        .env_remove("RECALL_FAILPOINT")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn recall");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        let mut s = child.stdin.take().expect("stdin");
+        s.write_all(input).expect("write stdin");
+    }
+    Run {
+        output: child.wait_with_output().expect("wait"),
+    }
+}
+
+/// Copies a folder recursively (symlinks copied as links).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).expect("mkdir");
+    for e in fs::read_dir(src).expect("read_dir").flatten() {
+        let p = e.path();
+        let to = dst.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &to);
+        } else {
+            fs::copy(&p, &to).expect("copy");
+        }
+    }
+}
+
+/// The repository's folder.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
