@@ -121,6 +121,7 @@ fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
 
 /// Re-plans an edit on a note's new text: the same question text, nearest
 /// to where it was.
+#[must_use]
 pub fn relocate(
     vault: &Vault,
     folder: Option<&str>,
