@@ -29,10 +29,7 @@ impl Error {
     /// An I/O error that names the file it happened to.
     #[must_use]
     pub fn io(path: &Path, source: io::Error) -> Error {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.to_path_buf(), source }
     }
 
     /// A hint printed after the message, when there is a useful one.

@@ -32,26 +32,46 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
-    out.flush()
-        .map_err(|e| Error::Other(format!("writing output: {e}")))?;
+    out.flush().map_err(|e| Error::Other(format!("writing output: {e}")))?;
     Ok(code)
 }
 
-/// Loads the vault for a command: discovery, settings, notes; prints the
-/// per-file warnings on stderr.
-pub fn load_vault(global: &Global, first_path: Option<&std::path::Path>) -> Result<Vault, Error> {
+/// Finds the vault for a command and reads every note through `f`
+/// (see [`vault::scan`]); prints the per-file warnings on stderr.
+pub fn scan_vault<T: Send>(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
+) -> Result<(Vault, Vec<T>), Error> {
     let root = vault::discover(global.vault.as_deref(), first_path)?;
-    let opts = LoadOptions {
+    let (v, out) = vault::scan(&root, &load_options(global), f)?;
+    print_warnings(&v);
+    Ok((v, out))
+}
+
+fn load_options(global: &Global) -> LoadOptions {
+    LoadOptions {
         today: global.today,
-        overrides: CliOverrides {
-            tags: global.tags.clone(),
-            folders_as_decks: global.folders_as_decks,
-        },
-    };
-    let v = vault::load(&root, &opts)?;
+        overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
+    }
+}
+
+fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
     for w in &v.warnings {
         let _ = writeln!(err, "warning: {}", sanitize::one_line(&w.to_string()));
     }
-    Ok(v)
+}
+
+/// Loads the vault for a command: discovery, settings, notes; prints the
+/// per-file warnings on stderr.
+///
+/// The vault lives until the process exits: freeing a large vault's many
+/// small allocations at exit costs more than a tenth of the whole run
+/// (docs/performance.md), and the OS reclaims it anyway.
+pub fn load_vault(global: &Global, first_path: Option<&std::path::Path>) -> Result<&'static Vault, Error> {
+    let root = vault::discover(global.vault.as_deref(), first_path)?;
+    let v = vault::load(&root, &load_options(global))?;
+    print_warnings(&v);
+    Ok(Box::leak(Box::new(v)))
 }

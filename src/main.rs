@@ -27,3 +27,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// Parsing a vault allocates many small strings on every core; mimalloc's
+// per-thread free lists beat the system allocator's arena locking and
+// mprotect growth (see docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

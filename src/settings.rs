@@ -204,11 +204,7 @@ fn upgrade(saved: &mut Map<String, Value>) {
         && !saved.contains_key("flashcardCardOrder")
     {
         {
-            let order = if random {
-                "DueFirstRandom"
-            } else {
-                "DueFirstSequential"
-            };
+            let order = if random { "DueFirstRandom" } else { "DueFirstSequential" };
             saved.insert("flashcardCardOrder".into(), json!(order));
         }
     }
@@ -294,18 +290,14 @@ pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
             let cfg: RecallConfig = if text.trim().is_empty() {
                 RecallConfig::default()
             } else {
-                serde_yaml::from_str(&text).map_err(|e| Error::Settings {
-                    path: config_path.clone(),
-                    message: e.to_string(),
-                })?
+                serde_yaml::from_str(&text)
+                    .map_err(|e| Error::Settings { path: config_path.clone(), message: e.to_string() })?
             };
             if !cfg.plugin.is_empty() {
-                settings = settings
-                    .with_overrides(&cfg.plugin)
-                    .map_err(|e| Error::Settings {
-                        path: config_path.clone(),
-                        message: format!("in `plugin:`: {e}"),
-                    })?;
+                settings = settings.with_overrides(&cfg.plugin).map_err(|e| Error::Settings {
+                    path: config_path.clone(),
+                    message: format!("in `plugin:`: {e}"),
+                })?;
             }
             cfg
         }
@@ -314,26 +306,13 @@ pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
     };
 
     if !cli.tags.is_empty() {
-        settings.flashcard_tags = cli
-            .tags
-            .iter()
-            .map(|t| {
-                if t.starts_with('#') {
-                    t.clone()
-                } else {
-                    format!("#{t}")
-                }
-            })
-            .collect();
+        settings.flashcard_tags =
+            cli.tags.iter().map(|t| if t.starts_with('#') { t.clone() } else { format!("#{t}") }).collect();
     }
     if cli.folders_as_decks {
         settings.convert_folders_to_decks = true;
     }
-    Ok(Config {
-        settings,
-        recall,
-        sources,
-    })
+    Ok(Config { settings, recall, sources })
 }
 
 #[cfg(test)]

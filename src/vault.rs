@@ -143,15 +143,18 @@ pub fn is_ignored(path: &str, settings: &Settings) -> bool {
         .any(|e| path.starts_with(e.as_str()) || glob_match(e, path))
 }
 
-/// Lists the vault's notes: `(relative path, absolute path)`, sorted.
-fn walk(root: &Path, settings: &Settings, warnings: &mut Vec<Warning>) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
+/// Walks the vault, calling `found` for every note path (in folder order,
+/// not sorted) as soon as it is seen.
+fn walk(
+    root: &Path,
+    settings: &Settings,
+    warnings: &mut Vec<Warning>,
+    found: &mut dyn FnMut(String, PathBuf),
+) {
     let mut ancestors: Vec<PathBuf> = Vec::new();
     let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     ancestors.push(root_canon);
-    walk_dir(root, "", settings, &mut ancestors, &mut out, warnings);
-    out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    out
+    walk_dir(root, "", settings, &mut ancestors, found, warnings);
 }
 
 fn walk_dir(
@@ -159,25 +162,21 @@ fn walk_dir(
     rel: &str,
     settings: &Settings,
     ancestors: &mut Vec<PathBuf>,
-    out: &mut Vec<(String, PathBuf)>,
+    found: &mut dyn FnMut(String, PathBuf),
     warnings: &mut Vec<Warning>,
 ) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             warnings.push(Warning {
-                path: if rel.is_empty() {
-                    ".".into()
-                } else {
-                    rel.to_owned()
-                },
+                path: if rel.is_empty() { ".".into() } else { rel.to_owned() },
                 line: None,
                 message: format!("cannot read folder: {e}"),
             });
             return;
         }
     };
-    let mut names: Vec<(String, PathBuf)> = Vec::new();
+    let mut names: Vec<(String, PathBuf, Option<fs::FileType>)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
@@ -191,35 +190,31 @@ fn walk_dir(
         if name.starts_with('.') {
             continue;
         }
-        names.push((name.to_owned(), entry.path()));
+        names.push((name.to_owned(), entry.path(), entry.file_type().ok()));
     }
-    names.sort();
-    for (name, path) in names {
-        let rel_path = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, file_type) in names {
+        let rel_path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        // The entry's own type needs no system call; only links are followed.
+        let (is_dir, is_file) = match file_type {
+            Some(t) if !t.is_symlink() => (t.is_dir(), t.is_file()),
+            _ => match fs::metadata(&path) {
+                Ok(m) => (m.is_dir(), m.is_file()),
+                Err(e) => {
+                    let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                    let message = if is_link && e.raw_os_error() == Some(40) {
+                        "symlink loop; skipped".to_owned()
+                    } else if is_link {
+                        format!("broken symlink ({e}); skipped")
+                    } else {
+                        format!("cannot read: {e}")
+                    };
+                    warnings.push(Warning { path: rel_path, line: None, message });
+                    continue;
+                }
+            },
         };
-        let meta = match fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                let message = if is_link && e.raw_os_error() == Some(40) {
-                    "symlink loop; skipped".to_owned()
-                } else if is_link {
-                    format!("broken symlink ({e}); skipped")
-                } else {
-                    format!("cannot read: {e}")
-                };
-                warnings.push(Warning {
-                    path: rel_path,
-                    line: None,
-                    message,
-                });
-                continue;
-            }
-        };
-        if meta.is_dir() {
+        if is_dir {
             let canon = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if ancestors.contains(&canon) {
                 warnings.push(Warning {
@@ -233,25 +228,13 @@ fn walk_dir(
                 continue;
             }
             ancestors.push(canon);
-            walk_dir(&path, &rel_path, settings, ancestors, out, warnings);
+            walk_dir(&path, &rel_path, settings, ancestors, found, warnings);
             ancestors.pop();
-        } else if meta.is_file()
+        } else if is_file
             && Path::new(&name).extension().is_some_and(|e| e == "md")
             && !is_ignored(&rel_path, settings)
         {
-            if meta.len() > MAX_NOTE_BYTES {
-                warnings.push(Warning {
-                    path: rel_path,
-                    line: None,
-                    message: format!(
-                        "note is {} MiB, over recall's limit of {} MiB; skipped",
-                        meta.len() / (1024 * 1024),
-                        MAX_NOTE_BYTES / (1024 * 1024)
-                    ),
-                });
-                continue;
-            }
-            out.push((rel_path, path));
+            found(rel_path, path);
         }
     }
 }
@@ -266,29 +249,31 @@ pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
         let pos = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        (
-            Some(line),
-            format!("not valid UTF-8 (byte {pos}); skipped, never written"),
-        )
+        (Some(line), format!("not valid UTF-8 (byte {pos}); skipped, never written"))
     })
 }
 
 /// Reads and parses one note file; a warning when it cannot be a note.
 fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
-    let warn = |line, message| Warning {
-        path: rel.to_owned(),
-        line,
-        message,
-    };
-    let bytes = fs::read(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let warn = |line, message| Warning { path: rel.to_owned(), line, message };
+    let mut file = fs::File::open(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len > MAX_NOTE_BYTES {
+        return Err(warn(
+            None,
+            format!(
+                "note is {} MiB, over recall's limit of {} MiB; skipped",
+                len / (1024 * 1024),
+                MAX_NOTE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| warn(None, format!("cannot read: {e}")))?;
     let text = decode_note(bytes).map_err(|(line, m)| warn(line, m))?;
     let folder = rel.rfind('/').map(|i| &rel[..i]);
     let note = parse_note(text, folder, opts, false);
-    Ok(VaultNote {
-        path: rel.to_owned(),
-        abs: abs.to_path_buf(),
-        note,
-    })
+    Ok(VaultNote { path: rel.to_owned(), abs: abs.to_path_buf(), note })
 }
 
 /// Options for loading a vault.
@@ -305,17 +290,11 @@ pub struct LoadOptions {
 #[must_use]
 pub fn resolve_today(pinned: Option<NaiveDate>, start_of_day: &str) -> (NaiveDate, NaiveDateTime) {
     if let Some(d) = pinned {
-        return (
-            d,
-            d.and_time(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()),
-        );
+        return (d, d.and_time(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()));
     }
     let now = chrono::Local::now().naive_local();
     let mut today = now.date();
-    let parts: Vec<u32> = start_of_day
-        .split(':')
-        .filter_map(|p| p.trim().parse().ok())
-        .collect();
+    let parts: Vec<u32> = start_of_day.split(':').filter_map(|p| p.trim().parse().ok()).collect();
     if let [h, m, s] = parts[..]
         && h != 0
         && m != 0
@@ -330,58 +309,92 @@ pub fn resolve_today(pinned: Option<NaiveDate>, start_of_day: &str) -> (NaiveDat
 
 /// Loads settings and every note of the vault at `root`.
 pub fn load(root: &Path, load: &LoadOptions) -> Result<Vault, Error> {
+    let (mut vault, notes) = scan(root, load, |n, _| n)?;
+    vault.notes = notes;
+    Ok(vault)
+}
+
+/// Reads every note of the vault at `root` and maps each through `f` on
+/// all cores, without keeping the notes: read-only commands summarise each
+/// note and let it go, so a large vault never sits in memory whole. The
+/// returned vault has settings, dates and warnings, and no notes.
+pub fn scan<T: Send>(
+    root: &Path,
+    load: &LoadOptions,
+    f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
+) -> Result<(Vault, Vec<T>), Error> {
     let config = crate::settings::load(root, &load.overrides)?;
     let (today, now) = resolve_today(load.today, &config.settings.start_of_day);
     let clozes = Clozes::new(&config.settings.cloze_patterns);
     let mut warnings = Vec::new();
-    let files = walk(root, &config.settings, &mut warnings);
-    let opts = ParseOptions {
-        settings: &config.settings,
-        clozes: &clozes,
-        today,
-        now,
-    };
-    let results = parallel_map(&files, |(rel, abs)| load_note(rel, abs, &opts));
-    let mut notes = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(n) => notes.push(n),
-            Err(w) => warnings.push(w),
-        }
-    }
-    for n in &notes {
-        if n.note.frontmatter_unclosed {
-            warnings.push(Warning {
-                path: n.path.clone(),
-                line: Some(1),
-                message: "front matter is never closed (no second `---` line); read as text".into(),
-            });
-        }
-        if let Some(err) = n.note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) {
-            warnings.push(Warning {
-                path: n.path.clone(),
-                line: Some(2),
-                message: format!("front matter is not valid YAML ({err}); its tags are ignored"),
-            });
-        }
+    let opts = ParseOptions { settings: &config.settings, clozes: &clozes, today, now };
+    // The walk feeds the workers as it goes, so reading starts at once.
+    let (tx, rx) = std::sync::mpsc::channel::<(String, PathBuf)>();
+    let rx = std::sync::Mutex::new(rx);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16);
+    let mut results: Vec<(String, Option<T>, Vec<Warning>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let next = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((rel, abs)) = next else { break };
+                        let r = match load_note(&rel, &abs, &opts) {
+                            Ok(n) => {
+                                let w = note_warnings(&n);
+                                (rel, Some(f(n, &opts)), w)
+                            }
+                            Err(w) => (rel, None, vec![w]),
+                        };
+                        local.push(r);
+                    }
+                    local
+                })
+            })
+            .collect();
+        walk(root, &config.settings, &mut warnings, &mut |rel, abs| {
+            let _ = tx.send((rel, abs));
+        });
+        drop(tx);
+        workers.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    results.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut out = Vec::with_capacity(results.len());
+    for (_, t, w) in results {
+        out.extend(t);
+        warnings.extend(w);
     }
     warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    Ok(Vault {
-        root: root.to_path_buf(),
-        config,
-        clozes,
-        today,
-        now,
-        notes,
-        warnings,
-    })
+    let vault = Vault { root: root.to_path_buf(), config, clozes, today, now, notes: Vec::new(), warnings };
+    Ok((vault, out))
+}
+
+fn note_warnings(n: &VaultNote) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if n.note.frontmatter_unclosed {
+        out.push(Warning {
+            path: n.path.clone(),
+            line: Some(1),
+            message: "front matter is never closed (no second `---` line); read as text".into(),
+        });
+    }
+    if let Some(err) = n.note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) {
+        out.push(Warning {
+            path: n.path.clone(),
+            line: Some(2),
+            message: format!("front matter is not valid YAML ({err}); its tags are ignored"),
+        });
+    }
+    out
 }
 
 /// Maps `f` over `items` on all cores, keeping order.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(16);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16);
     if threads <= 1 || items.len() < 64 {
         return items.iter().map(&f).collect();
     }
@@ -405,10 +418,7 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     });
     let mut all: Vec<(usize, R)> = parts.drain(..).flatten().collect();
     all.sort_unstable_by_key(|(i, _)| *i);
@@ -437,34 +447,12 @@ impl Vault {
     /// Index of the note with this vault-relative path.
     #[must_use]
     pub fn find(&self, rel: &str) -> Option<usize> {
-        self.notes
-            .binary_search_by(|n| n.path.as_bytes().cmp(rel.as_bytes()))
-            .ok()
+        self.notes.binary_search_by(|n| n.path.as_bytes().cmp(rel.as_bytes())).ok()
     }
 
     /// Turns command-line PATHs into vault-relative prefixes (a note or a folder).
     pub fn scopes(&self, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
-        let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
-        let mut out = Vec::new();
-        for p in paths {
-            let rel = match fs::canonicalize(p) {
-                Ok(abs) => match abs.strip_prefix(&root) {
-                    Ok(r) => r.to_string_lossy().replace('\\', "/"),
-                    Err(_) => {
-                        return Err(Error::Usage(format!(
-                            "{}: not inside the vault {}",
-                            p.display(),
-                            self.root.display()
-                        )));
-                    }
-                },
-                // Not a path from here: try it as vault-relative.
-                Err(_) if self.root.join(p).exists() => p.to_string_lossy().replace('\\', "/"),
-                Err(e) => return Err(Error::io(p, e)),
-            };
-            out.push(rel.trim_end_matches('/').to_owned());
-        }
-        Ok(out)
+        scopes(&self.root, paths)
     }
 
     /// True when the note at `path` is selected by `scopes` (all when empty).
@@ -477,6 +465,32 @@ impl Vault {
                     || (path.starts_with(s.as_str()) && path.as_bytes().get(s.len()) == Some(&b'/'))
             })
     }
+}
+
+/// Turns command-line PATHs into vault-relative prefixes (a note or a
+/// folder) of the vault at `root`.
+pub fn scopes(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
+    let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut out = Vec::new();
+    for p in paths {
+        let rel = match fs::canonicalize(p) {
+            Ok(abs) => match abs.strip_prefix(&canon_root) {
+                Ok(r) => r.to_string_lossy().replace('\\', "/"),
+                Err(_) => {
+                    return Err(Error::Usage(format!(
+                        "{}: not inside the vault {}",
+                        p.display(),
+                        root.display()
+                    )));
+                }
+            },
+            // Not a path from here: try it as vault-relative.
+            Err(_) if root.join(p).exists() => p.to_string_lossy().replace('\\', "/"),
+            Err(e) => return Err(Error::io(p, e)),
+        };
+        out.push(rel.trim_end_matches('/').to_owned());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -508,10 +522,7 @@ mod tests {
     fn decode_rejects_binary_and_bad_utf8() {
         assert!(decode_note(b"ok\n".to_vec()).is_ok());
         assert_eq!(decode_note(b"a\nb\0".to_vec()).err().map(|e| e.0), Some(Some(2)));
-        assert_eq!(
-            decode_note(b"a\n\n\xff".to_vec()).err().map(|e| e.0),
-            Some(Some(3))
-        );
+        assert_eq!(decode_note(b"a\n\n\xff".to_vec()).err().map(|e| e.0), Some(Some(3)));
     }
 
     #[test]

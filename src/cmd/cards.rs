@@ -12,13 +12,9 @@ use super::{card_rows, deck_matches, terminal_width};
 pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std::process::ExitCode, Error> {
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
     let scopes = vault.scopes(&args.paths)?;
-    let mut rows = card_rows(&vault, &scopes);
+    let mut rows = card_rows(vault, &scopes);
     if !args.deck.is_empty() {
-        rows.retain(|r| {
-            r.decks
-                .iter()
-                .any(|d| args.deck.iter().any(|f| deck_matches(d, f)))
-        });
+        rows.retain(|r| r.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f))));
     }
     if let Some(state) = args.state {
         let want = match state {
@@ -28,10 +24,7 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         };
         rows.retain(|r| r.state == want);
     }
-    let io = |e: std::io::Error| Error::Io {
-        path: "<stdout>".into(),
-        source: e,
-    };
+    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &rows).map_err(|e| Error::Other(e.to_string()))?;
         writeln!(out).map_err(io)?;
@@ -44,29 +37,16 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         .max()
         .unwrap_or(10)
         .min(width / 3);
-    let deck_w = rows
-        .iter()
-        .map(|r| r.decks.join(",").chars().count())
-        .max()
-        .unwrap_or(4)
-        .clamp(4, width / 4);
+    let deck_w =
+        rows.iter().map(|r| r.decks.join(",").chars().count()).max().unwrap_or(4).clamp(4, width / 4);
     for r in &rows {
-        let sib = if r.sibling > 0 {
-            format!("#{}", r.sibling)
-        } else {
-            String::new()
-        };
+        let sib = if r.sibling > 0 { format!("#{}", r.sibling) } else { String::new() };
         let loc = truncate(&one_line(&format!("{}:{}{}", r.path, r.line, sib)), loc_w);
         let deck = truncate(&one_line(&r.decks.join(",")), deck_w);
         let due = r.due.clone().unwrap_or_else(|| "-".into());
         let used = loc_w + deck_w + 9 + 10 + 4;
         let front = truncate(&one_line(r.front.trim()), width.saturating_sub(used).max(10));
-        writeln!(
-            out,
-            "{loc:<loc_w$} {deck:<deck_w$} {:<9} {due:<10} {front}",
-            r.state.name()
-        )
-        .map_err(io)?;
+        writeln!(out, "{loc:<loc_w$} {deck:<deck_w$} {:<9} {due:<10} {front}", r.state.name()).map_err(io)?;
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

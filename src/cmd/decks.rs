@@ -1,7 +1,7 @@
 //! `recall decks`: the deck tree with new / due / total counts per deck,
 //! parents counting their subdecks' cards (each card once per deck).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -11,7 +11,9 @@ use crate::error::Error;
 use crate::parse::CardState;
 use crate::sanitize::one_line;
 
-use super::card_rows;
+use std::sync::Arc;
+
+use crate::vault::Vault;
 
 /// One deck of the tree.
 #[derive(Debug, Default, Serialize)]
@@ -26,29 +28,45 @@ pub struct DeckNode {
 
 #[derive(Default)]
 struct Counts {
-    new: BTreeSet<usize>,
-    due: BTreeSet<usize>,
-    total: BTreeSet<usize>,
+    new: usize,
+    due: usize,
+    total: usize,
 }
 
-/// Builds the deck tree from `(card id, decks, state)`.
+/// Builds the deck tree from `(number of cards, decks, state)`; a card counts
+/// once in every deck that holds it directly or through a subdeck.
 pub fn build_tree<'a>(cards: impl IntoIterator<Item = (usize, &'a [String], CardState)>) -> Vec<DeckNode> {
     let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-    for (id, decks, state) in cards {
+    let mut nodes: Vec<&str> = Vec::new();
+    for (weight, decks, state) in cards {
+        if weight == 0 {
+            continue;
+        }
+        nodes.clear();
         for deck in decks {
-            let parts: Vec<&str> = deck.split('/').collect();
-            for depth in 1..=parts.len() {
-                let c = counts.entry(parts[..depth].join("/")).or_default();
-                c.total.insert(id);
-                match state {
-                    CardState::New => {
-                        c.new.insert(id);
-                    }
-                    CardState::Due => {
-                        c.due.insert(id);
-                    }
-                    CardState::Scheduled => {}
+            let mut end = 0;
+            loop {
+                let next = deck[end..].find('/').map(|i| end + i);
+                let prefix = &deck[..next.unwrap_or(deck.len())];
+                if !nodes.contains(&prefix) {
+                    nodes.push(prefix);
                 }
+                match next {
+                    Some(i) => end = i + 1,
+                    None => break,
+                }
+            }
+        }
+        for node in &nodes {
+            let c = match counts.get_mut(*node) {
+                Some(c) => c,
+                None => counts.entry((*node).to_owned()).or_default(),
+            };
+            c.total += weight;
+            match state {
+                CardState::New => c.new += weight,
+                CardState::Due => c.due += weight,
+                CardState::Scheduled => {}
             }
         }
     }
@@ -57,17 +75,14 @@ pub fn build_tree<'a>(cards: impl IntoIterator<Item = (usize, &'a [String], Card
             .iter()
             .filter(|(path, _)| match prefix {
                 "" => !path.contains('/'),
-                p => path
-                    .strip_prefix(p)
-                    .and_then(|r| r.strip_prefix('/'))
-                    .is_some_and(|r| !r.contains('/')),
+                p => path.strip_prefix(p).and_then(|r| r.strip_prefix('/')).is_some_and(|r| !r.contains('/')),
             })
             .map(|(path, c)| DeckNode {
                 name: path.rsplit('/').next().unwrap_or(path).to_owned(),
                 path: path.clone(),
-                new: c.new.len(),
-                due: c.due.len(),
-                total: c.total.len(),
+                new: c.new,
+                due: c.due,
+                total: c.total,
                 subdecks: children(path, counts),
             })
             .collect()
@@ -76,18 +91,44 @@ pub fn build_tree<'a>(cards: impl IntoIterator<Item = (usize, &'a [String], Card
 }
 
 pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std::process::ExitCode, Error> {
-    let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
-    let scopes = vault.scopes(&args.paths)?;
-    let rows = card_rows(&vault, &scopes);
-    let tree = build_tree(
-        rows.iter()
-            .enumerate()
-            .map(|(i, r)| (i, r.decks.as_slice(), r.state)),
-    );
-    let io = |e: std::io::Error| Error::Io {
-        path: "<stdout>".into(),
-        source: e,
-    };
+    let root =
+        crate::vault::discover(global.vault.as_deref(), args.paths.first().map(std::path::PathBuf::as_path))?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
+    // Each note is summarised to its cards' decks and states, then dropped.
+    let (vault, per_note) =
+        crate::scan_vault(global, args.paths.first().map(std::path::PathBuf::as_path), |n, opts| {
+            // Cards of one deck group share one Arc: count them together.
+            let mut groups: Vec<(Arc<[String]>, [usize; 3])> = Vec::new();
+            if n.note.has_deck && Vault::in_scope(&n.path, &scopes) {
+                for q in &n.note.questions {
+                    let at = if let Some(i) = groups.iter().position(|(d, _)| Arc::ptr_eq(d, &q.decks)) {
+                        i
+                    } else {
+                        groups.push((Arc::clone(&q.decks), [0; 3]));
+                        groups.len() - 1
+                    };
+                    for i in 0..q.card_count() {
+                        groups[at].1[q.schedule(i).state(opts.today, opts.now) as usize] += 1;
+                    }
+                }
+            }
+            groups
+        })?;
+    let per_note = std::mem::ManuallyDrop::new(per_note);
+    let mut groups: std::collections::HashMap<&[String], [usize; 3]> = std::collections::HashMap::new();
+    for (decks, counts) in per_note.iter().flatten() {
+        let e = groups.entry(&decks[..]).or_insert([0; 3]);
+        for (sum, n) in e.iter_mut().zip(counts) {
+            *sum += n;
+        }
+    }
+    let tree = build_tree(groups.iter().flat_map(|(decks, counts)| {
+        [CardState::New, CardState::Due, CardState::Scheduled]
+            .into_iter()
+            .zip(counts.iter().copied())
+            .map(move |(s, n)| (n, *decks, s))
+    }));
+    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &tree).map_err(|e| Error::Other(e.to_string()))?;
         writeln!(out).map_err(io)?;
@@ -131,10 +172,7 @@ mod tests {
     fn parents_count_each_card_once() {
         let a = vec!["f/k/p".to_owned(), "f/k/c".to_owned()];
         let b = vec!["f/x".to_owned()];
-        let tree = build_tree([
-            (0, a.as_slice(), CardState::Due),
-            (1, b.as_slice(), CardState::New),
-        ]);
+        let tree = build_tree([(1, a.as_slice(), CardState::Due), (1, b.as_slice(), CardState::New)]);
         assert_eq!(tree.len(), 1);
         let f = &tree[0];
         assert_eq!((f.new, f.due, f.total), (1, 1, 2));

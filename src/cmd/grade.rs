@@ -30,11 +30,8 @@ pub struct Target {
 impl Target {
     /// Parses `PATH:LINE[#SIBLING]` (the path may itself hold `:` or `#`).
     pub fn parse(s: &str) -> Result<Target, Error> {
-        let bad = || {
-            Error::Usage(format!(
-                "`{s}` is not PATH:LINE or PATH:LINE#SIBLING (LINE counts from 1)"
-            ))
-        };
+        let bad =
+            || Error::Usage(format!("`{s}` is not PATH:LINE or PATH:LINE#SIBLING (LINE counts from 1)"));
         let (rest, sibling) = match s.rsplit_once('#') {
             Some((r, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
                 (r, n.parse().map_err(|_| bad())?)
@@ -46,11 +43,7 @@ impl Target {
         if line == 0 || path.is_empty() {
             return Err(bad());
         }
-        Ok(Target {
-            path: path.to_owned(),
-            line,
-            sibling,
-        })
+        Ok(Target { path: path.to_owned(), line, sibling })
     }
 }
 
@@ -92,10 +85,9 @@ fn show(s: &CardSchedule) -> String {
         other => {
             let (i, e) = other.interval_ease();
             let f = |v: Option<i64>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
-            let due = other.due_date().map_or_else(
-                || "unreadable date".to_owned(),
-                |d| d.format("%Y-%m-%d").to_string(),
-            );
+            let due = other
+                .due_date()
+                .map_or_else(|| "unreadable date".to_owned(), |d| d.format("%Y-%m-%d").to_string());
             format!("due {due}, interval {}, ease {}", f(i), f(e))
         }
     }
@@ -125,6 +117,7 @@ fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
 pub fn relocate(
     vault: &Vault,
     folder: Option<&str>,
+    old_text: &str,
     old_q: &Question,
     sibling: usize,
     next: &Next,
@@ -134,25 +127,17 @@ pub fn relocate(
     let q = note
         .questions
         .iter()
-        .filter(|q| q.text == old_q.text)
+        .filter(|q| q.text(&note.text) == old_q.text(old_text))
         .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?;
-    plan_schedule(
-        &note,
-        q,
-        sibling,
-        next.due,
-        next.interval,
-        next.ease,
-        &vault.config.settings,
-    )
-    .ok()
-    .map(|e| vec![e])
+    plan_schedule(&note, q, sibling, next.due, next.interval, next.ease, &vault.config.settings)
+        .ok()
+        .map(|e| vec![e])
 }
 
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let target = Target::parse(&args.target)?;
     let vault = crate::load_vault(global, None)?;
-    let idx = find_note(&vault, &target.path)?;
+    let idx = find_note(vault, &target.path)?;
     let vn = &vault.notes[idx];
     let note = &vn.note;
     if !note.has_deck {
@@ -163,22 +148,13 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             ),
             hint: Some(format!(
                 "add a flashcard tag such as {} to the note",
-                vault
-                    .config
-                    .settings
-                    .flashcard_tags
-                    .first()
-                    .map_or("#flashcards", String::as_str)
+                vault.config.settings.flashcard_tags.first().map_or("#flashcards", String::as_str)
             )),
         });
     }
     let qi = question_at(note, target.line).ok_or_else(|| {
-        let near: Vec<String> = note
-            .questions
-            .iter()
-            .take(8)
-            .map(|q| (q.first_line + 1).to_string())
-            .collect();
+        let near: Vec<String> =
+            note.questions.iter().take(8).map(|q| (q.first_line + 1).to_string()).collect();
         Error::Refused {
             message: format!("{}:{}: no card on this line", vn.path, target.line),
             hint: (!near.is_empty()).then(|| format!("cards start on lines {}", near.join(", "))),
@@ -199,17 +175,12 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     }
     let before = q.schedule(target.sibling);
     let settings = &vault.config.settings;
-    let histogram = vault_histogram(&vault);
+    let histogram = vault_histogram(vault);
     let ease_seed = note_ease(note, settings);
     let loc = format!("{}:{}#{}", vn.path, q.first_line + 1, target.sibling);
-    let Some(next) = schedule_card(
-        &before,
-        args.response,
-        vault.today,
-        settings,
-        ease_seed,
-        Some(&histogram),
-    ) else {
+    let Some(next) =
+        schedule_card(&before, args.response, vault.today, settings, ease_seed, Some(&histogram))
+    else {
         // Reset on a new card: the plugin changes nothing.
         if args.json {
             let j = json!({"path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
@@ -220,19 +191,9 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let edit = plan_schedule(
-        note,
-        q,
-        target.sibling,
-        next.due,
-        next.interval,
-        next.ease,
-        settings,
-    )
-    .map_err(|e| Error::Refused {
-        message: format!("{}:{}: {e}", vn.path, q.first_line + 1),
-        hint: None,
-    })?;
+    let edit = plan_schedule(note, q, target.sibling, next.due, next.interval, next.ease, settings).map_err(
+        |e| Error::Refused { message: format!("{}:{}: {e}", vn.path, q.first_line + 1), hint: None },
+    )?;
 
     let written = if args.dry_run {
         let new_text = splice(&note.text, std::slice::from_ref(&edit));
@@ -241,7 +202,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     } else {
         let folder = vn.folder();
         apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
-            relocate(&vault, folder, q, target.sibling, &next, text)
+            relocate(vault, folder, &note.text, q, target.sibling, &next, text)
         })?;
         true
     };
@@ -270,10 +231,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
 }
 
 fn stdout_err(e: std::io::Error) -> Error {
-    Error::Io {
-        path: "<stdout>".into(),
-        source: e,
-    }
+    Error::Io { path: "<stdout>".into(), source: e }
 }
 
 #[cfg(test)]
@@ -284,11 +242,7 @@ mod tests {
     fn targets_parse_from_the_right() {
         assert_eq!(
             Target::parse("Kafka/a:b.md:12#1").expect("ok"),
-            Target {
-                path: "Kafka/a:b.md".into(),
-                line: 12,
-                sibling: 1
-            }
+            Target { path: "Kafka/a:b.md".into(), line: 12, sibling: 1 }
         );
         assert_eq!(Target::parse("n.md:3").expect("ok").sibling, 0);
         assert_eq!(Target::parse("C#.md:3").expect("ok").path, "C#.md");

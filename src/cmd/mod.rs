@@ -38,7 +38,8 @@ pub fn card_rows(vault: &Vault, scopes: &[String]) -> Vec<CardRow> {
             continue;
         }
         for q in &n.note.questions {
-            for (i, (front, back)) in q.sides.iter().enumerate() {
+            let sides = q.sides(&n.note.text, &vault.config.settings, &vault.clozes);
+            for (i, (front, back)) in sides.into_iter().enumerate() {
                 let sched = q.schedule(i);
                 let (interval, ease) = sched.interval_ease();
                 rows.push(CardRow {
@@ -47,9 +48,9 @@ pub fn card_rows(vault: &Vault, scopes: &[String]) -> Vec<CardRow> {
                     end_line: q.last_line + 1,
                     kind: q.kind,
                     sibling: i,
-                    decks: q.decks.clone(),
-                    front: front.clone(),
-                    back: back.clone(),
+                    decks: q.decks.to_vec(),
+                    front,
+                    back,
                     due: sched.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
                     interval,
                     ease,
@@ -59,6 +60,21 @@ pub fn card_rows(vault: &Vault, scopes: &[String]) -> Vec<CardRow> {
         }
     }
     rows
+}
+
+/// Every card of the notes in `scopes` as `(decks, state)`, without texts.
+pub fn card_states<'a>(
+    vault: &'a Vault,
+    scopes: &'a [String],
+) -> impl Iterator<Item = (&'a [String], CardState)> + 'a {
+    vault
+        .notes
+        .iter()
+        .filter(move |n| n.note.has_deck && Vault::in_scope(&n.path, scopes))
+        .flat_map(|n| n.note.questions.iter())
+        .flat_map(move |q| {
+            (0..q.card_count()).map(move |i| (&q.decks[..], q.schedule(i).state(vault.today, vault.now)))
+        })
 }
 
 /// The plugin's card due-date histogram over the whole vault: every

@@ -40,19 +40,10 @@ fn segment(line: &str) -> Result<String, String> {
     let settings = Settings::from_partial(&input.settings).map_err(|e| format!("bad settings: {e}"))?;
     let mut pairs = Vec::new();
     for (k, v) in &input.histogram {
-        pairs.push((
-            k.trim()
-                .parse::<i64>()
-                .map_err(|_| format!("bad histogram key `{k}`"))?,
-            *v,
-        ));
+        pairs.push((k.trim().parse::<i64>().map_err(|_| format!("bad histogram key `{k}`"))?, *v));
     }
     let histogram = Histogram::from_counts(pairs);
-    let segments = input
-        .comment
-        .as_deref()
-        .map(|c| read_schedule(c, input.today).1)
-        .unwrap_or_default();
+    let segments = input.comment.as_deref().map(|c| read_schedule(c, input.today).1).unwrap_or_default();
     let schedule = match segments.get(input.sibling) {
         None => CardSchedule::New,
         Some(s) if s.is_placeholder() => CardSchedule::New,
@@ -61,23 +52,13 @@ fn segment(line: &str) -> Result<String, String> {
             SegmentKind::Fsrs { .. } => return Err("FSRS segments are not scheduled by recall".into()),
         },
     };
-    let next = schedule_card(
-        &schedule,
-        input.response,
-        input.today,
-        &settings,
-        None,
-        Some(&histogram),
-    )
-    .ok_or_else(|| "reset on a new card changes nothing".to_owned())?;
+    let next = schedule_card(&schedule, input.response, input.today, &settings, None, Some(&histogram))
+        .ok_or_else(|| "reset on a new card changes nothing".to_owned())?;
     Ok(format_sm2(next.due, next.interval, next.ease))
 }
 
 pub fn run(input: impl BufRead, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let io = |e: std::io::Error| Error::Io {
-        path: "<stdio>".into(),
-        source: e,
-    };
+    let io = |e: std::io::Error| Error::Io { path: "<stdio>".into(), source: e };
     let mut failed = false;
     for line in input.lines() {
         let line = line.map_err(io)?;
@@ -93,11 +74,7 @@ pub fn run(input: impl BufRead, out: &mut dyn Write) -> Result<ExitCode, Error> 
         };
         writeln!(out, "{j}").map_err(io)?;
     }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 #[cfg(test)]

@@ -136,13 +136,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<()
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| -> Result<(), Error> {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| Error::io(path, e))?;
-        f.set_permissions(meta.permissions())
-            .map_err(|e| Error::io(&tmp, e))?;
+        let mut f =
+            OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(path, e))?;
+        f.set_permissions(meta.permissions()).map_err(|e| Error::io(&tmp, e))?;
         f.write_all(bytes).map_err(|e| Error::io(path, e))?;
         f.sync_all().map_err(|e| Error::io(path, e))?;
         drop(f);
@@ -167,11 +163,7 @@ mod tests {
     use super::*;
 
     fn edit(range: std::ops::Range<usize>, new: &str) -> Edit {
-        Edit {
-            range,
-            old: String::new(),
-            new: new.to_owned(),
-        }
+        Edit { range, old: String::new(), new: new.to_owned() }
     }
 
     #[test]
@@ -182,10 +174,7 @@ mod tests {
         fs::write(&p, text).expect("write");
         let (o, _) = apply_edits(&p, text, &[edit(4..4, "\r\nX")], &|_| None).expect("apply");
         assert_eq!(o, Outcome::Written);
-        assert_eq!(
-            fs::read_to_string(&p).expect("read"),
-            "\u{feff}a\r\nX\r\nb  \r\nc"
-        );
+        assert_eq!(fs::read_to_string(&p).expect("read"), "\u{feff}a\r\nX\r\nb  \r\nc");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).expect("dir").flatten().collect();
         assert_eq!(leftovers.len(), 1);
     }
@@ -240,10 +229,7 @@ mod tests {
         let stale = dir.path().join(".n.md.recall-999999999-0.tmp");
         fs::write(&stale, "half").expect("write");
         apply_edits(&p, "a", &[edit(1..1, "b")], &|_| None).expect("apply");
-        assert_eq!(
-            fs::metadata(&p).expect("meta").permissions().mode() & 0o777,
-            0o640
-        );
+        assert_eq!(fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o640);
         assert!(!stale.exists());
     }
 }

@@ -28,35 +28,27 @@ pub enum PlanError {
 }
 
 /// The segment text for a sibling that keeps its schedule.
-fn keep_segment(q: &Question, i: usize, base_ease: f64) -> String {
+fn keep_segment(note: &str, q: &Question, i: usize, base_ease: f64) -> String {
     let placeholder = || format_sm2(PLACEHOLDER_DATE, 1.0, base_ease);
     match q.segments.get(i) {
         None => placeholder(),
         Some(s) if s.is_placeholder() => placeholder(),
         Some(s) => match s.kind {
-            SegmentKind::Sm2 {
-                due: Some(due),
-                interval: Some(ivl),
-                ease: Some(ease),
-            } => format_sm2(due, ivl as f64, ease as f64),
+            SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } => {
+                format_sm2(due, ivl as f64, ease as f64)
+            }
             // FSRS segments are written back as read; unreadable ones too
             // (the plugin would write `!0NaN-NaN-NaN,…`).
-            _ => format!("!{}", s.raw),
+            _ => format!("!{}", q.segment_raw(i, note).unwrap_or_default()),
         },
     }
 }
 
 /// The full comment after sibling `sibling` gets `segment`.
 #[must_use]
-pub fn comment_with(q: &Question, sibling: usize, segment: &str, settings: &Settings) -> String {
+pub fn comment_with(note: &str, q: &Question, sibling: usize, segment: &str, settings: &Settings) -> String {
     let segs: Vec<String> = (0..q.card_count())
-        .map(|i| {
-            if i == sibling {
-                segment.to_owned()
-            } else {
-                keep_segment(q, i, settings.base_ease)
-            }
-        })
+        .map(|i| if i == sibling { segment.to_owned() } else { keep_segment(note, q, i, settings.base_ease) })
         .collect();
     format_comment(&segs)
 }
@@ -83,12 +75,9 @@ pub fn plan_comment(
     settings: &Settings,
 ) -> Result<Edit, PlanError> {
     if sibling >= q.card_count() {
-        return Err(PlanError::NoSuchSibling {
-            sibling,
-            count: q.card_count(),
-        });
+        return Err(PlanError::NoSuchSibling { sibling, count: q.card_count() });
     }
-    let comment = comment_with(q, sibling, segment, settings);
+    let comment = comment_with(&note.text, q, sibling, segment, settings);
     plan_replace(note, q, comment, settings)
 }
 
@@ -101,35 +90,24 @@ pub fn plan_replace(
 ) -> Result<Edit, PlanError> {
     let text = &note.text;
     if let Some(span) = &q.comment {
-        return Ok(Edit {
-            range: span.clone(),
-            old: text[span.clone()].to_owned(),
-            new: comment,
-        });
+        return Ok(Edit { range: span.clone(), old: text[span.clone()].to_owned(), new: comment });
     }
     let anchor = q.anchor.as_ref().ok_or(PlanError::UnclosedFence)?;
-    let ends_with_fence = q.actual.ends_with("```");
+    let ends_with_fence = q.actual(text).ends_with("```");
     if settings.card_comment_on_same_line && !ends_with_fence {
         let at = anchor.same_line_at;
-        return Ok(Edit {
-            range: at..at,
-            old: String::new(),
-            new: format!(" {comment}"),
-        });
+        return Ok(Edit { range: at..at, old: String::new(), new: format!(" {comment}") });
     }
     let line = note.lines[anchor.line];
     let term = match line.terminator(text) {
         "" => first_terminator(text, &note.lines),
         t => t,
     };
-    let new = if settings.use_callouts_for_scheduling_comments && !q.text.contains("> [!sr|card-metadata]") {
-        format!("{term}> [!sr|card-metadata] {term}>  {comment}")
-    } else {
-        format!("{term}{comment}")
-    };
-    Ok(Edit {
-        range: line.end..line.end,
-        old: String::new(),
-        new,
-    })
+    let new =
+        if settings.use_callouts_for_scheduling_comments && !q.text(text).contains("> [!sr|card-metadata]") {
+            format!("{term}> [!sr|card-metadata] {term}>  {comment}")
+        } else {
+            format!("{term}{comment}")
+        };
+    Ok(Edit { range: line.end..line.end, old: String::new(), new })
 }

@@ -15,6 +15,10 @@ pub struct Clozes {
 
 #[derive(Debug, Clone)]
 struct Compiled {
+    /// The literal text every match starts with, and the one it ends with
+    /// (a cheap pre-filter).
+    prefix: String,
+    suffix: String,
     classic: Option<Regex>,
     overlapping: Option<Regex>,
     simple: Regex,
@@ -59,19 +63,40 @@ impl Clozes {
     /// Compiles the settings' `clozePatterns`; patterns without `answer` are skipped.
     #[must_use]
     pub fn new(patterns: &[String]) -> Clozes {
-        Clozes {
-            patterns: patterns.iter().filter_map(|p| compile(p)).collect(),
-        }
+        Clozes { patterns: patterns.iter().filter_map(|p| compile(p)).collect() }
     }
 
     /// True when `line` holds a complete cloze of any pattern.
     #[must_use]
     pub fn is_cloze_line(&self, line: &str) -> bool {
-        self.patterns.iter().any(|p| p.simple.is_match(line))
-            || self
-                .patterns
-                .iter()
-                .any(|p| p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+        self.patterns.iter().any(|p| {
+            let plausible = match crate::parse::lines::find(line, &p.prefix) {
+                None => false,
+                Some(at) => {
+                    let after = at + p.prefix.len();
+                    let rest = line[after..].char_indices().nth(1).map_or("", |(i, _)| &line[after + i..]);
+                    crate::parse::lines::find(rest, &p.suffix).is_some()
+                }
+            };
+            plausible && (p.simple.is_match(line) || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+        })
+    }
+
+    /// How many cards a cloze question gives.
+    #[must_use]
+    pub fn card_count(&self, text: &str) -> usize {
+        let any = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| {
+            self.patterns.iter().any(|p| pick(p).is_some_and(|r| r.is_match(text)))
+        };
+        // Simple clozes need no captures: count the matches.
+        if !any(&|p| p.classic.as_ref()) && !any(&|p| p.overlapping.as_ref()) {
+            return self.patterns.iter().map(|p| p.simple.find_iter(text).count()).sum();
+        }
+        let (kind, dels) = self.deletions(text);
+        match kind {
+            None => 0,
+            Some(kind) => count_cards(kind, &dels),
+        }
     }
 
     /// Expands a cloze question into `(front, back)` per card, in sibling order.
@@ -81,19 +106,7 @@ impl Clozes {
         let Some(kind) = kind else {
             return (None, Vec::new());
         };
-        let count = match kind {
-            ClozeType::Simple => dels.len(),
-            ClozeType::Classic => dels
-                .iter()
-                .filter_map(|d| d.seq.as_deref()?.parse::<usize>().ok())
-                .max()
-                .unwrap_or(0),
-            ClozeType::Overlapping => dels
-                .iter()
-                .map(|d| d.seq.as_deref().map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0),
-        };
+        let count = count_cards(kind, &dels);
         // Replacement happens in text order; sibling numbering may differ.
         let mut by_pos: Vec<(usize, &Deletion)> = dels.iter().enumerate().collect();
         by_pos.sort_by_key(|(_, d)| d.start);
@@ -178,13 +191,14 @@ impl Clozes {
             }
             out
         };
-        let classic = collect(&|p| p.classic.as_ref());
-        if !classic.is_empty() {
-            return (Some(ClozeType::Classic), classic);
+        let any = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| {
+            self.patterns.iter().any(|p| pick(p).is_some_and(|r| r.is_match(text)))
+        };
+        if any(&|p| p.classic.as_ref()) {
+            return (Some(ClozeType::Classic), collect(&|p| p.classic.as_ref()));
         }
-        let overlapping = collect(&|p| p.overlapping.as_ref());
-        if !overlapping.is_empty() {
-            return (Some(ClozeType::Overlapping), overlapping);
+        if any(&|p| p.overlapping.as_ref()) {
+            return (Some(ClozeType::Overlapping), collect(&|p| p.overlapping.as_ref()));
         }
         let simple = collect(&|p| Some(&p.simple));
         if !simple.is_empty() {
@@ -192,6 +206,18 @@ impl Clozes {
             return (Some(ClozeType::Simple), simple);
         }
         (None, Vec::new())
+    }
+}
+
+fn count_cards(kind: ClozeType, dels: &[Deletion]) -> usize {
+    match kind {
+        ClozeType::Simple => dels.len(),
+        ClozeType::Classic => {
+            dels.iter().filter_map(|d| d.seq.as_deref()?.parse::<usize>().ok()).max().unwrap_or(0)
+        }
+        ClozeType::Overlapping => {
+            dels.iter().map(|d| d.seq.as_deref().map_or(0, |s| s.chars().count())).max().unwrap_or(0)
+        }
     }
 }
 
@@ -295,7 +321,17 @@ fn compile(pattern: &str) -> Option<Compiled> {
         }
         Regex::new(&re).ok()
     };
+    let prefix = match parts.first() {
+        Some(Part::Lit(l)) => l.clone(),
+        _ => String::new(),
+    };
+    let suffix = match parts.last() {
+        Some(Part::Lit(l)) => l.clone(),
+        _ => String::new(),
+    };
     Some(Compiled {
+        prefix,
+        suffix,
         classic: if has_seq { build(Some(r"\d+")) } else { None },
         overlapping: if has_seq { build(Some("[ash]+")) } else { None },
         simple: build(None)?,
@@ -319,10 +355,7 @@ mod tests {
         let c = default();
         assert_eq!(
             fronts(&c, "The ==KRaft;;consensus protocol== quorum and ==x=="),
-            vec![
-                "The [consensus protocol] quorum and x",
-                "The KRaft quorum and [...]"
-            ]
+            vec!["The [consensus protocol] quorum and x", "The KRaft quorum and [...]"]
         );
     }
 
@@ -348,16 +381,11 @@ mod tests {
 
     #[test]
     fn several_patterns_number_simple_clozes_in_pattern_order() {
-        let c = Clozes::new(&[
-            "==[123;;]answer[;;hint]==".to_owned(),
-            "{{[123;;]answer[;;hint]}}".to_owned(),
-        ]);
+        let c =
+            Clozes::new(&["==[123;;]answer[;;hint]==".to_owned(), "{{[123;;]answer[;;hint]}}".to_owned()]);
         assert_eq!(
             fronts(&c, "Both {{curly}} and ==highlight== deletions count"),
-            vec![
-                "Both curly and [...] deletions count",
-                "Both [...] and highlight deletions count"
-            ]
+            vec!["Both curly and [...] deletions count", "Both [...] and highlight deletions count"]
         );
     }
 

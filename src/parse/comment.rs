@@ -22,8 +22,9 @@ pub const PLACEHOLDER_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1
 /// One sibling's piece of a schedule comment, as read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
-    /// The trimmed piece without its leading `!`, e.g. `2024-06-18,13,290`.
-    pub raw: String,
+    /// Where the trimmed piece without its leading `!` (e.g.
+    /// `2024-06-18,13,290`) lies in the text it was read from.
+    pub raw: Range<usize>,
     /// What the piece says.
     pub kind: SegmentKind,
 }
@@ -33,30 +34,20 @@ pub struct Segment {
 pub enum SegmentKind {
     /// `date,interval,ease` (SM-2-OSR). `None` where the plugin reads `NaN` or
     /// an invalid date.
-    Sm2 {
-        due: Option<NaiveDate>,
-        interval: Option<i64>,
-        ease: Option<i64>,
-    },
+    Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
     /// `fsrs,due,interval,stability,difficulty,…`; preserved verbatim.
-    Fsrs {
-        due: Option<DateTime<FixedOffset>>,
-        interval: Option<i64>,
-        difficulty: Option<f64>,
-    },
+    Fsrs { due: Option<DateTime<FixedOffset>>, interval: Option<i64>, difficulty: Option<f64> },
 }
 
 impl Segment {
     /// Reads one trimmed, non-empty piece. `today` only matters for moment's
     /// defaulting of a missing year (a piece such as `Wed Jun 05`).
     #[must_use]
-    pub fn parse(raw: &str, today: NaiveDate) -> Segment {
+    pub fn parse(raw: &str, at: usize, today: NaiveDate) -> Segment {
         let kind = if let Some(rest) = raw.strip_prefix("fsrs,") {
             let fields: Vec<&str> = rest.split(',').collect();
             SegmentKind::Fsrs {
-                due: fields
-                    .first()
-                    .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok()),
+                due: fields.first().and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok()),
                 interval: fields.get(1).and_then(|s| js_parse_int(s)),
                 difficulty: fields.get(3).and_then(|s| s.trim().parse::<f64>().ok()),
             }
@@ -69,10 +60,7 @@ impl Segment {
                 ease: fields.next().and_then(js_parse_int),
             }
         };
-        Segment {
-            raw: raw.to_owned(),
-            kind,
-        }
+        Segment { raw: at..at + raw.len(), kind }
     }
 
     /// True for the `2000-01-01` placeholder: the sibling is new.
@@ -97,17 +85,16 @@ pub struct Comment {
 pub fn find_comment(text: &str) -> Option<Range<usize>> {
     const OPEN: &str = "<!--SR:";
     let mut from = 0;
-    while let Some(rel) = text[from..].find(OPEN) {
+    while let Some(rel) = crate::parse::lines::find(&text[from..], OPEN) {
         let open = from + rel;
         let body = open + OPEN.len();
         // `.` matches neither `\n` nor `\r` (nor U+2028/9, which we also stop at).
-        let line_end = text[body..]
-            .find(['\n', '\r', '\u{2028}', '\u{2029}'])
-            .map_or(text.len(), |i| body + i);
+        let line_end =
+            text[body..].find(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(text.len(), |i| body + i);
         // `.+?`: at least one character before the closing `-->`.
         let first = text[body..line_end].chars().next().map(char::len_utf8);
         if let Some(w) = first
-            && let Some(close) = text[body + w..line_end].find("-->")
+            && let Some(close) = crate::parse::lines::find(&text[body + w..line_end], "-->")
         {
             return Some(open..body + w + close + 3);
         }
@@ -116,14 +103,16 @@ pub fn find_comment(text: &str) -> Option<Range<usize>> {
     None
 }
 
-/// Splits a comment's payload into segments (spec §b.1 step 2).
+/// Splits a comment's payload into segments (spec §b.1 step 2); `at` is
+/// the payload's offset in the text its ranges refer to.
 #[must_use]
-pub fn parse_payload(payload: &str, today: NaiveDate) -> Vec<Segment> {
+pub fn parse_payload(payload: &str, at: usize, today: NaiveDate) -> Vec<Segment> {
+    let base = payload.as_ptr() as usize;
     payload
         .split('!')
         .map(js_trim)
         .filter(|p| !p.is_empty())
-        .map(|p| Segment::parse(p, today))
+        .map(|p| Segment::parse(p, at + (p.as_ptr() as usize - base), today))
         .collect()
 }
 
@@ -133,17 +122,15 @@ pub fn parse_payload(payload: &str, today: NaiveDate) -> Vec<Segment> {
 pub fn read_schedule(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec<Segment>) {
     if let Some(span) = find_comment(text) {
         let payload = &text[span.start + 7..span.end - 3];
-        let segments = parse_payload(payload, today);
+        let segments = parse_payload(payload, span.start + 7, today);
         return (Some(span), segments);
     }
     static BARE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"!([0-9-]+),([0-9]+),([0-9]+)").expect("valid regex"));
     let segments = BARE
         .captures_iter(text)
-        .map(|c| {
-            let raw = c.get(0).map_or("", |m| m.as_str());
-            Segment::parse(&raw[1..], today)
-        })
+        .filter_map(|c| c.get(0))
+        .map(|m| Segment::parse(&m.as_str()[1..], m.start() + 1, today))
         .collect();
     (None, segments)
 }
@@ -152,12 +139,7 @@ pub fn read_schedule(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec
 /// numbers printed as JavaScript prints them.
 #[must_use]
 pub fn format_sm2(due: NaiveDate, interval: f64, ease: f64) -> String {
-    format!(
-        "!{},{},{}",
-        due.format("%Y-%m-%d"),
-        js_number(interval),
-        js_number(ease)
-    )
+    format!("!{},{},{}", due.format("%Y-%m-%d"), js_number(interval), js_number(ease))
 }
 
 /// Formats a whole comment from already formatted `!…` segments.
@@ -188,6 +170,15 @@ pub fn js_number(x: f64) -> String {
 /// JavaScript's `parseInt(s)` (radix 10, or 16 after `0x`): `None` for NaN.
 #[must_use]
 pub fn js_parse_int(s: &str) -> Option<i64> {
+    // Fast path: plain decimal digits (what the plugin writes).
+    let b = s.as_bytes();
+    if !b.is_empty()
+        && b.len() <= 18
+        && b.iter().all(u8::is_ascii_digit)
+        && !(b.len() >= 2 && b[0] == b'0' && (b[1] | 0x20) == b'x')
+    {
+        return Some(b.iter().fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0')));
+    }
     let s = js_trim(s);
     let (neg, rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
@@ -199,10 +190,7 @@ pub fn js_parse_int(s: &str) -> Option<i64> {
     } else {
         (10, rest)
     };
-    let end = digits
-        .char_indices()
-        .find(|(_, c)| !c.is_digit(radix))
-        .map_or(digits.len(), |(i, _)| i);
+    let end = digits.char_indices().find(|(_, c)| !c.is_digit(radix)).map_or(digits.len(), |(i, _)| i);
     if end == 0 {
         return None;
     }
@@ -217,6 +205,10 @@ pub fn js_parse_int(s: &str) -> Option<i64> {
 /// JavaScript's `String.prototype.trim` (Unicode white space and BOM).
 #[must_use]
 pub fn js_trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => return s,
+        _ => {}
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
@@ -248,15 +240,7 @@ enum Tok {
 const FORMATS: [&[Tok]; 3] = [
     &[Tok::Year, Tok::Lit("-"), Tok::Month, Tok::Lit("-"), Tok::Day],
     &[Tok::Day, Tok::Lit("-"), Tok::Month, Tok::Lit("-"), Tok::Year],
-    &[
-        Tok::Weekday,
-        Tok::Lit(" "),
-        Tok::MonthName,
-        Tok::Lit(" "),
-        Tok::Day,
-        Tok::Lit(" "),
-        Tok::Year,
-    ],
+    &[Tok::Weekday, Tok::Lit(" "), Tok::MonthName, Tok::Lit(" "), Tok::Day, Tok::Lit(" "), Tok::Year],
 ];
 
 const WEEKDAYS: [[&str; 3]; 7] = [
@@ -298,6 +282,19 @@ struct Attempt {
 /// `2024-13-45` reads as 2024-01-20 and `2024-02-30` as 2030-02-20.
 #[must_use]
 pub fn parse_moment_date(input: &str, today: NaiveDate) -> Option<NaiveDate> {
+    // Fast path: a canonical valid `YYYY-MM-DD` parses with score 0 in the
+    // first format, which no later format can beat.
+    let b = input.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Some(date);
+        }
+    }
     let mut best: Option<Attempt> = None;
     let mut best_valid = false;
     for format in FORMATS {
@@ -362,30 +359,20 @@ fn try_format(input: &str, format: &[Tok], today: NaiveDate) -> Attempt {
             match tok {
                 Tok::Year => {
                     let v: i64 = p.parse().unwrap_or(0);
-                    year = Some(if p.len() == 2 {
-                        v + if v > 68 { 1900 } else { 2000 }
-                    } else {
-                        v
-                    });
+                    year = Some(if p.len() == 2 { v + if v > 68 { 1900 } else { 2000 } } else { v });
                 }
                 Tok::Month => month = Some(p.parse::<i64>().unwrap_or(0) - 1),
                 Tok::Day => day = Some(p.parse().unwrap_or(0)),
                 Tok::Weekday => {
                     let lower = p.to_lowercase();
-                    match WEEKDAYS
-                        .iter()
-                        .position(|names| names.iter().any(|n| lower.starts_with(n)))
-                    {
+                    match WEEKDAYS.iter().position(|names| names.iter().any(|n| lower.starts_with(n))) {
                         Some(i) => weekday = Some(i as u32),
                         None => invalid = true,
                     }
                 }
                 Tok::MonthName => {
                     let lower = p.to_lowercase();
-                    match MONTHS
-                        .iter()
-                        .position(|names| names.iter().any(|n| lower.starts_with(n)))
-                    {
+                    match MONTHS.iter().position(|names| names.iter().any(|n| lower.starts_with(n))) {
                         Some(i) => month = Some(i as i64),
                         None => invalid = true,
                     }
@@ -404,11 +391,7 @@ fn try_format(input: &str, format: &[Tok], today: NaiveDate) -> Attempt {
         return Attempt { date: None, score };
     }
     // Default leading missing parts to today, the rest to January / the 1st.
-    let current = [
-        i64::from(today.year()),
-        i64::from(today.month0()),
-        i64::from(today.day()),
-    ];
+    let current = [i64::from(today.year()), i64::from(today.month0()), i64::from(today.day())];
     let mut parts = [year, month, day];
     let mut i = 0;
     while i < 3 && parts[i].is_none() {
@@ -419,9 +402,7 @@ fn try_format(input: &str, format: &[Tok], today: NaiveDate) -> Attempt {
     let m = parts[1].unwrap_or(0);
     let d = parts[2].unwrap_or(1);
     let date = if (0..=11).contains(&m) && d >= 1 {
-        i32::try_from(y)
-            .ok()
-            .and_then(|y| NaiveDate::from_ymd_opt(y, (m + 1) as u32, d as u32))
+        i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, (m + 1) as u32, d as u32))
     } else {
         None
     };
@@ -490,20 +471,12 @@ mod tests {
         assert_eq!(segs.len(), 2);
         assert_eq!(
             segs[0].kind,
-            SegmentKind::Sm2 {
-                due: Some(d(2024, 6, 19)),
-                interval: Some(3),
-                ease: Some(250)
-            }
+            SegmentKind::Sm2 { due: Some(d(2024, 6, 19)), interval: Some(3), ease: Some(250) }
         );
         let (_, legacy) = read_schedule("<!--SR:2021-08-11,4,270-->", TODAY);
         assert_eq!(
             legacy[0].kind,
-            SegmentKind::Sm2 {
-                due: Some(d(2021, 8, 11)),
-                interval: Some(4),
-                ease: Some(270)
-            }
+            SegmentKind::Sm2 { due: Some(d(2021, 8, 11)), interval: Some(4), ease: Some(270) }
         );
         let (none, bare) = read_schedule("Q::looks like !2024-06-01,3,250 here", TODAY);
         assert!(none.is_none());
@@ -512,14 +485,10 @@ mod tests {
             "<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,2024-06-18T08:30:00.000Z-->",
             TODAY,
         );
-        assert!(matches!(
-            f[0].kind,
-            SegmentKind::Fsrs {
-                interval: Some(14),
-                ..
-            }
-        ));
-        assert!(f[0].raw.starts_with("fsrs,2024-07-02"));
+        assert!(matches!(f[0].kind, SegmentKind::Fsrs { interval: Some(14), .. }));
+        let text = "<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,2024-06-18T08:30:00.000Z-->";
+        assert!(text[f[0].raw.clone()].starts_with("fsrs,2024-07-02"));
+        assert!(text[f[0].raw.clone()].ends_with(":00.000Z"));
     }
 
     #[test]

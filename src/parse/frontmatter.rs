@@ -62,24 +62,51 @@ pub fn find<'a>(mut line: impl FnMut(usize) -> Option<&'a str>) -> Found {
 }
 
 fn read(yaml: &str, end_line: usize) -> FrontMatter {
-    let mut fm = FrontMatter {
-        end_line,
-        ..FrontMatter::default()
-    };
+    let mut fm = FrontMatter { end_line, ..FrontMatter::default() };
     if yaml.trim().is_empty() {
         return fm;
     }
-    let value: Value = match serde_yaml::from_str(yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            fm.error = Some(e.to_string());
-            return fm;
-        }
+    // One-line JSON (as Digital Garden writes it) is YAML too; JSON is
+    // faster to read. Only the keys recall uses are kept.
+    let json = if yaml.trim_start().starts_with('{') {
+        serde_json::from_str::<Keys<serde_json::Value>>(yaml).ok().map(|k| Keys {
+            tags: k.tags.and_then(|v| serde_yaml::to_value(v).ok()),
+            tag: k.tag.and_then(|v| serde_yaml::to_value(v).ok()),
+            sr_due: k.sr_due.and_then(|v| serde_yaml::to_value(v).ok()),
+            sr_interval: k.sr_interval.and_then(|v| serde_yaml::to_value(v).ok()),
+            sr_ease: k.sr_ease.and_then(|v| serde_yaml::to_value(v).ok()),
+        })
+    } else {
+        None
     };
-    let Value::Mapping(map) = value else {
-        return fm;
+    let keys: Keys<Value> = match json {
+        Some(k) => k,
+        None => match serde_yaml::from_str::<Value>(yaml) {
+            Ok(Value::Mapping(map)) => {
+                let get = |k: &str| map.get(Value::String(k.to_owned())).cloned();
+                Keys {
+                    tags: get("tags"),
+                    tag: get("tag"),
+                    sr_due: get("sr-due"),
+                    sr_interval: get("sr-interval"),
+                    sr_ease: get("sr-ease"),
+                }
+            }
+            Ok(_) => return fm,
+            Err(e) => {
+                fm.error = Some(e.to_string());
+                return fm;
+            }
+        },
     };
-    let get = |k: &str| map.get(Value::String(k.to_owned()));
+    let get = |k: &str| match k {
+        "tags" => keys.tags.as_ref(),
+        "tag" => keys.tag.as_ref(),
+        "sr-due" => keys.sr_due.as_ref(),
+        "sr-interval" => keys.sr_interval.as_ref(),
+        "sr-ease" => keys.sr_ease.as_ref(),
+        _ => None,
+    };
     for key in ["tags", "tag"] {
         if let Some(v) = get(key) {
             obsidian_tags(v, &mut fm.obsidian_tags);
@@ -90,13 +117,7 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
         fm.plugin_tags = s
             .split(',')
             .filter(|t| !t.is_empty())
-            .map(|t| {
-                if t.starts_with('#') {
-                    t.to_owned()
-                } else {
-                    format!("#{t}")
-                }
-            })
+            .map(|t| if t.starts_with('#') { t.to_owned() } else { format!("#{t}") })
             .collect();
     }
     let num = |k: &str| -> Option<f64> {
@@ -115,6 +136,19 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
         fm.note_schedule = Some(NoteSchedule { due, interval, ease });
     }
     fm
+}
+
+/// The front-matter keys recall reads.
+#[derive(serde::Deserialize)]
+struct Keys<V> {
+    tags: Option<V>,
+    tag: Option<V>,
+    #[serde(rename = "sr-due")]
+    sr_due: Option<V>,
+    #[serde(rename = "sr-interval")]
+    sr_interval: Option<V>,
+    #[serde(rename = "sr-ease")]
+    sr_ease: Option<V>,
 }
 
 fn obsidian_tags(v: &Value, out: &mut Vec<String>) {
@@ -199,14 +233,8 @@ mod tests {
         let Found::Closed(f) = fm("---\ntags: flashcards/kafka/connect, flashcards/exam\n---") else {
             panic!("expected front matter");
         };
-        assert_eq!(
-            f.obsidian_tags,
-            vec!["#flashcards/kafka/connect", "#flashcards/exam"]
-        );
-        assert_eq!(
-            f.plugin_tags,
-            vec!["#flashcards/kafka/connect", "# flashcards/exam"]
-        );
+        assert_eq!(f.obsidian_tags, vec!["#flashcards/kafka/connect", "#flashcards/exam"]);
+        assert_eq!(f.plugin_tags, vec!["#flashcards/kafka/connect", "# flashcards/exam"]);
     }
 
     #[test]
@@ -222,23 +250,15 @@ mod tests {
         };
         assert_eq!(
             f.note_schedule,
-            Some(NoteSchedule {
-                due: "2024-06-25".into(),
-                interval: 12.0,
-                ease: 230.0
-            })
+            Some(NoteSchedule { due: "2024-06-25".into(), interval: 12.0, ease: 230.0 })
         );
-        let Found::Closed(f) = fm("---\nsr-due: 2024-06-25\n---") else {
-            panic!()
-        };
+        let Found::Closed(f) = fm("---\nsr-due: 2024-06-25\n---") else { panic!() };
         assert_eq!(f.note_schedule, None);
     }
 
     #[test]
     fn broken_yaml_is_reported_not_fatal() {
-        let Found::Closed(f) = fm("---\ntags: [a\n---") else {
-            panic!()
-        };
+        let Found::Closed(f) = fm("---\ntags: [a\n---") else { panic!() };
         assert!(f.error.is_some());
         assert!(f.obsidian_tags.is_empty());
     }

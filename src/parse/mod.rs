@@ -14,10 +14,9 @@ pub mod lines;
 pub mod tags;
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::Arc;
 
 use chrono::{Local, NaiveDate, NaiveDateTime};
-use regex::Regex;
 use serde::Serialize;
 
 use crate::settings::{Settings, tag_matches_any};
@@ -93,6 +92,43 @@ pub struct Anchor {
     pub same_line_at: usize,
 }
 
+/// A piece of text that is usually a slice of the note (stored as a range)
+/// and owned only where the plugin's rebuilding makes it differ (CRLF files,
+/// trailing blanks, canonical fences).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextRef {
+    Span(u32, u32),
+    Owned(Box<str>),
+}
+
+impl TextRef {
+    /// Stores `s`, as a range when the note holds the same bytes at `hint`
+    /// or anywhere within `window` of the note.
+    fn new(s: &str, note: &str, hint: Option<usize>, window: Range<usize>) -> TextRef {
+        let span = |at: usize| TextRef::Span(at as u32, (at + s.len()) as u32);
+        if let Some(at) = hint
+            && note.get(at..at + s.len()) == Some(s)
+        {
+            return span(at);
+        }
+        if let Some(w) = note.get(window.clone())
+            && let Some(at) = lines::find(w, s)
+        {
+            return span(window.start + at);
+        }
+        TextRef::Owned(s.into())
+    }
+
+    /// The text, given the note's text.
+    #[must_use]
+    pub fn get<'a>(&'a self, note: &'a str) -> &'a str {
+        match self {
+            TextRef::Span(a, b) => note.get(*a as usize..*b as usize).unwrap_or(""),
+            TextRef::Owned(s) => s,
+        }
+    }
+}
+
 /// One question: a card block of the note with its siblings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
@@ -100,23 +136,25 @@ pub struct Question {
     /// The plugin's 0-based line range (comment included).
     pub first_line: usize,
     pub last_line: usize,
-    /// The question's text as the plugin builds it (lines joined with `\n`).
-    pub text: String,
-    pieces: Vec<Piece>,
+    /// The question's text as the plugin builds it (lines joined with `\n`);
+    /// see [`Question::text`].
+    text: TextRef,
     /// Byte range of the `<!--SR:…-->` comment in the note, if any.
     pub comment: Option<Range<usize>>,
-    /// The schedule segments, in sibling order (may hold surplus ones).
+    /// The schedule segments, in sibling order (may hold surplus ones); their
+    /// `raw` ranges point into the note's text.
     pub segments: Vec<Segment>,
     /// A question-specific deck tag at the start of the text.
     pub topic_tag: Option<String>,
-    /// The text without comment, topic tag and block id.
-    pub actual: String,
+    /// The text without comment, topic tag and block id; see [`Question::actual`].
+    actual: TextRef,
     /// A trailing ` ^block-id`, without the space.
     pub block_id: Option<String>,
-    /// Deck paths (`flashcards/kafka`), no `#`.
-    pub decks: Vec<String>,
-    /// `(front, back)` of each sibling card.
-    pub sides: Vec<(String, String)>,
+    /// Deck paths (`flashcards/kafka`), no `#`; shared by the questions of
+    /// one deck group.
+    pub decks: Arc<[String]>,
+    /// Number of sibling cards.
+    pub cards: usize,
     /// Where a new comment goes; `None` when the question ends in a
     /// synthetic fence (the plugin cannot write there either).
     pub anchor: Option<Anchor>,
@@ -128,17 +166,9 @@ pub enum CardSchedule {
     /// Never reviewed (no segment, or the `2000-01-01` placeholder).
     New,
     /// An SM-2 schedule. `due` is `None` for a date the plugin cannot read.
-    Sm2 {
-        due: Option<NaiveDate>,
-        interval: Option<i64>,
-        ease: Option<i64>,
-    },
+    Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
     /// An FSRS schedule (read, not scheduled by recall yet).
-    Fsrs {
-        due: Option<NaiveDateTime>,
-        interval: Option<i64>,
-        ease: Option<i64>,
-    },
+    Fsrs { due: Option<NaiveDateTime>, interval: Option<i64>, ease: Option<i64> },
 }
 
 /// The review state of a card on a given day.
@@ -203,16 +233,10 @@ impl Question {
             None => CardSchedule::New,
             Some(s) if s.is_placeholder() => CardSchedule::New,
             Some(s) => match &s.kind {
-                SegmentKind::Sm2 { due, interval, ease } => CardSchedule::Sm2 {
-                    due: *due,
-                    interval: *interval,
-                    ease: *ease,
-                },
-                SegmentKind::Fsrs {
-                    due,
-                    interval,
-                    difficulty,
-                } => CardSchedule::Fsrs {
+                SegmentKind::Sm2 { due, interval, ease } => {
+                    CardSchedule::Sm2 { due: *due, interval: *interval, ease: *ease }
+                }
+                SegmentKind::Fsrs { due, interval, difficulty } => CardSchedule::Fsrs {
                     due: due.map(|d| d.with_timezone(&Local).naive_local()),
                     interval: *interval,
                     ease: difficulty.map(|d| {
@@ -227,7 +251,58 @@ impl Question {
     /// Number of sibling cards.
     #[must_use]
     pub fn card_count(&self) -> usize {
-        self.sides.len()
+        self.cards
+    }
+
+    /// The question's text as the plugin builds it (lines joined with `\n`,
+    /// each trimmed at the end), given the note's text.
+    #[must_use]
+    pub fn text<'a>(&'a self, note: &'a str) -> &'a str {
+        self.text.get(note)
+    }
+
+    /// The text without schedule comment, topic tag and block id.
+    #[must_use]
+    pub fn actual<'a>(&'a self, note: &'a str) -> &'a str {
+        self.actual.get(note)
+    }
+
+    /// The raw text of segment `i` (without `!`), given the note's text.
+    #[must_use]
+    pub fn segment_raw<'a>(&self, i: usize, note: &'a str) -> Option<&'a str> {
+        self.segments.get(i).and_then(|s| note.get(s.raw.clone()))
+    }
+
+    /// `(front, back)` of each sibling card (spec §a.4), computed on demand.
+    #[must_use]
+    pub fn sides(&self, note: &str, settings: &Settings, clozes: &Clozes) -> Vec<(String, String)> {
+        let actual = self.actual(note);
+        match self.kind {
+            QuestionKind::Basic => vec![split_once(actual, &settings.single_line_card_separator)],
+            QuestionKind::Reversed => {
+                let (a, b) = split_once(actual, &settings.single_line_reversed_card_separator);
+                vec![(a.clone(), b.clone()), (b, a)]
+            }
+            QuestionKind::Multiline => vec![split_lines_at(actual, &settings.multiline_card_separator)],
+            QuestionKind::MultilineReversed => {
+                let (a, b) = split_lines_at(actual, &settings.multiline_reversed_card_separator);
+                vec![(a.clone(), b.clone()), (b, a)]
+            }
+            QuestionKind::Cloze => clozes.expand(actual).1,
+        }
+    }
+
+    /// A stable hash of the question's text without its schedule: the
+    /// plugin's `cyrb53(tag + actualQuestion)` in hex (its bury-list key).
+    #[must_use]
+    pub fn hash(&self, note: &str) -> String {
+        let mut key = String::new();
+        if let Some(t) = &self.topic_tag {
+            key.push_str(t);
+            key.push(' ');
+        }
+        key.push_str(self.actual(note));
+        format!("{:x}", cyrb53(&key, 0))
     }
 
     /// True when `line` (0-based) lies within the question's range.
@@ -328,27 +403,21 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
     note.tags = tags;
 
     let s = opts.settings;
-    let ignored = note
-        .all_tags()
-        .any(|t| tag_matches_any(t, &s.flashcard_tags_to_ignore));
+    let ignored = note.all_tags().any(|t| tag_matches_any(t, &s.flashcard_tags_to_ignore));
     let tagged = note.all_tags().any(|t| s.is_flashcard_tag(t));
     note.ignored_by_tag = ignored;
-    note.has_deck = !ignored
-        && if s.convert_folders_to_decks {
-            folder.is_some_and(|f| !f.is_empty())
-        } else {
-            tagged
-        };
+    note.has_deck =
+        !ignored && if s.convert_folders_to_decks { folder.is_some_and(|f| !f.is_empty()) } else { tagged };
     if !note.has_deck && !all_questions {
         return note;
     }
 
     let (raw, quirks) = split_questions(&note, body_from, s, opts.clozes);
     note.quirks = quirks;
-    let mut questions: Vec<Question> = raw.into_iter().map(|r| build_question(&note, r, opts)).collect();
+    let mut questions: Vec<Question> = raw.iter().map(|r| build_question(&note.text, r, opts)).collect();
     assign_decks(&note, &mut questions, folder, s);
     if note.has_deck {
-        questions.retain(|q| !q.decks.is_empty() && !q.sides.is_empty());
+        questions.retain(|q| !q.decks.is_empty() && q.cards > 0);
     }
     note.questions = questions;
     note
@@ -363,48 +432,72 @@ struct RawQuestion {
     pieces: Vec<Piece>,
 }
 
-struct Acc {
-    text: String,
-    pieces: Vec<Piece>,
-    chars: usize,
+/// The block being accumulated. Most blocks are prose that never becomes a
+/// question, so only the parts are recorded; the text is built on emission.
+struct Acc<'a> {
+    parts: Vec<Part<'a>>,
+    /// Byte length of the text so far.
+    len: usize,
+    /// UTF-16 length of the text so far, counted up to 2.
+    short_len: usize,
 }
 
-impl Acc {
-    fn new() -> Acc {
-        Acc {
-            text: String::new(),
-            pieces: Vec::new(),
-            chars: 0,
-        }
+struct Part<'a> {
+    s: &'a str,
+    newline_before: bool,
+    file_start: Option<usize>,
+    line: Option<usize>,
+}
+
+impl<'a> Acc<'a> {
+    fn new() -> Acc<'a> {
+        Acc { parts: Vec::new(), len: 0, short_len: 0 }
+    }
+
+    /// The plugin's `cardText.length > 1` (UTF-16 length).
+    fn longer_than_one(&self) -> bool {
+        self.short_len > 1
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     fn clear(&mut self) {
-        self.text.clear();
-        self.pieces.clear();
-        self.chars = 0;
+        self.parts.clear();
+        self.len = 0;
+        self.short_len = 0;
     }
 
     /// Appends `s` (a slice of the note at `file_start`, or synthetic),
     /// joined with `\n` when the text is not empty (or `force_newline`).
-    fn push(&mut self, s: &str, file_start: Option<usize>, line: Option<usize>, force_newline: bool) {
-        if !self.text.is_empty() || force_newline {
-            self.text.push('\n');
-            self.chars += 1;
+    fn push(&mut self, s: &'a str, file_start: Option<usize>, line: Option<usize>, force_newline: bool) {
+        let newline_before = self.len > 0 || force_newline;
+        let add = usize::from(newline_before);
+        self.len += add + s.len();
+        if self.short_len < 2 {
+            self.short_len += add + s.chars().take(2).map(char::len_utf16).sum::<usize>();
         }
-        self.pieces.push(Piece {
-            text_start: self.text.len(),
-            len: s.len(),
-            file_start,
-            line,
-        });
-        self.text.push_str(s);
-        self.chars += s.chars().count();
+        self.parts.push(Part { s, newline_before, file_start, line });
     }
 
+    /// Builds the text (trimmed at the end when `trim`) and its pieces.
     fn take(&mut self, trim: bool) -> (String, Vec<Piece>) {
-        let mut text = std::mem::take(&mut self.text);
-        let mut pieces = std::mem::take(&mut self.pieces);
-        self.chars = 0;
+        let mut text = String::with_capacity(self.len);
+        let mut pieces = Vec::with_capacity(self.parts.len());
+        for p in &self.parts {
+            if p.newline_before {
+                text.push('\n');
+            }
+            pieces.push(Piece {
+                text_start: text.len(),
+                len: p.s.len(),
+                file_start: p.file_start,
+                line: p.line,
+            });
+            text.push_str(p.s);
+        }
+        self.clear();
         if trim {
             let keep = js_trim_end(&text).len();
             text.truncate(keep);
@@ -434,10 +527,7 @@ fn split_questions(
 
     let mut inline: Vec<(&str, QuestionKind)> = vec![
         (s.single_line_card_separator.as_str(), QuestionKind::Basic),
-        (
-            s.single_line_reversed_card_separator.as_str(),
-            QuestionKind::Reversed,
-        ),
+        (s.single_line_reversed_card_separator.as_str(), QuestionKind::Reversed),
     ];
     // Longest first; equal lengths keep the basic separator first.
     inline.sort_by_key(|(sep, _)| std::cmp::Reverse(sep.len()));
@@ -453,7 +543,7 @@ fn split_questions(
         let l = line(i);
         let t = js_trim(l);
         if l.starts_with("<!--") && !l.starts_with("<!--SR:") {
-            if l.contains("-->") {
+            if lines::find(l, "-->").is_some() {
                 quirks.push(Quirk::CommentSkipsNextLine { line: i });
                 i += 2;
                 continue;
@@ -498,26 +588,20 @@ fn split_questions(
                 while i + 1 < n {
                     i += 1;
                     acc.push(line(i), Some(start(i)), Some(i), true);
-                    if line(i).contains("<!--SR:") {
+                    if lines::find(line(i), "<!--SR:").is_some() {
                         break;
                     }
                 }
             }
             let (text, pieces) = acc.take(false);
-            out.push(RawQuestion {
-                kind: k,
-                first_line: first,
-                last_line: i,
-                text,
-                pieces,
-            });
+            out.push(RawQuestion { kind: k, first_line: first, last_line: i, text, pieces });
             kind = None;
         } else if t == s.multiline_card_separator {
-            if acc.chars > 1 {
+            if acc.longer_than_one() {
                 kind = Some(QuestionKind::Multiline);
             }
         } else if t == s.multiline_reversed_card_separator {
-            if acc.chars > 1 {
+            if acc.longer_than_one() {
                 kind = Some(QuestionKind::MultilineReversed);
             }
         } else if l.starts_with("```") || l.starts_with("~~~") {
@@ -543,7 +627,7 @@ fn split_questions(
         i += 1;
     }
     if let Some(k) = kind
-        && !acc.text.is_empty()
+        && !acc.is_empty()
     {
         {
             let (text, pieces) = acc.take(true);
@@ -566,17 +650,13 @@ pub fn has_inline_marker(line: &str, sep: &str) -> bool {
     if sep.is_empty() {
         return false;
     }
-    let Some(idx) = line.find(sep) else {
+    let Some(idx) = lines::find(line, sep) else {
         return false;
     };
     let before = line[..idx].bytes().filter(|&b| b == b'`').count();
     let after = line[idx + sep.len()..].bytes().filter(|&b| b == b'`').count();
     !(before % 2 == 1 && after % 2 == 1)
 }
-
-static SR_ANY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--SR:.+-->").expect("valid regex"));
-static TOPIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^#[^\s#]+").expect("valid regex"));
-static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" \^([A-Za-z0-9-]+)$").expect("valid regex"));
 
 fn map_offset(pieces: &[Piece], off: usize) -> Option<(usize, usize)> {
     pieces
@@ -585,90 +665,158 @@ fn map_offset(pieces: &[Piece], off: usize) -> Option<(usize, usize)> {
         .and_then(|p| Some((p.file_start? + (off - p.text_start), p.line?)))
 }
 
-fn build_question(note: &Note, raw: RawQuestion, opts: &ParseOptions) -> Question {
-    let s = opts.settings;
-    let (comment_in_text, segments) = read_schedule(&raw.text, opts.today);
-    let comment = comment_in_text.and_then(|r| {
+/// Removes every `<!--SR:.+-->` (greedy within a line), as the plugin's
+/// `/<!--SR:.+-->/gm` replace does.
+fn strip_sr_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(first) = lines::find(text, "<!--SR:") else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    // Common case: one comment that ends the text (the question's last line).
+    if !text[first..].contains('\n') {
+        let body = first + 7;
+        if let Some((w, _)) = text[body..].char_indices().nth(1)
+            && text[body + w..].ends_with("-->")
+        {
+            return std::borrow::Cow::Borrowed(&text[..first]);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut rest = line;
+        // Each match runs from an opening to the *last* `-->` of the line.
+        while let Some(open) = lines::find(rest, "<!--SR:") {
+            let body = open + 7;
+            let close = rest[body..]
+                .char_indices()
+                .nth(1)
+                .and_then(|(w, _)| lines::rfind(&rest[body + w..], "-->").map(|c| body + w + c));
+            match close {
+                Some(c) => {
+                    out.push_str(&rest[..open]);
+                    rest = &rest[c + 3..];
+                }
+                None => break,
+            }
+        }
+        out.push_str(rest);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A leading `#tag` (the plugin's `/^#[^\s#]+/`): its length in bytes.
+fn topic_tag_len(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix('#')?;
+    let n = rest.find(|c: char| c.is_whitespace() || c == '#').unwrap_or(rest.len());
+    (n > 0).then_some(n + 1)
+}
+
+/// A trailing ` ^block-id`: the id.
+fn trailing_block_id(text: &str) -> Option<&str> {
+    let at = lines::rfind(text, " ^")?;
+    let id = &text[at + 2..];
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(id)
+}
+
+fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Question {
+    let (comment_in_text, mut segments) = read_schedule(&raw.text, opts.today);
+    let comment = comment_in_text.as_ref().and_then(|r| {
         let (a, la) = map_offset(&raw.pieces, r.start)?;
         let (b, lb) = map_offset(&raw.pieces, r.end)?;
         (la == lb).then_some(a..b)
     });
+    // Segment ranges: from the question's text to the note's.
+    let first = raw.pieces.first().and_then(|p| p.file_start).unwrap_or(0);
+    let window = first..raw.pieces.iter().rev().find_map(|p| Some(p.file_start? + p.len)).unwrap_or(first);
+    match (&comment_in_text, &comment) {
+        (Some(in_text), Some(in_file)) => {
+            for s in &mut segments {
+                s.raw =
+                    s.raw.start - in_text.start + in_file.start..s.raw.end - in_text.start + in_file.start;
+            }
+        }
+        _ => {
+            segments.retain_mut(|s| {
+                let piece = &raw.text[s.raw.clone()];
+                match note.get(window.clone()).and_then(|w| lines::find(w, piece)) {
+                    Some(at) => {
+                        s.raw = window.start + at..window.start + at + piece.len();
+                        true
+                    }
+                    None => false,
+                }
+            });
+        }
+    }
 
     // a.4: strip comments, topic tag, block id.
-    let without_sr = SR_ANY.replace_all(&raw.text, "");
+    let without_sr = strip_sr_comments(&raw.text);
     let without_sr = js_trim_end(&without_sr);
     let lead = without_sr.len() - js_trim_start(without_sr).len();
-    let (topic_tag, rest) = match TOPIC.find(&without_sr[lead..]) {
-        Some(m) => {
-            let after = &without_sr[lead + m.end()..];
-            (Some(m.as_str().to_owned()), js_trim_start(after))
+    let (topic_tag, rest) = match topic_tag_len(&without_sr[lead..]) {
+        Some(n) => {
+            let tag = &without_sr[lead..lead + n];
+            (Some(tag.to_owned()), js_trim_start(&without_sr[lead + n..]))
         }
         None => (None, without_sr),
     };
-    let (actual, block_id) = match BLOCK_ID.captures(rest) {
-        Some(c) => {
-            let whole = c.get(0).map_or(0..0, |m| m.range());
-            (
-                rest[..whole.start].to_owned(),
-                c.get(1).map(|m| m.as_str().to_owned()),
-            )
-        }
-        None => (rest.to_owned(), None),
+    let (actual, block_id) = match trailing_block_id(rest) {
+        Some(id) => (&rest[..rest.len() - id.len() - 2], Some(id.to_owned())),
+        None => (rest, None),
     };
-
-    let sides = match raw.kind {
-        QuestionKind::Basic => vec![split_once(&actual, &s.single_line_card_separator)],
-        QuestionKind::Reversed => {
-            let (a, b) = split_once(&actual, &s.single_line_reversed_card_separator);
-            vec![(a.clone(), b.clone()), (b, a)]
-        }
-        QuestionKind::Multiline => vec![split_lines_at(&actual, &s.multiline_card_separator)],
-        QuestionKind::MultilineReversed => {
-            let (a, b) = split_lines_at(&actual, &s.multiline_reversed_card_separator);
-            vec![(a.clone(), b.clone()), (b, a)]
-        }
-        QuestionKind::Cloze => opts.clozes.expand(&actual).1,
+    let cards = match raw.kind {
+        QuestionKind::Basic | QuestionKind::Multiline => 1,
+        QuestionKind::Reversed | QuestionKind::MultilineReversed => 2,
+        QuestionKind::Cloze => opts.clozes.card_count(actual),
     };
+    // `actual` is usually a slice of the question's text: map it to the note.
+    let hint = (actual.as_ptr() as usize)
+        .checked_sub(raw.text.as_ptr() as usize)
+        .filter(|&off| off + actual.len() <= raw.text.len())
+        .and_then(|off| map_offset(&raw.pieces, off))
+        .map(|(at, _)| at);
+    let actual = TextRef::new(actual, note, hint, window.clone());
 
     // Where a new comment would go: after the question's text, before a
     // trailing block id for same-line comments.
-    let text_end = js_trim_end(&raw.text).len();
+    let trimmed = js_trim_end(&raw.text);
+    let text_end = trimmed.len();
     let anchor = if comment.is_none() {
         let same_line_text = match &block_id {
-            Some(id) if js_trim_end(&raw.text).ends_with(&format!(" ^{id}")) => text_end - id.len() - 2,
+            Some(id) if trimmed.ends_with(id.as_str()) && trimmed[..text_end - id.len()].ends_with(" ^") => {
+                text_end - id.len() - 2
+            }
             _ => text_end,
         };
-        match (
-            map_offset(&raw.pieces, text_end),
-            map_offset(&raw.pieces, same_line_text),
-        ) {
+        match (map_offset(&raw.pieces, text_end), map_offset(&raw.pieces, same_line_text)) {
             (Some((_, line)), Some((same_line_at, _))) => Some(Anchor { line, same_line_at }),
             _ => None,
         }
     } else {
         None
     };
-    let _ = note;
 
+    let text = TextRef::new(&raw.text, note, Some(first), first..first);
     Question {
         kind: raw.kind,
         first_line: raw.first_line,
         last_line: raw.last_line,
-        text: raw.text,
-        pieces: raw.pieces,
+        text,
         comment,
         segments,
         topic_tag,
         actual,
         block_id,
-        decks: Vec::new(),
-        sides,
+        decks: Arc::from(Vec::new()),
+        cards,
         anchor,
     }
 }
 
 fn split_once(text: &str, sep: &str) -> (String, String) {
-    match text.find(sep) {
+    match lines::find(text, sep) {
         Some(i) if !sep.is_empty() => (text[..i].to_owned(), text[i + sep.len()..].to_owned()),
         _ => (text.to_owned(), String::new()),
     }
@@ -685,19 +833,24 @@ fn split_lines_at(text: &str, sep: &str) -> (String, String) {
 /// `#flashcards/kafka/x` → `flashcards/kafka/x` (empty parts dropped).
 #[must_use]
 pub fn deck_of_tag(tag: &str) -> String {
-    tag.trim_start_matches('#')
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("/")
+    tag.trim_start_matches('#').split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("/")
+}
+
+/// Which rule gave a question its decks (to share one deck list per group).
+#[derive(Clone, PartialEq, Eq)]
+enum DeckRule {
+    Topic(String),
+    Group(usize),
+    FrontMatter,
+    FirstTag,
 }
 
 /// Assigns decks to every question (spec §d).
 fn assign_decks(note: &Note, questions: &mut [Question], folder: Option<&str>, s: &Settings) {
     if s.convert_folders_to_decks {
-        let deck = folder.filter(|f| !f.is_empty()).map(str::to_owned);
+        let deck: Arc<[String]> = folder.filter(|f| !f.is_empty()).map(str::to_owned).into_iter().collect();
         for q in questions.iter_mut() {
-            q.decks = deck.iter().cloned().collect();
+            q.decks = Arc::clone(&deck);
         }
         return;
     }
@@ -724,12 +877,7 @@ fn assign_decks(note: &Note, questions: &mut [Question], folder: Option<&str>, s
     let first_tag: Option<&str> = fm_group
         .first()
         .copied()
-        .or_else(|| {
-            note.tags
-                .iter()
-                .map(|t| t.name.as_str())
-                .find(|t| s.is_flashcard_tag(t))
-        })
+        .or_else(|| note.tags.iter().map(|t| t.name.as_str()).find(|t| s.is_flashcard_tag(t)))
         .or_else(|| {
             note.frontmatter
                 .iter()
@@ -737,26 +885,57 @@ fn assign_decks(note: &Note, questions: &mut [Question], folder: Option<&str>, s
                 .map(String::as_str)
                 .find(|t| s.is_flashcard_tag(t))
         });
-
-    for q in questions.iter_mut() {
-        let mut decks: Vec<String> = if let Some(tag) = &q.topic_tag {
-            vec![deck_of_tag(tag)]
-        } else if let Some((_, names)) = groups.iter().rev().find(|(line, _)| *line < q.first_line) {
-            names.iter().map(|t| deck_of_tag(t)).collect()
-        } else if !fm_group.is_empty() {
-            fm_group.iter().map(|t| deck_of_tag(t)).collect()
-        } else {
-            first_tag.map(deck_of_tag).into_iter().collect()
-        };
-        decks.retain(|d| !d.is_empty());
-        let mut seen = Vec::with_capacity(decks.len());
-        for d in decks {
-            if !seen.contains(&d) {
-                seen.push(d);
+    let to_decks = |tags: &mut dyn Iterator<Item = &str>| -> Arc<[String]> {
+        let mut decks: Vec<String> = Vec::new();
+        for t in tags {
+            let d = deck_of_tag(t);
+            if !d.is_empty() && !decks.contains(&d) {
+                decks.push(d);
             }
         }
-        q.decks = seen;
+        Arc::from(decks)
+    };
+    let mut last: Option<(DeckRule, Arc<[String]>)> = None;
+    for q in questions.iter_mut() {
+        let rule = if let Some(tag) = &q.topic_tag {
+            DeckRule::Topic(tag.clone())
+        } else if let Some(g) = groups.iter().rposition(|(line, _)| *line < q.first_line) {
+            DeckRule::Group(g)
+        } else if !fm_group.is_empty() {
+            DeckRule::FrontMatter
+        } else {
+            DeckRule::FirstTag
+        };
+        let decks = match &last {
+            Some((r, d)) if *r == rule => Arc::clone(d),
+            _ => {
+                let d = match &rule {
+                    DeckRule::Topic(tag) => to_decks(&mut std::iter::once(tag.as_str())),
+                    DeckRule::Group(g) => to_decks(&mut groups[*g].1.iter().copied()),
+                    DeckRule::FrontMatter => to_decks(&mut fm_group.iter().copied()),
+                    DeckRule::FirstTag => to_decks(&mut first_tag.into_iter()),
+                };
+                last = Some((rule, Arc::clone(&d)));
+                d
+            }
+        };
+        q.decks = decks;
     }
+}
+
+/// The plugin's `cyrb53` string hash (53-bit), over UTF-16 code units.
+#[must_use]
+pub fn cyrb53(s: &str, seed: u32) -> u64 {
+    let mut h1: u32 = 0xdead_beef ^ seed;
+    let mut h2: u32 = 0x41c6_ce57 ^ seed;
+    for ch in s.encode_utf16() {
+        let c = u32::from(ch);
+        h1 = (h1 ^ c).wrapping_mul(2_654_435_761);
+        h2 = (h2 ^ c).wrapping_mul(1_597_334_677);
+    }
+    h1 = (h1 ^ (h1 >> 16)).wrapping_mul(2_246_822_507) ^ (h2 ^ (h2 >> 13)).wrapping_mul(3_266_489_909);
+    h2 = (h2 ^ (h2 >> 16)).wrapping_mul(2_246_822_507) ^ (h1 ^ (h1 >> 13)).wrapping_mul(3_266_489_909);
+    4_294_967_296 * u64::from(h2 & 0x1f_ffff) + u64::from(h1)
 }
 
 /// JavaScript's `Math.round`: halves go up.

@@ -87,7 +87,16 @@ fn ends_tag(c: char) -> bool {
 
 /// Appends the tags of one line (not inside a code block) to `out`.
 pub fn line_tags(line: &str, line_no: usize, out: &mut Vec<Tag>) {
-    if !line.contains('#') {
+    if memchr::memchr(b'#', line.as_bytes()).is_none() {
+        return;
+    }
+    if memchr::memchr(b'`', line.as_bytes()).is_none() {
+        // No inline code: only the `#`s need looking at.
+        for i in memchr::memchr_iter(b'#', line.as_bytes()) {
+            if line[..i].chars().next_back().is_none_or(char::is_whitespace) {
+                push_tag(line, i, line_no, out);
+            }
+        }
         return;
     }
     let mut in_code: Option<usize> = None; // length of the opening backtick run
@@ -109,20 +118,22 @@ pub fn line_tags(line: &str, line_no: usize, out: &mut Vec<Tag>) {
             continue;
         }
         if in_code.is_none() && c == '#' && prev_ws {
-            let body_start = i + 1;
-            let body_end = line[body_start..]
-                .char_indices()
-                .find(|&(_, ch)| ends_tag(ch))
-                .map_or(line.len(), |(j, _)| body_start + j);
-            let body = &line[body_start..body_end];
-            if !body.is_empty() && !body.chars().all(|ch| ch.is_ascii_digit()) {
-                out.push(Tag {
-                    name: format!("#{body}"),
-                    line: line_no,
-                });
-            }
+            push_tag(line, i, line_no, out);
         }
         prev_ws = c.is_whitespace();
+    }
+}
+
+/// Reads the tag whose `#` is at byte `i`, if it is one.
+fn push_tag(line: &str, i: usize, line_no: usize, out: &mut Vec<Tag>) {
+    let body_start = i + 1;
+    let body_end = line[body_start..]
+        .char_indices()
+        .find(|&(_, ch)| ends_tag(ch))
+        .map_or(line.len(), |(j, _)| body_start + j);
+    let body = &line[body_start..body_end];
+    if !body.is_empty() && !body.bytes().all(|b| b.is_ascii_digit()) {
+        out.push(Tag { name: format!("#{body}"), line: line_no });
     }
 }
 
@@ -138,10 +149,7 @@ mod tests {
 
     #[test]
     fn finds_tags_like_obsidian() {
-        assert_eq!(
-            tags("#flashcards/kafka #exam"),
-            vec!["#flashcards/kafka", "#exam"]
-        );
+        assert_eq!(tags("#flashcards/kafka #exam"), vec!["#flashcards/kafka", "#exam"]);
         assert_eq!(tags("prose with a #flashcards/x tag"), vec!["#flashcards/x"]);
         assert_eq!(tags("# Heading"), Vec::<String>::new());
         assert_eq!(tags("## H2 #t"), vec!["#t"]);

@@ -3,10 +3,7 @@ use chrono::NaiveTime;
 
 fn opts_with(settings: &Settings) -> (Clozes, NaiveDate) {
     let _ = settings;
-    (
-        Clozes::new(&settings.cloze_patterns),
-        NaiveDate::from_ymd_opt(2024, 6, 20).expect("date"),
-    )
+    (Clozes::new(&settings.cloze_patterns), NaiveDate::from_ymd_opt(2024, 6, 20).expect("date"))
 }
 
 fn parse_with(text: &str, settings: &Settings) -> Note {
@@ -28,8 +25,8 @@ fn sides(note: &Note) -> Vec<(String, String)> {
     note.questions
         .iter()
         .flat_map(|q| {
-            q.sides
-                .iter()
+            q.sides(&note.text, &Settings::default(), &Clozes::new(&Settings::default().cloze_patterns))
+                .into_iter()
                 .map(|(f, b)| (f.trim().to_owned(), b.trim().to_owned()))
         })
         .collect()
@@ -40,11 +37,7 @@ fn single_line_cards_split_at_the_first_separator() {
     let n = parse("#flashcards\n\nQ::A::B\nR:::S\n");
     assert_eq!(
         sides(&n),
-        vec![
-            ("Q".into(), "A::B".into()),
-            ("R".into(), "S".into()),
-            ("S".into(), "R".into())
-        ]
+        vec![("Q".into(), "A::B".into()), ("R".into(), "S".into()), ("S".into(), "R".into())]
     );
 }
 
@@ -97,20 +90,14 @@ fn bom_is_not_part_of_the_first_line() {
     let n = parse("\u{feff}#flashcards\nQ::A\n");
     assert_eq!(n.line(0), "#flashcards");
     assert_eq!(n.questions.len(), 1);
-    assert_eq!(n.questions[0].decks, vec!["flashcards"]);
+    assert_eq!(n.questions[0].decks.to_vec(), vec!["flashcards"]);
 }
 
 #[test]
 fn html_comment_quirks_are_recorded() {
     let n = parse("#flashcards\n<!-- c -->\nLost::x\nKept::y\n<!-- open\nHidden::z\n");
     assert_eq!(sides(&n), vec![("Kept".into(), "y".into())]);
-    assert_eq!(
-        n.quirks,
-        vec![
-            Quirk::CommentSkipsNextLine { line: 1 },
-            Quirk::CommentHidesRest { line: 4 }
-        ]
-    );
+    assert_eq!(n.quirks, vec![Quirk::CommentSkipsNextLine { line: 1 }, Quirk::CommentHidesRest { line: 4 }]);
 }
 
 #[test]

@@ -57,9 +57,7 @@ impl FromStr for Response {
             "good" | "3" => Ok(Response::Good),
             "easy" | "4" => Ok(Response::Easy),
             "reset" => Ok(Response::Reset),
-            other => Err(format!(
-                "unknown answer `{other}` (again, hard, good, easy or reset)"
-            )),
+            other => Err(format!("unknown answer `{other}` (again, hard, good, easy or reset)")),
         }
     }
 }
@@ -73,9 +71,7 @@ pub struct Histogram {
 impl Histogram {
     /// Builds a histogram from `(days, count)` pairs as given.
     pub fn from_counts(pairs: impl IntoIterator<Item = (i64, u32)>) -> Histogram {
-        Histogram {
-            counts: pairs.into_iter().collect(),
-        }
+        Histogram { counts: pairs.into_iter().collect() }
     }
 
     /// One more card due in `days`.
@@ -195,13 +191,9 @@ pub struct Next {
 pub fn add_days(today: NaiveDate, interval: f64) -> NaiveDate {
     let days = interval.abs().round() * interval.signum();
     if days >= 0.0 {
-        today
-            .checked_add_days(Days::new(days as u64))
-            .unwrap_or(NaiveDate::MAX)
+        today.checked_add_days(Days::new(days as u64)).unwrap_or(NaiveDate::MAX)
     } else {
-        today
-            .checked_sub_days(Days::new((-days) as u64))
-            .unwrap_or(NaiveDate::MIN)
+        today.checked_sub_days(Days::new((-days) as u64)).unwrap_or(NaiveDate::MIN)
     }
 }
 
@@ -220,28 +212,16 @@ pub fn schedule_card(
     if response == Response::Reset {
         return match schedule {
             CardSchedule::New => None,
-            _ => Some(Next {
-                due: today,
-                interval: 1.0,
-                ease: settings.base_ease,
-            }),
+            _ => Some(Next { due: today, interval: 1.0, ease: settings.base_ease }),
         };
     }
     let (interval, ease, delay) = match schedule {
-        CardSchedule::Sm2 {
-            due,
-            interval: Some(i),
-            ease: Some(e),
-        } => {
+        CardSchedule::Sm2 { due, interval: Some(i), ease: Some(e) } => {
             // Spec §c.4: the plugin's delay is `due − today` (sign inverted since 1.10).
             let delay = due.map_or(0.0, |d| (d - today).num_days() as f64);
             (*i as f64, *e as f64, delay)
         }
-        CardSchedule::Fsrs {
-            due,
-            interval: Some(i),
-            ease: Some(e),
-        } => {
+        CardSchedule::Fsrs { due, interval: Some(i), ease: Some(e) } => {
             let delay = due.map_or(0.0, |d| (d.date() - today).num_days() as f64);
             (*i as f64, *e as f64, delay)
         }
@@ -251,11 +231,7 @@ pub fn schedule_card(
         }
     };
     let (ivl, ease) = osr_schedule(response, interval, ease, delay, settings, histogram);
-    Some(Next {
-        due: add_days(today, ivl),
-        interval: ivl,
-        ease,
-    })
+    Some(Next { due: add_days(today, ivl), interval: ivl, ease })
 }
 
 /// Days from `today` (or `now` for FSRS) to a card's due date, as the
@@ -319,42 +295,11 @@ mod tests {
         let h = Histogram::default();
         let today = d("2024-01-05");
         let run = |r| schedule_card(&CardSchedule::New, r, today, &s, None, Some(&h)).expect("next");
-        assert_eq!(
-            run(Response::Good),
-            Next {
-                due: d("2024-01-08"),
-                interval: 3.0,
-                ease: 250.0
-            }
-        );
-        assert_eq!(
-            run(Response::Easy),
-            Next {
-                due: d("2024-01-09"),
-                interval: 4.0,
-                ease: 270.0
-            }
-        );
-        assert_eq!(
-            run(Response::Hard),
-            Next {
-                due: d("2024-01-06"),
-                interval: 1.0,
-                ease: 230.0
-            }
-        );
-        assert_eq!(
-            run(Response::Again),
-            Next {
-                due: d("2024-01-05"),
-                interval: 0.0,
-                ease: 230.0
-            }
-        );
-        assert_eq!(
-            schedule_card(&CardSchedule::New, Response::Reset, today, &s, None, Some(&h)),
-            None
-        );
+        assert_eq!(run(Response::Good), Next { due: d("2024-01-08"), interval: 3.0, ease: 250.0 });
+        assert_eq!(run(Response::Easy), Next { due: d("2024-01-09"), interval: 4.0, ease: 270.0 });
+        assert_eq!(run(Response::Hard), Next { due: d("2024-01-06"), interval: 1.0, ease: 230.0 });
+        assert_eq!(run(Response::Again), Next { due: d("2024-01-05"), interval: 0.0, ease: 230.0 });
+        assert_eq!(schedule_card(&CardSchedule::New, Response::Reset, today, &s, None, Some(&h)), None);
     }
 
     #[test]
@@ -404,11 +349,7 @@ mod tests {
     fn overdue_cards_get_no_credit_early_ones_do() {
         let s = Settings::default();
         let h = Histogram::default();
-        let sched = |due| CardSchedule::Sm2 {
-            due: Some(d(due)),
-            interval: Some(10),
-            ease: Some(250),
-        };
+        let sched = |due| CardSchedule::Sm2 { due: Some(d(due)), interval: Some(10), ease: Some(250) };
         let today = d("2024-01-05");
         let late =
             schedule_card(&sched("2024-01-01"), Response::Good, today, &s, None, Some(&h)).expect("next");
@@ -429,19 +370,9 @@ mod tests {
 
     #[test]
     fn fractional_intervals_without_load_balancing() {
-        let s = Settings {
-            load_balance: false,
-            ..Settings::default()
-        };
-        let next = schedule_card(
-            &CardSchedule::New,
-            Response::Good,
-            d("2024-01-05"),
-            &s,
-            None,
-            None,
-        )
-        .expect("next");
+        let s = Settings { load_balance: false, ..Settings::default() };
+        let next =
+            schedule_card(&CardSchedule::New, Response::Good, d("2024-01-05"), &s, None, None).expect("next");
         assert!((next.interval - 2.5).abs() < f64::EPSILON);
         assert_eq!(next.due, d("2024-01-08"));
     }

@@ -18,13 +18,7 @@ fn fronts(v: &TestVault) -> (Vec<String>, String) {
         .as_array()
         .expect("array")
         .iter()
-        .map(|c| {
-            format!(
-                "{}:{}",
-                c["path"].as_str().unwrap_or(""),
-                c["front"].as_str().unwrap_or("")
-            )
-        })
+        .map(|c| format!("{}:{}", c["path"].as_str().unwrap_or(""), c["front"].as_str().unwrap_or("")))
         .collect();
     (fronts, run.stderr())
 }
@@ -72,19 +66,13 @@ fn unclosed_front_matter_is_read_as_text_with_a_warning() {
     let (fronts, err) = fronts(&v);
     // No front matter, so no tag: the plugin skips the note too.
     assert_eq!(fronts, vec!["good.md:Good"]);
-    assert!(
-        err.contains("warning: open.md:1: front matter is never closed"),
-        "{err}"
-    );
+    assert!(err.contains("warning: open.md:1: front matter is never closed"), "{err}");
 }
 
 #[test]
 fn malformed_data_json_is_an_error_naming_the_file() {
     let v = good_vault();
-    v.file(
-        ".obsidian/plugins/obsidian-spaced-repetition/data.json",
-        "{\"settings\": {\"baseEase\": 250,,}}",
-    );
+    v.file(".obsidian/plugins/obsidian-spaced-repetition/data.json", "{\"settings\": {\"baseEase\": 250,,}}");
     let run = v.run("2024-06-20", &["cards"]);
     assert_eq!(run.code(), Some(1));
     let err = run.stderr();

@@ -39,10 +39,7 @@ fn normalise(card: &Value) -> BTreeMap<String, Value> {
         m.insert(f.to_owned(), card[f].clone());
     }
     for f in ["front", "back"] {
-        m.insert(
-            f.to_owned(),
-            Value::String(card[f].as_str().unwrap_or("<missing>").trim().to_owned()),
-        );
+        m.insert(f.to_owned(), Value::String(card[f].as_str().unwrap_or("<missing>").trim().to_owned()));
     }
     let mut decks: Vec<String> = card["decks"]
         .as_array()
@@ -69,18 +66,9 @@ fn check_cards(case: &Path) -> Vec<String> {
     let got = run.json();
     let want: Value = serde_json::from_str(&fs::read_to_string(case.join("cards.json")).expect("cards.json"))
         .expect("cards.json is JSON");
-    let got: BTreeMap<_, _> = got
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| (key(c), normalise(c)))
-        .collect();
-    let want: BTreeMap<_, _> = want
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| (key(c), normalise(c)))
-        .collect();
+    let got: BTreeMap<_, _> = got.as_array().expect("array").iter().map(|c| (key(c), normalise(c))).collect();
+    let want: BTreeMap<_, _> =
+        want.as_array().expect("array").iter().map(|c| (key(c), normalise(c))).collect();
     let mut problems = Vec::new();
     for (k, w) in &want {
         match got.get(k) {
@@ -106,11 +94,7 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = p.strip_prefix(root).expect("prefix").to_string_lossy().replace('\\', "/");
                 out.insert(rel, fs::read(&p).expect("read"));
             }
         }
@@ -127,13 +111,8 @@ fn check_grade(case: &Path, g: &Value) -> Vec<String> {
     let path = g["path"].as_str().expect("path");
     let target = format!("{}:{}#{}", path, g["line"], g["sibling"]);
     let response = g["response"].as_str().expect("response");
-    let run = run_in(
-        tmp.path(),
-        g["today"].as_str().expect("today"),
-        &["grade", &target, response],
-        None,
-        &[],
-    );
+    let run =
+        run_in(tmp.path(), g["today"].as_str().expect("today"), &["grade", &target, response], None, &[]);
     if !run.output.status.success() {
         return vec![format!("grade {target} {response} failed: {}", run.stderr())];
     }
@@ -145,10 +124,7 @@ fn check_grade(case: &Path, g: &Value) -> Vec<String> {
             "{target} {response}: {path} differs from {}:\n--- expected\n{}\n--- got\n{}",
             g["expected"],
             String::from_utf8_lossy(&expected),
-            after
-                .get(path)
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default()
+            after.get(path).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
         ));
     }
     for (p, bytes) in &before {
@@ -167,12 +143,7 @@ fn every_case_lists_the_plugins_cards() {
             failures.push(format!("{}: {p}", case.display()));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -192,12 +163,7 @@ fn every_grade_writes_the_expected_bytes() {
         }
     }
     assert!(count >= 100, "only {count} grade lines found");
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -218,13 +184,7 @@ fn every_scheduling_vector_gives_the_plugins_segment() {
         input.push('\n');
     }
     let tmp = tempfile::tempdir().expect("tempdir");
-    let run = run_in(
-        tmp.path(),
-        "2024-01-01",
-        &["schedule", "--json"],
-        Some(input.as_bytes()),
-        &[],
-    );
+    let run = run_in(tmp.path(), "2024-01-01", &["schedule", "--json"], Some(input.as_bytes()), &[]);
     let out = run.ok();
     let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), vectors.len());
@@ -236,10 +196,5 @@ fn every_scheduling_vector_gives_the_plugins_segment() {
         }
     }
     assert_eq!(vectors.len(), 400);
-    assert!(
-        failures.is_empty(),
-        "{} vectors failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} vectors failed:\n{}", failures.len(), failures.join("\n"));
 }

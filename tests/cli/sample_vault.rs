@@ -13,16 +13,10 @@ fn the_sample_vault_has_every_card_kind_and_a_mix_of_states() {
     let notes: BTreeSet<&str> = cards.iter().filter_map(|c| c["path"].as_str()).collect();
     assert!(notes.len() >= 25, "only {} notes with cards", notes.len());
     let kinds: BTreeSet<&str> = cards.iter().filter_map(|c| c["kind"].as_str()).collect();
-    assert_eq!(
-        kinds,
-        BTreeSet::from(["basic", "cloze", "multiline", "multiline-reversed", "reversed"])
-    );
+    assert_eq!(kinds, BTreeSet::from(["basic", "cloze", "multiline", "multiline-reversed", "reversed"]));
     let count = |s: &str| cards.iter().filter(|c| c["state"] == s).count();
     let (new, due, scheduled) = (count("new"), count("due"), count("scheduled"));
-    assert!(
-        new > 0 && due > 0 && scheduled > 0,
-        "new {new}, due {due}, scheduled {scheduled}"
-    );
+    assert!(new > 0 && due > 0 && scheduled > 0, "new {new}, due {due}, scheduled {scheduled}");
     let reviewed = due + scheduled;
     assert!(
         reviewed * 10 >= cards.len() * 3 && reviewed * 10 <= cards.len() * 7,
@@ -30,10 +24,9 @@ fn the_sample_vault_has_every_card_kind_and_a_mix_of_states() {
         cards.len()
     );
     assert!(cards.iter().all(|c| {
-        c["decks"].as_array().is_some_and(|d| {
-            d.iter()
-                .all(|d| d.as_str().is_some_and(|d| d.starts_with("flashcards/kafka")))
-        })
+        c["decks"]
+            .as_array()
+            .is_some_and(|d| d.iter().all(|d| d.as_str().is_some_and(|d| d.starts_with("flashcards/kafka"))))
     }));
 }
 
@@ -52,10 +45,7 @@ fn decks_of_the_sample_vault_form_one_tree() {
         .iter()
         .map(|d| d["total"].as_u64().unwrap_or(0))
         .sum();
-    assert!(
-        total >= kafka["total"].as_u64().unwrap_or(0),
-        "subdecks hold every card at least once"
-    );
+    assert!(total >= kafka["total"].as_u64().unwrap_or(0), "subdecks hold every card at least once");
     let text = run_in(&vault, "2026-11-28", &["decks"], None, &[]).ok();
     assert!(text.starts_with("deck"), "{text}");
     assert!(text.contains("\n  kafka"), "{text}");

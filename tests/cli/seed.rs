@@ -23,8 +23,7 @@ fn the_users_note_gives_three_questions_and_five_cards() {
     let tag = deck_tag(&bytes);
     assert!(tag.ends_with("/kafka"));
     let v = TestVault::new();
-    v.file(NOTE, &bytes)
-        .settings(&serde_json::json!({ "flashcardTags": [format!("#{tag}")] }).to_string());
+    v.file(NOTE, &bytes).settings(&serde_json::json!({ "flashcardTags": [format!("#{tag}")] }).to_string());
     let cards = v.run("2024-06-20", &["cards", "--json"]).json();
     let cards = cards.as_array().expect("array");
     let got: Vec<(u64, &str, u64, &str, u64, u64, &str)> = cards
@@ -55,11 +54,7 @@ fn the_users_note_gives_three_questions_and_five_cards() {
     assert_eq!(questions.len(), 3);
     // Sibling 1 is due tomorrow: the plugin credits the early review ((16 + 1/2) × 2.9 = 47.85 → 48).
     // The `acks=all:` line (25) has one colon: prose, not a card.
-    assert!(
-        cards
-            .iter()
-            .all(|c| !c["front"].as_str().unwrap_or("").starts_with("acks=all"))
-    );
+    assert!(cards.iter().all(|c| !c["front"].as_str().unwrap_or("").starts_with("acks=all")));
     let deck = format!("{}/kafka", tag.trim_end_matches("/kafka"));
     assert!(cards.iter().all(|c| c["decks"] == serde_json::json!([deck])));
     assert_eq!(
@@ -83,10 +78,8 @@ fn grading_the_seed_changes_only_the_schedule_comment() {
     let bytes = seed_bytes();
     let tag = deck_tag(&bytes);
     let v = TestVault::new();
-    v.file(NOTE, &bytes)
-        .settings(&serde_json::json!({ "flashcardTags": [format!("#{tag}")] }).to_string());
-    v.run("2024-06-20", &["grade", &format!("{NOTE}:21#1"), "good"])
-        .ok();
+    v.file(NOTE, &bytes).settings(&serde_json::json!({ "flashcardTags": [format!("#{tag}")] }).to_string());
+    v.run("2024-06-20", &["grade", &format!("{NOTE}:21#1"), "good"]).ok();
     let after = v.read(NOTE);
     let before = String::from_utf8(bytes).expect("utf-8");
     let expected = before.replace(

@@ -14,9 +14,7 @@ pub struct TestVault {
 
 impl TestVault {
     pub fn new() -> TestVault {
-        TestVault {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        TestVault { dir: tempfile::tempdir().expect("tempdir") }
     }
 
     pub fn root(&self) -> &Path {
@@ -78,11 +76,7 @@ fn snap(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         if meta.is_dir() {
             snap(root, &p, out);
         } else if meta.is_file() {
-            let rel = p
-                .strip_prefix(root)
-                .expect("prefix")
-                .to_string_lossy()
-                .into_owned();
+            let rel = p.strip_prefix(root).expect("prefix").to_string_lossy().into_owned();
             out.push((rel, fs::read(&p).expect("read")));
         }
     }
@@ -135,11 +129,7 @@ pub fn run_in(vault: &Path, today: &str, args: &[&str], stdin: Option<&[u8]>, en
         .env("NO_COLOR", "1")
         .env_remove("RECALL_TODAY")
         .env_remove("RECALL_FAILPOINT")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
@@ -151,9 +141,7 @@ pub fn run_in(vault: &Path, today: &str, args: &[&str], stdin: Option<&[u8]>, en
         let mut s = child.stdin.take().expect("stdin");
         s.write_all(input).expect("write stdin");
     }
-    Run {
-        output: child.wait_with_output().expect("wait"),
-    }
+    Run { output: child.wait_with_output().expect("wait") }
 }
 
 /// Copies a folder recursively (symlinks copied as links).

@@ -20,11 +20,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn temp_files(v: &TestVault) -> Vec<String> {
-    v.snapshot()
-        .into_iter()
-        .map(|(p, _)| p)
-        .filter(|p| p.contains(".recall-"))
-        .collect()
+    v.snapshot().into_iter().map(|(p, _)| p).filter(|p| p.contains(".recall-")).collect()
 }
 
 #[cfg(unix)]
@@ -35,14 +31,8 @@ fn grade_keeps_permissions() {
     v.file("n.md", NOTE);
     fs::set_permissions(v.path("n.md"), fs::Permissions::from_mode(0o640)).expect("chmod");
     v.run("2024-06-20", &["grade", "n.md:3", "good"]).ok();
-    assert_eq!(
-        fs::metadata(v.path("n.md")).expect("meta").permissions().mode() & 0o777,
-        0o640
-    );
-    assert_eq!(
-        v.read_str("n.md"),
-        NOTE.replace("ISR\r\n", "ISR\r\n<!--SR:!2024-06-23,3,250-->\r\n")
-    );
+    assert_eq!(fs::metadata(v.path("n.md")).expect("meta").permissions().mode() & 0o777, 0o640);
+    assert_eq!(v.read_str("n.md"), NOTE.replace("ISR\r\n", "ISR\r\n<!--SR:!2024-06-23,3,250-->\r\n"));
 }
 
 /// Loads the vault, plans a grade of the question on `line`, then lets the
@@ -52,22 +42,11 @@ fn grade_with_interference(
     line: usize,
     interfere: impl Fn(&TestVault),
 ) -> Result<String, String> {
-    let vault = load(
-        v.root(),
-        &LoadOptions {
-            today: Some(today()),
-            overrides: CliOverrides::default(),
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let vault = load(v.root(), &LoadOptions { today: Some(today()), overrides: CliOverrides::default() })
+        .map_err(|e| e.to_string())?;
     let idx = vault.find("n.md").expect("note");
     let vn = &vault.notes[idx];
-    let q = vn
-        .note
-        .questions
-        .iter()
-        .find(|q| q.first_line + 1 == line)
-        .expect("question");
+    let q = vn.note.questions.iter().find(|q| q.first_line + 1 == line).expect("question");
     let next = schedule_card(
         &q.schedule(0),
         Response::Good,
@@ -77,19 +56,11 @@ fn grade_with_interference(
         Some(&Histogram::default()),
     )
     .expect("next");
-    let edit = plan_schedule(
-        &vn.note,
-        q,
-        0,
-        next.due,
-        next.interval,
-        next.ease,
-        &vault.config.settings,
-    )
-    .expect("plan");
+    let edit = plan_schedule(&vn.note, q, 0, next.due, next.interval, next.ease, &vault.config.settings)
+        .expect("plan");
     interfere(v);
     apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| {
-        relocate(&vault, None, q, 0, &next, text)
+        relocate(&vault, None, &vn.note.text, q, 0, &next, text)
     })
     .map(|(_, text)| text)
     .map_err(|e| e.to_string())
@@ -101,9 +72,7 @@ fn a_note_edited_mid_way_gets_the_edit_on_the_unchanged_question() {
     v.file("n.md", NOTE);
     let written = grade_with_interference(&v, 5, |v| {
         // Another program adds a card above while recall is working.
-        let text = v
-            .read_str("n.md")
-            .replace("\r\n\r\nacks", "\r\n\r\nNew::card from the phone\r\n\r\nacks");
+        let text = v.read_str("n.md").replace("\r\n\r\nacks", "\r\n\r\nNew::card from the phone\r\n\r\nacks");
         v.file("n.md", text);
     })
     .expect("relocated");
@@ -139,11 +108,7 @@ fn a_note_deleted_mid_way_is_an_error() {
 fn a_crash_between_temp_write_and_rename_leaves_the_old_note() {
     let v = TestVault::new();
     v.file("n.md", NOTE);
-    let run = v.run_env(
-        "2024-06-20",
-        &["grade", "n.md:3", "good"],
-        &[("RECALL_FAILPOINT", "before-rename")],
-    );
+    let run = v.run_env("2024-06-20", &["grade", "n.md:3", "good"], &[("RECALL_FAILPOINT", "before-rename")]);
     assert!(!run.output.status.success(), "the failpoint aborts the process");
     assert_eq!(v.read_str("n.md"), NOTE, "the note is untouched");
     assert_eq!(temp_files(&v).len(), 1, "the crash left its temp file");
@@ -185,11 +150,7 @@ fn a_read_only_note_is_not_written() {
     fs::set_permissions(v.path("n.md"), perm).expect("chmod");
     let run = v.run("2024-06-20", &["grade", "n.md:3", "good"]);
     assert_eq!(run.code(), Some(1));
-    assert!(
-        run.stderr().contains("n.md: the note is read-only"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("n.md: the note is read-only"), "{}", run.stderr());
     assert_eq!(v.read_str("n.md"), NOTE);
 }
 
@@ -198,9 +159,7 @@ fn dry_run_prints_a_diff_that_patch_applies_and_writes_nothing() {
     let v = TestVault::new();
     v.file("Kafka/n.md", NOTE);
     let before = v.snapshot();
-    let diff = v
-        .run("2024-06-20", &["grade", "Kafka/n.md:6", "easy", "--dry-run"])
-        .ok();
+    let diff = v.run("2024-06-20", &["grade", "Kafka/n.md:6", "easy", "--dry-run"]).ok();
     assert_eq!(v.snapshot(), before);
     assert!(diff.starts_with("--- a/Kafka/n.md\n+++ b/Kafka/n.md\n"), "{diff}");
     assert!(diff.contains("+<!--SR:!2024-06-24,4,270-->"), "{diff}");
@@ -213,18 +172,10 @@ fn dry_run_prints_a_diff_that_patch_applies_and_writes_nothing() {
         .spawn()
         .expect("patch");
     use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(diff.as_bytes())
-        .expect("write");
+    child.stdin.take().expect("stdin").write_all(diff.as_bytes()).expect("write");
     assert!(child.wait().expect("wait").success());
     v.run("2024-06-20", &["grade", "Kafka/n.md:6", "easy"]).ok();
-    assert_eq!(
-        fs::read(patched.path().join("Kafka/n.md")).expect("read"),
-        v.read("Kafka/n.md")
-    );
+    assert_eq!(fs::read(patched.path().join("Kafka/n.md")).expect("read"), v.read("Kafka/n.md"));
 }
 
 #[test]
@@ -232,19 +183,10 @@ fn grade_json_reports_before_and_after() {
     let v = TestVault::new();
     v.file("n.md", "#flashcards\nQ::A\n<!--SR:!2024-06-18,10,250-->\n");
     let j = v.run("2024-06-20", &["grade", "n.md:3", "hard", "--json"]).json();
-    assert_eq!(
-        j["before"],
-        serde_json::json!({"due": "2024-06-18", "interval": 10.0, "ease": 250.0})
-    );
-    assert_eq!(
-        j["after"],
-        serde_json::json!({"due": "2024-06-25", "interval": 5.0, "ease": 230.0})
-    );
+    assert_eq!(j["before"], serde_json::json!({"due": "2024-06-18", "interval": 10.0, "ease": 250.0}));
+    assert_eq!(j["after"], serde_json::json!({"due": "2024-06-25", "interval": 5.0, "ease": 230.0}));
     assert_eq!(j["written"], true);
-    assert_eq!(
-        v.read_str("n.md"),
-        "#flashcards\nQ::A\n<!--SR:!2024-06-25,5,230-->\n"
-    );
+    assert_eq!(v.read_str("n.md"), "#flashcards\nQ::A\n<!--SR:!2024-06-25,5,230-->\n");
 }
 
 #[test]
@@ -253,16 +195,8 @@ fn grade_refuses_lines_without_cards_and_missing_siblings() {
     v.file("n.md", "#flashcards\n\nprose\n\nQ::A\n");
     let run = v.run("2024-06-20", &["grade", "n.md:3", "good"]);
     assert_eq!(run.code(), Some(1));
-    assert!(
-        run.stderr().contains("n.md:3: no card on this line"),
-        "{}",
-        run.stderr()
-    );
-    assert!(
-        run.stderr().contains("hint: cards start on lines 5"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("n.md:3: no card on this line"), "{}", run.stderr());
+    assert!(run.stderr().contains("hint: cards start on lines 5"), "{}", run.stderr());
     let run = v.run("2024-06-20", &["grade", "n.md:5#1", "good"]);
     assert_eq!(run.code(), Some(1));
     assert!(run.stderr().contains("1 card(s)"), "{}", run.stderr());
