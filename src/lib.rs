@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod edit;
 pub mod error;
+pub mod log;
 pub mod parse;
 pub mod sanitize;
 pub mod schedule;

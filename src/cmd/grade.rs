@@ -79,6 +79,13 @@ fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
     }
 }
 
+/// A card's schedule as the review log records it (`None` when new or unreadable).
+#[must_use]
+pub fn logged(s: &CardSchedule) -> Option<crate::log::LoggedSchedule> {
+    let (i, e) = s.interval_ease();
+    Some(crate::log::LoggedSchedule { due: s.due_date()?, interval: i? as f64, ease: e? as f64 })
+}
+
 fn show(s: &CardSchedule) -> String {
     match s {
         CardSchedule::New => "new".into(),
@@ -204,6 +211,32 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
             relocate(vault, folder, &note.text, q, target.sibling, &next, text)
         })?;
+        let record = crate::log::Record {
+            id: crate::log::new_id(),
+            ts: crate::log::now_stamp(),
+            day: vault.today,
+            op: crate::log::Op::Grade,
+            path: vn.path.clone(),
+            line: q.first_line + 1,
+            hash: q.hash(&note.text),
+            sibling: target.sibling,
+            response: Some(args.response),
+            before: logged(&before),
+            after: Some(crate::log::LoggedSchedule {
+                due: next.due,
+                interval: next.interval,
+                ease: next.ease,
+            }),
+            ms: None,
+            decks: q.decks.to_vec(),
+            undoes: None,
+            detail: None,
+        };
+        // The note holds the schedule; a log that cannot be written is a
+        // warning, not a failed grade.
+        if let Err(e) = crate::log::append(&vault.root, &[record]) {
+            eprintln!("warning: the grade was written but not logged: {e}");
+        }
         true
     };
     if args.json {

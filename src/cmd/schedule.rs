@@ -27,13 +27,6 @@ struct Input {
     histogram: std::collections::HashMap<String, u32>,
 }
 
-impl<'de> Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 /// Computes the segment for one input line.
 fn segment(line: &str) -> Result<String, String> {
     let input: Input = serde_json::from_str(line).map_err(|e| format!("bad input: {e}"))?;

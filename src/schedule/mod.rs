@@ -48,6 +48,13 @@ impl fmt::Display for Response {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Response {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for Response {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -202,3 +202,24 @@ fn grade_refuses_lines_without_cards_and_missing_siblings() {
     assert!(run.stderr().contains("1 card(s)"), "{}", run.stderr());
     assert_eq!(v.read_str("n.md"), "#flashcards\n\nprose\n\nQ::A\n");
 }
+
+#[test]
+fn grade_appends_to_the_review_log() {
+    let v = TestVault::new();
+    v.file("n.md", "#flashcards\nQ::A\n<!--SR:!2024-06-18,10,250-->\n");
+    v.run("2024-06-20", &["grade", "n.md:2", "good"]).ok();
+    let log = v.read_str(".recall/reviews.jsonl");
+    let lines: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 1);
+    let r = &lines[0];
+    assert_eq!(r["op"], "grade");
+    assert_eq!(r["path"], "n.md");
+    assert_eq!(r["line"], 2);
+    assert_eq!(r["response"], "good");
+    assert_eq!(r["day"], "2024-06-20");
+    assert_eq!(r["before"], serde_json::json!({"due": "2024-06-18", "interval": 10.0, "ease": 250.0}));
+    assert_eq!(r["after"], serde_json::json!({"due": "2024-07-15", "interval": 25.0, "ease": 250.0}));
+    // A dry run logs nothing.
+    v.run("2024-06-20", &["grade", "n.md:2", "good", "--dry-run"]).ok();
+    assert_eq!(v.read_str(".recall/reviews.jsonl").lines().count(), 1);
+}
