@@ -2,6 +2,7 @@
 
 mod bad_inputs;
 mod conformance;
+mod properties;
 mod sample_vault;
 mod seed;
 mod util;
