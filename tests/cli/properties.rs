@@ -133,18 +133,15 @@ proptest! {
         // Only the edited range differs.
         prop_assert_eq!(&after_text[..edit.range.start], &text[..edit.range.start]);
         prop_assert_eq!(&after_text[edit.range.start + edit.new.len()..], &text[edit.range.end..]);
-        match &q.comment {
-            Some(span) => {
+        if let Some(span) = &q.comment {
                 prop_assert_eq!(edit.range.clone(), span.clone());
                 prop_assert!(edit.new.starts_with("<!--SR:") && edit.new.ends_with("-->"));
-            }
-            None => {
+            } else {
                 prop_assert!(edit.range.is_empty());
                 let inserted = edit.new.trim_start_matches(['\r', '\n', ' ']);
                 prop_assert!(inserted.starts_with("<!--SR:") && inserted.ends_with("-->"));
                 prop_assert!(!inserted.contains('\n'));
             }
-        }
         // The file keeps its line endings: no new kind of terminator appears.
         let terminators = |t: &str| {
             let lf = t.replace("\r\n", "").contains('\n');
