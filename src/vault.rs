@@ -100,47 +100,68 @@ pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, E
     Ok(base)
 }
 
-/// Minimal glob matching for `noteFoldersToIgnore` (minimatch's `*`, `**`, `?`).
-#[must_use]
-pub fn glob_match(pattern: &str, path: &str) -> bool {
-    fn rec(p: &[u8], s: &[u8]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let rest = &p[2..];
-                // `**/` may match zero folders.
-                if rest.first() == Some(&b'/') && rec(&rest[1..], s) {
-                    return true;
-                }
-                (0..=s.len()).any(|i| rec(rest, &s[i..]))
-            }
-            Some(b'*') => {
-                let rest = &p[1..];
-                for i in 0..=s.len() {
-                    if rec(rest, &s[i..]) {
-                        return true;
-                    }
-                    if i < s.len() && s[i] == b'/' {
-                        break;
-                    }
-                }
-                false
-            }
-            Some(b'?') => !s.is_empty() && s[0] != b'/' && rec(&p[1..], &s[1..]),
-            Some(&c) => s.first() == Some(&c) && rec(&p[1..], &s[1..]),
-        }
+/// The plugin's `noteFoldersToIgnore`, compiled once: each entry ignores
+/// paths that start with it (a plain prefix) or match it as a glob
+/// (minimatch's `*`, `**`, `?`).
+#[derive(Debug, Clone)]
+pub struct IgnoreRules {
+    rules: Vec<(String, Option<regex::Regex>)>,
+}
+
+impl IgnoreRules {
+    #[must_use]
+    pub fn new(settings: &Settings) -> IgnoreRules {
+        let rules = settings
+            .note_folders_to_ignore
+            .iter()
+            .filter(|e| !e.is_empty())
+            .map(|e| (e.clone(), regex::Regex::new(&glob_to_regex(e)).ok()))
+            .collect();
+        IgnoreRules { rules }
     }
-    rec(pattern.as_bytes(), path.as_bytes())
+
+    /// True when the plugin ignores `path` (vault-relative).
+    #[must_use]
+    pub fn is_ignored(&self, path: &str) -> bool {
+        self.rules.iter().any(|(prefix, glob)| {
+            path.starts_with(prefix.as_str()) || glob.as_ref().is_some_and(|g| g.is_match(path))
+        })
+    }
+}
+
+/// A minimatch-style glob as an anchored regex: `**/` matches zero or more
+/// folders, `**` anything, `*` anything but `/`, `?` one character but `/`.
+#[must_use]
+pub fn glob_to_regex(glob: &str) -> String {
+    let mut re = String::from("^");
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                if chars.get(i + 2) == Some(&'/') {
+                    re.push_str("(?:.*/)?");
+                    i += 3;
+                } else {
+                    re.push_str(".*");
+                    i += 2;
+                }
+                continue;
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    re.push('$');
+    re
 }
 
 /// True when the plugin ignores `path` (vault-relative) by `noteFoldersToIgnore`.
 #[must_use]
 pub fn is_ignored(path: &str, settings: &Settings) -> bool {
-    settings
-        .note_folders_to_ignore
-        .iter()
-        .filter(|e| !e.is_empty())
-        .any(|e| path.starts_with(e.as_str()) || glob_match(e, path))
+    IgnoreRules::new(settings).is_ignored(path)
 }
 
 /// Walks the vault, calling `found` for every note path (in folder order,
@@ -151,16 +172,17 @@ fn walk(
     warnings: &mut Vec<Warning>,
     found: &mut dyn FnMut(String, PathBuf),
 ) {
+    let rules = IgnoreRules::new(settings);
     let mut ancestors: Vec<PathBuf> = Vec::new();
     let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     ancestors.push(root_canon);
-    walk_dir(root, "", settings, &mut ancestors, found, warnings);
+    walk_dir(root, "", &rules, &mut ancestors, found, warnings);
 }
 
 fn walk_dir(
     dir: &Path,
     rel: &str,
-    settings: &Settings,
+    rules: &IgnoreRules,
     ancestors: &mut Vec<PathBuf>,
     found: &mut dyn FnMut(String, PathBuf),
     warnings: &mut Vec<Warning>,
@@ -224,15 +246,15 @@ fn walk_dir(
                 });
                 continue;
             }
-            if is_ignored(&format!("{rel_path}/"), settings) && is_ignored(&rel_path, settings) {
+            if rules.is_ignored(&format!("{rel_path}/")) && rules.is_ignored(&rel_path) {
                 continue;
             }
             ancestors.push(canon);
-            walk_dir(&path, &rel_path, settings, ancestors, found, warnings);
+            walk_dir(&path, &rel_path, rules, ancestors, found, warnings);
             ancestors.pop();
         } else if is_file
             && Path::new(&name).extension().is_some_and(|e| e == "md")
-            && !is_ignored(&rel_path, settings)
+            && !rules.is_ignored(&rel_path)
         {
             found(rel_path, path);
         }
@@ -241,7 +263,7 @@ fn walk_dir(
 
 /// Why a file cannot be read as a note.
 pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, &bytes) {
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err((Some(line), "binary file (contains a NUL byte); skipped".into()));
     }
@@ -499,11 +521,14 @@ mod tests {
 
     #[test]
     fn globs_like_minimatch() {
-        assert!(glob_match("**/*.excalidraw.md", "Sketches/flow.excalidraw.md"));
-        assert!(glob_match("**/*.excalidraw.md", "flow.excalidraw.md"));
-        assert!(glob_match("Templates/**", "Templates/card.md"));
-        assert!(!glob_match("Templates/*", "Templates/a/card.md"));
-        assert!(!glob_match("*.md", "a/b.md"));
+        let m = |g: &str, p: &str| regex::Regex::new(&glob_to_regex(g)).expect("regex").is_match(p);
+        assert!(m("**/*.excalidraw.md", "Sketches/flow.excalidraw.md"));
+        assert!(m("**/*.excalidraw.md", "flow.excalidraw.md"));
+        assert!(m("Templates/**", "Templates/card.md"));
+        assert!(!m("Templates/*", "Templates/a/card.md"));
+        assert!(!m("*.md", "a/b.md"));
+        assert!(m("a?c.md", "abc.md"));
+        assert!(!m("a.md", "aXmd"));
     }
 
     #[test]

@@ -19,6 +19,9 @@ struct Compiled {
     /// (a cheap pre-filter).
     prefix: String,
     suffix: String,
+    /// For the usual shape `P[seq;;]answer[;;hint]S`: the literal that
+    /// precedes a sequence (`None` when the shape is unusual: no fast path).
+    seq_prefix: Option<String>,
     classic: Option<Regex>,
     overlapping: Option<Regex>,
     simple: Regex,
@@ -85,6 +88,9 @@ impl Clozes {
     /// How many cards a cloze question gives.
     #[must_use]
     pub fn card_count(&self, text: &str) -> usize {
+        if let Some(n) = self.fast_simple_count(text) {
+            return n;
+        }
         let any = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| {
             self.patterns.iter().any(|p| pick(p).is_some_and(|r| r.is_match(text)))
         };
@@ -97,6 +103,46 @@ impl Clozes {
             None => 0,
             Some(kind) => count_cards(kind, &dels),
         }
+    }
+
+    /// Counts simple clozes without regexes when that is exact: every
+    /// pattern has the usual shape and no deletion could be numbered or
+    /// overlapping (no digit or `a`/`s`/`h` right after an opening). A
+    /// simple match then runs from the opening to the first closing literal
+    /// after at least one character, on the same line.
+    fn fast_simple_count(&self, text: &str) -> Option<usize> {
+        let mut total = 0;
+        for p in &self.patterns {
+            let seq_prefix = p.seq_prefix.as_deref()?;
+            let mut from = 0;
+            while let Some(i) = crate::parse::lines::find(&text[from..], &p.prefix) {
+                let open_end = from + i + p.prefix.len();
+                let after = &text[open_end..];
+                if p.classic.is_some()
+                    && after
+                        .strip_prefix(seq_prefix)
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'a' | 's' | 'h'))
+                {
+                    return None;
+                }
+                let Some(first) = after.chars().next().filter(|&c| c != '\n' && c != '\r') else {
+                    from = open_end;
+                    continue;
+                };
+                let body = open_end + first.len_utf8();
+                let line_end =
+                    memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..]).map_or(text.len(), |e| body + e);
+                match crate::parse::lines::find(&text[body..line_end], &p.suffix) {
+                    Some(j) => {
+                        total += 1;
+                        from = body + j + p.suffix.len();
+                    }
+                    None => from = open_end,
+                }
+            }
+        }
+        Some(total)
     }
 
     /// Expands a cloze question into `(front, back)` per card, in sibling order.
@@ -329,9 +375,32 @@ fn compile(pattern: &str) -> Option<Compiled> {
         Some(Part::Lit(l)) => l.clone(),
         _ => String::new(),
     };
+    // The fast path needs `P [sp 123 ss] answer [h1 hint] S` with literal P
+    // and S, an empty tail after the hint, and S sharing no character with h1
+    // (so a hint never hides an earlier closing).
+    let seq_prefix = match parts.as_slice() {
+        [Part::Lit(_), rest @ .., Part::Lit(_)] => {
+            let mut seq = None;
+            let mut ok = !prefix.is_empty() && !suffix.is_empty() && !prefix.contains(['\n', '\r']);
+            let mut seen_answer = false;
+            for part in rest {
+                match part {
+                    Part::Seq(pre, _) if !seen_answer && seq.is_none() => seq = Some(pre.clone()),
+                    Part::Answer if !seen_answer => seen_answer = true,
+                    Part::Hint(h1, h2) if seen_answer && h2.is_empty() && !h1.is_empty() => {
+                        ok &= !h1.chars().any(|c| suffix.contains(c));
+                    }
+                    _ => ok = false,
+                }
+            }
+            (ok && seen_answer).then(|| seq.unwrap_or_default())
+        }
+        _ => None,
+    };
     Some(Compiled {
         prefix,
         suffix,
+        seq_prefix,
         classic: if has_seq { build(Some(r"\d+")) } else { None },
         overlapping: if has_seq { build(Some("[ash]+")) } else { None },
         simple: build(None)?,
@@ -387,6 +456,36 @@ mod tests {
             fronts(&c, "Both {{curly}} and ==highlight== deletions count"),
             vec!["Both curly and [...] deletions count", "Both [...] and highlight deletions count"]
         );
+    }
+
+    #[test]
+    fn fast_count_agrees_with_the_regexes() {
+        let patterns = [
+            vec!["==[123;;]answer[;;hint]==".to_owned()],
+            vec!["==[123;;]answer[;;hint]==".to_owned(), "{{[123;;]answer[;;hint]}}".to_owned()],
+            vec!["**[123;;]answer[;;hint]**".to_owned()],
+        ];
+        let texts = [
+            "a ==b== c ==d;;e== f",
+            "====x== ==",
+            "==a\nb== ==c==",
+            "x ==é== {{y}} ==;;== ==z;;h;;i==",
+            "==1;;a== ==b==",
+            "==ash;;x== ==q==",
+            "**b** **c;;d**x**",
+            "== a == == b==",
+            "==x==y==z==",
+        ];
+        for ps in &patterns {
+            let c = Clozes::new(ps);
+            for t in texts {
+                let slow = {
+                    let (kind, dels) = c.deletions(t);
+                    kind.map_or(0, |k| count_cards(k, &dels))
+                };
+                assert_eq!(c.card_count(t), slow, "{ps:?} {t:?}");
+            }
+        }
     }
 
     #[test]

@@ -51,6 +51,8 @@ impl Segment {
                 interval: fields.get(1).and_then(|s| js_parse_int(s)),
                 difficulty: fields.get(3).and_then(|s| s.trim().parse::<f64>().ok()),
             }
+        } else if let Some(kind) = canonical_sm2(raw) {
+            kind
         } else {
             let mut fields = raw.split(',');
             let date = fields.next().unwrap_or("");
@@ -68,6 +70,27 @@ impl Segment {
     pub fn is_placeholder(&self) -> bool {
         matches!(self.kind, SegmentKind::Sm2 { due: Some(d), .. } if d == PLACEHOLDER_DATE)
     }
+}
+
+/// The common `YYYY-MM-DD,ivl,ease` (digits only) read without splitting;
+/// `None` for anything else, which the general path reads.
+fn canonical_sm2(raw: &str) -> Option<SegmentKind> {
+    let b = raw.as_bytes();
+    if b.len() < 14 || b[4] != b'-' || b[7] != b'-' || b[10] != b',' {
+        return None;
+    }
+    let digits = |r: &[u8]| -> Option<i64> {
+        (!r.is_empty() && r.len() <= 18 && r.iter().all(u8::is_ascii_digit))
+            .then(|| r.iter().fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0')))
+    };
+    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let due =
+        NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)?;
+    let rest = &b[11..];
+    let comma = memchr::memchr(b',', rest)?;
+    let interval = digits(&rest[..comma])?;
+    let ease = digits(&rest[comma + 1..])?;
+    Some(SegmentKind::Sm2 { due: Some(due), interval: Some(interval), ease: Some(ease) })
 }
 
 /// Where a schedule comment sits in a text and what it holds.
@@ -89,8 +112,7 @@ pub fn find_comment(text: &str) -> Option<Range<usize>> {
         let open = from + rel;
         let body = open + OPEN.len();
         // `.` matches neither `\n` nor `\r` (nor U+2028/9, which we also stop at).
-        let line_end =
-            text[body..].find(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(text.len(), |i| body + i);
+        let line_end = line_end(text, body);
         // `.+?`: at least one character before the closing `-->`.
         let first = text[body..line_end].chars().next().map(char::len_utf8);
         if let Some(w) = first
@@ -101,6 +123,21 @@ pub fn find_comment(text: &str) -> Option<Range<usize>> {
         from = body;
     }
     None
+}
+
+/// Where the line holding byte `from` ends: the first `\n`, `\r`, U+2028 or
+/// U+2029 (what JavaScript's `.` does not match), or the end of the text.
+fn line_end(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut at = from;
+    while let Some(i) = memchr::memchr3(b'\n', b'\r', 0xE2, &b[at..]) {
+        let p = at + i;
+        if b[p] != 0xE2 || (b.get(p + 1) == Some(&0x80) && matches!(b.get(p + 2), Some(0xA8 | 0xA9))) {
+            return p;
+        }
+        at = p + 1;
+    }
+    text.len()
 }
 
 /// Splits a comment's payload into segments (spec §b.1 step 2); `at` is

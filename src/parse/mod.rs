@@ -532,6 +532,8 @@ fn split_questions(
     // Longest first; equal lengths keep the basic separator first.
     inline.sort_by_key(|(sep, _)| std::cmp::Reverse(sep.len()));
     let end_marker = s.multiline_card_end_marker.as_str();
+    let inline_first_bytes =
+        [inline[0].0.as_bytes().first().copied(), inline[1].0.as_bytes().first().copied()];
 
     let mut out = Vec::new();
     let mut quirks = Vec::new();
@@ -574,7 +576,14 @@ fn split_questions(
             acc.push(trimmed, Some(start(i)), Some(i), false);
         }
 
-        if let Some(&(_, k)) = inline.iter().find(|(sep, _)| has_inline_marker(l, sep)) {
+        // One search for the separators' first bytes rules most lines out.
+        let maybe_inline = match inline_first_bytes {
+            [Some(a), Some(b)] if a == b => memchr::memchr(a, l.as_bytes()).is_some(),
+            [Some(a), Some(b)] => memchr::memchr2(a, b, l.as_bytes()).is_some(),
+            [Some(a), None] | [None, Some(a)] => memchr::memchr(a, l.as_bytes()).is_some(),
+            [None, None] => false,
+        };
+        if maybe_inline && let Some(&(_, k)) = inline.iter().find(|(sep, _)| has_inline_marker(l, sep)) {
             kind = Some(k);
         }
         if let Some(k) = kind.filter(|k| k.is_single_line()) {
@@ -715,8 +724,12 @@ fn topic_tag_len(text: &str) -> Option<usize> {
 
 /// A trailing ` ^block-id`: the id.
 fn trailing_block_id(text: &str) -> Option<&str> {
-    let at = lines::rfind(text, " ^")?;
-    let id = &text[at + 2..];
+    // The id runs to the end, so only the last `^` can start it.
+    let caret = memchr::memrchr(b'^', text.as_bytes())?;
+    if caret == 0 || text.as_bytes()[caret - 1] != b' ' {
+        return None;
+    }
+    let id = &text[caret + 1..];
     (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(id)
 }
 

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Benchmarks of recall against ripgrep on generated vaults, as ratios.
+
+    bench/run.py [--notes 10000] [--notes 50000] [--runs 15] [--bin target/release/recall] [--out FILE]
+
+Generates each vault with bench/gen-vault.py (a copy of the shared generator; the same seed
+always gives the same bytes) under target/bench/, then times every command with the same
+number of warm runs, interleaving recall and the baseline so machine noise hits both alike.
+Wall time is the median of the runs; peak RSS comes from wait4() of each run. Every figure is
+also given as a ratio to `rg -c '::|<!--SR' VAULT` measured in the same go, which is what the
+targets are stated in. Prints a Markdown report (and writes it to --out when given).
+
+Commands that modify the vault (grade, reschedule --apply) run on a fresh copy each time;
+the copy is not timed.
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TODAY = "2026-01-15"
+
+
+def run_once(argv, cwd=None, stdin=None, until=None):
+    """Runs argv; returns (seconds, peak RSS in MB). With `until`, stops timing when that
+    bytes string first appears on stdout (for interactive commands)."""
+    start = time.perf_counter()
+    # Output goes to /dev/null unless we watch for `until`; reading it here would grow this
+    # process, and a forked child starts with its parent's RSS.
+    p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE if until else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = None
+    if stdin is not None:
+        p.stdin.write(stdin)
+        p.stdin.close()
+    if until is not None:
+        tail = b""
+        while True:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            tail = (tail + chunk)[-4096:]
+            if elapsed is None and until in tail:
+                elapsed = time.perf_counter() - start
+    _, status, usage = os.wait4(p.pid, 0)
+    if elapsed is None:
+        elapsed = time.perf_counter() - start
+    if status != 0 and until is None:
+        raise SystemExit(f"benchmark command failed ({status}): {' '.join(argv)}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def measure(cases, runs, warmup=2):
+    """cases: name -> (argv, prepare) ; returns name -> (median s, max RSS MB)."""
+    times = {name: [] for name in cases}
+    rss = {name: 0.0 for name in cases}
+    for _ in range(warmup):
+        for name, (argv, prepare, until) in cases.items():
+            if prepare:
+                prepare()
+            run_once(argv, until=until)
+    for _ in range(runs):
+        for name, (argv, prepare, until) in cases.items():
+            if prepare:
+                prepare()
+            t, m = run_once(argv, until=until)
+            times[name].append(t)
+            rss[name] = max(rss[name], m)
+    return {name: (statistics.median(times[name]), rss[name]) for name in cases}
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) // (1024 * 1024)} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    rg = subprocess.run(["rg", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem}; {rg}"
+
+
+def supported(binary, sub):
+    return subprocess.run([binary, sub, "--help"], capture_output=True).returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--notes", type=int, action="append")
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/recall"))
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    sizes = a.notes or [10000]
+    binary = os.path.abspath(a.bin)
+    if not os.access(binary, os.X_OK):
+        raise SystemExit(f"no recall binary at {binary}: run `cargo build --release` first")
+    if not shutil.which("rg"):
+        raise SystemExit("ripgrep (rg) is needed as the baseline: apt-get install ripgrep")
+    work = os.path.join(ROOT, "target", "bench")
+    os.makedirs(work, exist_ok=True)
+    lines = [f"Machine: {machine()}.", f"Runs: {a.runs} per command (median), after 2 warm-up runs; today pinned to {TODAY}.", ""]
+    lines += ["| vault | command | median | × rg | peak RSS |", "| --- | --- | ---: | ---: | ---: |"]
+    summary = {}
+    for n in sizes:
+        vault = os.path.join(work, f"vault-{n}")
+        if not os.path.isdir(vault):
+            subprocess.run([sys.executable, os.path.join(HERE, "gen-vault.py"), vault, "--notes", str(n), "--today", TODAY],
+                           check=True, stdout=subprocess.DEVNULL)
+        scratch = os.path.join(work, f"scratch-{n}")
+
+        def fresh_copy(src=vault, dst=scratch):
+            shutil.rmtree(dst, ignore_errors=True)
+            shutil.copytree(src, dst)
+
+        some_note = "topics/000/Note 00000.md"
+        grade_line = None
+        with open(os.path.join(vault, some_note), encoding="utf-8") as f:
+            for i, line in enumerate(f, 1):
+                if "::" in line and "key::value" not in line:
+                    grade_line = i
+                    break
+        rec = lambda *args, v=vault: [binary, *args, "--vault", v, "--today", TODAY]
+        cases = {
+            "rg -c '::|<!--SR'": (["rg", "-c", "::|<!--SR", vault], None, None),
+            "recall decks": (rec("decks"), None, None),
+            "recall cards --json": (rec("cards", "--json"), None, None),
+        }
+        if supported(binary, "review"):
+            cases["recall review --plain (first card)"] = (rec("review", "--plain"), None, b"[1/")
+        if grade_line:
+            cases["recall grade (one card)"] = (rec("grade", f"{some_note}:{grade_line}", "good", v=scratch), fresh_copy, None)
+        if supported(binary, "reschedule"):
+            cases["recall reschedule --shift 7 --apply"] = (rec("reschedule", "--shift", "7", "--apply", v=scratch), fresh_copy, None)
+        if supported(binary, "export"):
+            out = os.path.join(work, f"export-{n}.apkg")
+            cases["recall export --format apkg"] = (rec("export", "--format", "apkg", "-o", out), None, None)
+        results = measure(cases, a.runs)
+        base = results["rg -c '::|<!--SR'"][0]
+        for name, (t, m) in results.items():
+            ratio = t / base
+            summary[(n, name)] = (t, ratio, m)
+            lines.append(f"| {n} notes | `{name}` | {t * 1000:.1f} ms | {ratio:.2f} | {m:.0f} MB |")
+    if len(sizes) > 1:
+        lines += ["", "Growth from the smallest to the largest vault (time ratio):", ""]
+        small, large = min(sizes), max(sizes)
+        for (n, name), (t, _, m) in summary.items():
+            if n == small and (large, name) in summary:
+                t2, _, m2 = summary[(large, name)]
+                lines.append(f"- `{name}`: ×{t2 / t:.2f} time, ×{m2 / max(m, 1):.2f} RSS for ×{large / small:.0f} notes")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as f:
+            f.write(report)
+
+
+if __name__ == "__main__":
+    main()
