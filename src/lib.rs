@@ -13,6 +13,7 @@ pub mod log;
 pub mod parse;
 pub mod sanitize;
 pub mod schedule;
+pub mod session;
 pub mod settings;
 pub mod vault;
 

@@ -93,6 +93,18 @@ impl Histogram {
         }
     }
 
+    /// Sets the entry for `days` (`None` removes it).
+    pub fn set(&mut self, days: i64, count: Option<u32>) {
+        match count {
+            Some(c) => {
+                self.counts.insert(days, c);
+            }
+            None => {
+                self.counts.remove(&days);
+            }
+        }
+    }
+
     /// The count for `days`, if the day has an entry.
     #[must_use]
     pub fn get(&self, days: i64) -> Option<u32> {

@@ -1,0 +1,229 @@
+//! Building the review queue the way the plugin orders cards (spec §g.5):
+//! decks in name order (or random), each deck finished before the next;
+//! within a deck new and due cards in note order, or picked at random, new
+//! or due first; or every card of every deck at random. Limits cap the new
+//! and the review cards taken.
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+/// One card in the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueCard {
+    pub path: String,
+    /// Index of the question in its note.
+    pub question: usize,
+    pub sibling: usize,
+    /// 1-based first line of the question (to find it again after edits).
+    pub line: usize,
+    /// The question's hash (text without schedule).
+    pub hash: String,
+    pub is_new: bool,
+    /// The card's deck (its first one) for ordering.
+    pub deck: String,
+    /// Position of that deck in the deck order; Again requeues within it.
+    pub deck_rank: usize,
+}
+
+/// The plugin's `flashcardCardOrder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    NewFirstSequential,
+    NewFirstRandom,
+    DueFirstSequential,
+    DueFirstRandom,
+    EveryCardRandom,
+}
+
+impl Order {
+    /// All orders with their command-line names.
+    pub const NAMES: [(&'static str, Order); 5] = [
+        ("new-first", Order::NewFirstSequential),
+        ("new-first-random", Order::NewFirstRandom),
+        ("due-first", Order::DueFirstSequential),
+        ("due-first-random", Order::DueFirstRandom),
+        ("random", Order::EveryCardRandom),
+    ];
+
+    /// The plugin's setting value (`DueFirstRandom`, …); unknown values give
+    /// the plugin's default.
+    #[must_use]
+    pub fn from_plugin(s: &str) -> Order {
+        match s {
+            "NewFirstSequential" => Order::NewFirstSequential,
+            "NewFirstRandom" => Order::NewFirstRandom,
+            "DueFirstSequential" => Order::DueFirstSequential,
+            "EveryCardRandomDeckAndCard" => Order::EveryCardRandom,
+            _ => Order::DueFirstRandom,
+        }
+    }
+}
+
+impl FromStr for Order {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Order::NAMES.iter().find(|(n, _)| *n == s).map(|(_, o)| *o).ok_or_else(|| {
+            let names: Vec<&str> = Order::NAMES.iter().map(|(n, _)| *n).collect();
+            format!("unknown order `{s}` (one of {})", names.join(", "))
+        })
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so `--seed` reproduces a
+/// session's order.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    #[must_use]
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Fisher–Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// Compares deck paths folder by folder (`a` < `a/b` < `a b`), the deck
+/// tree's depth-first order.
+fn deck_cmp(a: &str, b: &str) -> Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// Orders `cards` (in note order) and applies the limits.
+#[must_use]
+pub fn build(
+    mut cards: Vec<QueueCard>,
+    order: Order,
+    random_decks: bool,
+    seed: u64,
+    new_limit: Option<usize>,
+    review_limit: Option<usize>,
+) -> Vec<QueueCard> {
+    let mut rng = Rng::new(seed);
+    let mut decks: Vec<String> = cards.iter().map(|c| c.deck.clone()).collect();
+    decks.sort_by(|a, b| deck_cmp(a, b));
+    decks.dedup();
+    if random_decks {
+        rng.shuffle(&mut decks);
+    }
+    let mut out = Vec::with_capacity(cards.len());
+    if order == Order::EveryCardRandom {
+        rng.shuffle(&mut cards);
+        for c in &mut cards {
+            c.deck_rank = 0;
+        }
+        out = cards;
+    } else {
+        for (rank, deck) in decks.iter().enumerate() {
+            let (mut new, mut due): (Vec<QueueCard>, Vec<QueueCard>) =
+                cards.iter().filter(|c| &c.deck == deck).cloned().partition(|c| c.is_new);
+            if matches!(order, Order::NewFirstRandom | Order::DueFirstRandom) {
+                rng.shuffle(&mut new);
+                rng.shuffle(&mut due);
+            }
+            let (first, second) = if matches!(order, Order::NewFirstSequential | Order::NewFirstRandom) {
+                (new, due)
+            } else {
+                (due, new)
+            };
+            for mut c in first.into_iter().chain(second) {
+                c.deck_rank = rank;
+                out.push(c);
+            }
+        }
+    }
+    let (mut new_left, mut due_left) = (new_limit.unwrap_or(usize::MAX), review_limit.unwrap_or(usize::MAX));
+    out.retain(|c| {
+        let left = if c.is_new { &mut new_left } else { &mut due_left };
+        if *left == 0 {
+            return false;
+        }
+        *left -= 1;
+        true
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(path: &str, deck: &str, is_new: bool) -> QueueCard {
+        QueueCard {
+            path: path.into(),
+            question: 0,
+            sibling: 0,
+            line: 1,
+            hash: path.into(),
+            is_new,
+            deck: deck.into(),
+            deck_rank: 0,
+        }
+    }
+
+    fn paths(q: &[QueueCard]) -> Vec<&str> {
+        q.iter().map(|c| c.path.as_str()).collect()
+    }
+
+    #[test]
+    fn decks_in_tree_order_due_first() {
+        let cards = vec![
+            card("b1", "f/b", false),
+            card("a-new", "f/a", true),
+            card("a-due", "f/a", false),
+            card("ab", "f a", false),
+        ];
+        let q = build(cards, Order::DueFirstSequential, false, 1, None, None);
+        assert_eq!(paths(&q), vec!["a-due", "a-new", "b1", "ab"]);
+        assert_eq!(q.iter().map(|c| c.deck_rank).collect::<Vec<_>>(), vec![0, 0, 1, 2]);
+    }
+
+    #[test]
+    fn new_first_and_limits() {
+        let cards = vec![
+            card("d1", "x", false),
+            card("n1", "x", true),
+            card("n2", "x", true),
+            card("d2", "x", false),
+        ];
+        let q = build(cards.clone(), Order::NewFirstSequential, false, 1, Some(1), None);
+        assert_eq!(paths(&q), vec!["n1", "d1", "d2"]);
+        let q = build(cards, Order::DueFirstSequential, false, 1, None, Some(1));
+        assert_eq!(paths(&q), vec!["d1", "n1", "n2"]);
+    }
+
+    #[test]
+    fn random_orders_are_reproducible_by_seed() {
+        let cards: Vec<QueueCard> = (0..20).map(|i| card(&format!("c{i}"), "x", i % 3 == 0)).collect();
+        let a = build(cards.clone(), Order::DueFirstRandom, false, 7, None, None);
+        let b = build(cards.clone(), Order::DueFirstRandom, false, 7, None, None);
+        let c = build(cards.clone(), Order::DueFirstRandom, false, 8, None, None);
+        assert_eq!(a, b);
+        assert_ne!(paths(&a), paths(&c));
+        assert!(a.iter().take(13).all(|c| !c.is_new), "due cards come first");
+        let r = build(cards, Order::EveryCardRandom, false, 7, None, None);
+        assert_eq!(r.len(), 20);
+    }
+
+    #[test]
+    fn order_names() {
+        assert_eq!("due-first".parse::<Order>(), Ok(Order::DueFirstSequential));
+        assert!("sideways".parse::<Order>().is_err());
+        assert_eq!(Order::from_plugin("EveryCardRandomDeckAndCard"), Order::EveryCardRandom);
+        assert_eq!(Order::from_plugin("???"), Order::DueFirstRandom);
+    }
+}

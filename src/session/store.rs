@@ -1,0 +1,158 @@
+//! Where a session reads and writes: the vault on disk (through the
+//! write-back engine and the review log) or memory (for tests).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::edit::apply::apply_edits;
+use crate::edit::{Edit, splice};
+use crate::error::Error;
+use crate::log::Record;
+
+/// The session's side effects.
+pub trait Store {
+    /// The note's current text.
+    fn read(&self, path: &str) -> Result<String, Error>;
+    /// Applies `edits` planned on `original` (re-planned by `relocate` if
+    /// the note changed); returns the note's new text.
+    fn write(
+        &mut self,
+        path: &str,
+        original: &str,
+        edits: &[Edit],
+        relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
+    ) -> Result<String, Error>;
+    /// Appends records to the review log.
+    fn log(&mut self, records: &[Record]) -> Result<(), Error>;
+    /// Question hashes buried for `day`.
+    fn buried(&self, day: NaiveDate) -> Vec<String>;
+    /// Replaces the buried questions of `day`.
+    fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error>;
+}
+
+/// recall's per-day bury list (`.recall/buried.json`); the plugin's own
+/// list in data.json is never touched.
+pub const BURIED_PATH: &str = ".recall/buried.json";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Buried {
+    day: Option<NaiveDate>,
+    questions: Vec<String>,
+}
+
+/// The vault on disk.
+#[derive(Debug, Clone)]
+pub struct DiskStore {
+    pub root: PathBuf,
+}
+
+impl DiskStore {
+    fn abs(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+}
+
+/// Reads the bury list of a vault for `day` (empty when stale or absent).
+#[must_use]
+pub fn read_buried(root: &Path, day: NaiveDate) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(root.join(BURIED_PATH)) else {
+        return Vec::new();
+    };
+    match serde_json::from_str::<Buried>(&text) {
+        Ok(b) if b.day == Some(day) => b.questions,
+        _ => Vec::new(),
+    }
+}
+
+impl Store for DiskStore {
+    fn read(&self, path: &str) -> Result<String, Error> {
+        let abs = self.abs(path);
+        let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
+        String::from_utf8(bytes).map_err(|_| Error::Other(format!("{path}: not valid UTF-8")))
+    }
+
+    fn write(
+        &mut self,
+        path: &str,
+        original: &str,
+        edits: &[Edit],
+        relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
+    ) -> Result<String, Error> {
+        apply_edits(&self.abs(path), original, edits, relocate).map(|(_, text)| text)
+    }
+
+    fn log(&mut self, records: &[Record]) -> Result<(), Error> {
+        crate::log::append(&self.root, records)
+    }
+
+    fn buried(&self, day: NaiveDate) -> Vec<String> {
+        read_buried(&self.root, day)
+    }
+
+    fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error> {
+        let path = self.root.join(BURIED_PATH);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let body = serde_json::to_string(&Buried { day: Some(day), questions: hashes.to_vec() })
+            .map_err(|e| Error::Other(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, body).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+}
+
+/// Notes in memory, for tests.
+#[derive(Debug, Clone, Default)]
+pub struct MemStore {
+    pub files: HashMap<String, String>,
+    pub log: Vec<Record>,
+    pub buried: Option<(NaiveDate, Vec<String>)>,
+}
+
+impl Store for MemStore {
+    fn read(&self, path: &str) -> Result<String, Error> {
+        self.files.get(path).cloned().ok_or_else(|| Error::Other(format!("{path}: no such note")))
+    }
+
+    fn write(
+        &mut self,
+        path: &str,
+        original: &str,
+        edits: &[Edit],
+        relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
+    ) -> Result<String, Error> {
+        let current = self.read(path)?;
+        let new = if current == original {
+            splice(original, edits)
+        } else {
+            let edits = relocate(&current).ok_or_else(|| Error::Refused {
+                message: format!("{path}: the note changed on disk since it was read"),
+                hint: None,
+            })?;
+            splice(&current, &edits)
+        };
+        self.files.insert(path.to_owned(), new.clone());
+        Ok(new)
+    }
+
+    fn log(&mut self, records: &[Record]) -> Result<(), Error> {
+        self.log.extend_from_slice(records);
+        Ok(())
+    }
+
+    fn buried(&self, day: NaiveDate) -> Vec<String> {
+        match &self.buried {
+            Some((d, h)) if *d == day => h.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error> {
+        self.buried = Some((day, hashes.to_vec()));
+        Ok(())
+    }
+}

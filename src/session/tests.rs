@@ -1,0 +1,232 @@
+//! Whole sessions driven without a terminal, over notes in memory.
+
+use chrono::NaiveTime;
+
+use super::*;
+
+const TODAY: &str = "2024-06-20";
+
+fn ctx(settings: Settings) -> Context {
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("date");
+    Context {
+        clozes: Clozes::new(&settings.cloze_patterns),
+        settings,
+        today,
+        now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+    }
+}
+
+/// A session over in-memory notes, due-first in note order.
+fn session(files: &[(&str, &str)], settings: Settings) -> Session<MemStore> {
+    let ctx = ctx(settings);
+    let mut store = MemStore::default();
+    let mut notes = Vec::new();
+    let mut cards = Vec::new();
+    let mut histogram = Histogram::default();
+    for (path, text) in files {
+        store.files.insert((*path).to_owned(), (*text).to_owned());
+        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(), false);
+        for q in &note.questions {
+            for i in 0..q.card_count() {
+                if let Some(k) = histogram_key(&q.schedule(i), ctx.today, ctx.now) {
+                    histogram.increment(k);
+                }
+            }
+        }
+        cards.extend(note_cards(path, &note, &ctx, &[], &[]));
+        notes.push(SessionNote { path: (*path).to_owned(), note });
+    }
+    let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
+    Session::new(ctx, store, notes, queue, histogram)
+}
+
+fn front(s: &Session<MemStore>) -> String {
+    s.view().map(|v| v.front.trim().to_owned()).unwrap_or_default()
+}
+
+const A: &str = "#flashcards\n\nA1::one\n<!--SR:!2024-06-19,3,250-->\nA2::two\n";
+const B: &str = "#flashcards\r\n\r\nB1:::bee\r\n";
+
+#[test]
+fn answers_are_written_and_logged_in_order() {
+    let mut s = session(&[("a.md", A), ("b.md", B)], Settings::default());
+    assert_eq!(s.progress(), Progress { done: 0, left: 4, new_left: 3, review_left: 1 });
+    assert_eq!(front(&s), "A1");
+    let v = s.view().expect("card");
+    assert!(!v.revealed && !v.is_new);
+    assert_eq!(
+        v.intervals,
+        vec![(Response::Again, 0.0), (Response::Hard, 2.0), (Response::Good, 8.0), (Response::Easy, 11.0)]
+    );
+    s.reveal();
+    assert!(s.view().expect("card").revealed);
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(s.store().files["a.md"], A.replace("2024-06-19,3,250", "2024-06-28,8,250"));
+    assert_eq!(front(&s), "A2");
+    s.answer(Response::Easy).expect("answer");
+    assert_eq!(
+        s.store().files["a.md"],
+        "#flashcards\n\nA1::one\n<!--SR:!2024-06-28,8,250-->\nA2::two\n<!--SR:!2024-06-24,4,270-->\n"
+    );
+    assert_eq!(front(&s), "B1");
+    s.answer(Response::Hard).expect("answer");
+    assert_eq!(
+        s.store().files["b.md"],
+        "#flashcards\r\n\r\nB1:::bee\r\n<!--SR:!2024-06-21,1,230!2000-01-01,1,250-->\r\n"
+    );
+    assert_eq!(front(&s), "bee");
+    let log = &s.store().log;
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[0].op, Op::Review);
+    assert_eq!(log[0].response, Some(Response::Good));
+    assert_eq!(log[0].path, "a.md");
+    assert!(log[1].before.is_none());
+}
+
+#[test]
+fn again_comes_back_at_the_end_of_its_deck() {
+    let mut s = session(&[("a.md", A)], Settings::default());
+    s.answer(Response::Again).expect("answer");
+    assert_eq!(front(&s), "A2");
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(front(&s), "A1", "the again card is shown once more");
+    s.answer(Response::Good).expect("answer");
+    assert!(s.is_done());
+    let sum = s.summary();
+    assert_eq!(sum.answers, [1, 0, 2, 0]);
+    assert_eq!(sum.reviewed, 3);
+}
+
+#[test]
+fn undo_chains_across_files_restore_every_byte() {
+    let mut s = session(&[("a.md", A), ("b.md", B)], Settings::default());
+    for r in [Response::Good, Response::Again, Response::Easy] {
+        s.answer(r).expect("answer");
+    }
+    assert_ne!(s.store().files["b.md"], B);
+    assert!(s.undo().expect("undo"));
+    assert_eq!(s.store().files["b.md"], B);
+    assert_eq!(front(&s), "B1");
+    assert!(s.undo().expect("undo"));
+    assert!(s.undo().expect("undo"));
+    assert_eq!(s.store().files["a.md"], A);
+    assert!(!s.undo().expect("nothing left"));
+    assert_eq!(front(&s), "A1");
+    assert_eq!(s.progress().left, 4, "every card is back, the again copy included once");
+    let log = &s.store().log;
+    assert_eq!(log.iter().filter(|r| r.op == Op::Undo).count(), 3);
+    assert!(crate::log::effective(log).is_empty());
+    // And the session goes on normally.
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(s.store().files["a.md"], A.replace("2024-06-19,3,250", "2024-06-28,8,250"));
+}
+
+#[test]
+fn undo_after_the_note_changed_elsewhere() {
+    let mut s = session(&[("a.md", A)], Settings::default());
+    s.answer(Response::Easy).expect("answer");
+    s.answer(Response::Good).expect("answer");
+    // A sync client adds a line above both cards.
+    let changed = format!("New line from the phone\n{}", s.store().files["a.md"]);
+    s.store.files.insert("a.md".into(), changed);
+    assert!(s.undo().expect("undo"));
+    assert_eq!(
+        s.store().files["a.md"],
+        format!("New line from the phone\n{}", A.replace("2024-06-19,3,250", "2024-07-01,11,270"))
+    );
+    assert!(s.undo().expect("undo"));
+    assert_eq!(s.store().files["a.md"], format!("New line from the phone\n{A}"));
+}
+
+#[test]
+fn skip_and_bury_remove_the_whole_question() {
+    let c = "#flashcards\n\nC1::see\nC2::sea\n";
+    let mut s = session(&[("b.md", B), ("c.md", c)], Settings::default());
+    assert_eq!(front(&s), "B1");
+    s.skip();
+    assert_eq!(front(&s), "C1", "both siblings of B1 are skipped");
+    s.bury();
+    assert_eq!(front(&s), "C2");
+    assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(1));
+    let sum = s.summary();
+    assert_eq!((sum.skipped, sum.buried), (1, 1));
+    // A new session today leaves the buried question out.
+    let ctx = ctx(Settings::default());
+    let note = parse_note(c.to_owned(), None, &ctx.parse_options(), false);
+    let buried = s.store().buried(ctx.today);
+    let cards = note_cards("c.md", &note, &ctx, &buried, &[]);
+    assert_eq!(cards.len(), 1);
+    assert_eq!(cards[0].line, 4);
+}
+
+#[test]
+fn bury_sibling_cards_setting() {
+    let settings = Settings { bury_sibling_cards: true, ..Settings::default() };
+    let mut s = session(&[("b.md", B)], settings);
+    assert_eq!(s.progress().left, 2);
+    s.answer(Response::Good).expect("answer");
+    assert!(s.is_done(), "the sibling is buried");
+    assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(1));
+    s.undo().expect("undo");
+    assert_eq!(s.progress().left, 2, "undo brings the sibling back");
+    assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(0));
+}
+
+#[test]
+fn edited_notes_are_read_again() {
+    let mut s = session(&[("a.md", A)], Settings::default());
+    s.store.files.insert("a.md".into(), "#flashcards\n\nA2::two\n".into());
+    s.note_changed("a.md");
+    assert_eq!(front(&s), "A2", "A1 left the note, A2 is found again");
+    assert_eq!(s.take_notices().len(), 1);
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(s.store().files["a.md"], "#flashcards\n\nA2::two\n<!--SR:!2024-06-23,3,250-->\n");
+    s.store.files.remove("a.md");
+    s.note_changed("a.md");
+    assert!(s.is_done());
+}
+
+#[test]
+fn limits_count_what_was_done_today() {
+    let mut s = session(&[("a.md", A), ("b.md", B)], Settings::default());
+    s.answer(Response::Good).expect("answer");
+    s.answer(Response::Good).expect("answer");
+    s.answer(Response::Good).expect("answer");
+    s.undo().expect("undo");
+    let (new, reviews) = done_today(&s.store().log, s.ctx.today);
+    assert_eq!((new, reviews), (1, 1));
+    let cards: Vec<QueueCard> = (0..5)
+        .map(|i| QueueCard {
+            path: format!("n{i}.md"),
+            question: 0,
+            sibling: 0,
+            line: 1,
+            hash: format!("h{i}"),
+            is_new: i % 2 == 0,
+            deck: "d".into(),
+            deck_rank: 0,
+        })
+        .collect();
+    let q = queue::build(
+        cards,
+        Order::NewFirstSequential,
+        false,
+        1,
+        Some(3 - new.min(3)),
+        Some(1_usize.saturating_sub(reviews)),
+    );
+    assert_eq!(q.iter().filter(|c| c.is_new).count(), 2);
+    assert_eq!(q.iter().filter(|c| !c.is_new).count(), 0);
+}
+
+#[test]
+fn cloze_and_context_in_the_view() {
+    let note = "#flashcards\n\n# Kafka\n## Producers\n\nThe ==leader== acks ==writes==.\n";
+    let mut s = session(&[("c.md", note)], Settings::default());
+    let v = s.view().expect("card");
+    assert_eq!(v.context, vec!["Kafka", "Producers"]);
+    assert_eq!(v.front, "The [...] acks writes.");
+    assert_eq!(v.back, "The leader acks writes.");
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(s.view().expect("card").front, "The leader acks [...].");
+}
