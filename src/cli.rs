@@ -54,6 +54,8 @@ pub enum Command {
     Cards(CardsArgs),
     /// Show the deck tree with new / due / total counts.
     Decks(DecksArgs),
+    /// Review due and new cards: full-screen, or line by line with --plain.
+    Review(ReviewArgs),
     /// Grade one card without a session: PATH:LINE[#SIBLING] again|hard|good|easy|reset.
     Grade(GradeArgs),
     /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
@@ -91,6 +93,46 @@ pub struct DecksArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+const REVIEW_HELP: &str = "\
+Keys (full screen): space/enter show the answer (then Good), 1-4 Again/Hard/Good/Easy,
+s skip, u undo (repeatable), b bury until tomorrow, e edit in $EDITOR, o open in
+Obsidian, ? help, q quit. Every answer is written to its note at once and logged in
+.recall/reviews.jsonl.
+
+Plain mode (--plain, or automatically when stdin or stdout is not a terminal) prints one
+card at a time and reads one line per step: an empty line shows the answer; then 1-4 or
+again|hard|good|easy (reset too), or skip, undo, bury, quit. End of input quits; the
+summary is printed either way.
+
+Order: new-first, new-first-random, due-first, due-first-random, random (default: the
+plugin's flashcardCardOrder). Limits default to new-per-day / reviews-per-day from
+.recall/config.yaml and count what was already reviewed today.";
+
+#[derive(Debug, Args)]
+#[command(after_long_help = REVIEW_HELP)]
+pub struct ReviewArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Only cards in this deck or its subdecks (repeatable).
+    #[arg(long, value_name = "DECK")]
+    pub deck: Vec<String>,
+    /// At most N new cards today (default: new-per-day from .recall/config.yaml).
+    #[arg(long, value_name = "N")]
+    pub new: Option<usize>,
+    /// At most N reviews today (default: reviews-per-day from .recall/config.yaml).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Card order (see below).
+    #[arg(long, value_name = "ORDER")]
+    pub order: Option<crate::session::Order>,
+    /// Seed for the random orders, to reproduce a session.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Line mode instead of the full-screen view.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,10 +11,12 @@ pub mod edit;
 pub mod error;
 pub mod log;
 pub mod parse;
+pub mod render;
 pub mod sanitize;
 pub mod schedule;
 pub mod session;
 pub mod settings;
+pub mod tui;
 pub mod vault;
 
 use std::io::Write;
@@ -31,6 +33,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let code = match &cli.command {
         Command::Cards(a) => cmd::cards::run(&cli.global, a, &mut out)?,
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
+        Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };

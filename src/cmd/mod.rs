@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod decks;
 pub mod grade;
+pub mod review;
 pub mod schedule;
 
 use serde::Serialize;

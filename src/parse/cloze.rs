@@ -148,6 +148,21 @@ impl Clozes {
     /// Expands a cloze question into `(front, back)` per card, in sibling order.
     #[must_use]
     pub fn expand(&self, text: &str) -> (Option<ClozeType>, Vec<(String, String)>) {
+        self.expand_with(text, None)
+    }
+
+    /// Like [`Clozes::expand`], with the asked and hidden deletions wrapped
+    /// in `marks` (for highlighting).
+    #[must_use]
+    pub fn expand_marked(&self, text: &str, marks: (char, char)) -> Vec<(String, String)> {
+        self.expand_with(text, Some(marks)).1
+    }
+
+    fn expand_with(
+        &self,
+        text: &str,
+        marks: Option<(char, char)>,
+    ) -> (Option<ClozeType>, Vec<(String, String)>) {
         let (kind, dels) = self.deletions(text);
         let Some(kind) = kind else {
             return (None, Vec::new());
@@ -196,12 +211,12 @@ impl Clozes {
                     };
                     match role(idx, d) {
                         Role::Ask => {
-                            front.push_str(&blank);
-                            back.push_str(&d.answer);
+                            push_marked(&mut front, &blank, marks);
+                            push_marked(&mut back, &d.answer, marks);
                         }
                         Role::Hide => {
-                            front.push_str(&blank);
-                            back.push_str(&blank);
+                            push_marked(&mut front, &blank, marks);
+                            push_marked(&mut back, &blank, marks);
                         }
                         Role::Show => {
                             front.push_str(&d.answer);
@@ -252,6 +267,17 @@ impl Clozes {
             return (Some(ClozeType::Simple), simple);
         }
         (None, Vec::new())
+    }
+}
+
+fn push_marked(out: &mut String, text: &str, marks: Option<(char, char)>) {
+    match marks {
+        Some((open, close)) => {
+            out.push(open);
+            out.push_str(text);
+            out.push(close);
+        }
+        None => out.push_str(text),
     }
 }
 

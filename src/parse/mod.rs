@@ -292,6 +292,17 @@ impl Question {
         }
     }
 
+    /// Like [`Question::sides`], with cloze deletions wrapped in the
+    /// renderer's highlight marks.
+    #[must_use]
+    pub fn sides_marked(&self, note: &str, settings: &Settings, clozes: &Clozes) -> Vec<(String, String)> {
+        if self.kind == QuestionKind::Cloze {
+            clozes.expand_marked(self.actual(note), (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE))
+        } else {
+            self.sides(note, settings, clozes)
+        }
+    }
+
     /// A stable hash of the question's text without its schedule: the
     /// plugin's `cyrb53(tag + actualQuestion)` in hex (its bury-list key).
     #[must_use]

@@ -10,6 +10,7 @@
 //! the day. The terminal UI and the plain line mode only map input to
 //! [`Session`] methods and render [`Session::view`].
 
+pub mod plain;
 pub mod queue;
 pub mod store;
 
@@ -64,6 +65,9 @@ pub struct CardView {
     pub context: Vec<String>,
     pub front: String,
     pub back: String,
+    /// Front and back with cloze deletions marked for highlighting.
+    pub front_marked: String,
+    pub back_marked: String,
     pub is_new: bool,
     pub revealed: bool,
     /// What each answer would schedule: `(response, interval in days)`.
@@ -202,6 +206,11 @@ impl<S: Store> Session<S> {
         let q = sn.note.questions.get(card.question)?;
         let sides = q.sides(&sn.note.text, &self.ctx.settings, &self.ctx.clozes);
         let (front, back) = sides.get(card.sibling).cloned().unwrap_or_default();
+        let (front_marked, back_marked) = q
+            .sides_marked(&sn.note.text, &self.ctx.settings, &self.ctx.clozes)
+            .get(card.sibling)
+            .cloned()
+            .unwrap_or_default();
         let schedule = q.schedule(card.sibling);
         let ease_seed = note_ease(&sn.note, &self.ctx.settings);
         let intervals = Response::BUTTONS
@@ -227,6 +236,8 @@ impl<S: Store> Session<S> {
             context: headings_above(&sn.note, q.first_line),
             front,
             back,
+            front_marked,
+            back_marked,
             is_new: matches!(schedule, CardSchedule::New),
             revealed: self.revealed,
             intervals,
@@ -606,7 +617,8 @@ impl<S: Store> Session<S> {
 pub fn note_cards(
     path: &str,
     note: &Note,
-    ctx: &Context,
+    today: NaiveDate,
+    now: NaiveDateTime,
     buried: &[String],
     decks: &[String],
 ) -> Vec<QueueCard> {
@@ -626,7 +638,7 @@ pub fn note_cards(
             continue;
         }
         for sibling in 0..q.card_count() {
-            let state = q.schedule(sibling).state(ctx.today, ctx.now);
+            let state = q.schedule(sibling).state(today, now);
             if state == crate::parse::CardState::Scheduled {
                 continue;
             }

@@ -33,7 +33,7 @@ fn session(files: &[(&str, &str)], settings: Settings) -> Session<MemStore> {
                 }
             }
         }
-        cards.extend(note_cards(path, &note, &ctx, &[], &[]));
+        cards.extend(note_cards(path, &note, ctx.today, ctx.now, &[], &[]));
         notes.push(SessionNote { path: (*path).to_owned(), note });
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
@@ -154,7 +154,7 @@ fn skip_and_bury_remove_the_whole_question() {
     let ctx = ctx(Settings::default());
     let note = parse_note(c.to_owned(), None, &ctx.parse_options(), false);
     let buried = s.store().buried(ctx.today);
-    let cards = note_cards("c.md", &note, &ctx, &buried, &[]);
+    let cards = note_cards("c.md", &note, ctx.today, ctx.now, &buried, &[]);
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].line, 4);
 }

@@ -3,6 +3,7 @@
 mod bad_inputs;
 mod conformance;
 mod properties;
+mod review;
 mod sample_vault;
 mod seed;
 mod util;

@@ -1,0 +1,108 @@
+//! `recall review`: the daily session, full-screen or in plain line mode.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::cli::{Global, ReviewArgs};
+use crate::error::Error;
+use crate::parse::CardSchedule;
+use crate::schedule::{Histogram, histogram_key};
+use crate::session::store::read_buried;
+use crate::session::{
+    Context, DiskStore, Order, QueueCard, Session, SessionNote, done_today, note_cards, queue,
+};
+use crate::vault::Vault;
+
+pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
+    // Each note gives its histogram entries; notes with cards to review
+    // today are kept whole, the others are dropped at once.
+    let (vault, per_note) = crate::scan_vault(global, first, |n, opts| {
+        let mut keys = Vec::new();
+        if n.note.has_deck {
+            for q in &n.note.questions {
+                for i in 0..q.card_count() {
+                    let s = q.schedule(i);
+                    if !matches!(s, CardSchedule::New)
+                        && let Some(k) = histogram_key(&s, opts.today, opts.now)
+                    {
+                        keys.push(k);
+                    }
+                }
+            }
+        }
+        let cards = if Vault::in_scope(&n.path, &scopes) {
+            note_cards(&n.path, &n.note, opts.today, opts.now, &[], &args.deck)
+        } else {
+            Vec::new()
+        };
+        let keep = (!cards.is_empty()).then(|| (SessionNote { path: n.path.clone(), note: n.note }, cards));
+        (keys, keep)
+    })?;
+    let mut histogram = Histogram::default();
+    let mut notes = Vec::new();
+    let mut cards: Vec<QueueCard> = Vec::new();
+    for (keys, keep) in per_note {
+        for k in keys {
+            histogram.increment(k);
+        }
+        if let Some((note, c)) = keep {
+            notes.push(note);
+            cards.extend(c);
+        }
+    }
+    let buried = read_buried(&vault.root, vault.today);
+    cards.retain(|c| !buried.contains(&c.hash));
+
+    let recall_cfg = &vault.config.recall;
+    let order = match (&args.order, &recall_cfg.order) {
+        (Some(o), _) => *o,
+        (None, Some(name)) => name.parse::<Order>().map_err(|e| Error::Settings {
+            path: vault.root.join(crate::settings::RECALL_CONFIG),
+            message: format!("order: {e}"),
+        })?,
+        (None, None) => Order::from_plugin(&vault.config.settings.flashcard_card_order),
+    };
+    let (records, _) = crate::log::read(&vault.root)?;
+    let (new_done, reviews_done) = done_today(&records, vault.today);
+    let new_limit = args.new.or(recall_cfg.new_per_day).map(|n| n.saturating_sub(new_done));
+    let review_limit = args.limit.or(recall_cfg.reviews_per_day).map(|n| n.saturating_sub(reviews_done));
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    });
+    let random_decks = vault.config.settings.flashcard_deck_order == "PrevDeckComplete_Random";
+    let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
+
+    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
+    if queue.is_empty() {
+        let next = histogram.sorted().into_iter().find(|&(d, n)| d > 0 && n > 0);
+        let when = match next {
+            Some((1, n)) => format!(" {n} card{} due tomorrow.", if n == 1 { "" } else { "s" }),
+            Some((d, n)) => format!(" {n} card{} due in {d} days.", if n == 1 { "" } else { "s" }),
+            None => String::new(),
+        };
+        writeln!(out, "Nothing to review today.{when}").map_err(io)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ctx = Context {
+        settings: vault.config.settings.clone(),
+        clozes: vault.clozes.clone(),
+        today: vault.today,
+        now: vault.now,
+    };
+    let store = DiskStore { root: vault.root.clone() };
+    let mut session = Session::new(ctx, store, notes, queue, histogram);
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let plain = args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
+    if plain {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        crate::session::plain::run(&mut session, &mut input, out)?;
+    } else {
+        let summary = crate::tui::run(&mut session, &vault.root)?;
+        writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(io)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

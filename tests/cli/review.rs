@@ -1,0 +1,219 @@
+//! `recall review`: plain mode against `recall grade`, safe output, and a
+//! real session in a pseudo-terminal.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::util::{BIN, TestVault, run_in};
+
+const TODAY: &str = "2024-06-20";
+const A: &str = "---\ntags: [flashcards/kafka]\n---\n# Producers\n\nacks=all::waits for the full ISR\n<!--SR:!2024-06-18,10,250-->\nlinger.ms:::how long a batch waits\r\n<!--SR:!2024-06-19,4,230!2024-06-30,9,250-->\n";
+const B: &str = "#flashcards/kafka\r\n\r\nWhich topic stores offsets?\r\n?\r\n`__consumer_offsets`\r\n";
+
+fn vault() -> TestVault {
+    let v = TestVault::new();
+    v.file("Kafka/a.md", A).file("Kafka/b.md", B);
+    v
+}
+
+fn review_plain(v: &TestVault, script: &str) -> String {
+    let run =
+        run_in(v.root(), TODAY, &["review", "--plain", "--order", "due-first"], Some(script.as_bytes()), &[]);
+    run.ok()
+}
+
+#[test]
+fn plain_session_writes_what_grade_writes() {
+    let session = vault();
+    let out = review_plain(&session, "\n3\n\n1\n\n4\n\n2\n\n3\nquit\n");
+    assert!(out.contains("[1/3] Kafka/a.md:6 · flashcards/kafka · review"), "{out}");
+    assert!(out.contains("Q: acks=all"), "{out}");
+    assert!(out.contains("1 again now · 2 hard 5d · 3 good 25d · 4 easy 1.1m"), "{out}");
+    assert!(out.contains("Reviewed 4 cards"), "{out}");
+    assert!(out.contains("Again 1 · Hard 1 · Good 1 · Easy 1"), "{out}");
+
+    // The same answers, one `recall grade` at a time, on a second copy.
+    let graded = vault();
+    for (target, r) in [
+        ("Kafka/a.md:6", "good"),
+        ("Kafka/a.md:8", "again"),
+        ("Kafka/b.md:3", "easy"),
+        ("Kafka/a.md:8", "hard"),
+    ] {
+        run_in(graded.root(), TODAY, &["grade", target, r], None, &[]).ok();
+    }
+    for note in ["Kafka/a.md", "Kafka/b.md"] {
+        assert_eq!(session.read_str(note), graded.read_str(note), "{note}");
+    }
+    assert_ne!(session.read_str("Kafka/a.md"), A);
+    let log = session.read_str(".recall/reviews.jsonl");
+    assert_eq!(log.lines().count(), 4);
+    assert!(log.lines().all(|l| l.contains("\"op\":\"review\"")));
+}
+
+#[test]
+fn plain_undo_skip_bury_and_eof() {
+    let v = vault();
+    let out = review_plain(&v, "\n3\nundo\nskip\nbury\n");
+    assert!(out.contains("undone"), "{out}");
+    assert_eq!(v.read_str("Kafka/a.md"), A, "the undone answer left no trace in the note");
+    assert!(out.contains("Reviewed 0 cards"), "{out}");
+    assert!(out.contains("skipped 1"), "{out}");
+    assert!(out.contains("buried 1"), "{out}");
+    let log = v.read_str(".recall/reviews.jsonl");
+    assert!(log.contains("\"op\":\"undo\""));
+    // The buried question stays out today; the skipped one is back.
+    let again = review_plain(&v, "");
+    assert!(again.contains("[1/2] Kafka/a.md:6"), "{again}");
+    assert!(!again.contains("linger.ms"), "{again}");
+}
+
+#[test]
+fn nothing_due_says_so() {
+    let v = TestVault::new();
+    v.file("n.md", "#flashcards\nQ::A\n<!--SR:!2024-06-25,5,250-->\n");
+    let out = review_plain(&v, "");
+    assert_eq!(out.trim(), "Nothing to review today. 1 card due in 5 days.");
+}
+
+#[test]
+fn limits_and_decks() {
+    let v = vault();
+    v.file("Other/c.md", "#flashcards/other\n\nC1::new one\nC2::new two\n");
+    let out = run_in(
+        v.root(),
+        TODAY,
+        &["review", "--plain", "--order", "due-first", "--deck", "flashcards/other", "--new", "1"],
+        Some(b""),
+        &[],
+    )
+    .ok();
+    assert!(out.contains("[1/1] Other/c.md:3"), "{out}");
+    v.file(".recall/config.yaml", "new-per-day: 0\nreviews-per-day: 1\n");
+    let out = review_plain(&v, "");
+    assert!(out.contains("[1/1] Kafka/a.md:6"), "{out}");
+}
+
+#[test]
+fn hostile_text_is_printed_safely_in_plain_mode() {
+    let v = TestVault::new();
+    let long = "y".repeat(10_000);
+    v.file("evil.md", format!("#flashcards\n\nclear \u{1b}[2J bell \u{7}::{long}\n"));
+    let out = run_in(v.root(), TODAY, &["review", "--plain"], Some(b"\nquit\n"), &[]).ok();
+    assert!(out.contains("␛[2J"), "{out}");
+    assert!(out.contains("␇"));
+    assert!(out.contains(&long));
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'));
+}
+
+/// A terminal screen fed by a background reader.
+struct Pty {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn spawn(vault: &std::path::Path) -> Pty {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 24, cols: 90, pixel_width: 0, pixel_height: 0 })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(["review", "--order", "due-first", "--today", TODAY, "--vault"]);
+        cmd.arg(vault);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_COLOR", "1");
+        cmd.env("TZ", "UTC");
+        let child = pair.slave.spawn_command(cmd).expect("spawn in pty");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(24).expect("rows"),
+            std::num::NonZero::new(90).expect("cols"),
+            0,
+        )));
+        let p = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut parser) = p.lock() {
+                    parser.process(&buf[..n]);
+                }
+            }
+        });
+        // Keep the master alive for the child's lifetime.
+        std::mem::forget(pair.master);
+        Pty { parser, writer, child }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush");
+    }
+}
+
+#[test]
+fn full_screen_session_in_a_pseudo_terminal() {
+    let v = vault();
+    let mut pty = Pty::spawn(v.root());
+    let s = pty.wait_for("acks=all");
+    assert!(s.contains("Kafka/a.md › Producers"), "{s}");
+    assert!(s.contains("[space] show answer"), "{s}");
+    pty.keys(" ");
+    pty.wait_for("[3] Good 25d");
+    pty.keys("3");
+    pty.wait_for("linger.ms");
+    pty.keys(" ");
+    pty.wait_for("[4] Easy");
+    pty.keys("4");
+    pty.wait_for("Which topic stores offsets?");
+    pty.keys("u");
+    pty.wait_for("undone");
+    pty.wait_for("linger.ms");
+    pty.keys(" ");
+    pty.wait_for("[2] Hard");
+    pty.keys("2");
+    pty.wait_for("Which topic stores offsets?");
+    pty.keys("q");
+    let status = pty.child.wait().expect("wait");
+    assert!(status.success(), "exit status {status:?}");
+
+    // The notes hold exactly what the same answers give with `recall grade`.
+    let graded = vault();
+    for (target, r) in [("Kafka/a.md:6", "good"), ("Kafka/a.md:8", "hard")] {
+        run_in(graded.root(), TODAY, &["grade", target, r], None, &[]).ok();
+    }
+    assert_eq!(v.read_str("Kafka/a.md"), graded.read_str("Kafka/a.md"));
+    assert_eq!(v.read_str("Kafka/b.md"), B);
+    let log: Vec<serde_json::Value> =
+        v.read_str(".recall/reviews.jsonl").lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    let ops: Vec<&str> = log.iter().map(|r| r["op"].as_str().unwrap_or("")).collect();
+    assert_eq!(ops, vec!["review", "review", "undo", "review"]);
+    assert_eq!(log[2]["undoes"], log[1]["id"]);
+    assert!(log[0]["ms"].as_u64().is_some());
+}
