@@ -148,9 +148,8 @@ fn check_output(root: &Path, output: &Path) -> Result<(), Error> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let parent = fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
     let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let target = parent.join(name);
+    let target = real_path(parent).join(name);
     if let Ok(rel) = target.strip_prefix(&root) {
         let is_note = rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
         let in_dot_folder = rel
@@ -167,7 +166,30 @@ fn check_output(root: &Path, output: &Path) -> Result<(), Error> {
             });
         }
     }
+    if !parent.is_dir() {
+        return Err(Error::io(parent, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
     Ok(())
+}
+
+/// `path` made absolute with its existing part's links resolved, so that a
+/// folder not created yet is still seen to lie inside the vault.
+fn real_path(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(p), Some(name)) => {
+                rest.push(name);
+                existing = p;
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(rest.iter().rev());
+    out
 }
 
 /// Writes to standard output or, atomically, to the file.

@@ -2,6 +2,7 @@
 
 mod bad_inputs;
 mod conformance;
+mod export;
 mod sample_vault;
 mod seed;
 mod util;
