@@ -139,7 +139,7 @@ fn render(md: &str, note: &str, media: &mut dyn Media, dels: &[Deletion]) -> Str
             Event::DisplayMath(m) => out.push(Event::InlineHtml(format!("\\[{}\\]", escape(m)).into())),
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
                 let end = matching_end(&events, i);
-                let alias = plain_text(&events[i + 1..end]);
+                let alias = plain_text(events.get(i + 1..end).unwrap_or_default());
                 if *has_pothole && !alias.trim().is_empty() {
                     links.push(true);
                 } else {
@@ -161,7 +161,7 @@ fn render(md: &str, note: &str, media: &mut dyn Media, dels: &[Deletion]) -> Str
             }
             Event::Start(Tag::Image { link_type, dest_url, .. }) => {
                 let end = matching_end(&events, i);
-                let inner = plain_text(&events[i + 1..end]);
+                let inner = plain_text(events.get(i + 1..end).unwrap_or_default());
                 out.push(embed(*link_type, dest_url, &inner, note, media));
                 i = end;
             }
@@ -181,7 +181,7 @@ fn matching_end(events: &[Event], start: usize) -> usize {
         match e {
             Event::Start(_) => depth += 1,
             Event::End(_) => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if depth == 0 {
                     return j;
                 }
