@@ -58,6 +58,8 @@ pub enum Command {
     Review(ReviewArgs),
     /// Grade one card without a session: PATH:LINE[#SIBLING] again|hard|good|easy|reset.
     Grade(GradeArgs),
+    /// Export cards: Anki package, Anki text, CSV or JSON.
+    Export(ExportArgs),
     /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
     #[command(hide = true)]
     Schedule(ScheduleArgs),
@@ -147,6 +149,37 @@ pub struct GradeArgs {
     /// Print the unified diff that would be applied; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Anki package (.apkg): note types, decks, tags, media, optional scheduling.
+    Apkg,
+    /// Anki's text import format (tab-separated, with headers).
+    AnkiTxt,
+    /// One row per card.
+    Csv,
+    /// The `cards --json` rows plus the note's tags.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// The format (default: from the extension of FILE: .apkg, .txt, .csv, .json).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// The file to write; `-` is standard output (not for apkg).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Only cards in this deck or its subdecks (`flashcards/kafka`; repeatable).
+    #[arg(long, value_name = "DECK")]
+    pub deck: Vec<String>,
+    /// apkg: carry due date, interval and ease, so reviews continue in Anki.
+    #[arg(long)]
+    pub with_scheduling: bool,
 }
 
 #[derive(Debug, Args)]

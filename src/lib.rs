@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod edit;
 pub mod error;
+pub mod export;
 pub mod log;
 pub mod parse;
 pub mod render;
@@ -35,6 +36,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
         Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
+        Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(|e| Error::Other(format!("writing output: {e}")))?;

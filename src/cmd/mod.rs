@@ -2,6 +2,7 @@
 
 pub mod cards;
 pub mod decks;
+pub mod export;
 pub mod grade;
 pub mod review;
 pub mod schedule;

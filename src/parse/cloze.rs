@@ -54,6 +54,17 @@ struct Deletion {
     pattern: usize,
 }
 
+/// One deletion of a cloze question, located in its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClozeSpan {
+    /// Byte range of the whole deletion (delimiters included) in the text.
+    pub range: std::ops::Range<usize>,
+    pub answer: String,
+    pub hint: Option<String>,
+    /// The siblings (0-based) on which this deletion is asked.
+    pub cards: Vec<usize>,
+}
+
 /// The kind of cloze a question uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClozeType {
@@ -231,6 +242,46 @@ impl Clozes {
             })
             .collect();
         (Some(kind), cards)
+    }
+
+    /// The deletions of a cloze question in text order, each with the
+    /// siblings (0-based) that ask it, for converting to another cloze syntax
+    /// (Anki's `{{c1::answer::hint}}`). A deletion that overlaps an earlier
+    /// one is left out, as [`Clozes::expand`] does; an overlapping cloze's
+    /// `h` (hidden, not asked) is not a card of its own and is not listed.
+    #[must_use]
+    pub fn spans(&self, text: &str) -> Vec<ClozeSpan> {
+        let (kind, dels) = self.deletions(text);
+        let Some(kind) = kind else {
+            return Vec::new();
+        };
+        let mut by_pos: Vec<(usize, &Deletion)> = dels.iter().enumerate().collect();
+        by_pos.sort_by_key(|(_, d)| d.start);
+        let mut out = Vec::with_capacity(by_pos.len());
+        let mut pos = 0;
+        for (idx, d) in by_pos {
+            if d.start < pos {
+                continue;
+            }
+            pos = d.end;
+            let seq = d.seq.as_deref().unwrap_or("");
+            let cards = match kind {
+                ClozeType::Simple => vec![idx],
+                ClozeType::Classic => {
+                    seq.parse::<usize>().ok().filter(|&n| n > 0).map(|n| n - 1).into_iter().collect()
+                }
+                ClozeType::Overlapping => {
+                    seq.chars().enumerate().filter(|&(_, c)| c == 'a').map(|(i, _)| i).collect()
+                }
+            };
+            out.push(ClozeSpan {
+                range: d.start..d.end,
+                answer: d.answer.clone(),
+                hint: d.hint.clone(),
+                cards,
+            });
+        }
+        out
     }
 
     fn deletions(&self, text: &str) -> (Option<ClozeType>, Vec<Deletion>) {
@@ -512,6 +563,22 @@ mod tests {
                 assert_eq!(c.card_count(t), slow, "{ps:?} {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn spans_name_the_cards_that_ask_them() {
+        let c = default();
+        let spans = c.spans("==1;;a== and ==3;;c;;hint== and ==1;;again==");
+        let got: Vec<_> =
+            spans.iter().map(|s| (s.answer.as_str(), s.hint.as_deref(), s.cards.clone())).collect();
+        assert_eq!(got, vec![("a", None, vec![0]), ("c", Some("hint"), vec![2]), ("again", None, vec![0])]);
+        assert_eq!(spans[0].range, 0..8);
+        let simple = c.spans("The ==KRaft;;consensus== quorum and ==x==");
+        assert_eq!(simple.iter().map(|s| s.cards.clone()).collect::<Vec<_>>(), vec![vec![0], vec![1]]);
+        let overlapping = c.spans("==as;;poll()== then ==sa;;commit()== and ==h;;close()==");
+        let cards: Vec<_> = overlapping.iter().map(|s| s.cards.clone()).collect();
+        assert_eq!(cards, vec![vec![0], vec![1], vec![]]);
+        assert!(c.spans("no clozes").is_empty());
     }
 
     #[test]

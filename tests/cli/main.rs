@@ -2,6 +2,7 @@
 
 mod bad_inputs;
 mod conformance;
+mod export;
 mod properties;
 mod review;
 mod sample_vault;

@@ -62,8 +62,13 @@ impl TestVault {
 
     /// Every file below the vault with its bytes (dot-folders included).
     pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        TestVault::snapshot_of(self.root())
+    }
+
+    /// Every file below `root` with its bytes (dot-folders included).
+    pub fn snapshot_of(root: &Path) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
-        snap(self.root(), self.root(), &mut out);
+        snap(root, root, &mut out);
         out.sort();
         out
     }

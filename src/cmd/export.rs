@@ -1,0 +1,302 @@
+//! `recall export`: write the cards to an Anki package, Anki text, CSV or
+//! JSON file.
+//!
+//! Export only reads the vault. The output is written atomically (a temp file
+//! beside it, fsync, rename), and is refused where it would become part of
+//! the vault's notes or settings: a `.md` file inside the vault, or anything
+//! under one of its dot-folders (`.obsidian/`, `.recall/`).
+
+use std::cell::OnceCell;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::cli::{ExportArgs, ExportFormat, Global};
+use crate::error::Error;
+use crate::export::media::{Pack, VaultFiles};
+use crate::export::{self, Selection, apkg};
+use crate::sanitize::one_line;
+
+pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let to_stdout = args.output.as_os_str() == "-";
+    let format = match args.format {
+        Some(f) => f,
+        None => format_of(&args.output)?,
+    };
+    if args.with_scheduling && format == ExportFormat::AnkiTxt {
+        return Err(Error::Usage(
+            "--with-scheduling: Anki's text format cannot carry scheduling; use --format apkg".into(),
+        ));
+    }
+    if to_stdout && format == ExportFormat::Apkg {
+        return Err(Error::Usage(
+            "-o -: an Anki package cannot go to standard output; give a file name".into(),
+        ));
+    }
+    let vault = crate::load_vault(global, args.paths.first().map(PathBuf::as_path))?;
+    let scopes = vault.scopes(&args.paths)?;
+    if !to_stdout {
+        check_output(&vault.root, &args.output)?;
+    }
+    let sel = Selection { scopes, decks: args.deck.clone() };
+    let notes = export::collect(vault, &sel, &|n| file_mtime(&n.abs));
+    let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
+    if notes.is_empty() && matches!(format, ExportFormat::Apkg | ExportFormat::AnkiTxt) {
+        return Err(Error::Refused {
+            message: "nothing to export: no cards in the selected notes and decks; nothing was written"
+                .into(),
+            hint: Some("`recall cards` lists the cards (with the same PATHs and --deck)".into()),
+        });
+    }
+    let files = DiskFiles { root: &vault.root, all: OnceCell::new() };
+    let mut pack = Pack::new(&files);
+    let mut detail = String::new();
+    match format {
+        ExportFormat::Csv => emit(&args.output, out, |w| export::csv::write(&notes, w))?,
+        ExportFormat::Json => emit(&args.output, out, |w| export::json::write(&notes, w))?,
+        ExportFormat::AnkiTxt => emit(&args.output, out, |w| export::anki_txt::write(&notes, &mut pack, w))?,
+        ExportFormat::Apkg => {
+            let opts = apkg::Options {
+                with_scheduling: args.with_scheduling,
+                today: vault.today,
+                now_ms: now_ms(),
+                vault_name: vault_name(&vault.root),
+            };
+            let root = vault.root.clone();
+            let read = move |rel: &str| {
+                let p = root.join(rel);
+                fs::read(&p).map_err(|e| Error::io(&p, e))
+            };
+            let s = write_atomic(&args.output, |f| apkg::write(&notes, &opts, &mut pack, &read, f))?;
+            detail = format!(
+                ", {} deck{}, {} media file{}{}",
+                s.decks,
+                plural(s.decks),
+                s.media,
+                plural(s.media),
+                if args.with_scheduling {
+                    format!(", {} with scheduling", s.review_cards)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let mut err = std::io::stderr().lock();
+    for m in &pack.missing {
+        let _ = writeln!(
+            err,
+            "warning: {}: `{}` is not a file of the vault; the card shows it as missing",
+            one_line(&m.note),
+            one_line(&m.link)
+        );
+    }
+    if format == ExportFormat::AnkiTxt && !pack.entries.is_empty() {
+        let _ = writeln!(
+            err,
+            "warning: a text file cannot carry media; copy these {} file{} into Anki's collection.media folder (or export --format apkg):",
+            pack.entries.len(),
+            plural(pack.entries.len())
+        );
+        for e in &pack.entries {
+            let _ = writeln!(err, "  {} as {}", one_line(&e.path), one_line(&e.name));
+        }
+    }
+    if !to_stdout {
+        let line = format!(
+            "exported {cards} card{} ({} note{}{detail}) to {}",
+            plural(cards),
+            notes.len(),
+            plural(notes.len()),
+            args.output.display()
+        );
+        writeln!(out, "{}", one_line(&line)).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The format a file name asks for.
+fn format_of(path: &Path) -> Result<ExportFormat, Error> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("apkg") => Ok(ExportFormat::Apkg),
+        Some("txt" | "tsv") => Ok(ExportFormat::AnkiTxt),
+        Some("csv") => Ok(ExportFormat::Csv),
+        Some("json") => Ok(ExportFormat::Json),
+        _ => Err(Error::Usage(format!(
+            "{}: cannot tell the format from the file name; pass --format apkg|anki-txt|csv|json",
+            path.display()
+        ))),
+    }
+}
+
+/// Refuses an output that would land among the vault's notes or settings.
+fn check_output(root: &Path, output: &Path) -> Result<(), Error> {
+    if output.is_dir() {
+        return Err(Error::Usage(format!("{}: is a folder; give a file name", output.display())));
+    }
+    let Some(name) = output.file_name() else {
+        return Err(Error::Usage(format!("{}: not a file name", output.display())));
+    };
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let target = real_path(parent).join(name);
+    if let Ok(rel) = target.strip_prefix(&root) {
+        let is_note = rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        let in_dot_folder = rel
+            .parent()
+            .is_some_and(|p| p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
+        if is_note || in_dot_folder {
+            return Err(Error::Refused {
+                message: format!(
+                    "{}: would be {} inside the vault; export never writes notes or settings, nothing was written",
+                    output.display(),
+                    if is_note { "a note" } else { "a settings file" }
+                ),
+                hint: Some("write the export outside the vault, or give it another name".into()),
+            });
+        }
+    }
+    if !parent.is_dir() {
+        return Err(Error::io(parent, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its existing part's links resolved, so that a
+/// folder not created yet is still seen to lie inside the vault.
+fn real_path(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(p), Some(name)) => {
+                rest.push(name);
+                existing = p;
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(rest.iter().rev());
+    out
+}
+
+/// Writes to standard output or, atomically, to the file.
+fn emit(
+    path: &Path,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    if path.as_os_str() == "-" {
+        return write(out).map_err(|e| Error::io(Path::new("<stdout>"), e));
+    }
+    write_atomic(path, |f| {
+        let mut w = BufWriter::new(f);
+        write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Writes `path` through a temp file in the same folder, fsynced and renamed
+/// over it: a crash leaves the old file or the new one. An existing file's
+/// permissions are kept.
+fn write_atomic<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T, Error>) -> Result<T, Error> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.recall-{}.tmp", std::process::id()));
+    let mut file =
+        OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let result = (|| {
+        let value = write(&mut file)?;
+        if let Ok(meta) = fs::metadata(path) {
+            file.set_permissions(meta.permissions()).map_err(|e| Error::io(&tmp, e))?;
+        }
+        file.sync_all().map_err(|e| Error::io(path, e))?;
+        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A note file's modification time (Unix seconds); now when unknown.
+fn file_mtime(path: &Path) -> i64 {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(now_ms() / 1000, |d| d.as_secs() as i64)
+}
+
+fn vault_name(root: &Path) -> String {
+    let canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    canon.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The vault's files on disk; the full list is walked once, on first need.
+struct DiskFiles<'a> {
+    root: &'a Path,
+    all: OnceCell<Vec<String>>,
+}
+
+impl VaultFiles for DiskFiles<'_> {
+    fn is_file(&self, rel: &str) -> bool {
+        self.root.join(rel).is_file()
+    }
+
+    fn ending_with(&self, suffix: &str) -> Vec<String> {
+        let all = self.all.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut seen = Vec::new();
+            walk(self.root, "", &mut seen, &mut out);
+            out
+        });
+        let tail = format!("/{suffix}");
+        all.iter().filter(|p| *p == suffix || p.ends_with(&tail)).cloned().collect()
+    }
+}
+
+/// Every file below `dir`, skipping dot-folders and dot-files as Obsidian does.
+fn walk(dir: &Path, rel: &str, seen: &mut Vec<PathBuf>, out: &mut Vec<String>) {
+    let canon = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if seen.contains(&canon) {
+        return;
+    }
+    seen.push(canon);
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let Some(name) = e.file_name().to_str().map(str::to_owned) else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        if path.is_dir() {
+            walk(&path, &child, seen, out);
+        } else if path.is_file() {
+            out.push(child);
+        }
+    }
+}

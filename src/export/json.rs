@@ -1,0 +1,56 @@
+//! JSON: the `cards --json` rows (one object per card, in path, line and
+//! sibling order) with the note's tags added.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{ExportNote, due_string};
+use crate::parse::{CardState, QuestionKind};
+
+/// One card: the `cards --json` schema plus `tags`.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    path: &'a str,
+    line: usize,
+    end_line: usize,
+    kind: QuestionKind,
+    sibling: usize,
+    decks: &'a [String],
+    front: &'a str,
+    back: &'a str,
+    due: Option<String>,
+    interval: Option<i64>,
+    ease: Option<i64>,
+    state: CardState,
+    tags: &'a [String],
+}
+
+/// Writes every card of `notes` as a pretty-printed JSON array.
+pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<Row> = notes
+        .iter()
+        .flat_map(|n| {
+            n.cards.iter().map(move |c| {
+                let (interval, ease) = c.schedule.interval_ease();
+                Row {
+                    path: &n.path,
+                    line: n.line,
+                    end_line: n.end_line,
+                    kind: n.kind,
+                    sibling: c.sibling,
+                    decks: &n.decks,
+                    front: &c.front,
+                    back: &c.back,
+                    due: due_string(&c.schedule),
+                    interval,
+                    ease,
+                    state: c.state,
+                    tags: &n.tags,
+                }
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &rows)?;
+    writeln!(out)
+}

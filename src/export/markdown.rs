@@ -1,0 +1,540 @@
+//! Card markdown → the HTML of an Anki field (pulldown-cmark).
+//!
+//! Obsidian's reading of the markdown is kept where Anki can show it: a line
+//! break is a line break, `[[path|Alias]]` shows `Alias` (`[[path]]` shows the
+//! path, `[[note#heading]]` shows `note > heading`), links to other notes keep
+//! their text only, `==text==` is highlighted, `$…$` and `$$…$$` become
+//! MathJax, code, lists and tables stay. `![[img.png]]` and `![](img.png)`
+//! refer to a file of the vault, which the [`Media`] given packs under the
+//! name it returns; audio and video become Anki's `[sound:…]`.
+//!
+//! A cloze question is rendered with each deletion replaced by a token, and
+//! each token then by Anki's `{{cN::answer::hint}}` with the answer and hint
+//! rendered on their own, so the markdown around a deletion reads as it does
+//! in Obsidian.
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::media::{self, Kind};
+use crate::parse::cloze::ClozeSpan;
+
+/// Gives a referenced file its name in the package.
+pub trait Media {
+    /// The media name for `link`, written in the note at `note`, or `None`
+    /// when the vault has no such file.
+    fn resolve(&mut self, note: &str, link: &str) -> Option<String>;
+}
+
+impl Media for media::Pack<'_> {
+    fn resolve(&mut self, note: &str, link: &str) -> Option<String> {
+        media::Pack::resolve(self, note, link)
+    }
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_MATH)
+    .union(Options::ENABLE_WIKILINKS)
+    .union(Options::ENABLE_FOOTNOTES);
+
+/// Cloze tokens: `OPEN index CLOSE`, private-use characters that a note
+/// never holds (they are removed from the input first).
+const OPEN: char = '\u{f8f0}';
+const CLOSE: char = '\u{f8f1}';
+
+/// A deletion ready to be put back: Anki's syntax as HTML, and as text for
+/// code, where markdown does not apply.
+struct Deletion {
+    html: String,
+    code: String,
+}
+
+/// Renders a field's markdown as HTML. A single paragraph is unwrapped.
+pub fn field(md: &str, note: &str, media: &mut dyn Media) -> String {
+    let md = md.replace([OPEN, CLOSE], "");
+    unwrap_paragraph(&render(&md, note, media, &[]))
+}
+
+/// Renders a cloze question as the Text field of Anki's Cloze note type.
+pub fn cloze_field(text: &str, spans: &[ClozeSpan], note: &str, media: &mut dyn Media) -> String {
+    let mut md = String::with_capacity(text.len() + spans.len() * 4);
+    let mut dels = Vec::with_capacity(spans.len());
+    let mut pos = 0;
+    for s in spans {
+        md.push_str(&text[pos..s.range.start].replace([OPEN, CLOSE], ""));
+        pos = s.range.end;
+        if s.cards.is_empty() {
+            // Shown on every card (an overlapping cloze's `h`/`s` only).
+            md.push_str(&s.answer.replace([OPEN, CLOSE], ""));
+            continue;
+        }
+        let ords: Vec<String> = s.cards.iter().map(|c| (c + 1).to_string()).collect();
+        let ords = ords.join(",");
+        let answer = field(&s.answer, note, media);
+        let hint = s.hint.as_deref().map(|h| field(h, note, media));
+        let mut html = format!("{{{{c{ords}::{}", protect(&answer));
+        let mut code = format!("{{{{c{ords}::{}", protect(&escape(&s.answer)));
+        if let Some(h) = &hint {
+            html.push_str("::");
+            html.push_str(&protect(h));
+        }
+        if let Some(h) = &s.hint {
+            code.push_str("::");
+            code.push_str(&protect(&escape(h)));
+        }
+        html.push_str("}}");
+        code.push_str("}}");
+        md.push(OPEN);
+        md.push_str(&dels.len().to_string());
+        md.push(CLOSE);
+        dels.push(Deletion { html, code });
+    }
+    md.push_str(&text[pos..].replace([OPEN, CLOSE], ""));
+    unwrap_paragraph(&render(&md, note, media, &dels))
+}
+
+/// Keeps text inside a cloze from closing it early: `::`, `{` and `}` as
+/// character references (the card shows them as typed).
+fn protect(s: &str) -> String {
+    s.replace('{', "&#123;").replace('}', "&#125;").replace("::", ":&#58;")
+}
+
+fn render(md: &str, note: &str, media: &mut dyn Media, dels: &[Deletion]) -> String {
+    let events: Vec<Event> = Parser::new_ext(md, OPTIONS).collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    // For each open link: whether its start was dropped (so is its end).
+    let mut links: Vec<bool> = Vec::new();
+    let mut in_code_block = false;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                out.push(events[i].clone());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                out.push(events[i].clone());
+            }
+            Event::Text(_) => {
+                let mut text = String::new();
+                while let Some(Event::Text(t)) = events.get(i) {
+                    text.push_str(t);
+                    i += 1;
+                }
+                i -= 1;
+                if in_code_block {
+                    out.push(Event::Html(with_deletions(&escape(&text), dels, true).into()));
+                } else {
+                    text_events(&text, dels, &mut out);
+                }
+            }
+            Event::Code(t) => {
+                let inner = with_deletions(&escape(t), dels, true);
+                out.push(Event::InlineHtml(format!("<code>{inner}</code>").into()));
+            }
+            Event::SoftBreak => out.push(Event::HardBreak),
+            Event::InlineMath(m) => out.push(Event::InlineHtml(format!("\\({}\\)", escape(m)).into())),
+            Event::DisplayMath(m) => out.push(Event::InlineHtml(format!("\\[{}\\]", escape(m)).into())),
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                let end = matching_end(&events, i);
+                let alias = plain_text(events.get(i + 1..end).unwrap_or_default());
+                if *has_pothole && !alias.trim().is_empty() {
+                    links.push(true);
+                } else {
+                    out.push(Event::Text(link_display(dest_url).into()));
+                    i = end;
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let internal = !has_scheme(dest_url) && !dest_url.starts_with('#');
+                links.push(internal);
+                if !internal {
+                    out.push(events[i].clone());
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if !links.pop().unwrap_or(false) {
+                    out.push(events[i].clone());
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+                let end = matching_end(&events, i);
+                let inner = plain_text(events.get(i + 1..end).unwrap_or_default());
+                out.push(embed(*link_type, dest_url, &inner, note, media));
+                i = end;
+            }
+            e => out.push(e.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+/// The index of the end event matching the start at `start`.
+fn matching_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.')
+    })
+}
+
+/// How Obsidian shows `[[target]]`.
+fn link_display(target: &str) -> String {
+    let target = target.trim().trim_end_matches('\\');
+    let (path, sub) = target.split_once('#').unwrap_or((target, ""));
+    let sub = sub.trim();
+    if sub.is_empty() || sub.starts_with('^') {
+        return path.to_owned();
+    }
+    let sub = sub.replace('#', " > ");
+    if path.is_empty() { sub } else { format!("{path} > {sub}") }
+}
+
+/// An image or other embed: `![[target|size or alt]]` or `![alt|size](target)`.
+fn embed(link_type: LinkType, dest: &str, inner: &str, note: &str, media: &mut dyn Media) -> Event<'static> {
+    let wiki = matches!(link_type, LinkType::WikiLink { .. });
+    let (alt, size) = match inner.rsplit_once('|') {
+        Some((a, s)) if is_size(s.trim()) => (a.trim().to_owned(), Some(s.trim().to_owned())),
+        _ if wiki && is_size(inner.trim()) => (String::new(), Some(inner.trim().to_owned())),
+        _ if wiki && inner.trim() == dest.trim() => (String::new(), None),
+        _ => (inner.trim().to_owned(), None),
+    };
+    if has_scheme(dest) {
+        let html =
+            format!("<img src=\"{}\" alt=\"{}\"{}>", escape(dest), escape(&alt), size_attrs(size.as_deref()));
+        return Event::InlineHtml(html.into());
+    }
+    let link = if wiki { dest.trim().trim_end_matches('\\').to_owned() } else { percent_decode(dest) };
+    let file = link.split('#').next().unwrap_or(&link).to_owned();
+    match media::kind(&file) {
+        Some(Kind::Image) => {
+            let name = media
+                .resolve(note, &file)
+                .unwrap_or_else(|| file.rsplit('/').next().unwrap_or(&file).to_owned());
+            let html = format!(
+                "<img src=\"{}\" alt=\"{}\"{}>",
+                escape(&name),
+                escape(&alt),
+                size_attrs(size.as_deref())
+            );
+            Event::InlineHtml(html.into())
+        }
+        Some(Kind::Sound) => match media.resolve(note, &file) {
+            Some(name) => Event::Text(format!("[sound:{name}]").into()),
+            None => Event::Text(CowStr::from(link_display(&link))),
+        },
+        None => Event::Text(if alt.is_empty() || wiki { link_display(&link) } else { alt }.into()),
+    }
+}
+
+fn is_size(s: &str) -> bool {
+    let mut parts = s.splitn(2, 'x');
+    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let first = parts.next();
+    match parts.next() {
+        None => ok(first),
+        second => ok(first) && ok(second),
+    }
+}
+
+fn size_attrs(size: Option<&str>) -> String {
+    match size.map(|s| s.split_once('x').unwrap_or((s, ""))) {
+        Some((w, "")) => format!(" width=\"{w}\""),
+        Some((w, h)) => format!(" width=\"{w}\" height=\"{h}\""),
+        None => String::new(),
+    }
+}
+
+/// `%20`-style escapes in a markdown link target; invalid ones stay as written.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+/// Text outside code: cloze tokens and `==highlights==`.
+fn text_events(text: &str, dels: &[Deletion], out: &mut Vec<Event>) {
+    let mut rest = text;
+    while let Some(open) = rest.find(OPEN) {
+        highlights(&rest[..open], out);
+        let after = &rest[open + OPEN.len_utf8()..];
+        match after.find(CLOSE).and_then(|c| Some((c, after[..c].parse::<usize>().ok()?))) {
+            Some((c, idx)) if idx < dels.len() => {
+                out.push(Event::InlineHtml(dels[idx].html.clone().into()));
+                rest = &after[c + CLOSE.len_utf8()..];
+            }
+            _ => rest = after,
+        }
+    }
+    highlights(rest, out);
+}
+
+fn highlights(text: &str, out: &mut Vec<Event>) {
+    let mut rest = text;
+    while let Some(a) = rest.find("==") {
+        let Some(b) = rest[a + 2..].find("==").map(|b| a + 2 + b) else { break };
+        let inner = &rest[a + 2..b];
+        if inner.trim().is_empty() {
+            out.push(Event::Text(rest[..b].to_owned().into()));
+            rest = &rest[b..];
+            continue;
+        }
+        if a > 0 {
+            out.push(Event::Text(rest[..a].to_owned().into()));
+        }
+        out.push(Event::InlineHtml(format!("<mark>{}</mark>", escape(inner)).into()));
+        rest = &rest[b + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(rest.to_owned().into()));
+    }
+}
+
+/// Puts Anki's cloze syntax back in place of the tokens of escaped text.
+fn with_deletions(escaped: &str, dels: &[Deletion], code: bool) -> String {
+    if !escaped.contains(OPEN) {
+        return escaped.to_owned();
+    }
+    let mut s = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(open) = rest.find(OPEN) {
+        s.push_str(&rest[..open]);
+        let after = &rest[open + OPEN.len_utf8()..];
+        match after.find(CLOSE).and_then(|c| Some((c, after[..c].parse::<usize>().ok()?))) {
+            Some((c, idx)) if idx < dels.len() => {
+                s.push_str(if code { &dels[idx].code } else { &dels[idx].html });
+                rest = &after[c + CLOSE.len_utf8()..];
+            }
+            _ => rest = after,
+        }
+    }
+    s.push_str(rest);
+    s
+}
+
+/// `<p>one paragraph</p>` → `one paragraph`; anything else as it is, without
+/// the final newline.
+fn unwrap_paragraph(html: &str) -> String {
+    let t = html.trim_end();
+    if let Some(inner) = t.strip_prefix("<p>").and_then(|r| r.strip_suffix("</p>"))
+        && !inner.contains("<p>")
+    {
+        return inner.to_owned();
+    }
+    t.to_owned()
+}
+
+/// Escapes text for HTML content and attribute values.
+#[must_use]
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text of a field's HTML as Anki sorts and checksums it: tags removed
+/// (an image counts as its file name), entities decoded, trimmed.
+#[must_use]
+pub fn strip_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            out.push_str(&rest[lt..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[lt..=lt + gt];
+        if tag.starts_with("<img")
+            && let Some(src) = tag.split("src=\"").nth(1).and_then(|s| s.split('"').next())
+        {
+            out.push(' ');
+            out.push_str(src);
+            out.push(' ');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    decode_entities(&out).trim().to_owned()
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                n if n.starts_with("#x") || n.starts_with("#X") => {
+                    u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
+                }
+                n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            }?;
+            Some((c, e))
+        });
+        if let Some((c, e)) = decoded {
+            out.push(c);
+            rest = &tail[e + 1..];
+        } else {
+            out.push('&');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::cloze::Clozes;
+
+    /// Media in tests: every image exists under its base name, `missing.png` does not.
+    struct Fake(Vec<(String, String)>);
+    impl Media for Fake {
+        fn resolve(&mut self, note: &str, link: &str) -> Option<String> {
+            self.0.push((note.to_owned(), link.to_owned()));
+            (!link.contains("missing")).then(|| link.rsplit('/').next().unwrap_or(link).to_owned())
+        }
+    }
+
+    fn f(md: &str) -> String {
+        field(md, "Kafka/Note.md", &mut Fake(Vec::new()))
+    }
+
+    fn cloze(text: &str) -> String {
+        let c = Clozes::new(&["==[123;;]answer[;;hint]==".to_owned()]);
+        cloze_field(text, &c.spans(text), "Kafka/Note.md", &mut Fake(Vec::new()))
+    }
+
+    #[test]
+    fn links_show_what_obsidian_shows() {
+        assert_eq!(f(r"A [[Kafka/Producers/Producer\|Producer]] sends"), "A Producer sends");
+        assert_eq!(f("See [[Kafka/Broker]] and [[Log#Segments]]"), "See Kafka/Broker and Log &gt; Segments");
+        assert_eq!(f("[[Note#^abc123]] and [[#Heading]]"), "Note and Heading");
+        assert_eq!(
+            f("[docs](https://kafka.apache.org) and [other](Other%20note.md)"),
+            "<a href=\"https://kafka.apache.org\">docs</a> and other"
+        );
+    }
+
+    #[test]
+    fn code_lists_breaks_math_and_highlights() {
+        assert_eq!(f("`acks=all` <b>"), "<code>acks=all</code> <b>");
+        assert_eq!(f("line one\nline two"), "line one<br />\nline two");
+        assert_eq!(f("- one\n- two"), "<ul>\n<li>one</li>\n<li>two</li>\n</ul>");
+        assert_eq!(
+            f("```rust\nlet x = a < b;\n```"),
+            "<pre><code class=\"language-rust\">let x = a &lt; b;\n</code></pre>"
+        );
+        assert_eq!(f("Energy $E=mc^2$"), "Energy \\(E=mc^2\\)");
+        assert_eq!(f("an ==important== word"), "an <mark>important</mark> word");
+        assert_eq!(f("two\n\nparagraphs"), "<p>two</p>\n<p>paragraphs</p>");
+    }
+
+    #[test]
+    fn images_and_sounds_are_packed() {
+        let mut m = Fake(Vec::new());
+        let html =
+            field("![[img/diagram.png|300]] ![alt text](pics/a%20b.png) ![[talk.mp3]]", "N.md", &mut m);
+        assert_eq!(
+            html,
+            "<img src=\"diagram.png\" alt=\"\" width=\"300\"> <img src=\"a b.png\" alt=\"alt text\"> [sound:talk.mp3]"
+        );
+        assert_eq!(m.0[1].1, "pics/a b.png");
+        assert_eq!(f("![[missing.png]]"), "<img src=\"missing.png\" alt=\"\">");
+        assert_eq!(
+            f("![[Other note]] ![x](https://e.org/i.png)"),
+            "Other note <img src=\"https://e.org/i.png\" alt=\"x\">"
+        );
+    }
+
+    #[test]
+    fn clozes_become_anki_clozes() {
+        assert_eq!(
+            cloze("A producer is ==idempotent== when `x`"),
+            "A producer is {{c1::idempotent}} when <code>x</code>"
+        );
+        assert_eq!(
+            cloze("==1;;a== and ==2;;**b**;;hint== and ==1;;c=="),
+            "{{c1::a}} and {{c2::<strong>b</strong>::hint}} and {{c1::c}}"
+        );
+        assert_eq!(cloze("==as;;x== ==sa;;y== ==h;;z=="), "{{c1::x}} {{c2::y}} z");
+        assert_eq!(cloze("`code ==x== here`"), "<code>code {{c1::x}} here</code>");
+        assert_eq!(cloze("==a::b}}=="), "{{c1::a:&#58;b&#125;&#125;}}");
+        assert_eq!(cloze("**bold ==x== text**"), "<strong>bold {{c1::x}} text</strong>");
+        assert_eq!(cloze("==_em_=="), "{{c1::<em>em</em>}}");
+    }
+
+    #[test]
+    fn stripping_html_for_sorting() {
+        assert_eq!(strip_html("<b>a</b> &amp; <img src=\"x.png\"> &#58;"), "a &  x.png  :");
+    }
+}
