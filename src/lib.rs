@@ -15,6 +15,7 @@ pub mod parse;
 pub mod sanitize;
 pub mod schedule;
 pub mod settings;
+pub mod stats;
 pub mod vault;
 
 use std::io::Write;
