@@ -33,6 +33,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Cards(a) => cmd::cards::run(&cli.global, a, &mut out)?,
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
+        Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
+        Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(|e| Error::Other(format!("writing output: {e}")))?;
@@ -52,7 +54,9 @@ pub fn scan_vault<T: Send>(
     Ok((v, out))
 }
 
-fn load_options(global: &Global) -> LoadOptions {
+/// The vault-loading options a command line asks for.
+#[must_use]
+pub fn load_options(global: &Global) -> LoadOptions {
     LoadOptions {
         today: global.today,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
