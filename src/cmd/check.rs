@@ -291,7 +291,7 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
             };
             writeln!(out, "{}: {sev}: {} [{}]", one_line(&loc), one_line(&f.message), f.code.name())
                 .map_err(io)?;
-            if let Some(h) = &f.hint {
+            if let Some(h) = f.hint.as_ref().filter(|_| !is_fixed) {
                 writeln!(out, "  {}", paint(&format!("hint: {}", one_line(h)), "2", color)).map_err(io)?;
             }
         }

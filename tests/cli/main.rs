@@ -1,8 +1,10 @@
 //! Integration tests: the real binary on real files.
 
 mod bad_inputs;
+mod check;
 mod conformance;
 mod sample_vault;
 mod seed;
+mod stats;
 mod util;
 mod write_back;
