@@ -364,8 +364,9 @@ impl Ctx<'_> {
     }
 }
 
-/// Checks one note. `note` must have been parsed with `all_questions` set.
-/// Findings are in line order.
+/// Checks one note. `note` must have been parsed with `all_questions` set
+/// (unless [`text::may_need_card_rules`] is false for it). Findings are in
+/// line order.
 #[must_use]
 pub fn check_note(note: &Note, settings: &Settings, clozes: &Clozes) -> Vec<Finding> {
     let view = text::LineView::new(note);

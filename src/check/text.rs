@@ -78,6 +78,18 @@ impl LineView {
     }
 }
 
+/// A quick, generous test of whether card rules may apply to a note without
+/// a deck (a schedule comment or a heading naming flashcards anywhere), so
+/// `check` re-reads the questions of such notes only.
+#[must_use]
+pub fn may_need_card_rules(note: &Note) -> bool {
+    note.has_deck
+        || (!note.ignored_by_tag
+            && (lines::find(&note.text, "<!--SR:").is_some()
+                || (0..note.lines.len())
+                    .any(|i| heading(note.line(i)).is_some_and(|(_, t)| names_flashcards(t)))))
+}
+
 /// `(level, title)` of an ATX heading line.
 #[must_use]
 pub fn heading(line: &str) -> Option<(usize, &str)> {

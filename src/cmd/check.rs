@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::check::text::may_need_card_rules;
 use crate::check::{Code, Finding, Severity, check_note, fix_edits, fix_plan};
 use crate::cli::{CheckArgs, Global};
 use crate::edit::apply::apply_edits;
@@ -39,8 +40,13 @@ struct NoteReport {
 fn report(vn: VaultNote, opts: &ParseOptions) -> NoteReport {
     let folder = vn.folder().map(str::to_owned);
     let VaultNote { path, abs, note } = vn;
-    // The vault reads questions only of notes with a deck; check wants all.
-    let note = if note.has_deck { note } else { parse_note(note.text, folder.as_deref(), opts, true) };
+    // The vault reads questions only of notes with a deck; check wants them
+    // wherever card rules may apply.
+    let note = if note.has_deck || !may_need_card_rules(&note) {
+        note
+    } else {
+        parse_note(note.text, folder.as_deref(), opts, true)
+    };
     let findings = check_note(&note, opts.settings, opts.clozes);
     let fix_meta: Vec<Option<(String, Vec<String>)>> = findings
         .iter()
