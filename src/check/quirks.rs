@@ -42,6 +42,10 @@ fn hidden_by_comments(ctx: &Ctx, out: &mut Vec<Finding>, explained: &mut [bool])
                 let hidden = line + 1;
                 if hidden < ctx.len() && card_like(ctx.line(hidden), ctx.settings, ctx.clozes) {
                     explained[hidden] = true;
+                    // The hidden card's schedule comment is no orphan of its own.
+                    if hidden + 1 < ctx.len() && ctx.line(hidden + 1).starts_with("<!--SR:") {
+                        explained[hidden + 1] = true;
+                    }
                     out.push(
                         Finding::new(
                             hidden,
@@ -468,6 +472,8 @@ mod tests {
     fn one_line_comment_hiding_a_card() {
         let got = only(&note("<!-- a comment -->\nLost::card\n"), Code::CommentHidesLine);
         assert_eq!(got.len(), 1);
+        let with_schedule = codes(&note("<!-- a comment -->\nLost::card\n<!--SR:!2024-06-01,3,250-->\n"));
+        assert_eq!(with_schedule, vec![(4, "comment-hides-line")]);
         assert_eq!(got[0].line, Some(4));
         assert_eq!(got[0].severity, Severity::Error);
         // A blank line after the comment: nothing is lost.

@@ -291,7 +291,10 @@ pub fn card_stats(
         days: per_day
             .into_iter()
             .enumerate()
-            .map(|(i, cards)| DayCount { date: today + Days::new(i as u64), cards })
+            .map(|(i, cards)| DayCount {
+                date: today.checked_add_days(Days::new(i as u64)).unwrap_or(NaiveDate::MAX),
+                cards,
+            })
             .collect(),
     };
     let reviewed = || cards.iter().filter(|c| c.class != CardClass::New);
@@ -447,6 +450,12 @@ pub fn answers<'a>(records: &[&'a Record], today: NaiveDate) -> Vec<(&'a Record,
         .collect()
 }
 
+/// `n` days before `day`, or the earliest date there is (`--today` can be
+/// any date).
+fn days_before(day: NaiveDate, n: u64) -> NaiveDate {
+    day.checked_sub_days(Days::new(n)).unwrap_or(NaiveDate::MIN)
+}
+
 /// What the card was before an answer: `None` new, else mature or not.
 fn before_mature(r: &Record) -> Option<bool> {
     r.before.map(|b| b.interval >= MATURE_DAYS as f64)
@@ -463,7 +472,7 @@ pub fn log_stats(
     days: u32,
 ) -> LogStats {
     let answers = answers(records, today);
-    let window_from = today - Days::new(u64::from(days) - 1);
+    let window_from = days_before(today, u64::from(days) - 1);
     let mut per_day: BTreeMap<NaiveDate, ReviewDay> = BTreeMap::new();
     let mut all_days: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut buttons = Buttons::default();
@@ -500,8 +509,8 @@ pub fn log_stats(
         .collect();
     let days_studied = reviews_per_day.iter().filter(|d| d.reviews > 0).count();
 
-    let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
-    let heat_from = monday - Days::new(7 * (HEATMAP_WEEKS - 1));
+    let monday = days_before(today, u64::from(today.weekday().num_days_from_monday()));
+    let heat_from = days_before(monday, 7 * (HEATMAP_WEEKS - 1));
     let heatmap = Heatmap {
         from: heat_from,
         to: today,
@@ -514,9 +523,9 @@ pub fn log_stats(
     let first_day = all_days.first().copied();
     let periods: [(&'static str, Option<NaiveDate>); 5] = [
         ("today", Some(today)),
-        ("7d", Some(today - Days::new(6))),
-        ("30d", Some(today - Days::new(29))),
-        ("365d", Some(today - Days::new(364))),
+        ("7d", Some(days_before(today, 6))),
+        ("30d", Some(days_before(today, 29))),
+        ("365d", Some(days_before(today, 364))),
         ("all", first_day),
     ];
     let retention = periods

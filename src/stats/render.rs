@@ -342,7 +342,7 @@ fn heatmap(out: &mut String, s: &Stats, p: &Painter) {
     let mut prev_month = None;
     let mut pos = 0;
     for w in 0..weeks {
-        let date = h.from + Days::new(7 * w as u64);
+        let Some(date) = h.from.checked_add_days(Days::new(7 * w as u64)) else { break };
         let col = 2 * w;
         if prev_month != Some(date.month()) && col >= pos {
             while months.chars().count() < 7 + col {
@@ -360,8 +360,8 @@ fn heatmap(out: &mut String, s: &Stats, p: &Painter) {
     for (row, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].iter().enumerate() {
         let mut cells = String::new();
         for w in 0..weeks {
-            let date = h.from + Days::new((7 * w + row) as u64);
-            match h.days.iter().find(|d| d.date == date) {
+            let date = h.from.checked_add_days(Days::new((7 * w + row) as u64));
+            match h.days.iter().find(|d| Some(d.date) == date) {
                 Some(d) => {
                     let lv = level(d.reviews);
                     let ch = SHADES[lv].to_string();
