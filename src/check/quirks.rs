@@ -284,7 +284,8 @@ fn split_clozes(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let (a, b) = (ctx.line(i), ctx.line(i + 1));
-        if js_trim(a).is_empty() || js_trim(b).is_empty() {
+        // Most lines hold no delimiter at all: skip them cheaply.
+        if !delims.iter().any(|(open, close)| lines::find(a, open).is_some() && lines::find(b, close).is_some()) {
             continue;
         }
         let split = delims.iter().find(|(open, close)| {
@@ -402,6 +403,9 @@ fn schedule_comments(ctx: &Ctx, out: &mut Vec<Finding>, explained: &[bool]) {
             continue;
         }
         let l = ctx.line(i);
+        if memchr::memchr(b'<', l.as_bytes()).is_none() {
+            continue;
+        }
         if let Some(m) = MISSPELT.find_iter(l).find(|m| m.as_str() != "<!--SR:") {
             out.push(
                 Finding::new(
