@@ -285,7 +285,10 @@ fn split_clozes(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let (a, b) = (ctx.line(i), ctx.line(i + 1));
         // Most lines hold no delimiter at all: skip them cheaply.
-        if !delims.iter().any(|(open, close)| lines::find(a, open).is_some() && lines::find(b, close).is_some()) {
+        if !delims
+            .iter()
+            .any(|(open, close)| lines::find(a, open).is_some() && lines::find(b, close).is_some())
+        {
             continue;
         }
         let split = delims.iter().find(|(open, close)| {

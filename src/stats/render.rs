@@ -162,7 +162,6 @@ fn cards_table(out: &mut String, s: &Stats, o: &RenderOptions, p: &Painter) {
         let _ = writeln!(out, "  {}", one_line(&o.no_cards));
         return;
     }
-    let invalid = c.all.invalid > 0;
     let names: Vec<String> = c
         .decks
         .iter()
@@ -173,30 +172,32 @@ fn cards_table(out: &mut String, s: &Stats, o: &RenderOptions, p: &Painter) {
         .collect();
     let name_w =
         names.iter().map(|n| n.chars().count()).chain([9]).max().unwrap_or(9).min(o.width / 3).max(9);
-    let mut header = format!(
-        "  {:<name_w$} {:>6} {:>6} {:>8} {:>10} {:>6} {:>7}",
-        "deck", "new", "due", "overdue", "scheduled", "young", "mature"
-    );
-    if invalid {
-        let _ = write!(header, " {:>8}", "invalid");
+    // Columns as wide as their header or their largest number; `invalid`
+    // only when some card has an unreadable date.
+    let cols: Vec<(&str, fn(&super::Counts) -> usize)> = [
+        ("new", (|k: &super::Counts| k.new) as fn(&super::Counts) -> usize),
+        ("due", |k| k.due),
+        ("overdue", |k| k.overdue),
+        ("scheduled", |k| k.scheduled),
+        ("young", |k| k.young),
+        ("mature", |k| k.mature),
+        ("invalid", |k| k.invalid),
+        ("total", |k| k.total),
+    ]
+    .into_iter()
+    .filter(|(h, _)| *h != "invalid" || c.all.invalid > 0)
+    .collect();
+    let widths: Vec<usize> = cols.iter().map(|(h, get)| h.len().max(get(&c.all).to_string().len())).collect();
+    let mut header = format!("  {:<name_w$}", "deck");
+    for ((h, _), w) in cols.iter().zip(&widths) {
+        let _ = write!(header, "  {h:>w$}");
     }
-    let _ = write!(header, " {:>7}", "total");
     let _ = writeln!(out, "{}", p.paint(&header, "2"));
     let row = |name: &str, k: &super::Counts| {
-        let mut l = format!(
-            "  {:<name_w$} {:>6} {:>6} {:>8} {:>10} {:>6} {:>7}",
-            truncate(name, name_w),
-            k.new,
-            k.due,
-            k.overdue,
-            k.scheduled,
-            k.young,
-            k.mature
-        );
-        if invalid {
-            let _ = write!(l, " {:>8}", k.invalid);
+        let mut l = format!("  {:<name_w$}", truncate(name, name_w));
+        for ((_, get), w) in cols.iter().zip(&widths) {
+            let _ = write!(l, "  {:>w$}", get(k));
         }
-        let _ = write!(l, " {:>7}", k.total);
         l
     };
     for (d, name) in c.decks.iter().zip(&names) {
@@ -211,12 +212,12 @@ fn forecast(out: &mut String, s: &Stats, width: usize, p: &Painter) {
     let per_day = f.total as f64 / f64::from(s.days);
     let tomorrow = f.days.get(1).map_or(0, |d| d.cards);
     let mut title = format!(
-        "Due forecast, next {}: {} ({per_day:.1} a day), {tomorrow} tomorrow",
+        "Due forecast, next {}: {}, {per_day:.1} a day, {tomorrow} tomorrow",
         plural(s.days as usize, "day", "days"),
         plural(f.total, "card", "cards")
     );
     if f.overdue > 0 {
-        let _ = write!(title, "; {} overdue, not shown", f.overdue);
+        let _ = write!(title, " (+{} overdue)", f.overdue);
     }
     let _ = writeln!(out, "{}", p.title(&title));
     let values: Vec<usize> = f.days.iter().map(|d| d.cards).collect();
@@ -230,7 +231,7 @@ fn history(out: &mut String, s: &Stats, width: usize, p: &Painter) {
     if !l.present {
         let _ = writeln!(
             out,
-            "{}: no review log yet ({}). Answer cards (`recall grade`) to start one; reviews per day, the calendar, answer buttons, retention, answer time and streaks appear here then.",
+            "{}: no review log yet ({}).\n  Answer cards (`recall grade`) to start one; reviews per day, the calendar,\n  answer buttons, retention, answer time and streaks appear here then.",
             p.title("Review history"),
             crate::log::LOG_PATH
         );
@@ -252,12 +253,11 @@ fn history(out: &mut String, s: &Stats, width: usize, p: &Painter) {
         out,
         "{}",
         p.title(&format!(
-            "Reviews, last {}: {} on {} of {days} days ({}); {per_studied:.1} a day studied, {:.1} a day",
+            "Reviews, last {}: {} on {} ({}), {per_studied:.1} per day studied",
             plural(days, "day", "days"),
             plural(total, "answer", "answers"),
-            l.days_studied,
+            plural(l.days_studied, "day", "days"),
             percent(l.days_studied, days),
-            total as f64 / days as f64
         ))
     );
     let values: Vec<usize> = l.reviews_per_day.iter().map(|d| d.reviews).collect();
@@ -298,12 +298,12 @@ fn history(out: &mut String, s: &Stats, width: usize, p: &Painter) {
         Some(avg) => {
             let _ = writeln!(
                 out,
-                "{} {} on average over {} in the last {}, {} in all",
+                "{} {} on average, {} in all ({}, last {})",
                 p.title("Answer time:"),
                 duration(avg),
+                duration(t.total_ms as f64),
                 plural(t.timed, "timed answer", "timed answers"),
-                plural(days, "day", "days"),
-                duration(t.total_ms as f64)
+                plural(days, "day", "days")
             );
         }
         None => {
