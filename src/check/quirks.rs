@@ -409,7 +409,10 @@ fn schedule_comments(ctx: &Ctx, out: &mut Vec<Finding>, explained: &[bool]) {
         if memchr::memchr(b'<', l.as_bytes()).is_none() {
             continue;
         }
-        if let Some(m) = MISSPELT.find_iter(l).find(|m| m.as_str() != "<!--SR:") {
+        // Comments quoted in inline code are documentation, not schedules.
+        let spans = code_spans(l);
+        if let Some(m) = MISSPELT.find_iter(l).find(|m| m.as_str() != "<!--SR:" && !inside(&spans, m.start()))
+        {
             out.push(
                 Finding::new(
                     i,
@@ -423,7 +426,7 @@ fn schedule_comments(ctx: &Ctx, out: &mut Vec<Finding>, explained: &[bool]) {
                 .hint("write `<!--SR:` with no spaces, in capitals"),
             );
         }
-        if find_comment(l).is_none() || ctx.view.question[i].is_some() {
+        if find_comment(l).is_none_or(|c| inside(&spans, c.start)) || ctx.view.question[i].is_some() {
             continue;
         }
         let indent = l.len() - l.trim_start().len();
@@ -595,5 +598,9 @@ mod tests {
             only(&note("Card::answer\n<!--SR:!2024-06-01,3,250-->\n"), Code::MisspeltSchedule).is_empty()
         );
         assert!(only(&note("```\n<!--SR:!2024-06-01,3,250-->\n```\n"), Code::OrphanSchedule).is_empty());
+        // Quoted in inline code: documentation.
+        assert!(
+            findings(&note("Card::x\n\nWrite `<!--SR:!2024-06-01,3,250-->` or `<!-- SR:` here\n")).is_empty()
+        );
     }
 }

@@ -153,6 +153,13 @@ fn fix_is_a_dry_run_until_apply() {
     assert!(out.contains("\"tags\":[\"📖\",\"♣️/kafka\"]"), "{out}");
     assert!(out.contains("add --apply to write it"), "{out}");
     assert_eq!(v.read(SEED), bytes, "a dry run writes nothing");
+    let (json, _) = check_json(&v, &["--fix"]);
+    assert_eq!(json["diffs"][0]["path"], SEED);
+    assert!(json["diffs"][0]["diff"].as_str().is_some_and(|d| d.contains("+{\"dg-publish\"")));
+    let applied: Vec<&serde_json::Value> =
+        json["fixes"].as_array().expect("fixes").iter().map(|f| &f["applied"]).collect();
+    assert_eq!(applied, vec![&serde_json::json!(false), &serde_json::json!(false)]);
+    assert_eq!(v.read(SEED), bytes);
     assert!(!v.path(".recall/reviews.jsonl").exists());
 
     let run = v.run(TODAY, &["check", "--fix", "--apply"]);
