@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, Days};
 
-use super::{ButtonCounts, Distribution, Rate, Stats};
+use super::{ButtonCounts, Counts, Distribution, Rate, Stats};
 use crate::sanitize::{one_line, truncate};
 
 /// How to draw.
@@ -153,6 +153,20 @@ fn distribution(
     hbars(out, &rows, width, code, p);
 }
 
+/// A count column of the cards table: header and value.
+type Column = (&'static str, fn(&Counts) -> usize);
+
+const COLUMNS: [Column; 8] = [
+    ("new", |k| k.new),
+    ("due", |k| k.due),
+    ("overdue", |k| k.overdue),
+    ("scheduled", |k| k.scheduled),
+    ("young", |k| k.young),
+    ("mature", |k| k.mature),
+    ("invalid", |k| k.invalid),
+    ("total", |k| k.total),
+];
+
 fn cards_table(out: &mut String, s: &Stats, o: &RenderOptions, p: &Painter) {
     let c = &s.cards;
     let filter =
@@ -174,26 +188,14 @@ fn cards_table(out: &mut String, s: &Stats, o: &RenderOptions, p: &Painter) {
         names.iter().map(|n| n.chars().count()).chain([9]).max().unwrap_or(9).min(o.width / 3).max(9);
     // Columns as wide as their header or their largest number; `invalid`
     // only when some card has an unreadable date.
-    let cols: Vec<(&str, fn(&super::Counts) -> usize)> = [
-        ("new", (|k: &super::Counts| k.new) as fn(&super::Counts) -> usize),
-        ("due", |k| k.due),
-        ("overdue", |k| k.overdue),
-        ("scheduled", |k| k.scheduled),
-        ("young", |k| k.young),
-        ("mature", |k| k.mature),
-        ("invalid", |k| k.invalid),
-        ("total", |k| k.total),
-    ]
-    .into_iter()
-    .filter(|(h, _)| *h != "invalid" || c.all.invalid > 0)
-    .collect();
+    let cols: Vec<&Column> = COLUMNS.iter().filter(|(h, _)| *h != "invalid" || c.all.invalid > 0).collect();
     let widths: Vec<usize> = cols.iter().map(|(h, get)| h.len().max(get(&c.all).to_string().len())).collect();
     let mut header = format!("  {:<name_w$}", "deck");
     for ((h, _), w) in cols.iter().zip(&widths) {
         let _ = write!(header, "  {h:>w$}");
     }
     let _ = writeln!(out, "{}", p.paint(&header, "2"));
-    let row = |name: &str, k: &super::Counts| {
+    let row = |name: &str, k: &Counts| {
         let mut l = format!("  {:<name_w$}", truncate(name, name_w));
         for ((_, get), w) in cols.iter().zip(&widths) {
             let _ = write!(l, "  {:>w$}", get(k));
