@@ -60,6 +60,12 @@ pub enum Command {
     Grade(GradeArgs),
     /// Export cards: Anki package, Anki text, CSV or JSON.
     Export(ExportArgs),
+    /// Find what the plugin would silently miss or mangle: `path:line: severity: message`.
+    #[command(after_long_help = crate::check::HELP)]
+    Check(CheckArgs),
+    /// Statistics: card states per deck, due forecast, intervals, eases and review history.
+    #[command(after_long_help = crate::stats::HELP)]
+    Stats(StatsArgs),
     /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
     #[command(hide = true)]
     Schedule(ScheduleArgs),
@@ -180,6 +186,36 @@ pub struct ExportArgs {
     /// apkg: carry due date, interval and ease, so reviews continue in Anki.
     #[arg(long)]
     pub with_scheduling: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Print JSON (fields below).
+    #[arg(long)]
+    pub json: bool,
+    /// Show the repairs that cannot lose information as a diff (add --apply to write them).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: write the repairs into the notes and log each one.
+    #[arg(long, requires = "fix")]
+    pub apply: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Only cards (and logged answers) in this deck or its subdecks (repeatable).
+    #[arg(long, value_name = "DECK")]
+    pub deck: Vec<String>,
+    /// Days of forecast ahead and of history behind.
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// Print JSON (fields below).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! are pure; [`vault`], [`edit::apply`] and the commands in [`cmd`] touch the
 //! disk and the terminal. `today` is always an argument below the commands.
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod edit;
@@ -17,6 +18,7 @@ pub mod sanitize;
 pub mod schedule;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod tui;
 pub mod vault;
 
@@ -37,6 +39,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
+        Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
+        Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(|e| Error::Other(format!("writing output: {e}")))?;
@@ -56,7 +60,9 @@ pub fn scan_vault<T: Send>(
     Ok((v, out))
 }
 
-fn load_options(global: &Global) -> LoadOptions {
+/// The vault-loading options a command line asks for.
+#[must_use]
+pub fn load_options(global: &Global) -> LoadOptions {
     LoadOptions {
         today: global.today,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },

@@ -1,11 +1,13 @@
 //! One module per subcommand, plus what several of them share.
 
 pub mod cards;
+pub mod check;
 pub mod decks;
 pub mod export;
 pub mod grade;
 pub mod review;
 pub mod schedule;
+pub mod stats;
 
 use serde::Serialize;
 
@@ -117,4 +119,12 @@ pub fn terminal_width() -> usize {
         return usize::from(w).max(40);
     }
     120
+}
+
+/// True when output may be coloured: stdout is a terminal and `NO_COLOR`
+/// is unset or empty (no-color.org).
+#[must_use]
+pub fn color_enabled() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }

@@ -1,11 +1,13 @@
 //! Integration tests: the real binary on real files.
 
 mod bad_inputs;
+mod check;
 mod conformance;
 mod export;
 mod properties;
 mod review;
 mod sample_vault;
 mod seed;
+mod stats;
 mod util;
 mod write_back;
