@@ -58,6 +58,8 @@ pub enum Command {
     Review(ReviewArgs),
     /// Grade one card without a session: PATH:LINE[#SIBLING] again|hard|good|easy|reset.
     Grade(GradeArgs),
+    /// Re-schedule many cards at once: shift, spread, set due, reset, rebalance, cap.
+    Reschedule(RescheduleArgs),
     /// Export cards: Anki package, Anki text, CSV or JSON.
     Export(ExportArgs),
     /// Find what the plugin would silently miss or mangle: `path:line: severity: message`.
@@ -141,6 +143,80 @@ pub struct ReviewArgs {
     /// Line mode instead of the full-screen view.
     #[arg(long)]
     pub plain: bool,
+}
+
+const RESCHEDULE_HELP: &str = "\
+A dry run by default: prints how many cards in how many notes change and the cards due per
+day for the next 30 days, before and after. --diff prints the unified diff; --apply writes.
+
+Operations (one per run):
+  --shift DAYS     move due dates by DAYS (negative: earlier); interval and ease stay
+  --spread DAYS    spread the due and overdue cards over the next DAYS days (today first),
+                   filling each day up to the same level on top of what is already due,
+                   oldest cards first; interval and ease stay
+  --set-due RANGE  due today (0), in N days (N), or a random day in A-B (--seed to repeat);
+                   a trailing ! also sets the interval to the number of days
+  --reset          make the cards new again (the comment goes when no sibling stays scheduled)
+  --rebalance      the plugin's load balancing again: each card with an interval over 7 days
+                   may move to a lighter day within its fuzz range, never beyond it
+  --cap            apply maximumInterval and the ease floor of 130
+
+Every note is written atomically and only changed notes are written. Ctrl-C stops between
+notes: each note is either old or new, and the summary says how many were written. Running
+the same command again finishes the rest and applies nothing twice: the review log records
+every changed card with the run's operation, and a re-run skips the cards an unfinished run
+of the same operation already changed. --spread, --set-due 0, --reset and --cap would also
+do nothing more on a second complete run; --shift would shift again, so a completed shift is
+final (the log says when it completed).";
+
+#[derive(Debug, Args)]
+#[command(after_long_help = RESCHEDULE_HELP)]
+#[command(group(clap::ArgGroup::new("operation").required(true).args(["shift", "spread", "set_due", "reset", "rebalance", "cap"])))]
+pub struct RescheduleArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Only cards in this deck or its subdecks (repeatable).
+    #[arg(long, value_name = "DECK")]
+    pub deck: Vec<String>,
+    /// Only cards in this state.
+    #[arg(long, value_enum)]
+    pub state: Option<StateFilter>,
+    /// Only cards due before this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub due_before: Option<NaiveDate>,
+    /// Only cards due after this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub due_after: Option<NaiveDate>,
+    /// Move due dates by DAYS.
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub shift: Option<i64>,
+    /// Spread due and overdue cards over DAYS days.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub spread: Option<u32>,
+    /// Due in RANGE days: 0, N, A-B, with ! to set the interval.
+    #[arg(long, value_name = "RANGE")]
+    pub set_due: Option<crate::reschedule::DueRange>,
+    /// Make the cards new again.
+    #[arg(long)]
+    pub reset: bool,
+    /// Re-run the plugin's load balancing.
+    #[arg(long)]
+    pub rebalance: bool,
+    /// Apply maximumInterval and the ease floor.
+    #[arg(long)]
+    pub cap: bool,
+    /// Write the changes (default: a dry run).
+    #[arg(long)]
+    pub apply: bool,
+    /// Print the unified diff of every changed note.
+    #[arg(long)]
+    pub diff: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Seed for --set-due ranges.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod export;
 pub mod log;
 pub mod parse;
 pub mod render;
+pub mod reschedule;
 pub mod sanitize;
 pub mod schedule;
 pub mod session;
@@ -38,6 +39,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
         Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
+        Command::Reschedule(a) => cmd::reschedule::run(&cli.global, a, &mut out)?,
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,

@@ -111,3 +111,71 @@ pub fn plan_replace(
         };
     Ok(Edit { range: line.end..line.end, old: String::new(), new })
 }
+
+/// A new schedule for one sibling in a batch change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiblingChange {
+    /// This `!segment` (as [`format_sm2`] writes it).
+    Set(String),
+    /// Back to new (the placeholder segment).
+    New,
+}
+
+/// Plans one edit for a question whose siblings change together (batch
+/// re-scheduling). When no sibling keeps a schedule, the comment is
+/// removed (its whole line when it stands alone). `None` when nothing
+/// changes.
+pub fn plan_siblings(
+    note: &Note,
+    q: &Question,
+    changes: &[(usize, SiblingChange)],
+    settings: &Settings,
+) -> Result<Option<Edit>, PlanError> {
+    let text = &note.text;
+    let mut any_scheduled = false;
+    let mut segs = Vec::with_capacity(q.card_count());
+    for i in 0..q.card_count() {
+        match changes.iter().find(|(s, _)| *s == i).map(|(_, c)| c) {
+            Some(SiblingChange::Set(seg)) => {
+                any_scheduled = true;
+                segs.push(seg.clone());
+            }
+            Some(SiblingChange::New) => segs.push(format_sm2(PLACEHOLDER_DATE, 1.0, settings.base_ease)),
+            None => {
+                any_scheduled |= !matches!(q.schedule(i), crate::parse::CardSchedule::New);
+                segs.push(keep_segment(text, q, i, settings.base_ease));
+            }
+        }
+    }
+    if !any_scheduled {
+        return Ok(q.comment.as_ref().map(|span| remove_comment(note, span.clone())));
+    }
+    let comment = format_comment(&segs);
+    if q.comment.as_ref().is_some_and(|span| text[span.clone()] == comment) {
+        return Ok(None);
+    }
+    plan_replace(note, q, comment, settings).map(Some)
+}
+
+/// Removes a comment: its whole line when nothing else is on it, else the
+/// comment and the blanks before it.
+fn remove_comment(note: &Note, span: std::ops::Range<usize>) -> Edit {
+    let text = &note.text;
+    let idx = note.lines.partition_point(|l| l.next <= span.start).min(note.lines.len().saturating_sub(1));
+    let line = note.lines[idx];
+    let alone = text[line.start..span.start].trim().is_empty() && text[span.end..line.end].trim().is_empty();
+    let range = if alone {
+        if line.next > line.end {
+            line.start..line.next
+        } else if idx > 0 {
+            // The last line has no terminator: take the one before it instead.
+            note.lines[idx - 1].end..line.end
+        } else {
+            line.start..line.end
+        }
+    } else {
+        let before = text[..span.start].trim_end_matches([' ', '\t']).len();
+        before..span.end
+    };
+    Edit { range: range.clone(), old: text[range].to_owned(), new: String::new() }
+}

@@ -5,6 +5,7 @@ mod check;
 mod conformance;
 mod export;
 mod properties;
+mod reschedule;
 mod review;
 mod sample_vault;
 mod seed;

@@ -1,0 +1,449 @@
+//! `recall reschedule`: batch changes to a vault's schedules, dry run first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{Days, NaiveDate};
+use serde_json::json;
+
+use crate::cli::{Global, RescheduleArgs, StateFilter};
+use crate::edit::apply::apply_edits;
+use crate::edit::plan::{SiblingChange, plan_siblings};
+use crate::edit::{Edit, splice, unified_diff};
+use crate::error::Error;
+use crate::log::{LoggedSchedule, Op, Record};
+use crate::parse::comment::format_sm2;
+use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
+use crate::reschedule::{Change, Operation, Target, compute};
+use crate::schedule::histogram_key;
+use crate::settings::Settings;
+use crate::vault::Vault;
+
+use super::{deck_matches, terminal_width, vault_histogram};
+
+/// Days shown in the before / after chart.
+const CHART_DAYS: i64 = 30;
+
+/// A selected card with where it lives.
+struct Selected {
+    note: usize,
+    question: usize,
+    sibling: usize,
+    hash: String,
+    target: Target,
+}
+
+fn operation(args: &RescheduleArgs) -> Operation {
+    if let Some(d) = args.shift {
+        Operation::Shift(d)
+    } else if let Some(d) = args.spread {
+        Operation::Spread(d)
+    } else if let Some(r) = args.set_due {
+        Operation::SetDue { from: r.from, to: r.to, set_interval: r.set_interval }
+    } else if args.reset {
+        Operation::Reset
+    } else if args.rebalance {
+        Operation::Rebalance
+    } else {
+        Operation::Cap
+    }
+}
+
+/// Identifies "the same command" for resuming: operation, filters, paths, day.
+fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[String]) -> String {
+    let key = format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
+        op.describe(),
+        args.deck,
+        args.state.map(|s| format!("{s:?}")),
+        args.due_before,
+        args.due_after,
+        scopes,
+        today,
+        args.seed
+    );
+    format!("{:x}", cyrb53(&key, 7))
+}
+
+fn logged(s: &CardSchedule) -> Option<LoggedSchedule> {
+    crate::cmd::grade::logged(s)
+}
+
+fn change_schedule(c: &Change) -> Option<LoggedSchedule> {
+    match c {
+        Change::Set { due, interval, ease } => {
+            Some(LoggedSchedule { due: *due, interval: *interval, ease: *ease })
+        }
+        Change::MakeNew => None,
+    }
+}
+
+fn sibling_change(c: &Change) -> SiblingChange {
+    match c {
+        Change::Set { due, interval, ease } => SiblingChange::Set(format_sm2(*due, *interval, *ease)),
+        Change::MakeNew => SiblingChange::New,
+    }
+}
+
+/// Plans the edits of one note: one per changed question.
+fn plan_note(
+    note: &Note,
+    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
+    settings: &Settings,
+) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    for (&qi, sibs) in changes {
+        let Some(q) = note.questions.get(qi) else { continue };
+        let sc: Vec<(usize, SiblingChange)> = sibs.iter().map(|(s, c)| (*s, sibling_change(c))).collect();
+        match plan_siblings(note, q, &sc, settings) {
+            Ok(Some(e)) => edits.push(e),
+            Ok(None) => {}
+            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
+        }
+    }
+    Ok(edits)
+}
+
+/// The same changes on a note's new text: each question found again by its
+/// text (nearest to where it was).
+fn relocate(
+    vault: &Vault,
+    path: &str,
+    old: &Note,
+    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
+    text: &str,
+) -> Option<Vec<Edit>> {
+    let folder = path.rfind('/').map(|i| &path[..i]);
+    let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
+    let mut moved = BTreeMap::new();
+    for (&qi, sibs) in changes {
+        let q: &Question = old.questions.get(qi)?;
+        let (ni, _) = fresh
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
+            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
+        moved.insert(ni, sibs.clone());
+    }
+    plan_note(&fresh, &moved, &vault.config.settings).ok()
+}
+
+pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let op = operation(args);
+    let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
+    let scopes = vault.scopes(&args.paths)?;
+    let today = vault.today;
+    let settings = &vault.config.settings;
+    let sig = signature(args, op, today, &scopes);
+    let detail = format!("{} | run {sig}", op.describe());
+
+    // A previous run of this same command that did not complete: skip what it did.
+    let (records, _) = crate::log::read(&vault.root)?;
+    let effective = crate::log::effective(&records);
+    let completed = effective
+        .iter()
+        .any(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(&format!("{detail} | complete")));
+    // Card → the schedule that run gave it. A card is skipped only when it
+    // still has exactly that schedule, so a run killed between a note's
+    // write and its log line neither repeats nor loses a change.
+    let already: HashMap<(String, String, usize), Option<LoggedSchedule>> = if completed {
+        HashMap::new()
+    } else {
+        effective
+            .iter()
+            .filter(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(detail.as_str()))
+            .map(|r| ((r.path.clone(), r.hash.clone(), r.sibling), r.after))
+            .collect()
+    };
+    let mut resumed = 0usize;
+
+    let mut selected: Vec<Selected> = Vec::new();
+    let mut fsrs_skipped = 0usize;
+    for (ni, n) in vault.notes.iter().enumerate() {
+        if !n.note.has_deck || !Vault::in_scope(&n.path, &scopes) {
+            continue;
+        }
+        for (qi, q) in n.note.questions.iter().enumerate() {
+            if !args.deck.is_empty() && !q.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f)))
+            {
+                continue;
+            }
+            let hash = q.hash(&n.note.text);
+            for sibling in 0..q.card_count() {
+                let schedule = q.schedule(sibling);
+                let state = schedule.state(today, vault.now);
+                if let Some(want) = args.state {
+                    let want = match want {
+                        StateFilter::New => CardState::New,
+                        StateFilter::Due => CardState::Due,
+                        StateFilter::Scheduled => CardState::Scheduled,
+                    };
+                    if state != want {
+                        continue;
+                    }
+                }
+                let due = schedule.due_date();
+                if args.due_before.is_some_and(|b| due.is_none_or(|d| d >= b))
+                    || args.due_after.is_some_and(|a| due.is_none_or(|d| d <= a))
+                {
+                    continue;
+                }
+                if matches!(schedule, CardSchedule::Fsrs { .. }) {
+                    fsrs_skipped += 1;
+                    continue;
+                }
+                if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
+                    && *after == logged(&schedule)
+                {
+                    resumed += 1;
+                    continue;
+                }
+                selected.push(Selected {
+                    note: ni,
+                    question: qi,
+                    sibling,
+                    hash: hash.clone(),
+                    target: Target { schedule },
+                });
+            }
+        }
+    }
+
+    let histogram = vault_histogram(vault);
+    let targets: Vec<Target> = selected.iter().map(|s| s.target.clone()).collect();
+    let seed = args.seed.unwrap_or(0x5EED);
+    let changes = compute(op, &targets, today, settings, &histogram, seed);
+
+    // Group by note and question.
+    let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
+    let mut after = histogram.clone();
+    let mut card_changes: Vec<(&Selected, Change)> = Vec::new();
+    for (sel, change) in selected.iter().zip(&changes) {
+        let Some(change) = change else { continue };
+        by_note.entry(sel.note).or_default().entry(sel.question).or_default().push((sel.sibling, *change));
+        if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
+            after.decrement(k);
+        }
+        if let Change::Set { due, .. } = change {
+            after.increment((*due - today).num_days());
+        }
+        card_changes.push((sel, *change));
+    }
+
+    // Plan every note's edits up front: a note that cannot be edited is reported, not half-done.
+    let mut plans: Vec<(usize, Vec<Edit>)> = Vec::new();
+    let mut problems = Vec::new();
+    for (&ni, qs) in &by_note {
+        let n = &vault.notes[ni];
+        match plan_note(&n.note, qs, settings) {
+            Ok(edits) if !edits.is_empty() => plans.push((ni, edits)),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{}:{e}; left alone", n.path)),
+        }
+    }
+    let planned: HashSet<usize> = plans.iter().map(|(ni, _)| *ni).collect();
+    card_changes.retain(|(sel, _)| planned.contains(&sel.note));
+    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
+    let mut err = std::io::stderr().lock();
+    for p in &problems {
+        let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
+    }
+    if fsrs_skipped > 0 {
+        let _ = writeln!(err, "note: {fsrs_skipped} FSRS card(s) left alone (recall does not schedule FSRS)");
+    }
+    if resumed > 0 {
+        let _ = writeln!(
+            err,
+            "note: finishing an interrupted run of `{}`: {resumed} card(s) were already done",
+            op.describe()
+        );
+    }
+
+    if args.diff {
+        for (ni, edits) in &plans {
+            let n = &vault.notes[*ni];
+            let new = splice(&n.note.text, edits);
+            write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(io)?;
+        }
+    }
+
+    // Apply, note by note.
+    let mut written = 0usize;
+    let mut interrupted = false;
+    let mut write_errors = Vec::new();
+    if args.apply && !plans.is_empty() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+        let bar = if std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(plans.len() as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        for (ni, edits) in &plans {
+            if stop.load(Ordering::SeqCst) {
+                interrupted = true;
+                break;
+            }
+            let n = &vault.notes[*ni];
+            let qs = &by_note[ni];
+            // The log line goes first: a run killed after it but before the
+            // write finds the card unchanged and applies it again; one killed
+            // after the write finds both and skips the card.
+            let records: Vec<Record> = card_changes
+                .iter()
+                .filter(|(sel, _)| sel.note == *ni)
+                .map(|(sel, change)| {
+                    let q = &n.note.questions[sel.question];
+                    Record {
+                        id: crate::log::new_id(),
+                        ts: crate::log::now_stamp(),
+                        day: today,
+                        op: Op::Reschedule,
+                        path: n.path.clone(),
+                        line: q.first_line + 1,
+                        hash: sel.hash.clone(),
+                        sibling: sel.sibling,
+                        response: None,
+                        before: logged(&sel.target.schedule),
+                        after: change_schedule(change),
+                        ms: None,
+                        decks: q.decks.to_vec(),
+                        undoes: None,
+                        detail: Some(detail.clone()),
+                    }
+                })
+                .collect();
+            if let Err(e) = crate::log::append(&vault.root, &records) {
+                write_errors
+                    .push(format!("{}: not written, the review log could not be written: {e}", n.path));
+                bar.inc(1);
+                continue;
+            }
+            match apply_edits(&n.abs, &n.note.text, edits, &|text| {
+                relocate(vault, &n.path, &n.note, qs, text)
+            }) {
+                Ok(_) => written += 1,
+                Err(e) => {
+                    // Cancel the log lines of a note that was not written.
+                    let undo: Vec<Record> = records
+                        .iter()
+                        .map(|r| Record {
+                            id: crate::log::new_id(),
+                            op: Op::Undo,
+                            undoes: Some(r.id.clone()),
+                            before: r.after,
+                            after: r.before,
+                            ..r.clone()
+                        })
+                        .collect();
+                    let _ = crate::log::append(&vault.root, &undo);
+                    write_errors.push(e.to_string());
+                }
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        if !interrupted && write_errors.is_empty() {
+            let done = Record {
+                id: crate::log::new_id(),
+                ts: crate::log::now_stamp(),
+                day: today,
+                op: Op::Reschedule,
+                path: String::new(),
+                line: 0,
+                hash: String::new(),
+                sibling: 0,
+                response: None,
+                before: None,
+                after: None,
+                ms: None,
+                decks: Vec::new(),
+                undoes: None,
+                detail: Some(format!("{detail} | complete")),
+            };
+            let _ = crate::log::append(&vault.root, &[done]);
+        }
+        for e in &write_errors {
+            let _ = writeln!(err, "error: {}", crate::sanitize::one_line(e));
+        }
+    }
+
+    let cards = card_changes.len();
+    let notes = plans.len();
+    let days: Vec<(NaiveDate, u32, u32)> = (0..CHART_DAYS)
+        .map(|d| {
+            let date = today.checked_add_days(Days::new(d as u64)).unwrap_or(today);
+            (date, histogram.get(d).unwrap_or(0), after.get(d).unwrap_or(0))
+        })
+        .collect();
+    if args.json {
+        let j = json!({
+            "operation": op.describe(),
+            "applied": args.apply,
+            "cards": cards,
+            "notes": notes,
+            "written": written,
+            "interrupted": interrupted,
+            "fsrs_skipped": fsrs_skipped,
+            "days": days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect::<Vec<_>>(),
+            "changes": card_changes.iter().map(|(sel, change)| {
+                let n = &vault.notes[sel.note];
+                json!({
+                    "path": n.path,
+                    "line": n.note.questions[sel.question].first_line + 1,
+                    "sibling": sel.sibling,
+                    "before": logged(&sel.target.schedule),
+                    "after": change_schedule(change),
+                })
+            }).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{j}").map_err(io)?;
+    } else {
+        let verb = if args.apply { "changed" } else { "would change" };
+        writeln!(
+            out,
+            "reschedule {}: {cards} card{} in {notes} note{} {verb}.",
+            op.describe(),
+            if cards == 1 { "" } else { "s" },
+            if notes == 1 { "" } else { "s" }
+        )
+        .map_err(io)?;
+        if args.apply {
+            writeln!(out, "{written} of {notes} notes written.").map_err(io)?;
+        } else if cards > 0 {
+            writeln!(out, "Dry run: nothing was written. --diff shows the changes, --apply writes them.")
+                .map_err(io)?;
+        }
+        if interrupted {
+            writeln!(
+                out,
+                "Interrupted: run the same command again to finish the other {} notes.",
+                notes - written
+            )
+            .map_err(io)?;
+        }
+        writeln!(out).map_err(io)?;
+        chart(out, &days).map_err(io)?;
+    }
+    Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The before / after due counts per day as two bar columns.
+fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
+    let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
+    let width = (terminal_width().saturating_sub(30) / 2).clamp(5, 40);
+    let bar = |n: u32| -> String {
+        let cells = (f64::from(n) / f64::from(max) * width as f64).ceil() as usize;
+        "█".repeat(cells.min(width))
+    };
+    writeln!(out, "due per day      {:>5} {:<width$}  {:>5}", "before", "", "after")?;
+    for (date, b, a) in days {
+        writeln!(out, "{:<15}  {b:>5} {:<width$}  {a:>5} {}", date.format("%a %d %b"), bar(*b), bar(*a))?;
+    }
+    Ok(())
+}
