@@ -67,23 +67,14 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
         return fm;
     }
     // One-line JSON (as Digital Garden writes it) is YAML too; JSON is
-    // faster to read. Only the keys recall uses are kept.
-    let json = if yaml.trim_start().starts_with('{') {
-        serde_json::from_str::<Keys<serde_json::Value>>(yaml).ok().map(|k| Keys {
-            tags: k.tags.and_then(|v| serde_yaml::to_value(v).ok()),
-            tag: k.tag.and_then(|v| serde_yaml::to_value(v).ok()),
-            sr_due: k.sr_due.and_then(|v| serde_yaml::to_value(v).ok()),
-            sr_interval: k.sr_interval.and_then(|v| serde_yaml::to_value(v).ok()),
-            sr_ease: k.sr_ease.and_then(|v| serde_yaml::to_value(v).ok()),
-        })
-    } else {
-        None
-    };
-    let keys: Keys<Value> = match json {
+    // faster to read. Only the keys recall uses are kept; others are skipped.
+    let json =
+        if yaml.trim_start().starts_with('{') { serde_json::from_str::<Keys>(yaml).ok() } else { None };
+    let keys: Keys = match json {
         Some(k) => k,
         None => match serde_yaml::from_str::<Value>(yaml) {
             Ok(Value::Mapping(map)) => {
-                let get = |k: &str| map.get(Value::String(k.to_owned())).cloned();
+                let get = |k: &str| map.get(Value::String(k.to_owned())).map(Val::from_yaml);
                 Keys {
                     tags: get("tags"),
                     tag: get("tag"),
@@ -122,14 +113,14 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
     }
     let num = |k: &str| -> Option<f64> {
         match get(k)? {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => js_parse_float(s),
+            Val::Num(n) => Some(*n),
+            Val::Str(s) => js_parse_float(s),
             _ => None,
         }
     };
     let due = match get("sr-due") {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Val::Str(s)) if !s.is_empty() => Some(s.clone()),
+        Some(v @ Val::Num(_)) => Some(scalar(v)),
         _ => None,
     };
     if let (Some(due), Some(interval), Some(ease)) = (due, num("sr-interval"), num("sr-ease")) {
@@ -138,36 +129,111 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
     fm
 }
 
-/// The front-matter keys recall reads.
+/// The front-matter keys recall reads; everything else is skipped unread.
 #[derive(serde::Deserialize)]
-struct Keys<V> {
-    tags: Option<V>,
-    tag: Option<V>,
+struct Keys {
+    tags: Option<Val>,
+    tag: Option<Val>,
     #[serde(rename = "sr-due")]
-    sr_due: Option<V>,
+    sr_due: Option<Val>,
     #[serde(rename = "sr-interval")]
-    sr_interval: Option<V>,
+    sr_interval: Option<Val>,
     #[serde(rename = "sr-ease")]
-    sr_ease: Option<V>,
+    sr_ease: Option<Val>,
 }
 
-fn obsidian_tags(v: &Value, out: &mut Vec<String>) {
+/// A front-matter value, as far as recall cares.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Seq(Vec<Val>),
+    Other(serde::de::IgnoredAny),
+}
+
+/// Reads any value in one pass (no buffering, unlike an untagged enum).
+impl<'de> serde::Deserialize<'de> for Val {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Val, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Val;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a front-matter value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Val, E> {
+                Ok(Val::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Val, E> {
+                Ok(Val::Str(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Val, E> {
+                Ok(Val::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Val, E> {
+                Ok(Val::Num(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Val, E> {
+                Ok(Val::Num(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Val, E> {
+                Ok(Val::Num(v))
+            }
+            fn visit_unit<E>(self) -> Result<Val, E> {
+                Ok(Val::Other(serde::de::IgnoredAny))
+            }
+            fn visit_none<E>(self) -> Result<Val, E> {
+                Ok(Val::Other(serde::de::IgnoredAny))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Val, A::Error> {
+                let mut items = Vec::new();
+                while let Some(v) = seq.next_element::<Val>()? {
+                    items.push(v);
+                }
+                Ok(Val::Seq(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Val, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Val::Other(serde::de::IgnoredAny))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Val {
+    fn from_yaml(v: &Value) -> Val {
+        match v {
+            Value::String(s) => Val::Str(s.clone()),
+            Value::Number(n) => n.as_f64().map_or(Val::Other(serde::de::IgnoredAny), Val::Num),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Sequence(items) => Val::Seq(items.iter().map(Val::from_yaml).collect()),
+            Value::Tagged(t) => Val::from_yaml(&t.value),
+            _ => Val::Other(serde::de::IgnoredAny),
+        }
+    }
+}
+
+fn obsidian_tags(v: &Val, out: &mut Vec<String>) {
     match v {
-        Value::Sequence(items) => {
+        Val::Seq(items) => {
             for item in items {
                 match item {
-                    Value::Sequence(_) => obsidian_tags(item, out),
+                    Val::Seq(_) => obsidian_tags(item, out),
                     other => push_obsidian(&scalar(other), out),
                 }
             }
         }
-        Value::String(s) => {
+        Val::Str(s) => {
             for t in s.split(|c: char| c == ',' || c.is_whitespace()) {
                 push_obsidian(t, out);
             }
         }
-        Value::Number(_) | Value::Bool(_) => push_obsidian(&scalar(v), out),
-        _ => {}
+        Val::Num(_) | Val::Bool(_) => push_obsidian(&scalar(v), out),
+        Val::Other(_) => {}
     }
 }
 
@@ -178,22 +244,21 @@ fn push_obsidian(t: &str, out: &mut Vec<String>) {
     }
 }
 
-fn scalar(v: &Value) -> String {
+/// JavaScript's `String(x)` for a scalar.
+fn scalar(v: &Val) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Val::Str(s) => s.clone(),
+        Val::Num(n) => crate::parse::comment::js_number(*n),
+        Val::Bool(b) => b.to_string(),
         _ => String::new(),
     }
 }
 
-/// JavaScript's `String(value)` for YAML values (arrays join with `,`).
-fn js_to_string(v: &Value) -> String {
+/// JavaScript's `String(value)` (arrays join with `,`; objects print as
+/// `[object Object]`, `null` as empty).
+fn js_to_string(v: &Val) -> String {
     match v {
-        Value::Sequence(items) => items.iter().map(js_to_string).collect::<Vec<_>>().join(","),
-        Value::Null => String::new(),
-        Value::Mapping(_) => "[object Object]".into(),
-        Value::Tagged(t) => js_to_string(&t.value),
+        Val::Seq(items) => items.iter().map(js_to_string).collect::<Vec<_>>().join(","),
         other => scalar(other),
     }
 }

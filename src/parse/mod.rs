@@ -401,15 +401,24 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
     }
     let body_from = note.frontmatter.as_ref().map_or(0, |f| f.end_line + 1);
 
-    // Body tags, outside code.
+    // Body tags, outside code. One pass finds every `#`; only their lines
+    // are looked at, while the fence state follows every line.
     let mut fence = FenceState::default();
     let mut tags = Vec::new();
+    let body_start = note.lines.get(body_from).map_or(note.text.len(), |l| l.start);
+    let mut hashes =
+        memchr::memchr_iter(b'#', &note.text.as_bytes()[body_start..]).map(|p| p + body_start).peekable();
     for i in body_from..note.lines.len() {
-        let l = note.line(i);
-        if fence.in_code(l) {
-            continue;
+        let line = note.lines[i];
+        let l = &note.text[line.start..line.end];
+        let in_code = fence.in_code(l);
+        let mut has_hash = false;
+        while hashes.peek().is_some_and(|&p| p < line.next) {
+            has_hash |= hashes.next().is_some_and(|p| p < line.end);
         }
-        line_tags(l, i, &mut tags);
+        if has_hash && !in_code {
+            line_tags(l, i, &mut tags);
+        }
     }
     note.tags = tags;
 
@@ -673,8 +682,8 @@ pub fn has_inline_marker(line: &str, sep: &str) -> bool {
     let Some(idx) = lines::find(line, sep) else {
         return false;
     };
-    let before = line[..idx].bytes().filter(|&b| b == b'`').count();
-    let after = line[idx + sep.len()..].bytes().filter(|&b| b == b'`').count();
+    let before = memchr::memchr_iter(b'`', &line.as_bytes()[..idx]).count();
+    let after = memchr::memchr_iter(b'`', &line.as_bytes()[idx + sep.len()..]).count();
     !(before % 2 == 1 && after % 2 == 1)
 }
 

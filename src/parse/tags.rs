@@ -22,6 +22,12 @@ impl FenceState {
     /// Feeds one line; returns true when the line is part of a code block
     /// (its fences included).
     pub fn in_code(&mut self, line: &str) -> bool {
+        // Fast path: a line that cannot be a fence keeps the state.
+        let b = line.as_bytes();
+        let first = b.iter().position(|&c| c != b' ').map(|i| (i, b[i]));
+        if !matches!(first, Some((i, b'`' | b'~')) if i <= 3) {
+            return self.open.is_some();
+        }
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let rest = &line.as_bytes()[indent.min(line.len())..];
         let fence = if indent <= 3 {
