@@ -7,27 +7,45 @@ use crate::error::Error;
 use crate::parse::CardState;
 use crate::sanitize::{one_line, truncate};
 
-use super::{card_rows, deck_matches, terminal_width};
+use super::{CardRow, deck_matches, note_rows, terminal_width};
+use crate::vault::Vault;
 
 pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std::process::ExitCode, Error> {
-    let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
-    let scopes = vault.scopes(&args.paths)?;
-    let mut rows = card_rows(vault, &scopes);
-    if !args.deck.is_empty() {
-        rows.retain(|r| r.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f))));
-    }
-    if let Some(state) = args.state {
-        let want = match state {
-            StateFilter::New => CardState::New,
-            StateFilter::Due => CardState::Due,
-            StateFilter::Scheduled => CardState::Scheduled,
-        };
-        rows.retain(|r| r.state == want);
-    }
+    let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
+    let want = args.state.map(|state| match state {
+        StateFilter::New => CardState::New,
+        StateFilter::Due => CardState::Due,
+        StateFilter::Scheduled => CardState::Scheduled,
+    });
+    // Every note becomes its rows (texts included) on the worker threads.
+    let (_, per_note) = crate::scan_vault(global, first, |n, opts| {
+        if !Vault::in_scope(&n.path, &scopes) {
+            return Vec::new();
+        }
+        let mut rows = note_rows(&n.path, &n.note, opts);
+        if !args.deck.is_empty() {
+            rows.retain(|r| r.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f))));
+        }
+        if let Some(want) = want {
+            rows.retain(|r| r.state == want);
+        }
+        rows
+    })?;
+    let per_note = std::mem::ManuallyDrop::new(per_note);
+    let rows: Vec<&CardRow> = per_note.iter().flatten().collect();
     let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &rows).map_err(|e| Error::Other(e.to_string()))?;
-        writeln!(out).map_err(io)?;
+        // One card per line: still one JSON array, quick to write and to grep.
+        let mut buf = Vec::with_capacity(rows.len() * 256);
+        buf.push(b'[');
+        for (i, r) in rows.iter().enumerate() {
+            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut buf, r).map_err(|e| Error::Other(e.to_string()))?;
+        }
+        buf.extend_from_slice(b"\n]\n");
+        out.write_all(&buf).map_err(io)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
     let width = terminal_width();

@@ -33,53 +33,36 @@ pub struct CardRow {
     pub state: CardState,
 }
 
-/// Every card of the notes in `scopes` (all notes when empty), in path,
-/// line, sibling order.
+/// The cards of one note (none when it has no deck), in line and sibling
+/// order.
 #[must_use]
-pub fn card_rows(vault: &Vault, scopes: &[String]) -> Vec<CardRow> {
+pub fn note_rows(path: &str, note: &crate::parse::Note, opts: &crate::parse::ParseOptions) -> Vec<CardRow> {
     let mut rows = Vec::new();
-    for n in &vault.notes {
-        if !n.note.has_deck || !Vault::in_scope(&n.path, scopes) {
-            continue;
-        }
-        for q in &n.note.questions {
-            let sides = q.sides(&n.note.text, &vault.config.settings, &vault.clozes);
-            for (i, (front, back)) in sides.into_iter().enumerate() {
-                let sched = q.schedule(i);
-                let (interval, ease) = sched.interval_ease();
-                rows.push(CardRow {
-                    path: n.path.clone(),
-                    line: q.first_line + 1,
-                    end_line: q.last_line + 1,
-                    kind: q.kind,
-                    sibling: i,
-                    decks: q.decks.to_vec(),
-                    front,
-                    back,
-                    due: sched.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
-                    interval,
-                    ease,
-                    state: sched.state(vault.today, vault.now),
-                });
-            }
+    if !note.has_deck {
+        return rows;
+    }
+    for q in &note.questions {
+        let sides = q.sides(&note.text, opts.settings, opts.clozes);
+        for (i, (front, back)) in sides.into_iter().enumerate() {
+            let sched = q.schedule(i);
+            let (interval, ease) = sched.interval_ease();
+            rows.push(CardRow {
+                path: path.to_owned(),
+                line: q.first_line + 1,
+                end_line: q.last_line + 1,
+                kind: q.kind,
+                sibling: i,
+                decks: q.decks.to_vec(),
+                front,
+                back,
+                due: sched.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                interval,
+                ease,
+                state: sched.state(opts.today, opts.now),
+            });
         }
     }
     rows
-}
-
-/// Every card of the notes in `scopes` as `(decks, state)`, without texts.
-pub fn card_states<'a>(
-    vault: &'a Vault,
-    scopes: &'a [String],
-) -> impl Iterator<Item = (&'a [String], CardState)> + 'a {
-    vault
-        .notes
-        .iter()
-        .filter(move |n| n.note.has_deck && Vault::in_scope(&n.path, scopes))
-        .flat_map(|n| n.note.questions.iter())
-        .flat_map(move |q| {
-            (0..q.card_count()).map(move |i| (&q.decks[..], q.schedule(i).state(vault.today, vault.now)))
-        })
 }
 
 /// The plugin's card due-date histogram over the whole vault: every
