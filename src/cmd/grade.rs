@@ -14,10 +14,8 @@ use crate::edit::plan::plan_schedule;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::parse::{CardSchedule, Note, Question, parse_note};
-use crate::schedule::{Next, note_ease, schedule_card};
+use crate::schedule::{Next, histogram_key, note_ease, schedule_card};
 use crate::vault::Vault;
-
-use super::vault_histogram;
 
 /// A parsed `PATH:LINE[#SIBLING]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,20 +98,21 @@ fn show(s: &CardSchedule) -> String {
     }
 }
 
-/// Resolves the target's path to a note of the vault.
-fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
+/// Resolves the target's path to a vault-relative path: as given (relative
+/// to the vault), else as a path from the current folder inside the vault.
+fn resolve(root: &Path, path: &str) -> Result<String, Error> {
     let rel = path.trim_start_matches("./").replace('\\', "/");
-    if let Some(i) = vault.find(&rel) {
-        return Ok(i);
+    if root.join(&rel).is_file() {
+        return Ok(rel);
     }
-    if Path::new(path).exists()
-        && let Ok(scopes) = vault.scopes(&[path.into()])
-        && let Some(i) = scopes.first().and_then(|s| vault.find(s))
+    if Path::new(path).is_file()
+        && let Ok(scopes) = crate::vault::scopes(root, &[path.into()])
+        && let Some(s) = scopes.into_iter().next()
     {
-        return Ok(i);
+        return Ok(s);
     }
     Err(Error::Refused {
-        message: format!("{path}: no such note in the vault {}", vault.root.display()),
+        message: format!("{path}: no such note in the vault {}", root.display()),
         hint: Some("give the path relative to the vault, e.g. Kafka/Producer.md:12".into()),
     })
 }
@@ -143,9 +142,40 @@ pub fn relocate(
 
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let target = Target::parse(&args.target)?;
-    let vault = crate::load_vault(global, None)?;
-    let idx = find_note(vault, &target.path)?;
-    let vn = &vault.notes[idx];
+    let root = crate::vault::discover(global.vault.as_deref(), None)?;
+    let rel = resolve(&root, &target.path)?;
+    // Only the graded note is kept; the others give their due dates for the
+    // load balancing histogram and are dropped.
+    let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
+        let mut keys = Vec::new();
+        if n.note.has_deck {
+            for q in &n.note.questions {
+                for i in 0..q.card_count() {
+                    if let Some(k) = histogram_key(&q.schedule(i), opts.today, opts.now) {
+                        keys.push(k);
+                    }
+                }
+            }
+        }
+        let keep = (n.path == rel).then_some(n);
+        (keys, keep)
+    })?;
+    let mut histogram = crate::schedule::Histogram::default();
+    let mut found = None;
+    for (keys, keep) in per_note {
+        for k in keys {
+            histogram.increment(k);
+        }
+        found = found.or(keep);
+    }
+    let vault = &vault;
+    let Some(vn) = found else {
+        return Err(Error::Refused {
+            message: format!("{rel}: the note could not be read (see the warning above)"),
+            hint: None,
+        });
+    };
+    let vn = &vn;
     let note = &vn.note;
     if !note.has_deck {
         return Err(Error::Refused {
@@ -182,7 +212,6 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     }
     let before = q.schedule(target.sibling);
     let settings = &vault.config.settings;
-    let histogram = vault_histogram(vault);
     let ease_seed = note_ease(note, settings);
     let loc = format!("{}:{}#{}", vn.path, q.first_line + 1, target.sibling);
     let Some(next) =
