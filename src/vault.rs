@@ -105,7 +105,16 @@ pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, E
 /// (minimatch's `*`, `**`, `?`).
 #[derive(Debug, Clone)]
 pub struct IgnoreRules {
-    rules: Vec<(String, Option<regex::Regex>)>,
+    rules: Vec<(String, Glob)>,
+}
+
+/// A compiled glob: a plain file-name suffix for the common `**/*.ext`
+/// form, a regex for the rest.
+#[derive(Debug, Clone)]
+enum Glob {
+    Suffix(String),
+    Regex(regex::Regex),
+    Invalid,
 }
 
 impl IgnoreRules {
@@ -115,7 +124,13 @@ impl IgnoreRules {
             .note_folders_to_ignore
             .iter()
             .filter(|e| !e.is_empty())
-            .map(|e| (e.clone(), regex::Regex::new(&glob_to_regex(e)).ok()))
+            .map(|e| {
+                let glob = match e.strip_prefix("**/*") {
+                    Some(rest) if !rest.contains(['*', '?', '/', '[', '{']) => Glob::Suffix(rest.to_owned()),
+                    _ => regex::Regex::new(&glob_to_regex(e)).map_or(Glob::Invalid, Glob::Regex),
+                };
+                (e.clone(), glob)
+            })
             .collect();
         IgnoreRules { rules }
     }
@@ -124,7 +139,12 @@ impl IgnoreRules {
     #[must_use]
     pub fn is_ignored(&self, path: &str) -> bool {
         self.rules.iter().any(|(prefix, glob)| {
-            path.starts_with(prefix.as_str()) || glob.as_ref().is_some_and(|g| g.is_match(path))
+            path.starts_with(prefix.as_str())
+                || match glob {
+                    Glob::Suffix(s) => path.ends_with(s.as_str()),
+                    Glob::Regex(r) => r.is_match(path),
+                    Glob::Invalid => false,
+                }
         })
     }
 }
@@ -278,20 +298,17 @@ pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
 /// Reads and parses one note file; a warning when it cannot be a note.
 fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
     let warn = |line, message| Warning { path: rel.to_owned(), line, message };
-    let mut file = fs::File::open(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
-    let len = file.metadata().map_or(0, |m| m.len());
-    if len > MAX_NOTE_BYTES {
+    let file = fs::File::open(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    // Read at most one byte past the limit: no stat call needed to know the size.
+    let mut bytes = Vec::with_capacity(8192);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_NOTE_BYTES + 1), &mut bytes)
+        .map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(warn(
             None,
-            format!(
-                "note is {} MiB, over recall's limit of {} MiB; skipped",
-                len / (1024 * 1024),
-                MAX_NOTE_BYTES / (1024 * 1024)
-            ),
+            format!("note is over recall's limit of {} MiB; skipped", MAX_NOTE_BYTES / (1024 * 1024)),
         ));
     }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| warn(None, format!("cannot read: {e}")))?;
     let text = decode_note(bytes).map_err(|(line, m)| warn(line, m))?;
     let folder = rel.rfind('/').map(|i| &rel[..i]);
     let note = parse_note(text, folder, opts, false);
