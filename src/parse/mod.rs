@@ -433,8 +433,9 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
     }
 
     let (raw, quirks) = split_questions(&note, body_from, s, opts.clozes);
-    note.quirks = quirks;
     let mut questions: Vec<Question> = raw.iter().map(|r| build_question(&note.text, r, opts)).collect();
+    drop(raw);
+    note.quirks = quirks;
     assign_decks(&note, &mut questions, folder, s);
     if note.has_deck {
         questions.retain(|q| !q.decks.is_empty() && q.cards > 0);
@@ -444,11 +445,13 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
 }
 
 /// A question as the splitter emits it.
-struct RawQuestion {
+struct RawQuestion<'a> {
     kind: QuestionKind,
     first_line: usize,
     last_line: usize,
-    text: String,
+    /// Borrowed from the note when its lines are contiguous there (the
+    /// common case: LF line endings, no trailing blanks, no fence rewrite).
+    text: std::borrow::Cow<'a, str>,
     pieces: Vec<Piece>,
 }
 
@@ -501,26 +504,48 @@ impl<'a> Acc<'a> {
         self.parts.push(Part { s, newline_before, file_start, line });
     }
 
-    /// Builds the text (trimmed at the end when `trim`) and its pieces.
-    fn take(&mut self, trim: bool) -> (String, Vec<Piece>) {
-        let mut text = String::with_capacity(self.len);
+    /// Builds the text (trimmed at the end when `trim`) and its pieces. The
+    /// text is borrowed from `note` when the parts lie back to back in it.
+    fn take(&mut self, note: &'a str, trim: bool) -> (std::borrow::Cow<'a, str>, Vec<Piece>) {
         let mut pieces = Vec::with_capacity(self.parts.len());
+        let mut at = 0;
         for p in &self.parts {
             if p.newline_before {
-                text.push('\n');
+                at += 1;
             }
-            pieces.push(Piece {
-                text_start: text.len(),
-                len: p.s.len(),
-                file_start: p.file_start,
-                line: p.line,
-            });
-            text.push_str(p.s);
+            pieces.push(Piece { text_start: at, len: p.s.len(), file_start: p.file_start, line: p.line });
+            at += p.s.len();
         }
+        let contiguous = match self.parts.first() {
+            Some(first) if !first.newline_before => self.parts.windows(2).all(|w| {
+                matches!((w[0].file_start, w[1].file_start), (Some(a), Some(b))
+                    if w[1].newline_before && b == a + w[0].s.len() + 1 && note.as_bytes().get(b - 1) == Some(&b'\n'))
+            }) && first.file_start.is_some(),
+            _ => false,
+        };
+        let mut text: std::borrow::Cow<'a, str> = match (contiguous, self.parts.first(), self.parts.last()) {
+            (true, Some(first), Some(last)) => {
+                let (a, b) = (first.file_start.unwrap_or(0), last.file_start.unwrap_or(0) + last.s.len());
+                std::borrow::Cow::Borrowed(&note[a..b])
+            }
+            _ => {
+                let mut t = String::with_capacity(self.len);
+                for p in &self.parts {
+                    if p.newline_before {
+                        t.push('\n');
+                    }
+                    t.push_str(p.s);
+                }
+                std::borrow::Cow::Owned(t)
+            }
+        };
         self.clear();
         if trim {
             let keep = js_trim_end(&text).len();
-            text.truncate(keep);
+            match &mut text {
+                std::borrow::Cow::Borrowed(b) => *b = &b[..keep],
+                std::borrow::Cow::Owned(o) => o.truncate(keep),
+            }
             for p in &mut pieces {
                 if p.text_start >= keep {
                     p.len = 0;
@@ -535,12 +560,12 @@ impl<'a> Acc<'a> {
 }
 
 /// The plugin's `parse()`: splits the note into questions (spec §a.2).
-fn split_questions(
-    note: &Note,
+fn split_questions<'a>(
+    note: &'a Note,
     body_from: usize,
     s: &Settings,
     clozes: &Clozes,
-) -> (Vec<RawQuestion>, Vec<Quirk>) {
+) -> (Vec<RawQuestion<'a>>, Vec<Quirk>) {
     let n = note.lines.len();
     let line = |i: usize| -> &str { if i < body_from { "" } else { note.line(i) } };
     let start = |i: usize| note.lines[i].start;
@@ -577,7 +602,7 @@ fn split_questions(
         let at_marker = !end_marker.is_empty() && t == end_marker;
         if (empty && (end_marker.is_empty() || kind.is_none())) || at_marker {
             if let Some(k) = kind.take() {
-                let (text, pieces) = acc.take(true);
+                let (text, pieces) = acc.take(&note.text, true);
                 out.push(RawQuestion {
                     kind: k,
                     first_line: first,
@@ -622,7 +647,7 @@ fn split_questions(
                     }
                 }
             }
-            let (text, pieces) = acc.take(false);
+            let (text, pieces) = acc.take(&note.text, false);
             out.push(RawQuestion { kind: k, first_line: first, last_line: i, text, pieces });
             kind = None;
         } else if t == s.multiline_card_separator {
@@ -659,7 +684,7 @@ fn split_questions(
         && !acc.is_empty()
     {
         {
-            let (text, pieces) = acc.take(true);
+            let (text, pieces) = acc.take(&note.text, true);
             out.push(RawQuestion {
                 kind: k,
                 first_line: first,
