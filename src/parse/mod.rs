@@ -523,12 +523,11 @@ impl<'a> Acc<'a> {
             }) && first.file_start.is_some(),
             _ => false,
         };
-        let mut text: std::borrow::Cow<'a, str> = match (contiguous, self.parts.first(), self.parts.last()) {
-            (true, Some(first), Some(last)) => {
+        let mut text: std::borrow::Cow<'a, str> =
+            if let (true, Some(first), Some(last)) = (contiguous, self.parts.first(), self.parts.last()) {
                 let (a, b) = (first.file_start.unwrap_or(0), last.file_start.unwrap_or(0) + last.s.len());
                 std::borrow::Cow::Borrowed(&note[a..b])
-            }
-            _ => {
+            } else {
                 let mut t = String::with_capacity(self.len);
                 for p in &self.parts {
                     if p.newline_before {
@@ -537,8 +536,7 @@ impl<'a> Acc<'a> {
                     t.push_str(p.s);
                 }
                 std::borrow::Cow::Owned(t)
-            }
-        };
+            };
         self.clear();
         if trim {
             let keep = js_trim_end(&text).len();
