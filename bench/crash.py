@@ -72,24 +72,41 @@ def main():
         subprocess.run([binary, "cards", "--json", "--vault", v, "--today", TODAY], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     failures, partial, stray_after_kill, stray_after_finish = [], 0, 0, 0
+    torn, complete_before_kill, exited_before_kill = 0, 0, 0
     for i in range(a.kills):
+        if i % 20 == 0:
+            print(f"kill {i}/{a.kills}", file=sys.stderr, flush=True)
         shutil.rmtree(vault, ignore_errors=True)
         shutil.copytree(pristine, vault)
         delay = rng.uniform(0, full * 1.1)
         p = subprocess.Popen(cmd(vault), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
+        finished_first = p.poll() is not None
         p.kill()
         p.wait()
         now = notes(vault)
+        # A run that logged its completion before the kill is complete: the same
+        # command again would be a new run (a second shift), so it is not repeated.
+        log_path = os.path.join(vault, ".recall", "reviews.jsonl")
+        completed = False
+        if os.path.exists(log_path):
+            with open(log_path, encoding="utf-8") as fh:
+                completed = any("| complete" in line for line in fh)
         n_old = sum(1 for k in now if now[k] == old[k])
         n_new = sum(1 for k in now if now[k] == new[k] and old[k] != new[k])
         bad = [k for k in now if now[k] != old[k] and now[k] != new[k]]
         if bad:
+            torn += len(bad)
             failures.append(f"kill {i}: {len(bad)} note(s) neither old nor new, e.g. {bad[0]}")
         if 0 < n_new < changed:
             partial += 1
+        if completed:
+            complete_before_kill += 1
+        if finished_first:
+            exited_before_kill += 1
         stray_after_kill += len(temp_files(vault))
-        subprocess.run(cmd(vault), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not completed:
+            subprocess.run(cmd(vault), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         done = notes(vault)
         wrong = [k for k in done if done[k] != new[k]]
         if wrong:
@@ -98,8 +115,9 @@ def main():
     lines = [
         f"- vault: {a.notes} generated notes ({changed} change under `reschedule --shift 7 --apply`);",
         f"  a full run took {full:.2f} s here; kills at uniform random delays in [0, {full * 1.1:.2f}] s",
-        f"- kills: {a.kills}; runs cut part-way (some notes new, some old): {partial}",
-        f"- notes neither old nor new after a kill: {'none' if not failures else len(failures)}",
+        f"- kills: {a.kills}; runs cut part-way (some notes new, some old): {partial}; runs that had"
+        f" logged their completion before the kill: {complete_before_kill} (of which exited: {exited_before_kill})",
+        f"- notes neither old nor new after a kill: {torn}",
         f"- temp files left by the kills (removed by the next write to that note): {stray_after_kill};"
         f" left after the finishing runs: {stray_after_finish}",
         f"- every finishing run (the same command again) ended with every note exactly as a clean run"
