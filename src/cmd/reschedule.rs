@@ -284,68 +284,76 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         } else {
             indicatif::ProgressBar::hidden()
         };
-        for (ni, edits) in &plans {
-            if stop.load(Ordering::SeqCst) {
-                interrupted = true;
+        // Notes go in batches: the log lines of a batch are written (and
+        // synced) once, before its notes. A run killed after the log but
+        // before a note's write finds the card unchanged and applies it
+        // again; one killed after the write finds both and skips the card.
+        'batches: for batch in plans.chunks(64) {
+            let mut batch_records: Vec<Vec<Record>> = Vec::with_capacity(batch.len());
+            for (ni, _) in batch {
+                let n = &vault.notes[*ni];
+                batch_records.push(
+                    card_changes
+                        .iter()
+                        .filter(|(sel, _)| sel.note == *ni)
+                        .map(|(sel, change)| {
+                            let q = &n.note.questions[sel.question];
+                            Record {
+                                id: crate::log::new_id(),
+                                ts: crate::log::now_stamp(),
+                                day: today,
+                                op: Op::Reschedule,
+                                path: n.path.clone(),
+                                line: q.first_line + 1,
+                                hash: sel.hash.clone(),
+                                sibling: sel.sibling,
+                                response: None,
+                                before: logged(&sel.target.schedule),
+                                after: change_schedule(change),
+                                ms: None,
+                                decks: q.decks.to_vec(),
+                                undoes: None,
+                                detail: Some(detail.clone()),
+                            }
+                        })
+                        .collect(),
+                );
+            }
+            let all: Vec<Record> = batch_records.iter().flatten().cloned().collect();
+            if let Err(e) = crate::log::append(&vault.root, &all) {
+                write_errors.push(format!("the review log could not be written, so nothing more was: {e}"));
                 break;
             }
-            let n = &vault.notes[*ni];
-            let qs = &by_note[ni];
-            // The log line goes first: a run killed after it but before the
-            // write finds the card unchanged and applies it again; one killed
-            // after the write finds both and skips the card.
-            let records: Vec<Record> = card_changes
-                .iter()
-                .filter(|(sel, _)| sel.note == *ni)
-                .map(|(sel, change)| {
-                    let q = &n.note.questions[sel.question];
-                    Record {
-                        id: crate::log::new_id(),
-                        ts: crate::log::now_stamp(),
-                        day: today,
-                        op: Op::Reschedule,
-                        path: n.path.clone(),
-                        line: q.first_line + 1,
-                        hash: sel.hash.clone(),
-                        sibling: sel.sibling,
-                        response: None,
-                        before: logged(&sel.target.schedule),
-                        after: change_schedule(change),
-                        ms: None,
-                        decks: q.decks.to_vec(),
-                        undoes: None,
-                        detail: Some(detail.clone()),
-                    }
-                })
-                .collect();
-            if let Err(e) = crate::log::append(&vault.root, &records) {
-                write_errors
-                    .push(format!("{}: not written, the review log could not be written: {e}", n.path));
-                bar.inc(1);
-                continue;
-            }
-            match apply_edits(&n.abs, &n.note.text, edits, &|text| {
-                relocate(vault, &n.path, &n.note, qs, text)
-            }) {
-                Ok(_) => written += 1,
-                Err(e) => {
-                    // Cancel the log lines of a note that was not written.
-                    let undo: Vec<Record> = records
-                        .iter()
-                        .map(|r| Record {
-                            id: crate::log::new_id(),
-                            op: Op::Undo,
-                            undoes: Some(r.id.clone()),
-                            before: r.after,
-                            after: r.before,
-                            ..r.clone()
-                        })
-                        .collect();
-                    let _ = crate::log::append(&vault.root, &undo);
-                    write_errors.push(e.to_string());
+            for ((ni, edits), records) in batch.iter().zip(&batch_records) {
+                if stop.load(Ordering::SeqCst) {
+                    interrupted = true;
+                    break 'batches;
                 }
+                let n = &vault.notes[*ni];
+                let qs = &by_note[ni];
+                match apply_edits(&n.abs, &n.note.text, edits, &|text| {
+                    relocate(vault, &n.path, &n.note, qs, text)
+                }) {
+                    Ok(_) => written += 1,
+                    Err(e) => {
+                        // Cancel the log lines of a note that was not written.
+                        let undo: Vec<Record> = records
+                            .iter()
+                            .map(|r| Record {
+                                id: crate::log::new_id(),
+                                op: Op::Undo,
+                                undoes: Some(r.id.clone()),
+                                before: r.after,
+                                after: r.before,
+                                ..r.clone()
+                            })
+                            .collect();
+                        let _ = crate::log::append(&vault.root, &undo);
+                        write_errors.push(e.to_string());
+                    }
+                }
+                bar.inc(1);
             }
-            bar.inc(1);
         }
         bar.finish_and_clear();
         if !interrupted && write_errors.is_empty() {
