@@ -98,18 +98,23 @@ fn temp_prefix(name: &str) -> String {
 }
 
 /// Removes temp files left by a crashed recall for this note.
-fn sweep_stale(dir: &Path, name: &str) {
-    let prefix = temp_prefix(name);
+fn sweep_stale(dir: &Path) {
+    // Once per folder and process: a batch writing thousands of notes of one
+    // folder would otherwise list it thousands of times.
+    static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut swept) = SWEPT.lock() {
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let fname = e.file_name();
         let Some(fname) = fname.to_str() else { continue };
-        let Some(rest) = fname.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some(rest) = rest.strip_suffix(".tmp") else {
-            continue;
-        };
+        let Some(rest) = fname.strip_prefix('.') else { continue };
+        let Some((_, rest)) = rest.rsplit_once(".recall-") else { continue };
+        let Some(rest) = rest.strip_suffix(".tmp") else { continue };
         let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
         let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
         if !alive {
@@ -128,7 +133,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<()
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Other(format!("{}: not a file name", path.display())))?;
-    sweep_stale(&dir, name);
+    sweep_stale(&dir);
     let tmp = dir.join(format!(
         "{}{}-{}.tmp",
         temp_prefix(name),
