@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::Edit;
 use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2};
 use crate::parse::lines::first_terminator;
-use crate::parse::{Note, Question};
+use crate::parse::{Note, Question, QuestionKind};
 use crate::settings::Settings;
 
 /// Why an edit cannot be planned.
@@ -25,6 +25,10 @@ pub enum PlanError {
     UnclosedFence,
     #[error("sibling {sibling} does not exist: the question has {count} card(s)")]
     NoSuchSibling { sibling: usize, count: usize },
+    #[error(
+        "the line after the card starts a schedule comment (`<!--SR:`) that does not end on that line, so a schedule written below it would not be read (by recall or the plugin); end that comment with `-->` or remove it"
+    )]
+    BrokenComment,
 }
 
 /// The segment text for a sibling that keeps its schedule.
@@ -93,6 +97,16 @@ pub fn plan_replace(
         return Ok(Edit { range: span.clone(), old: text[span.clone()].to_owned(), new: comment });
     }
     let anchor = q.anchor.as_ref().ok_or(PlanError::UnclosedFence)?;
+    // A single-line card takes the next line when it starts `<!--SR:` (or
+    // the callout lines up to one holding it). When that comment never
+    // closes, a comment inserted below it is not part of the card, and the
+    // answer would be written where no one reads it.
+    if matches!(q.kind, QuestionKind::Basic | QuestionKind::Reversed)
+        && q.last_line > q.first_line
+        && q.text(text).rsplit('\n').next().is_some_and(|l| l.contains("<!--SR:"))
+    {
+        return Err(PlanError::BrokenComment);
+    }
     let ends_with_fence = q.actual(text).ends_with("```");
     if settings.card_comment_on_same_line && !ends_with_fence {
         let at = anchor.same_line_at;
@@ -110,4 +124,60 @@ pub fn plan_replace(
             format!("{term}{comment}")
         };
     Ok(Edit { range: line.end..line.end, old: String::new(), new })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveTime;
+
+    use super::*;
+    use crate::parse::cloze::Clozes;
+    use crate::parse::{CardSchedule, ParseOptions, parse_note};
+
+    fn parse(text: &str, settings: &Settings) -> Note {
+        let clozes = Clozes::new(&settings.cloze_patterns);
+        let today = NaiveDate::from_ymd_opt(2024, 6, 20).expect("date");
+        let now = today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time"));
+        parse_note(text.to_owned(), None, &ParseOptions { settings, clozes: &clozes, today, now }, false)
+    }
+
+    fn due(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    /// Found by fuzzing (fuzz target edit): the comment used to be inserted
+    /// below the unclosed one, outside the card, so the grade was lost.
+    #[test]
+    fn a_card_followed_by_an_unclosed_comment_is_refused() {
+        let s = Settings::default();
+        for text in [
+            "#flashcards\nQ::A\n<!--SR:!2024-06-23,3\nmore::text -->\n",
+            "#flashcards\nQ:::A\n> [!sr|card-metadata]\n> <!--SR:!2024-06-23\n",
+        ] {
+            let note = parse(text, &s);
+            let q = &note.questions[0];
+            assert_eq!(q.comment, None, "{text:?}");
+            let got = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s);
+            assert_eq!(got, Err(PlanError::BrokenComment), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn cards_followed_by_callout_lines_or_a_closed_comment_are_written() {
+        let s = Settings::default();
+        for text in [
+            "#flashcards\nQ::A\n> [!sr|card-metadata]\n> no comment yet",
+            "#flashcards\nQ::A <!--SR:open\n\n",
+        ] {
+            let note = parse(text, &s);
+            let q = &note.questions[0];
+            let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
+            let after = parse(&crate::edit::splice(text, &[edit]), &s);
+            assert_eq!(
+                after.questions[0].schedule(0),
+                CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) },
+                "{text:?}"
+            );
+        }
+    }
 }
