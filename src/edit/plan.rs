@@ -14,6 +14,7 @@ use super::Edit;
 use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2};
 use crate::parse::lines::first_terminator;
 use crate::parse::{Note, Question, QuestionKind};
+use crate::schedule::Next;
 use crate::settings::Settings;
 
 /// Why an edit cannot be planned.
@@ -83,6 +84,34 @@ pub fn plan_comment(
     }
     let comment = comment_with(&note.text, q, sibling, segment, settings);
     plan_replace(note, q, comment, settings)
+}
+
+/// Re-plans a grade on a note that changed since it was read (another
+/// program, or another recall answering a sibling or another card): the
+/// question is found again by its text without the schedule comment (its
+/// topic tag and text, [`Question::hash`]), nearest to where it was. The
+/// answer was computed from the sibling's old schedule, so it is written
+/// only if that sibling still has it (a compare-and-swap on the card); the
+/// other siblings keep what the note holds now. `None`: refuse.
+#[must_use]
+pub fn replan_schedule(
+    fresh: &Note,
+    old_text: &str,
+    old_q: &Question,
+    sibling: usize,
+    next: &Next,
+    settings: &Settings,
+) -> Option<Edit> {
+    let hash = old_q.hash(old_text);
+    let q = fresh
+        .questions
+        .iter()
+        .filter(|q| q.kind == old_q.kind && q.hash(&fresh.text) == hash)
+        .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?;
+    if q.schedule(sibling) != old_q.schedule(sibling) {
+        return None;
+    }
+    plan_schedule(fresh, q, sibling, next.due, next.interval, next.ease, settings).ok()
 }
 
 /// Plans putting `comment` (a whole `<!--SR:…-->`) on question `q`.
