@@ -3,6 +3,7 @@
 mod bad_inputs;
 mod conformance;
 mod export;
+mod faults;
 mod properties;
 mod review;
 mod sample_vault;
