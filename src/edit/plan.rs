@@ -27,7 +27,7 @@ pub enum PlanError {
     #[error("sibling {sibling} does not exist: the question has {count} card(s)")]
     NoSuchSibling { sibling: usize, count: usize },
     #[error(
-        "the line after the card starts a schedule comment (`<!--SR:`) that does not end on that line, so a schedule written below it would not be read (by recall or the plugin); end that comment with `-->` or remove it"
+        "a schedule comment at the card (`<!--SR:`) does not end on its line, so a schedule written beside or below it would not be read (by recall or the plugin); end that comment with `-->` or remove it"
     )]
     BrokenComment,
 }
@@ -139,6 +139,12 @@ pub fn plan_replace(
     let ends_with_fence = q.actual(text).ends_with("```");
     if settings.card_comment_on_same_line && !ends_with_fence {
         let at = anchor.same_line_at;
+        // After an unclosed `<!--SR:` on the same line, the new comment
+        // would be read as the end of that one.
+        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        if text[line_start..at].contains("<!--SR:") {
+            return Err(PlanError::BrokenComment);
+        }
         return Ok(Edit { range: at..at, old: String::new(), new: format!(" {comment}") });
     }
     let line = note.lines[anchor.line];
@@ -189,6 +195,11 @@ mod tests {
             let got = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s);
             assert_eq!(got, Err(PlanError::BrokenComment), "{text:?}");
         }
+        // With same-line comments, an unclosed one on the card's own line.
+        let same_line = Settings { card_comment_on_same_line: true, ..Settings::default() };
+        let note = parse("#flashcards\nQ::A <!--SR:!2024-06-23,x\n", &same_line);
+        let got = plan_schedule(&note, &note.questions[0], 0, due(2024, 6, 23), 3.0, 250.0, &same_line);
+        assert_eq!(got, Err(PlanError::BrokenComment));
     }
 
     #[test]
