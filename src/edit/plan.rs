@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 
 use super::Edit;
-use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2};
+use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2, js_trim};
 use crate::parse::lines::first_terminator;
 use crate::parse::{Note, Question, QuestionKind};
 use crate::schedule::Next;
@@ -137,11 +137,16 @@ pub fn plan_replace(
         return Err(PlanError::BrokenComment);
     }
     let ends_with_fence = q.actual(text).ends_with("```");
-    if settings.card_comment_on_same_line && !ends_with_fence {
-        let at = anchor.same_line_at;
+    let at = anchor.same_line_at;
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    // A question that ends on its `?` line (an empty back) would stop being
+    // a question with a comment after the `?`: the comment goes below.
+    let last = js_trim(&text[line_start..at]);
+    let on_separator =
+        last == settings.multiline_card_separator || last == settings.multiline_reversed_card_separator;
+    if settings.card_comment_on_same_line && !ends_with_fence && !on_separator {
         // After an unclosed `<!--SR:` on the same line, the new comment
         // would be read as the end of that one.
-        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         if text[line_start..at].contains("<!--SR:") {
             return Err(PlanError::BrokenComment);
         }
@@ -200,6 +205,27 @@ mod tests {
         let note = parse("#flashcards\nQ::A <!--SR:!2024-06-23,x\n", &same_line);
         let got = plan_schedule(&note, &note.questions[0], 0, due(2024, 6, 23), 3.0, 250.0, &same_line);
         assert_eq!(got, Err(PlanError::BrokenComment));
+    }
+
+    /// Found by fuzzing (fuzz target edit), with cardCommentOnSameLine: a
+    /// multi-line question with an empty back ends on its `?` line, and a
+    /// comment after the `?` made it no question at all.
+    #[test]
+    fn a_same_line_comment_never_goes_on_a_separator_line() {
+        let s = Settings { card_comment_on_same_line: true, ..Settings::default() };
+        for text in ["#flashcards\n\nFront\n?", "#flashcards\n\nFront\n??\n\nmore"] {
+            let note = parse(text, &s);
+            let q = &note.questions[0];
+            let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
+            assert!(edit.new.starts_with("\n<!--SR:"), "{:?}", edit.new);
+            let after = parse(&crate::edit::splice(text, &[edit]), &s);
+            assert_eq!(after.questions.len(), note.questions.len(), "{text:?}");
+            assert_eq!(
+                after.questions[0].schedule(0),
+                CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) },
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
