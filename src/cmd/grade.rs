@@ -123,14 +123,14 @@ fn find_note(vault: &Vault, path: &str) -> Result<usize, Error> {
 pub fn relocate(
     vault: &Vault,
     folder: Option<&str>,
-    old_text: &str,
+    old: &Note,
     old_q: &Question,
     sibling: usize,
     next: &Next,
     text: &str,
 ) -> Option<Vec<Edit>> {
     let note = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    replan_schedule(&note, old_text, old_q, sibling, next, &vault.config.settings).map(|e| vec![e])
+    replan_schedule(&note, old, old_q, sibling, next, &vault.config.settings).map(|e| vec![e])
 }
 
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -201,7 +201,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     } else {
         let folder = vn.folder();
         apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
-            relocate(vault, folder, &note.text, q, target.sibling, &next, text)
+            relocate(vault, folder, note, q, target.sibling, &next, text)
         })?;
         let record = crate::log::Record {
             id: crate::log::new_id(),

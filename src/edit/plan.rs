@@ -88,26 +88,37 @@ pub fn plan_comment(
 
 /// Re-plans a grade on a note that changed since it was read (another
 /// program, or another recall answering a sibling or another card): the
-/// question is found again by its text without the schedule comment (its
-/// topic tag and text, [`Question::hash`]), nearest to where it was. The
-/// answer was computed from the sibling's old schedule, so it is written
-/// only if that sibling still has it (a compare-and-swap on the card); the
-/// other siblings keep what the note holds now. `None`: refuse.
+/// question of `old` is found again by its text without the schedule
+/// comment (its topic tag and text, [`Question::hash`]). Among identical
+/// questions it keeps its rank when their number did not change, else the
+/// nearest to where it was is taken. The answer was computed from the
+/// sibling's old schedule, so it is written only if that sibling still has
+/// it (a compare-and-swap on the card); the other siblings keep what the
+/// note holds now. `None`: refuse.
 #[must_use]
 pub fn replan_schedule(
     fresh: &Note,
-    old_text: &str,
+    old: &Note,
     old_q: &Question,
     sibling: usize,
     next: &Next,
     settings: &Settings,
 ) -> Option<Edit> {
-    let hash = old_q.hash(old_text);
-    let q = fresh
-        .questions
-        .iter()
-        .filter(|q| q.kind == old_q.kind && q.hash(&fresh.text) == hash)
-        .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?;
+    let hash = old_q.hash(&old.text);
+    let twins = |n: &'_ Note| -> Vec<usize> {
+        (0..n.questions.len())
+            .filter(|&i| n.questions[i].kind == old_q.kind && n.questions[i].hash(&n.text) == hash)
+            .collect()
+    };
+    let (was, now) = (twins(old), twins(fresh));
+    let rank = was.iter().position(|&i| old.questions[i].first_line == old_q.first_line);
+    let q = match rank {
+        Some(r) if was.len() == now.len() => &fresh.questions[now[r]],
+        _ => now
+            .iter()
+            .map(|&i| &fresh.questions[i])
+            .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?,
+    };
     if q.schedule(sibling) != old_q.schedule(sibling) {
         return None;
     }
@@ -245,5 +256,25 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// Found by fuzzing (fuzz target edit): with two identical questions,
+    /// the answer to the second, re-planned after another writer answered
+    /// the first, went looking nearest its old line and picked the first.
+    #[test]
+    fn replanning_keeps_the_rank_among_identical_questions() {
+        let s = Settings::default();
+        let text = "#flashcards\nQ::A\nQ::A\n";
+        let old = parse(text, &s);
+        let next = Next { due: due(2024, 6, 23), interval: 3.0, ease: 250.0 };
+        // Another writer answers the first copy; then the second's answer lands.
+        let first =
+            plan_schedule(&old, &old.questions[0], 0, due(2024, 6, 22), 2.0, 230.0, &s).expect("plan");
+        let fresh = parse(&crate::edit::splice(text, &[first]), &s);
+        let edit = replan_schedule(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
+        let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
+        let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
+        assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
+        assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
     }
 }

@@ -291,7 +291,7 @@ impl<S: Store> Session<S> {
         let sibling = card.sibling;
         let relocate = |text: &str| -> Option<Vec<Edit>> {
             let fresh = parse_note(text.to_owned(), folder, &opts, true);
-            replan_schedule(&fresh, &old_text, q, sibling, &next, &self.ctx.settings).map(|e| vec![e])
+            replan_schedule(&fresh, note, q, sibling, &next, &self.ctx.settings).map(|e| vec![e])
         };
         let written = self.store.write(&card.path, &old_text, std::slice::from_ref(&edit), &relocate);
         let text_after = match written {
