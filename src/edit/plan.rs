@@ -38,14 +38,20 @@ fn keep_segment(note: &str, q: &Question, i: usize, base_ease: f64) -> String {
     match q.segments.get(i) {
         None => placeholder(),
         Some(s) if s.is_placeholder() => placeholder(),
-        Some(s) => match s.kind {
-            SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } => {
-                format_sm2(due, ivl as f64, ease as f64)
+        Some(s) => {
+            if let SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } = s.kind {
+                return format_sm2(due, ivl as f64, ease as f64);
             }
             // FSRS segments are written back as read; unreadable ones too
-            // (the plugin would write `!0NaN-NaN-NaN,…`).
-            _ => format!("!{}", q.segment_raw(i, note).unwrap_or_default()),
-        },
+            // (the plugin would write `!0NaN-NaN-NaN,…`), less any `-->`:
+            // a payload may start with one (`<!--SR:-->…-->`), which would
+            // close the new comment early.
+            let mut raw = q.segment_raw(i, note).unwrap_or_default().to_owned();
+            while raw.contains("-->") {
+                raw = raw.replace("-->", "--");
+            }
+            format!("!{raw}")
+        }
     }
 }
 
@@ -276,5 +282,25 @@ mod tests {
         let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
         assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
         assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
+    }
+
+    /// Found by fuzzing (fuzz target edit): in `<!--SR:-->-->` the payload
+    /// is `-->`; written back as it was, it closed the new comment, and the
+    /// answer ended up as text after it.
+    #[test]
+    fn a_kept_segment_never_closes_the_comment() {
+        let s = Settings::default();
+        let text = "#flashcards\nQ:::A\n<!--SR:-->-->\n";
+        let note = parse(text, &s);
+        let q = &note.questions[0];
+        assert_eq!(q.segments.len(), 1);
+        let edit = plan_schedule(&note, q, 1, due(2024, 6, 23), 3.0, 250.0, &s).expect("plan");
+        assert_eq!(edit.new, "<!--SR:!--!2024-06-23,3,250-->");
+        let after = parse(&crate::edit::splice(text, &[edit]), &s);
+        assert_eq!(after.questions[0].schedule(0), q.schedule(0));
+        assert_eq!(
+            after.questions[0].schedule(1),
+            CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) }
+        );
     }
 }
