@@ -96,8 +96,8 @@ pub fn plan_comment(
 /// program, or another recall answering a sibling or another card): the
 /// question of `old` is found again by its text without the schedule
 /// comment (its topic tag and text, [`Question::hash`]). Among identical
-/// questions it keeps its rank when their number did not change, else the
-/// nearest to where it was is taken. The answer was computed from the
+/// questions it keeps its rank; if their number changed, which one is the
+/// card cannot be told and the answer is refused. The answer was computed from the
 /// sibling's old schedule, so it is written only if that sibling still has
 /// it (a compare-and-swap on the card); the other siblings keep what the
 /// note holds now. `None`: refuse.
@@ -117,14 +117,11 @@ pub fn replan_schedule(
             .collect()
     };
     let (was, now) = (twins(old), twins(fresh));
-    let rank = was.iter().position(|&i| old.questions[i].first_line == old_q.first_line);
-    let q = match rank {
-        Some(r) if was.len() == now.len() => &fresh.questions[now[r]],
-        _ => now
-            .iter()
-            .map(|&i| &fresh.questions[i])
-            .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?,
-    };
+    if was.len() != now.len() {
+        return None;
+    }
+    let rank = was.iter().position(|&i| old.questions[i].first_line == old_q.first_line)?;
+    let q = &fresh.questions[now[rank]];
     if q.schedule(sibling) != old_q.schedule(sibling) {
         return None;
     }
@@ -302,5 +299,18 @@ mod tests {
             after.questions[0].schedule(1),
             CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) }
         );
+    }
+
+    /// Found by fuzzing (fuzz target edit): when one of two identical
+    /// questions changed elsewhere, the answer to it went to its twin.
+    #[test]
+    fn replanning_refuses_when_identical_questions_come_or_go() {
+        let s = Settings::default();
+        let old = parse("#flashcards\nQ::A\nQ::A\n", &s);
+        let next = Next { due: due(2024, 6, 23), interval: 3.0, ease: 250.0 };
+        for changed in ["#flashcards\nQ::A, edited\nQ::A\n", "#flashcards\nQ::A\nQ::A\nQ::A\n"] {
+            let fresh = parse(changed, &s);
+            assert_eq!(replan_schedule(&fresh, &old, &old.questions[0], 0, &next, &s), None, "{changed:?}");
+        }
     }
 }
