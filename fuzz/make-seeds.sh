@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=..
-rm -rf seeds
+# Regression inputs (inputs that once failed, kept as seeds) survive.
+find seeds -type f ! -name 'regress-*' -delete 2>/dev/null || true
 mkdir -p seeds/parse seeds/edit seeds/codec
 
 put() { # put DIR FILE: move FILE into DIR under its hash
