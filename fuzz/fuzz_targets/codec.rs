@@ -25,7 +25,8 @@ fn canonical(b: &[u8]) -> Option<(NaiveDate, f64, f64)> {
     let n = |i: usize| u32::from(*b.get(i).unwrap_or(&0));
     let year = (n(0) << 8 | n(1)) % 9999 + 1;
     let day0 = (n(2) << 8 | n(3)) % 366;
-    let due = NaiveDate::from_yo_opt(year as i32, day0 + 1).or_else(|| NaiveDate::from_yo_opt(year as i32, 365))?;
+    let due =
+        NaiveDate::from_yo_opt(year as i32, day0 + 1).or_else(|| NaiveDate::from_yo_opt(year as i32, 365))?;
     let ivl = f64::from((n(4) << 16 | n(5) << 8 | n(6)) % 100_000);
     let ease = f64::from((n(7) << 8 | n(8)) % 10_000);
     Some((due, ivl, ease))

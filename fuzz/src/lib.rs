@@ -56,7 +56,8 @@ impl Case {
             Clozes::new(&settings.cloze_patterns)
         } else {
             static CACHE: OnceLock<Vec<Clozes>> = OnceLock::new();
-            let all = CACHE.get_or_init(|| (0u8..8).map(|p| Clozes::new(&preset(p).cloze_patterns)).collect());
+            let all =
+                CACHE.get_or_init(|| (0u8..8).map(|p| Clozes::new(&preset(p).cloze_patterns)).collect());
             all[usize::from(selector & 7)].clone()
         };
         let all_questions = selector & 32 != 0;
@@ -154,7 +155,12 @@ pub fn check_note(note: &Note, case: &Case) {
     let mut budget: usize = 20_000;
     for (i, q) in note.questions.iter().enumerate() {
         assert!(q.first_line <= q.last_line, "question {i}: lines {}..={}", q.first_line, q.last_line);
-        assert!(q.last_line < note.lines.len(), "question {i}: last line {} of {}", q.last_line, note.lines.len());
+        assert!(
+            q.last_line < note.lines.len(),
+            "question {i}: last line {} of {}",
+            q.last_line,
+            note.lines.len()
+        );
         if let Some(c) = &q.comment {
             assert!(in_text(text, c), "question {i}: comment {c:?} outside the text");
             let body = &text[c.clone()];
