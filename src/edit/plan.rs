@@ -97,10 +97,10 @@ pub fn plan_comment(
 /// question of `old` is found again by its text without the schedule
 /// comment (its topic tag and text, [`Question::hash`]). Among identical
 /// questions it keeps its rank; if their number changed, which one is the
-/// card cannot be told and the answer is refused. The answer was computed from the
-/// sibling's old schedule, so it is written only if that sibling still has
-/// it (a compare-and-swap on the card); the other siblings keep what the
-/// note holds now. `None`: refuse.
+/// card cannot be told and the answer is refused. The answer was computed
+/// from the sibling's old schedule, so it is written only if that sibling
+/// still has it (a compare-and-swap on the card); the other siblings keep
+/// what the note holds now. `None`: refuse.
 #[must_use]
 pub fn replan_schedule(
     fresh: &Note,
