@@ -19,6 +19,22 @@ use recall::parse::CardSchedule;
 use recall::schedule::{Histogram, Response, note_ease, schedule_card};
 use recall_fuzz::{Case, check_note, today};
 
+/// A schedule with its numbers as a JavaScript number holds them: beyond
+/// 2^53 the plugin's parseInt rounds, and so does recall's f64 write-back
+/// (docs/fuzzing.md).
+fn js(s: CardSchedule) -> CardSchedule {
+    let f = |v: Option<i64>| v.map(|v| v as f64 as i64);
+    match s {
+        CardSchedule::Sm2 { due, interval, ease } => {
+            CardSchedule::Sm2 { due, interval: f(interval), ease: f(ease) }
+        }
+        CardSchedule::Fsrs { due, interval, ease } => {
+            CardSchedule::Fsrs { due, interval: f(interval), ease: f(ease) }
+        }
+        CardSchedule::New => CardSchedule::New,
+    }
+}
+
 const RESPONSES: [Response; 5] =
     [Response::Again, Response::Hard, Response::Good, Response::Easy, Response::Reset];
 
@@ -136,9 +152,9 @@ fuzz_target!(|data: &[u8]| {
                     interval: Some(next.interval.trunc() as i64),
                     ease: Some(next.ease.trunc() as i64),
                 };
-                assert_eq!(got, want, "the graded card in {new_text:?}");
+                assert_eq!(js(got), js(want), "the graded card in {new_text:?}");
             } else {
-                assert_eq!(got, q0.schedule(k), "question {i} sibling {k} in {new_text:?}");
+                assert_eq!(js(got), js(q0.schedule(k)), "question {i} sibling {k} in {new_text:?}");
             }
         }
     }
@@ -165,8 +181,11 @@ fuzz_target!(|data: &[u8]| {
             // Found again by the question's hash (and rank among identical
             // ones): refused only when the first answer changed a hash
             // (above), that of the same question or of an identical one.
+            // Or when the first answer rewrote the second card's segment to
+            // a different number (beyond 2^53, see js() above).
             None => assert!(
-                after.questions[qi].hash(&after.text) != q.hash(text),
+                after.questions[qi].hash(&after.text) != q.hash(text)
+                    || (qj == qi && after.questions[qi].schedule(sb) != q.schedule(sb)),
                 "the second answer was refused on {new_text:?}"
             ),
             Some(edit_b) if makes_card(&edit_b.old) => {}
@@ -179,8 +198,16 @@ fuzz_target!(|data: &[u8]| {
                     interval: Some(n.interval.trunc() as i64),
                     ease: Some(n.ease.trunc() as i64),
                 };
-                assert_eq!(last.questions[qi].schedule(sibling), want(&next), "first answer lost: {both:?}");
-                assert_eq!(last.questions[qj].schedule(sb), want(next_b), "second answer lost: {both:?}");
+                assert_eq!(
+                    js(last.questions[qi].schedule(sibling)),
+                    js(want(&next)),
+                    "first answer lost: {both:?}"
+                );
+                assert_eq!(
+                    js(last.questions[qj].schedule(sb)),
+                    js(want(next_b)),
+                    "second answer lost: {both:?}"
+                );
                 for (i, (q0, q1)) in note.questions.iter().zip(&last.questions).enumerate() {
                     for k in 0..q0.card_count().min(q1.card_count()) {
                         if (i, k) != (qi, sibling) && (i, k) != (qj, sb) {
