@@ -150,7 +150,9 @@ pub fn plan_replace(
     {
         return Err(PlanError::BrokenComment);
     }
-    let ends_with_fence = q.actual(text).ends_with("```");
+    // On a closing fence line a comment is not part of the question (the
+    // parser keeps only the fence), for `~~~` as for the plugin's ```` ``` ````.
+    let ends_with_fence = q.actual(text).ends_with("```") || q.actual(text).ends_with("~~~");
     let at = anchor.same_line_at;
     let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     // A question that ends on its `?` line (an empty back) would stop being
@@ -223,11 +225,17 @@ mod tests {
 
     /// Found by fuzzing (fuzz target edit), with cardCommentOnSameLine: a
     /// multi-line question with an empty back ends on its `?` line, and a
-    /// comment after the `?` made it no question at all.
+    /// comment after the `?` made it no question at all; one ending in a
+    /// `~~~` fence lost a comment put on the fence line.
     #[test]
     fn a_same_line_comment_never_goes_on_a_separator_line() {
         let s = Settings { card_comment_on_same_line: true, ..Settings::default() };
-        for text in ["#flashcards\n\nFront\n?", "#flashcards\n\nFront\n??\n\nmore"] {
+        for text in [
+            "#flashcards\n\nFront\n?",
+            "#flashcards\n\nFront\n??\n\nmore",
+            // Found by fuzzing too: after a `~~~` fence the comment was lost.
+            "#flashcards\n\nFront\n?\n~~~\ncode\n~~~\n",
+        ] {
             let note = parse(text, &s);
             let q = &note.questions[0];
             let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
