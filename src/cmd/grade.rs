@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::cli::{Global, GradeArgs};
 use crate::edit::apply::apply_edits;
-use crate::edit::plan::plan_schedule;
+use crate::edit::plan::{plan_schedule, replan_schedule};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::parse::{CardSchedule, Note, Question, parse_note};
@@ -117,27 +117,19 @@ fn resolve(root: &Path, path: &str) -> Result<String, Error> {
     })
 }
 
-/// Re-plans an edit on a note's new text: the same question text, nearest
-/// to where it was.
+/// Re-plans an edit on a note's new text (see [`replan_schedule`]).
 #[must_use]
 pub fn relocate(
     vault: &Vault,
     folder: Option<&str>,
-    old_text: &str,
+    old: &Note,
     old_q: &Question,
     sibling: usize,
     next: &Next,
     text: &str,
 ) -> Option<Vec<Edit>> {
     let note = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    let q = note
-        .questions
-        .iter()
-        .filter(|q| q.text(&note.text) == old_q.text(old_text))
-        .min_by_key(|q| q.first_line.abs_diff(old_q.first_line))?;
-    plan_schedule(&note, q, sibling, next.due, next.interval, next.ease, &vault.config.settings)
-        .ok()
-        .map(|e| vec![e])
+    replan_schedule(&note, old, old_q, sibling, next, &vault.config.settings).map(|e| vec![e])
 }
 
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -238,7 +230,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     } else {
         let folder = vn.folder();
         apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
-            relocate(vault, folder, &note.text, q, target.sibling, &next, text)
+            relocate(vault, folder, note, q, target.sibling, &next, text)
         })?;
         let record = crate::log::Record {
             id: crate::log::new_id(),

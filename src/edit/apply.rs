@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::{Edit, splice};
 use crate::error::Error;
 
-/// Environment variable naming a failpoint, for crash tests only.
+/// Environment variable naming a failpoint, for crash and fault tests only:
+/// `before-rename` aborts between the temp write and the rename,
+/// `slow-write` holds the note's lock 300 ms before writing.
 pub const FAILPOINT_ENV: &str = "RECALL_FAILPOINT";
 
 /// How an edit landed.
@@ -52,6 +54,11 @@ pub fn apply_edits(
         });
     }
     let current = fs::read(path).map_err(|e| vanished(path, e))?;
+    if failpoint("slow-write") {
+        // Holds the lock a while between the re-read and the rename, so a
+        // test can start a second writer inside that window.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
     let (outcome, new_text) = if current == original.as_bytes() {
         (Outcome::Written, splice(original, edits))
     } else {
@@ -69,6 +76,11 @@ pub fn apply_edits(
     write_atomic(path, new_text.as_bytes(), &meta)?;
     drop(lock);
     Ok((outcome, new_text))
+}
+
+/// True when the crash-test failpoint `name` is set.
+fn failpoint(name: &str) -> bool {
+    std::env::var(FAILPOINT_ENV).is_ok_and(|v| v == name)
 }
 
 fn vanished(path: &Path, e: std::io::Error) -> Error {
@@ -147,7 +159,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<()
         f.write_all(bytes).map_err(|e| Error::io(path, e))?;
         f.sync_all().map_err(|e| Error::io(path, e))?;
         drop(f);
-        if std::env::var(FAILPOINT_ENV).as_deref() == Ok("before-rename") {
+        if failpoint("before-rename") {
             // Simulates a crash between the temp write and the rename.
             std::process::abort();
         }

@@ -11,9 +11,10 @@
 use chrono::NaiveDate;
 
 use super::Edit;
-use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2};
+use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2, js_trim};
 use crate::parse::lines::first_terminator;
-use crate::parse::{Note, Question};
+use crate::parse::{Note, Question, QuestionKind};
+use crate::schedule::Next;
 use crate::settings::Settings;
 
 /// Why an edit cannot be planned.
@@ -25,6 +26,10 @@ pub enum PlanError {
     UnclosedFence,
     #[error("sibling {sibling} does not exist: the question has {count} card(s)")]
     NoSuchSibling { sibling: usize, count: usize },
+    #[error(
+        "a schedule comment at the card (`<!--SR:`) does not end on its line, so a schedule written beside or below it would not be read (by recall or the plugin); end that comment with `-->` or remove it"
+    )]
+    BrokenComment,
 }
 
 /// The segment text for a sibling that keeps its schedule.
@@ -33,14 +38,20 @@ fn keep_segment(note: &str, q: &Question, i: usize, base_ease: f64) -> String {
     match q.segments.get(i) {
         None => placeholder(),
         Some(s) if s.is_placeholder() => placeholder(),
-        Some(s) => match s.kind {
-            SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } => {
-                format_sm2(due, ivl as f64, ease as f64)
+        Some(s) => {
+            if let SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } = s.kind {
+                return format_sm2(due, ivl as f64, ease as f64);
             }
             // FSRS segments are written back as read; unreadable ones too
-            // (the plugin would write `!0NaN-NaN-NaN,…`).
-            _ => format!("!{}", q.segment_raw(i, note).unwrap_or_default()),
-        },
+            // (the plugin would write `!0NaN-NaN-NaN,…`), less any `-->`:
+            // a payload may start with one (`<!--SR:-->…-->`), which would
+            // close the new comment early.
+            let mut raw = q.segment_raw(i, note).unwrap_or_default().to_owned();
+            while raw.contains("-->") {
+                raw = raw.replace("-->", "--");
+            }
+            format!("!{raw}")
+        }
     }
 }
 
@@ -81,6 +92,42 @@ pub fn plan_comment(
     plan_replace(note, q, comment, settings)
 }
 
+/// Re-plans a grade on a note that changed since it was read (another
+/// program, or another recall answering a sibling or another card): the
+/// question of `old` is found again by its text without the schedule
+/// comment (its topic tag and text, [`Question::hash`]). Among identical
+/// questions it keeps its rank; if their number changed, which one is the
+/// card cannot be told and the answer is refused. The answer was computed
+/// from the sibling's old schedule, so it is written only if that sibling
+/// still has it (a compare-and-swap on the card); the other siblings keep
+/// what the note holds now. `None`: refuse.
+#[must_use]
+pub fn replan_schedule(
+    fresh: &Note,
+    old: &Note,
+    old_q: &Question,
+    sibling: usize,
+    next: &Next,
+    settings: &Settings,
+) -> Option<Edit> {
+    let hash = old_q.hash(&old.text);
+    let twins = |n: &'_ Note| -> Vec<usize> {
+        (0..n.questions.len())
+            .filter(|&i| n.questions[i].kind == old_q.kind && n.questions[i].hash(&n.text) == hash)
+            .collect()
+    };
+    let (was, now) = (twins(old), twins(fresh));
+    if was.len() != now.len() {
+        return None;
+    }
+    let rank = was.iter().position(|&i| old.questions[i].first_line == old_q.first_line)?;
+    let q = &fresh.questions[now[rank]];
+    if q.schedule(sibling) != old_q.schedule(sibling) {
+        return None;
+    }
+    plan_schedule(fresh, q, sibling, next.due, next.interval, next.ease, settings).ok()
+}
+
 /// Plans putting `comment` (a whole `<!--SR:…-->`) on question `q`.
 pub fn plan_replace(
     note: &Note,
@@ -93,9 +140,32 @@ pub fn plan_replace(
         return Ok(Edit { range: span.clone(), old: text[span.clone()].to_owned(), new: comment });
     }
     let anchor = q.anchor.as_ref().ok_or(PlanError::UnclosedFence)?;
-    let ends_with_fence = q.actual(text).ends_with("```");
-    if settings.card_comment_on_same_line && !ends_with_fence {
-        let at = anchor.same_line_at;
+    // A single-line card takes the next line when it starts `<!--SR:` (or
+    // the callout lines up to one holding it). When that comment never
+    // closes, a comment inserted below it is not part of the card, and the
+    // answer would be written where no one reads it.
+    if matches!(q.kind, QuestionKind::Basic | QuestionKind::Reversed)
+        && q.last_line > q.first_line
+        && q.text(text).rsplit('\n').next().is_some_and(|l| l.contains("<!--SR:"))
+    {
+        return Err(PlanError::BrokenComment);
+    }
+    // On a closing fence line a comment is not part of the question (the
+    // parser keeps only the fence), for `~~~` as for the plugin's ```` ``` ````.
+    let ends_with_fence = q.actual(text).ends_with("```") || q.actual(text).ends_with("~~~");
+    let at = anchor.same_line_at;
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    // A question that ends on its `?` line (an empty back) would stop being
+    // a question with a comment after the `?`: the comment goes below.
+    let last = js_trim(&text[line_start..at]);
+    let on_separator =
+        last == settings.multiline_card_separator || last == settings.multiline_reversed_card_separator;
+    if settings.card_comment_on_same_line && !ends_with_fence && !on_separator {
+        // After an unclosed `<!--SR:` on the same line, the new comment
+        // would be read as the end of that one.
+        if text[line_start..at].contains("<!--SR:") {
+            return Err(PlanError::BrokenComment);
+        }
         return Ok(Edit { range: at..at, old: String::new(), new: format!(" {comment}") });
     }
     let line = note.lines[anchor.line];
@@ -178,4 +248,145 @@ fn remove_comment(note: &Note, span: std::ops::Range<usize>) -> Edit {
         before..span.end
     };
     Edit { range: range.clone(), old: text[range].to_owned(), new: String::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveTime;
+
+    use super::*;
+    use crate::parse::cloze::Clozes;
+    use crate::parse::{CardSchedule, ParseOptions, parse_note};
+
+    fn parse(text: &str, settings: &Settings) -> Note {
+        let clozes = Clozes::new(&settings.cloze_patterns);
+        let today = NaiveDate::from_ymd_opt(2024, 6, 20).expect("date");
+        let now = today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time"));
+        parse_note(text.to_owned(), None, &ParseOptions { settings, clozes: &clozes, today, now }, false)
+    }
+
+    fn due(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    /// Found by fuzzing (fuzz target edit): the comment used to be inserted
+    /// below the unclosed one, outside the card, so the grade was lost.
+    #[test]
+    fn a_card_followed_by_an_unclosed_comment_is_refused() {
+        let s = Settings::default();
+        for text in [
+            "#flashcards\nQ::A\n<!--SR:!2024-06-23,3\nmore::text -->\n",
+            "#flashcards\nQ:::A\n> [!sr|card-metadata]\n> <!--SR:!2024-06-23\n",
+        ] {
+            let note = parse(text, &s);
+            let q = &note.questions[0];
+            assert_eq!(q.comment, None, "{text:?}");
+            let got = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s);
+            assert_eq!(got, Err(PlanError::BrokenComment), "{text:?}");
+        }
+        // With same-line comments, an unclosed one on the card's own line.
+        let same_line = Settings { card_comment_on_same_line: true, ..Settings::default() };
+        let note = parse("#flashcards\nQ::A <!--SR:!2024-06-23,x\n", &same_line);
+        let got = plan_schedule(&note, &note.questions[0], 0, due(2024, 6, 23), 3.0, 250.0, &same_line);
+        assert_eq!(got, Err(PlanError::BrokenComment));
+    }
+
+    /// Found by fuzzing (fuzz target edit), with cardCommentOnSameLine: a
+    /// multi-line question with an empty back ends on its `?` line, and a
+    /// comment after the `?` made it no question at all; one ending in a
+    /// `~~~` fence lost a comment put on the fence line.
+    #[test]
+    fn a_same_line_comment_never_goes_on_a_separator_line() {
+        let s = Settings { card_comment_on_same_line: true, ..Settings::default() };
+        for text in [
+            "#flashcards\n\nFront\n?",
+            "#flashcards\n\nFront\n??\n\nmore",
+            // Found by fuzzing too: after a `~~~` fence the comment was lost.
+            "#flashcards\n\nFront\n?\n~~~\ncode\n~~~\n",
+        ] {
+            let note = parse(text, &s);
+            let q = &note.questions[0];
+            let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
+            assert!(edit.new.starts_with("\n<!--SR:"), "{:?}", edit.new);
+            let after = parse(&crate::edit::splice(text, &[edit]), &s);
+            assert_eq!(after.questions.len(), note.questions.len(), "{text:?}");
+            assert_eq!(
+                after.questions[0].schedule(0),
+                CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) },
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cards_followed_by_callout_lines_or_a_closed_comment_are_written() {
+        let s = Settings::default();
+        for text in [
+            "#flashcards\nQ::A\n> [!sr|card-metadata]\n> no comment yet",
+            "#flashcards\nQ::A <!--SR:open\n\n",
+        ] {
+            let note = parse(text, &s);
+            let q = &note.questions[0];
+            let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
+            let after = parse(&crate::edit::splice(text, &[edit]), &s);
+            assert_eq!(
+                after.questions[0].schedule(0),
+                CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) },
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Found by fuzzing (fuzz target edit): with two identical questions,
+    /// the answer to the second, re-planned after another writer answered
+    /// the first, went looking nearest its old line and picked the first.
+    #[test]
+    fn replanning_keeps_the_rank_among_identical_questions() {
+        let s = Settings::default();
+        let text = "#flashcards\nQ::A\nQ::A\n";
+        let old = parse(text, &s);
+        let next = Next { due: due(2024, 6, 23), interval: 3.0, ease: 250.0 };
+        // Another writer answers the first copy; then the second's answer lands.
+        let first =
+            plan_schedule(&old, &old.questions[0], 0, due(2024, 6, 22), 2.0, 230.0, &s).expect("plan");
+        let fresh = parse(&crate::edit::splice(text, &[first]), &s);
+        let edit = replan_schedule(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
+        let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
+        let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
+        assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
+        assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
+    }
+
+    /// Found by fuzzing (fuzz target edit): in `<!--SR:-->-->` the payload
+    /// is `-->`; written back as it was, it closed the new comment, and the
+    /// answer ended up as text after it.
+    #[test]
+    fn a_kept_segment_never_closes_the_comment() {
+        let s = Settings::default();
+        let text = "#flashcards\nQ:::A\n<!--SR:-->-->\n";
+        let note = parse(text, &s);
+        let q = &note.questions[0];
+        assert_eq!(q.segments.len(), 1);
+        let edit = plan_schedule(&note, q, 1, due(2024, 6, 23), 3.0, 250.0, &s).expect("plan");
+        assert_eq!(edit.new, "<!--SR:!--!2024-06-23,3,250-->");
+        let after = parse(&crate::edit::splice(text, &[edit]), &s);
+        assert_eq!(after.questions[0].schedule(0), q.schedule(0));
+        assert_eq!(
+            after.questions[0].schedule(1),
+            CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) }
+        );
+    }
+
+    /// Found by fuzzing (fuzz target edit): when one of two identical
+    /// questions changed elsewhere, the answer to it went to its twin.
+    #[test]
+    fn replanning_refuses_when_identical_questions_come_or_go() {
+        let s = Settings::default();
+        let old = parse("#flashcards\nQ::A\nQ::A\n", &s);
+        let next = Next { due: due(2024, 6, 23), interval: 3.0, ease: 250.0 };
+        for changed in ["#flashcards\nQ::A, edited\nQ::A\n", "#flashcards\nQ::A\nQ::A\nQ::A\n"] {
+            let fresh = parse(changed, &s);
+            assert_eq!(replan_schedule(&fresh, &old, &old.questions[0], 0, &next, &s), None, "{changed:?}");
+        }
+    }
 }

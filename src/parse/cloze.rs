@@ -125,18 +125,27 @@ impl Clozes {
         let mut total = 0;
         for p in &self.patterns {
             let seq_prefix = p.seq_prefix.as_deref()?;
+            if p.classic.is_some() {
+                // A numbered or overlapping deletion can open at any
+                // occurrence of the opening, overlapping ones included
+                // (`===2;;x==` opens at byte 1), so every one is checked.
+                let mut at = 0;
+                while let Some(i) = crate::parse::lines::find(&text[at..], &p.prefix) {
+                    let open = at + i;
+                    if text[open + p.prefix.len()..]
+                        .strip_prefix(seq_prefix)
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'a' | 's' | 'h'))
+                    {
+                        return None;
+                    }
+                    at = open + text[open..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
             let mut from = 0;
             while let Some(i) = crate::parse::lines::find(&text[from..], &p.prefix) {
                 let open_end = from + i + p.prefix.len();
                 let after = &text[open_end..];
-                if p.classic.is_some()
-                    && after
-                        .strip_prefix(seq_prefix)
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'a' | 's' | 'h'))
-                {
-                    return None;
-                }
                 let Some(first) = after.chars().next().filter(|&c| c != '\n' && c != '\r') else {
                     from = open_end;
                     continue;
@@ -552,6 +561,11 @@ mod tests {
             "**b** **c;;d**x**",
             "== a == == b==",
             "==x==y==z==",
+            // Found by fuzzing: an overlapping or numbered deletion that opens
+            // inside a longer run of the opening's characters.
+            "===sa;;f==",
+            "===2;;f==",
+            "x ****2;;b** ==a==",
         ];
         for ps in &patterns {
             let c = Clozes::new(ps);

@@ -20,7 +20,7 @@ use std::time::Instant;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::edit::Edit;
-use crate::edit::plan::plan_schedule;
+use crate::edit::plan::{plan_schedule, replan_schedule};
 use crate::error::Error;
 use crate::log::{LoggedSchedule, Op, Record};
 use crate::parse::cloze::Clozes;
@@ -286,22 +286,24 @@ impl<S: Store> Session<S> {
         let hash = q.hash(&note.text);
         let decks = q.decks.to_vec();
         let old_text = note.text.clone();
-        let old_q_text = q.text(&note.text).to_owned();
         let opts = self.ctx.parse_options();
         let folder = folder_of(&card.path);
         let sibling = card.sibling;
         let relocate = |text: &str| -> Option<Vec<Edit>> {
             let fresh = parse_note(text.to_owned(), folder, &opts, true);
-            let q2 = fresh
-                .questions
-                .iter()
-                .filter(|q2| q2.text(&fresh.text) == old_q_text)
-                .min_by_key(|q2| q2.first_line.abs_diff(card.line.saturating_sub(1)))?;
-            plan_schedule(&fresh, q2, sibling, next.due, next.interval, next.ease, &self.ctx.settings)
-                .ok()
-                .map(|e| vec![e])
+            replan_schedule(&fresh, note, q, sibling, &next, &self.ctx.settings).map(|e| vec![e])
         };
-        let text_after = self.store.write(&card.path, &old_text, std::slice::from_ref(&edit), &relocate)?;
+        let written = self.store.write(&card.path, &old_text, std::slice::from_ref(&edit), &relocate);
+        let text_after = match written {
+            Ok(text) => text,
+            Err(e) => {
+                // The note may have changed or gone: look at it again, so
+                // cards that no longer exist leave the session (with a
+                // notice) instead of failing again.
+                self.note_changed(&card.path);
+                return Err(e);
+            }
+        };
         // The edit actually applied (relocated or not) is found again on the new text.
         self.reload(&card.path, &text_after);
 

@@ -230,3 +230,34 @@ fn cloze_and_context_in_the_view() {
     s.answer(Response::Good).expect("answer");
     assert_eq!(s.view().expect("card").front, "The leader acks [...].");
 }
+
+/// Found by the fault tests (tests/cli/faults.rs): a failed write left the
+/// card of a deleted note on screen, failing again at every answer.
+#[test]
+fn a_failed_write_drops_the_cards_of_a_note_that_is_gone() {
+    let mut s = session(&[("a.md", A), ("b.md", B)], Settings::default());
+    assert_eq!(front(&s), "A1");
+    s.store.files.remove("a.md");
+    s.reveal();
+    let err = s.answer(Response::Good).expect_err("the note is gone");
+    assert!(err.to_string().contains("a.md"), "{err}");
+    assert_eq!(front(&s), "B1", "a.md's cards left the session");
+    let notices = s.take_notices();
+    assert!(notices.iter().any(|n| n.0.contains("a.md") && n.0.contains("left the session")), "{notices:?}");
+}
+
+/// Two writers answering siblings of one question: the second re-plans on
+/// the first one's text and keeps its answer (no lost update).
+#[test]
+fn an_answer_relocates_over_a_sibling_answered_elsewhere() {
+    let mut s = session(&[("b.md", B)], Settings::default());
+    assert_eq!(front(&s), "B1");
+    // Another recall answered sibling 1 meanwhile.
+    let other = B.replace("B1:::bee\r\n", "B1:::bee\r\n<!--SR:!2000-01-01,1,250!2024-06-24,4,270-->\r\n");
+    s.store.files.insert("b.md".into(), other);
+    s.answer(Response::Hard).expect("relocated");
+    assert_eq!(
+        s.store().files["b.md"],
+        "#flashcards\r\n\r\nB1:::bee\r\n<!--SR:!2024-06-21,1,230!2024-06-24,4,270-->\r\n"
+    );
+}

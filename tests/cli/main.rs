@@ -4,6 +4,7 @@ mod bad_inputs;
 mod check;
 mod conformance;
 mod export;
+mod faults;
 mod help;
 mod properties;
 mod reschedule;

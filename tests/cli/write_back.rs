@@ -59,11 +59,9 @@ fn grade_with_interference(
     let edit = plan_schedule(&vn.note, q, 0, next.due, next.interval, next.ease, &vault.config.settings)
         .expect("plan");
     interfere(v);
-    apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| {
-        relocate(&vault, None, &vn.note.text, q, 0, &next, text)
-    })
-    .map(|(_, text)| text)
-    .map_err(|e| e.to_string())
+    apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| relocate(&vault, None, &vn.note, q, 0, &next, text))
+        .map(|(_, text)| text)
+        .map_err(|e| e.to_string())
 }
 
 #[test]
