@@ -47,7 +47,12 @@ pub fn apply_edits(
     lock.lock().map_err(|e| Error::io(&dir, e))?;
 
     let meta = fs::metadata(path).map_err(|e| vanished(path, e))?;
-    if meta.permissions().readonly() {
+    // Read-only means "this user may not write it": probe with a write open
+    // (no truncation), as an editor would. A mode without write bits that
+    // the user may still write (root) is written, like any editor does.
+    if let Err(e) = OpenOptions::new().write(true).open(path)
+        && matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
+    {
         return Err(Error::Refused {
             message: format!("{}: the note is read-only; nothing was written", path.display()),
             hint: Some("make it writable (chmod u+w) to record reviews in it".into()),
@@ -230,9 +235,18 @@ mod tests {
         let mut perm = fs::metadata(&ro).expect("meta").permissions();
         perm.set_readonly(true);
         fs::set_permissions(&ro, perm).expect("chmod");
-        let err = apply_edits(&ro, "x", &[edit(0..0, "y")], &|_| None).expect_err("ro");
-        assert!(err.to_string().contains("read-only"), "{err}");
-        assert_eq!(fs::read_to_string(&ro).expect("read"), "x");
+        let writable = OpenOptions::new().write(true).open(&ro).is_ok();
+        let result = apply_edits(&ro, "x", &[edit(0..0, "y")], &|_| None);
+        if writable {
+            // This user may write it anyway (root): written, mode kept.
+            assert!(result.is_ok(), "{result:?}");
+            assert_eq!(fs::read_to_string(&ro).expect("read"), "yx");
+            assert!(fs::metadata(&ro).expect("meta").permissions().readonly());
+        } else {
+            let err = result.expect_err("ro");
+            assert!(err.to_string().contains("read-only"), "{err}");
+            assert_eq!(fs::read_to_string(&ro).expect("read"), "x");
+        }
     }
 
     #[cfg(unix)]

@@ -525,7 +525,10 @@ fn a_read_only_vault_is_read_but_never_written() {
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
     let err = run.stderr();
     assert!(
-        err.contains("a.md") && (err.contains("Read-only file system") || err.contains("Permission denied")),
+        err.contains("a.md")
+            && (err.contains("the note is read-only")
+                || err.contains("Read-only file system")
+                || err.contains("Permission denied")),
         "{err}"
     );
 
