@@ -107,8 +107,11 @@ fuzz_target!(|data: &[u8]| {
     // card, `<!--SR:== ==-->` a cloze line) stops being one when the
     // comment is replaced, in the plugin too: nothing more to compare.
     let seps = [&settings.single_line_card_separator, &settings.single_line_reversed_card_separator];
+    // (Or a note made a deck by a tag inside the comment.)
     let makes_card = |old: &str| {
-        seps.iter().any(|sep| !sep.is_empty() && old.contains(sep.as_str())) || case.clozes.is_cloze_line(old)
+        seps.iter().any(|sep| !sep.is_empty() && old.contains(sep.as_str()))
+            || case.clozes.is_cloze_line(old)
+            || old.contains('#')
     };
     if makes_card(&edit.old) {
         return;
@@ -140,6 +143,10 @@ fuzz_target!(|data: &[u8]| {
                 q1.actual(&after.text).trim_end(),
                 "question {i}'s text in {new_text:?}"
             );
+            // The bare `answer` cloze pattern makes the new blank a card.
+            if q0.kind == recall::parse::QuestionKind::Cloze && q1.card_count() != q0.card_count() {
+                continue;
+            }
         } else {
             assert_eq!(q0.actual(text), q1.actual(&after.text), "question {i}'s text in {new_text:?}");
         }

@@ -341,12 +341,21 @@ fn push_marked(out: &mut String, text: &str, marks: Option<(char, char)>) {
     }
 }
 
+/// The most cards one numbered cloze question gives. A numbered cloze
+/// gives as many cards as its highest number, so `==99999999;;x==` would ask
+/// for a hundred million (the plugin tries, and hangs); past this limit the
+/// higher numbers are never asked.
+pub const MAX_NUMBERED_CARDS: usize = 1000;
+
 fn count_cards(kind: ClozeType, dels: &[Deletion]) -> usize {
     match kind {
         ClozeType::Simple => dels.len(),
-        ClozeType::Classic => {
-            dels.iter().filter_map(|d| d.seq.as_deref()?.parse::<usize>().ok()).max().unwrap_or(0)
-        }
+        ClozeType::Classic => dels
+            .iter()
+            .filter_map(|d| d.seq.as_deref()?.parse::<usize>().ok())
+            .max()
+            .unwrap_or(0)
+            .min(MAX_NUMBERED_CARDS),
         ClozeType::Overlapping => {
             dels.iter().map(|d| d.seq.as_deref().map_or(0, |s| s.chars().count())).max().unwrap_or(0)
         }
@@ -542,6 +551,18 @@ mod tests {
             fronts(&c, "Both {{curly}} and ==highlight== deletions count"),
             vec!["Both curly and [...] deletions count", "Both [...] and highlight deletions count"]
         );
+    }
+
+    /// Found by fuzzing (fuzz target edit timed out): one numbered cloze
+    /// with a huge number made every loop over the question's cards endless.
+    #[test]
+    fn a_huge_cloze_number_gives_a_bounded_number_of_cards() {
+        let c = default();
+        for text in ["==99999999999;;x==", "==18446744073709551615;;x== and ==2;;y=="] {
+            assert_eq!(c.card_count(text), MAX_NUMBERED_CARDS, "{text}");
+            assert_eq!(c.expand(text).1.len(), MAX_NUMBERED_CARDS, "{text}");
+        }
+        assert_eq!(c.card_count("==3;;x=="), 3);
     }
 
     #[test]
