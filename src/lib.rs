@@ -56,8 +56,18 @@ pub fn scan_vault<T: Send>(
     first_path: Option<&std::path::Path>,
     f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
 ) -> Result<(Vault, Vec<T>), Error> {
+    scan_vault_with(global, first_path, parse::Detail::Full, f)
+}
+
+/// [`scan_vault`], recording only `detail` of each question.
+pub fn scan_vault_with<T: Send>(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    detail: parse::Detail,
+    f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
+) -> Result<(Vault, Vec<T>), Error> {
     let root = vault::discover(global.vault.as_deref(), first_path)?;
-    let (v, out) = vault::scan(&root, &load_options(global), f)?;
+    let (v, out) = vault::scan(&root, &LoadOptions { detail, ..load_options(global) }, f)?;
     print_warnings(&v);
     Ok((v, out))
 }
@@ -68,6 +78,7 @@ pub fn load_options(global: &Global) -> LoadOptions {
     LoadOptions {
         today: global.today,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
+        detail: parse::Detail::Full,
     }
 }
 

@@ -218,24 +218,27 @@ fn walk_dir(
             return;
         }
     };
-    let mut names: Vec<(String, PathBuf, Option<fs::FileType>)> = Vec::new();
+    let mut names: Vec<(String, Option<fs::FileType>)> = Vec::new();
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else {
-            warnings.push(Warning {
-                path: format!("{rel}{}", name.to_string_lossy()),
-                line: None,
-                message: "file name is not valid UTF-8; skipped".into(),
-            });
-            continue;
+        let name = match entry.file_name().into_string() {
+            Ok(name) => name,
+            Err(name) => {
+                warnings.push(Warning {
+                    path: format!("{rel}{}", name.to_string_lossy()),
+                    line: None,
+                    message: "file name is not valid UTF-8; skipped".into(),
+                });
+                continue;
+            }
         };
         if name.starts_with('.') {
             continue;
         }
-        names.push((name.to_owned(), entry.path(), entry.file_type().ok()));
+        names.push((name, entry.file_type().ok()));
     }
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, path, file_type) in names {
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, file_type) in names {
+        let path = dir.join(&name);
         let rel_path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
         // The entry's own type needs no system call; only links are followed.
         let (is_dir, is_file) = match file_type {
@@ -321,6 +324,8 @@ pub struct LoadOptions {
     /// `--today` / `RECALL_TODAY`; the local clock when `None`.
     pub today: Option<NaiveDate>,
     pub overrides: CliOverrides,
+    /// How much of each question to record (`scan` only; `load` keeps everything).
+    pub detail: crate::parse::Detail,
 }
 
 /// Today's local date and the time used for due tests. A pinned day uses
@@ -366,9 +371,11 @@ pub fn scan<T: Send>(
     let (today, now) = resolve_today(load.today, &config.settings.start_of_day);
     let clozes = Clozes::new(&config.settings.cloze_patterns);
     let mut warnings = Vec::new();
-    let opts = ParseOptions { settings: &config.settings, clozes: &clozes, today, now };
-    // The walk feeds the workers as it goes, so reading starts at once.
-    let (tx, rx) = std::sync::mpsc::channel::<(String, PathBuf)>();
+    let opts = ParseOptions { settings: &config.settings, clozes: &clozes, today, now, detail: load.detail };
+    // The walk feeds the workers as it goes, so reading starts at once; paths
+    // go in small batches, which costs the workers fewer hand-overs.
+    const BATCH: usize = 16;
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<(String, PathBuf)>>();
     let rx = std::sync::Mutex::new(rx);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16);
     let mut results: Vec<(String, Option<T>, Vec<Warning>)> = std::thread::scope(|scope| {
@@ -381,23 +388,32 @@ pub fn scan<T: Send>(
                             Ok(r) => r.recv(),
                             Err(_) => break,
                         };
-                        let Ok((rel, abs)) = next else { break };
-                        let r = match load_note(&rel, &abs, &opts) {
-                            Ok(n) => {
-                                let w = note_warnings(&n);
-                                (rel, Some(f(n, &opts)), w)
-                            }
-                            Err(w) => (rel, None, vec![w]),
-                        };
-                        local.push(r);
+                        let Ok(batch) = next else { break };
+                        for (rel, abs) in batch {
+                            let r = match load_note(&rel, &abs, &opts) {
+                                Ok(n) => {
+                                    let w = note_warnings(&n);
+                                    (rel, Some(f(n, &opts)), w)
+                                }
+                                Err(w) => (rel, None, vec![w]),
+                            };
+                            local.push(r);
+                        }
                     }
                     local
                 })
             })
             .collect();
+        let mut pending = Vec::with_capacity(BATCH);
         walk(root, &config.settings, &mut warnings, &mut |rel, abs| {
-            let _ = tx.send((rel, abs));
+            pending.push((rel, abs));
+            if pending.len() == BATCH {
+                let _ = tx.send(std::mem::replace(&mut pending, Vec::with_capacity(BATCH)));
+            }
         });
+        if !pending.is_empty() {
+            let _ = tx.send(pending);
+        }
         drop(tx);
         workers.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     });
@@ -480,6 +496,7 @@ impl Vault {
             clozes: &self.clozes,
             today: self.today,
             now: self.now,
+            detail: crate::parse::Detail::Full,
         }
     }
 

@@ -426,6 +426,7 @@ pub(crate) mod testutil {
             clozes: &clozes,
             today: TODAY,
             now: TODAY.and_hms_opt(12, 0, 0).unwrap_or_default(),
+            detail: crate::parse::Detail::Full,
         };
         let note = parse_note(text.to_owned(), Some("f"), &opts, true);
         check_note(&note, settings, &clozes)

@@ -95,8 +95,11 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
         crate::vault::discover(global.vault.as_deref(), args.paths.first().map(std::path::PathBuf::as_path))?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     // Each note is summarised to its cards' decks and states, then dropped.
-    let (vault, per_note) =
-        crate::scan_vault(global, args.paths.first().map(std::path::PathBuf::as_path), |n, opts| {
+    let (vault, per_note) = crate::scan_vault_with(
+        global,
+        args.paths.first().map(std::path::PathBuf::as_path),
+        crate::parse::Detail::Counts,
+        |n, opts| {
             // Cards of one deck group share one Arc: count them together.
             let mut groups: Vec<(Arc<[String]>, [usize; 3])> = Vec::new();
             if n.note.has_deck && Vault::in_scope(&n.path, &scopes) {
@@ -113,7 +116,8 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
                 }
             }
             groups
-        })?;
+        },
+    )?;
     let per_note = std::mem::ManuallyDrop::new(per_note);
     let mut groups: std::collections::HashMap<&[String], [usize; 3]> = std::collections::HashMap::new();
     for (decks, counts) in per_note.iter().flatten() {

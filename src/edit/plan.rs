@@ -262,7 +262,12 @@ mod tests {
         let clozes = Clozes::new(&settings.cloze_patterns);
         let today = NaiveDate::from_ymd_opt(2024, 6, 20).expect("date");
         let now = today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time"));
-        parse_note(text.to_owned(), None, &ParseOptions { settings, clozes: &clozes, today, now }, false)
+        parse_note(
+            text.to_owned(),
+            None,
+            &ParseOptions { settings, clozes: &clozes, today, now, detail: crate::parse::Detail::Full },
+            false,
+        )
     }
 
     fn due(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -162,6 +162,11 @@ pub fn read_schedule(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec
         let segments = parse_payload(payload, span.start + 7, today);
         return (Some(span), segments);
     }
+    // Every bare run starts with `!`: most questions without a comment
+    // have none, and need no regex.
+    if memchr::memchr(b'!', text.as_bytes()).is_none() {
+        return (None, Vec::new());
+    }
     static BARE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"!([0-9-]+),([0-9]+),([0-9]+)").expect("valid regex"));
     let segments = BARE

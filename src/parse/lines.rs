@@ -32,6 +32,15 @@ pub fn split_lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
     let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
     let mut start = 0;
+    // Most notes have LF endings only: one pass over the `\n`s suffices.
+    if memchr::memchr(b'\r', bytes).is_none() {
+        for i in memchr::memchr_iter(b'\n', bytes) {
+            lines.push(Line { start, end: i, next: i + 1 });
+            start = i + 1;
+        }
+        lines.push(Line { start, end: bytes.len(), next: bytes.len() });
+        return lines;
+    }
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {

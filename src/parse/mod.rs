@@ -69,6 +69,20 @@ pub struct ParseOptions<'a> {
     pub today: NaiveDate,
     /// The local time used for FSRS due tests (12:00 of `today` when pinned).
     pub now: NaiveDateTime,
+    pub detail: Detail,
+}
+
+/// How much of each question the parser records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Everything: texts, byte ranges of comments and segments, anchors
+    /// (what showing, editing and checking need).
+    #[default]
+    Full,
+    /// Kind, card count, schedules, topic tag and decks only, which is all
+    /// that counting commands (`decks`) read; the question's texts are
+    /// empty, and its comment, segment ranges and anchor are not recorded.
+    Counts,
 }
 
 /// A piece of a question's text and where it came from in the note.
@@ -106,6 +120,13 @@ impl TextRef {
     /// or anywhere within `window` of the note.
     fn new(s: &str, note: &str, hint: Option<usize>, window: Range<usize>) -> TextRef {
         let span = |at: usize| TextRef::Span(at as u32, (at + s.len()) as u32);
+        // Usually `s` is a slice of the note itself: no need to compare bytes.
+        if let Some(at) = (s.as_ptr() as usize).checked_sub(note.as_ptr() as usize)
+            && at + s.len() <= note.len()
+            && note.is_char_boundary(at)
+        {
+            return span(at);
+        }
         if let Some(at) = hint
             && note.get(at..at + s.len()) == Some(s)
         {
@@ -432,7 +453,7 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
         return note;
     }
 
-    let (raw, quirks) = split_questions(&note, body_from, s, opts.clozes);
+    let (raw, quirks) = split_questions(&note, body_from, opts);
     let mut questions: Vec<Question> = raw.iter().map(|r| build_question(&note.text, r, opts)).collect();
     drop(raw);
     note.quirks = quirks;
@@ -506,15 +527,18 @@ impl<'a> Acc<'a> {
 
     /// Builds the text (trimmed at the end when `trim`) and its pieces. The
     /// text is borrowed from `note` when the parts lie back to back in it.
-    fn take(&mut self, note: &'a str, trim: bool) -> (std::borrow::Cow<'a, str>, Vec<Piece>) {
-        let mut pieces = Vec::with_capacity(self.parts.len());
-        let mut at = 0;
-        for p in &self.parts {
-            if p.newline_before {
-                at += 1;
+    fn take(&mut self, note: &'a str, trim: bool, detail: Detail) -> (std::borrow::Cow<'a, str>, Vec<Piece>) {
+        let mut pieces = Vec::new();
+        if detail == Detail::Full {
+            pieces.reserve_exact(self.parts.len());
+            let mut at = 0;
+            for p in &self.parts {
+                if p.newline_before {
+                    at += 1;
+                }
+                pieces.push(Piece { text_start: at, len: p.s.len(), file_start: p.file_start, line: p.line });
+                at += p.s.len();
             }
-            pieces.push(Piece { text_start: at, len: p.s.len(), file_start: p.file_start, line: p.line });
-            at += p.s.len();
         }
         let contiguous = match self.parts.first() {
             Some(first) if !first.newline_before => self.parts.windows(2).all(|w| {
@@ -561,9 +585,9 @@ impl<'a> Acc<'a> {
 fn split_questions<'a>(
     note: &'a Note,
     body_from: usize,
-    s: &Settings,
-    clozes: &Clozes,
+    opts: &ParseOptions,
 ) -> (Vec<RawQuestion<'a>>, Vec<Quirk>) {
+    let (s, clozes) = (opts.settings, opts.clozes);
     let n = note.lines.len();
     let line = |i: usize| -> &str { if i < body_from { "" } else { note.line(i) } };
     let start = |i: usize| note.lines[i].start;
@@ -600,7 +624,7 @@ fn split_questions<'a>(
         let at_marker = !end_marker.is_empty() && t == end_marker;
         if (empty && (end_marker.is_empty() || kind.is_none())) || at_marker {
             if let Some(k) = kind.take() {
-                let (text, pieces) = acc.take(&note.text, true);
+                let (text, pieces) = acc.take(&note.text, true, opts.detail);
                 out.push(RawQuestion {
                     kind: k,
                     first_line: first,
@@ -645,7 +669,7 @@ fn split_questions<'a>(
                     }
                 }
             }
-            let (text, pieces) = acc.take(&note.text, false);
+            let (text, pieces) = acc.take(&note.text, false, opts.detail);
             out.push(RawQuestion { kind: k, first_line: first, last_line: i, text, pieces });
             kind = None;
         } else if t == s.multiline_card_separator {
@@ -682,7 +706,7 @@ fn split_questions<'a>(
         && !acc.is_empty()
     {
         {
-            let (text, pieces) = acc.take(&note.text, true);
+            let (text, pieces) = acc.take(&note.text, true, opts.detail);
             out.push(RawQuestion {
                 kind: k,
                 first_line: first,
@@ -776,8 +800,41 @@ fn trailing_block_id(text: &str) -> Option<&str> {
     (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(id)
 }
 
+/// A question's text after the plugin's a.4 steps (schedule comments
+/// already stripped): its leading topic tag, the rest without a trailing
+/// block id, and that id.
+struct Stripped<'t> {
+    topic_tag: Option<&'t str>,
+    actual: &'t str,
+    block_id: Option<&'t str>,
+}
+
+fn strip_question(without_sr: &str) -> Stripped<'_> {
+    let without_sr = js_trim_end(without_sr);
+    let lead = without_sr.len() - js_trim_start(without_sr).len();
+    let (topic_tag, rest) = match topic_tag_len(&without_sr[lead..]) {
+        Some(n) => (Some(&without_sr[lead..lead + n]), js_trim_start(&without_sr[lead + n..])),
+        None => (None, without_sr),
+    };
+    match trailing_block_id(rest) {
+        Some(id) => Stripped { topic_tag, actual: &rest[..rest.len() - id.len() - 2], block_id: Some(id) },
+        None => Stripped { topic_tag, actual: rest, block_id: None },
+    }
+}
+
+fn card_count(kind: QuestionKind, actual: &str, clozes: &Clozes) -> usize {
+    match kind {
+        QuestionKind::Basic | QuestionKind::Multiline => 1,
+        QuestionKind::Reversed | QuestionKind::MultilineReversed => 2,
+        QuestionKind::Cloze => clozes.card_count(actual),
+    }
+}
+
 fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Question {
     let (comment_in_text, mut segments) = read_schedule(&raw.text, opts.today);
+    if opts.detail == Detail::Counts {
+        return build_counts(raw, segments, opts);
+    }
     let comment = comment_in_text.as_ref().and_then(|r| {
         let (a, la) = map_offset(&raw.pieces, r.start)?;
         let (b, lb) = map_offset(&raw.pieces, r.end)?;
@@ -809,24 +866,9 @@ fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Questio
 
     // a.4: strip comments, topic tag, block id.
     let without_sr = strip_sr_comments(&raw.text);
-    let without_sr = js_trim_end(&without_sr);
-    let lead = without_sr.len() - js_trim_start(without_sr).len();
-    let (topic_tag, rest) = match topic_tag_len(&without_sr[lead..]) {
-        Some(n) => {
-            let tag = &without_sr[lead..lead + n];
-            (Some(tag.to_owned()), js_trim_start(&without_sr[lead + n..]))
-        }
-        None => (None, without_sr),
-    };
-    let (actual, block_id) = match trailing_block_id(rest) {
-        Some(id) => (&rest[..rest.len() - id.len() - 2], Some(id.to_owned())),
-        None => (rest, None),
-    };
-    let cards = match raw.kind {
-        QuestionKind::Basic | QuestionKind::Multiline => 1,
-        QuestionKind::Reversed | QuestionKind::MultilineReversed => 2,
-        QuestionKind::Cloze => opts.clozes.card_count(actual),
-    };
+    let Stripped { topic_tag, actual, block_id } = strip_question(&without_sr);
+    let (topic_tag, block_id) = (topic_tag.map(str::to_owned), block_id.map(str::to_owned));
+    let cards = card_count(raw.kind, actual, opts.clozes);
     // `actual` is usually a slice of the question's text: map it to the note.
     let hint = (actual.as_ptr() as usize)
         .checked_sub(raw.text.as_ptr() as usize)
@@ -871,6 +913,31 @@ fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Questio
     }
 }
 
+/// [`build_question`] for [`Detail::Counts`]: what a question's cards and
+/// decks need, none of its texts or ranges.
+fn build_counts(raw: &RawQuestion, mut segments: Vec<Segment>, opts: &ParseOptions) -> Question {
+    for s in &mut segments {
+        s.raw = 0..0;
+    }
+    let without_sr = strip_sr_comments(&raw.text);
+    let st = strip_question(&without_sr);
+    let (topic_tag, cards) = (st.topic_tag.map(str::to_owned), card_count(raw.kind, st.actual, opts.clozes));
+    Question {
+        kind: raw.kind,
+        first_line: raw.first_line,
+        last_line: raw.last_line,
+        text: TextRef::Span(0, 0),
+        comment: None,
+        segments,
+        topic_tag,
+        actual: TextRef::Span(0, 0),
+        block_id: None,
+        decks: Arc::from(Vec::new()),
+        cards,
+        anchor: None,
+    }
+}
+
 fn split_once(text: &str, sep: &str) -> (String, String) {
     match lines::find(text, sep) {
         Some(i) if !sep.is_empty() => (text[..i].to_owned(), text[i + sep.len()..].to_owned()),
@@ -889,7 +956,11 @@ fn split_lines_at(text: &str, sep: &str) -> (String, String) {
 /// `#flashcards/kafka/x` → `flashcards/kafka/x` (empty parts dropped).
 #[must_use]
 pub fn deck_of_tag(tag: &str) -> String {
-    tag.trim_start_matches('#').split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("/")
+    let t = tag.trim_start_matches('#');
+    if !t.starts_with('/') && !t.ends_with('/') && !t.contains("//") {
+        return t.to_owned();
+    }
+    t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 /// Which rule gave a question its decks (to share one deck list per group).

@@ -13,6 +13,7 @@ fn parse_with(text: &str, settings: &Settings) -> Note {
         clozes: &clozes,
         today,
         now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+        detail: crate::parse::Detail::Full,
     };
     parse_note(text.to_owned(), None, &opts, false)
 }

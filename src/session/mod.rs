@@ -41,7 +41,13 @@ pub struct Context {
 
 impl Context {
     fn parse_options(&self) -> ParseOptions<'_> {
-        ParseOptions { settings: &self.settings, clozes: &self.clozes, today: self.today, now: self.now }
+        ParseOptions {
+            settings: &self.settings,
+            clozes: &self.clozes,
+            today: self.today,
+            now: self.now,
+            detail: crate::parse::Detail::Full,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod bad_inputs;
 mod check;
 mod conformance;
+mod counts;
 mod export;
 mod faults;
 mod help;

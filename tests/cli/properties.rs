@@ -90,6 +90,7 @@ fn parse(text: &str, settings: &Settings, clozes: &Clozes, today: NaiveDate) -> 
         clozes,
         today,
         now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+        detail: recall::parse::Detail::Full,
     };
     parse_note(text.to_owned(), None, &opts, false)
 }

@@ -42,8 +42,15 @@ fn grade_with_interference(
     line: usize,
     interfere: impl Fn(&TestVault),
 ) -> Result<String, String> {
-    let vault = load(v.root(), &LoadOptions { today: Some(today()), overrides: CliOverrides::default() })
-        .map_err(|e| e.to_string())?;
+    let vault = load(
+        v.root(),
+        &LoadOptions {
+            today: Some(today()),
+            overrides: CliOverrides::default(),
+            detail: recall::parse::Detail::Full,
+        },
+    )
+    .map_err(|e| e.to_string())?;
     let idx = vault.find("n.md").expect("note");
     let vn = &vault.notes[idx];
     let q = vn.note.questions.iter().find(|q| q.first_line + 1 == line).expect("question");
