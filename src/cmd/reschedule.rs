@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
@@ -26,6 +26,10 @@ use super::{deck_matches, terminal_width, vault_histogram};
 
 /// Days shown in the before / after chart.
 const CHART_DAYS: i64 = 30;
+
+/// Notes written at once by `--apply`. The writes wait on fsync, not on the
+/// CPU, so a few more than the cores overlap them (docs/performance.md).
+const WRITERS: usize = 4;
 
 /// A selected card with where it lives.
 struct Selected {
@@ -288,14 +292,23 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         // synced) once, before its notes. A run killed after the log but
         // before a note's write finds the card unchanged and applies it
         // again; one killed after the write finds both and skips the card.
-        'batches: for batch in plans.chunks(64) {
-            let mut batch_records: Vec<Vec<Record>> = Vec::with_capacity(batch.len());
-            for (ni, _) in batch {
-                let n = &vault.notes[*ni];
-                batch_records.push(
-                    card_changes
+        // Each note's card changes, by note (`card_changes` is in note order).
+        let changes_of = |ni: usize| {
+            let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
+            let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
+            &card_changes[lo..hi]
+        };
+        for batch in plans.chunks(64) {
+            if stop.load(Ordering::SeqCst) {
+                interrupted = true;
+                break;
+            }
+            let batch_records: Vec<Vec<Record>> = batch
+                .iter()
+                .map(|(ni, _)| {
+                    let n = &vault.notes[*ni];
+                    changes_of(*ni)
                         .iter()
-                        .filter(|(sel, _)| sel.note == *ni)
                         .map(|(sel, change)| {
                             let q = &n.note.questions[sel.question];
                             Record {
@@ -316,43 +329,70 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                                 detail: Some(detail.clone()),
                             }
                         })
-                        .collect(),
-                );
-            }
+                        .collect()
+                })
+                .collect();
             let all: Vec<Record> = batch_records.iter().flatten().cloned().collect();
             if let Err(e) = crate::log::append(&vault.root, &all) {
                 write_errors.push(format!("the review log could not be written, so nothing more was: {e}"));
                 break;
             }
-            for ((ni, edits), records) in batch.iter().zip(&batch_records) {
-                if stop.load(Ordering::SeqCst) {
-                    interrupted = true;
-                    break 'batches;
+            // The notes of a batch are written by a few threads at once, so
+            // their fsyncs overlap; each write is atomic on its own, and a
+            // Ctrl-C stops every writer before its next note.
+            let next = AtomicUsize::new(0);
+            let failed: std::sync::Mutex<Vec<(usize, Error)>> = std::sync::Mutex::new(Vec::new());
+            let done = AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                for _ in 0..WRITERS.min(batch.len()) {
+                    scope.spawn(|| {
+                        loop {
+                            if stop.load(Ordering::SeqCst) {
+                                break;
+                            }
+                            let i = next.fetch_add(1, Ordering::SeqCst);
+                            let Some((ni, edits)) = batch.get(i) else { break };
+                            let n = &vault.notes[*ni];
+                            let qs = &by_note[ni];
+                            match apply_edits(&n.abs, &n.note.text, edits, &|text| {
+                                relocate(vault, &n.path, &n.note, qs, text)
+                            }) {
+                                Ok(_) => {
+                                    done.fetch_add(1, Ordering::SeqCst);
+                                }
+                                Err(e) => {
+                                    if let Ok(mut f) = failed.lock() {
+                                        f.push((i, e));
+                                    }
+                                }
+                            }
+                            bar.inc(1);
+                        }
+                    });
                 }
-                let n = &vault.notes[*ni];
-                let qs = &by_note[ni];
-                match apply_edits(&n.abs, &n.note.text, edits, &|text| {
-                    relocate(vault, &n.path, &n.note, qs, text)
-                }) {
-                    Ok(_) => written += 1,
-                    Err(e) => {
-                        // Cancel the log lines of a note that was not written.
-                        let undo: Vec<Record> = records
-                            .iter()
-                            .map(|r| Record {
-                                id: crate::log::new_id(),
-                                op: Op::Undo,
-                                undoes: Some(r.id.clone()),
-                                before: r.after,
-                                after: r.before,
-                                ..r.clone()
-                            })
-                            .collect();
-                        let _ = crate::log::append(&vault.root, &undo);
-                        write_errors.push(e.to_string());
-                    }
-                }
-                bar.inc(1);
+            });
+            written += done.into_inner();
+            let mut failed = failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            failed.sort_by_key(|(i, _)| *i);
+            for (i, e) in failed {
+                // Cancel the log lines of a note that was not written.
+                let undo: Vec<Record> = batch_records[i]
+                    .iter()
+                    .map(|r| Record {
+                        id: crate::log::new_id(),
+                        op: Op::Undo,
+                        undoes: Some(r.id.clone()),
+                        before: r.after,
+                        after: r.before,
+                        ..r.clone()
+                    })
+                    .collect();
+                let _ = crate::log::append(&vault.root, &undo);
+                write_errors.push(e.to_string());
+            }
+            if stop.load(Ordering::SeqCst) && next.into_inner() < batch.len() {
+                interrupted = true;
+                break;
             }
         }
         bar.finish_and_clear();
