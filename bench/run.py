@@ -2,6 +2,7 @@
 """Benchmarks of recall against ripgrep on generated vaults, as ratios.
 
     bench/run.py [--notes 10000] [--notes 50000] [--runs 15] [--bin target/release/recall] [--out FILE]
+                 [--only TEXT]...
 
 Generates each vault with bench/gen-vault.py (a copy of the shared generator; the same seed
 always gives the same bytes) under target/bench/, then times every command with the same
@@ -109,6 +110,8 @@ def main():
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/recall"))
     ap.add_argument("--out")
+    ap.add_argument("--only", action="append", metavar="TEXT",
+                    help="time only the commands whose name contains TEXT (rg and decks always run)")
     a = ap.parse_args()
     sizes = a.notes or [10000]
     binary = os.path.abspath(a.bin)
@@ -157,6 +160,9 @@ def main():
         if supported(binary, "export"):
             out = os.path.join(work, f"export-{n}.apkg")
             cases["recall export --format apkg"] = (rec("export", "--format", "apkg", "-o", out), None, None)
+        if a.only:
+            keep = ("rg -c '::|<!--SR'", "recall decks")
+            cases = {k: v for k, v in cases.items() if k in keep or any(o in k for o in a.only)}
         results = measure(cases, a.runs)
         base = results["rg -c '::|<!--SR'"][0]
         decks = results["recall decks"][0]
