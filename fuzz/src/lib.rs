@@ -73,7 +73,13 @@ impl Case {
     /// The parser's options for this case.
     #[must_use]
     pub fn options(&self) -> ParseOptions<'_> {
-        ParseOptions { settings: &self.settings, clozes: &self.clozes, today: today(), now: now() }
+        ParseOptions {
+            settings: &self.settings,
+            clozes: &self.clozes,
+            today: today(),
+            now: now(),
+            detail: recall::parse::Detail::Full,
+        }
     }
 
     /// Parses `text` with this case's settings.
