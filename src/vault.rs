@@ -302,10 +302,23 @@ pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
 fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
     let warn = |line, message| Warning { path: rel.to_owned(), line, message };
     let file = fs::File::open(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
-    // Read at most one byte past the limit: no stat call needed to know the size.
-    let mut bytes = Vec::with_capacity(8192);
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_NOTE_BYTES + 1), &mut bytes)
-        .map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    // Read at most one byte past the limit: no stat call needed to know the
+    // size. The read goes to a buffer the thread keeps, and the note gets an
+    // exact-size copy: a vault held in memory (review) would otherwise keep
+    // every note's spare read capacity, three times the text.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let bytes = BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        let r = std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_NOTE_BYTES + 1), buf);
+        let bytes = buf.clone();
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new();
+        }
+        r.map(|_| bytes)
+    });
+    let bytes = bytes.map_err(|e| warn(None, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(warn(
             None,
