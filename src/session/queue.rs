@@ -114,9 +114,13 @@ pub fn build(
     review_limit: Option<usize>,
 ) -> Vec<QueueCard> {
     let mut rng = Rng::new(seed);
-    let mut decks: Vec<String> = cards.iter().map(|c| c.deck.clone()).collect();
+    // The distinct decks, then sorted: sorting one name per card (tens of
+    // thousands) cost more than everything else before the first card.
+    let mut decks: Vec<String> = {
+        let mut seen = std::collections::HashSet::new();
+        cards.iter().filter(|c| seen.insert(c.deck.as_str())).map(|c| c.deck.clone()).collect()
+    };
     decks.sort_by(|a, b| deck_cmp(a, b));
-    decks.dedup();
     if random_decks {
         rng.shuffle(&mut decks);
     }
@@ -128,9 +132,16 @@ pub fn build(
         }
         out = cards;
     } else {
-        for (rank, deck) in decks.iter().enumerate() {
-            let (mut new, mut due): (Vec<QueueCard>, Vec<QueueCard>) =
-                cards.iter().filter(|c| &c.deck == deck).cloned().partition(|c| c.is_new);
+        // Each deck's new and due cards, in note order, in one pass.
+        let rank: std::collections::HashMap<&str, usize> =
+            decks.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
+        let mut buckets: Vec<(Vec<QueueCard>, Vec<QueueCard>)> = vec![(Vec::new(), Vec::new()); decks.len()];
+        for mut c in cards {
+            let Some(&r) = rank.get(c.deck.as_str()) else { continue };
+            c.deck_rank = r;
+            if c.is_new { buckets[r].0.push(c) } else { buckets[r].1.push(c) }
+        }
+        for (mut new, mut due) in buckets {
             if matches!(order, Order::NewFirstRandom | Order::DueFirstRandom) {
                 rng.shuffle(&mut new);
                 rng.shuffle(&mut due);
@@ -140,10 +151,7 @@ pub fn build(
             } else {
                 (due, new)
             };
-            for mut c in first.into_iter().chain(second) {
-                c.deck_rank = rank;
-                out.push(c);
-            }
+            out.extend(first.into_iter().chain(second));
         }
     }
     let (mut new_left, mut due_left) = (new_limit.unwrap_or(usize::MAX), review_limit.unwrap_or(usize::MAX));
