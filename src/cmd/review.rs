@@ -9,7 +9,7 @@ use crate::parse::CardSchedule;
 use crate::schedule::{Histogram, histogram_key};
 use crate::session::store::read_buried;
 use crate::session::{
-    Context, DiskStore, Order, QueueCard, Session, SessionNote, done_today, note_cards, queue,
+    Context, DiskStore, Order, QueueCard, Session, done_today, fingerprint, note_cards, queue,
 };
 use crate::vault::Vault;
 
@@ -38,7 +38,8 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         } else {
             Vec::new()
         };
-        let keep = (!cards.is_empty()).then(|| (SessionNote { path: n.path.clone(), note: n.note }, cards));
+        // The note itself is read again when one of its cards comes up.
+        let keep = (!cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards));
         (keys, keep)
     })?;
     let mut histogram = Histogram::default();
@@ -93,7 +94,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         now: vault.now,
     };
     let store = DiskStore { root: vault.root.clone() };
-    let mut session = Session::new(ctx, store, notes, queue, histogram);
+    let mut session = Session::new_lazy(ctx, store, notes, queue, histogram);
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let plain = args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
     if plain {

@@ -137,6 +137,9 @@ pub struct Session<S: Store> {
     ctx: Context,
     store: S,
     notes: HashMap<String, SessionNote>,
+    /// Notes with queued cards that are read only when one of their cards
+    /// comes up, with the fingerprint of the text the queue was built from.
+    unloaded: HashMap<String, u64>,
     queue: Vec<QueueCard>,
     revealed: bool,
     shown_at: Instant,
@@ -164,6 +167,7 @@ impl<S: Store> Session<S> {
             ctx,
             store,
             notes: notes.into_iter().map(|n| (n.path.clone(), n)).collect(),
+            unloaded: HashMap::new(),
             queue,
             revealed: false,
             shown_at: Instant::now(),
@@ -173,6 +177,49 @@ impl<S: Store> Session<S> {
             summary: Summary::default(),
             buried,
             notices: Vec::new(),
+        }
+    }
+
+    /// A session whose notes are read from the store only when one of their
+    /// cards comes up: a large vault is never held in memory whole, and the
+    /// first card shows as soon as the queue is built. `unloaded` gives each
+    /// note's [`fingerprint`] as scanned; a note that changed since is
+    /// re-read and its cards found again by their text, as after an edit.
+    pub fn new_lazy(
+        ctx: Context,
+        store: S,
+        unloaded: Vec<(String, u64)>,
+        queue: Vec<QueueCard>,
+        histogram: Histogram,
+    ) -> Self {
+        let mut s = Session::new(ctx, store, Vec::new(), queue, histogram);
+        s.unloaded = unloaded.into_iter().collect();
+        s.load_head();
+        s
+    }
+
+    /// Reads the note of the card at the head of the queue if it is not
+    /// loaded yet; cards of a note that is gone or changed beyond
+    /// recognition leave with a notice, and the next head is tried.
+    fn load_head(&mut self) {
+        loop {
+            let Some(card) = self.queue.first() else { return };
+            if self.notes.contains_key(&card.path) {
+                return;
+            }
+            let path = card.path.clone();
+            let Some(scanned) = self.unloaded.remove(&path) else { return };
+            match self.store.read(&path) {
+                Ok(text) if fingerprint(&text) == scanned => {
+                    let note = parse_note(text, folder_of(&path), &self.ctx.parse_options(), false);
+                    self.notes.insert(path.clone(), SessionNote { path, note });
+                }
+                Ok(text) => self.reload(&path, &text),
+                Err(e) => {
+                    self.queue.retain(|c| c.path != path);
+                    self.notices.push(Notice(format!("{path}: {e}; its cards left the session")));
+                }
+            }
         }
     }
 
@@ -259,6 +306,12 @@ impl<S: Store> Session<S> {
 
     /// Answers the current card: writes its new schedule and logs it.
     pub fn answer(&mut self, response: Response) -> Result<(), Error> {
+        let r = self.answer_head(response);
+        self.load_head();
+        r
+    }
+
+    fn answer_head(&mut self, response: Response) -> Result<(), Error> {
         let Some(card) = self.queue.first().cloned() else {
             return Ok(());
         };
@@ -397,6 +450,12 @@ impl<S: Store> Session<S> {
     /// back, the log an undo record, and the card is shown again.
     /// Returns false when there is nothing to undo.
     pub fn undo(&mut self) -> Result<bool, Error> {
+        let r = self.undo_last();
+        self.load_head();
+        r
+    }
+
+    fn undo_last(&mut self) -> Result<bool, Error> {
         let Some(done) = self.history.pop() else {
             return Ok(false);
         };
@@ -518,6 +577,7 @@ impl<S: Store> Session<S> {
         self.summary.skipped += 1;
         self.revealed = false;
         self.shown_at = Instant::now();
+        self.load_head();
     }
 
     /// Buries the current question (all its siblings) until tomorrow.
@@ -529,6 +589,7 @@ impl<S: Store> Session<S> {
         self.bury_hash(&card.hash);
         self.revealed = false;
         self.shown_at = Instant::now();
+        self.load_head();
     }
 
     fn bury_hash(&mut self, hash: &str) {
@@ -552,6 +613,7 @@ impl<S: Store> Session<S> {
             }
         }
         self.revealed = false;
+        self.load_head();
     }
 
     /// The end-of-session summary.
@@ -686,6 +748,16 @@ pub fn done_today(records: &[Record], day: NaiveDate) -> (usize, usize) {
 }
 
 /// The folder of a vault-relative path (`None` at the root).
+/// A fingerprint of a note's text, to tell whether a note read later is
+/// still the one its cards were queued from.
+#[must_use]
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 fn folder_of(path: &str) -> Option<&str> {
     path.rfind('/').map(|i| &path[..i])
 }

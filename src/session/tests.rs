@@ -261,3 +261,67 @@ fn an_answer_relocates_over_a_sibling_answered_elsewhere() {
         "#flashcards\r\n\r\nB1:::bee\r\n<!--SR:!2024-06-21,1,230!2024-06-24,4,270-->\r\n"
     );
 }
+
+/// Like [`session`], with the notes read only when one of their cards
+/// comes up (what `recall review` does).
+fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
+    let ctx = ctx(Settings::default());
+    let mut store = MemStore::default();
+    let mut unloaded = Vec::new();
+    let mut cards = Vec::new();
+    for (path, text) in files {
+        store.files.insert((*path).to_owned(), (*text).to_owned());
+        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(), false);
+        cards.extend(note_cards(path, &note, ctx.today, ctx.now, &[], &[]));
+        unloaded.push(((*path).to_owned(), fingerprint(text)));
+    }
+    let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
+    Session::new_lazy(ctx, store, unloaded, queue, Histogram::default())
+}
+
+#[test]
+fn a_lazy_session_reads_each_note_when_its_first_card_comes_up() {
+    let mut s = lazy_session(&[("a.md", A), ("b.md", B)]);
+    assert_eq!(s.notes.keys().collect::<Vec<_>>(), vec!["a.md"], "only the first card's note is read");
+    assert_eq!(front(&s), "A1");
+    s.answer(Response::Good).expect("answer");
+    s.answer(Response::Easy).expect("answer");
+    assert_eq!(front(&s), "B1");
+    s.answer(Response::Hard).expect("answer");
+    // The same bytes as the session that holds every note from the start.
+    assert_eq!(
+        s.store().files["a.md"],
+        "#flashcards\n\nA1::one\n<!--SR:!2024-06-28,8,250-->\nA2::two\n<!--SR:!2024-06-24,4,270-->\n"
+    );
+    assert_eq!(
+        s.store().files["b.md"],
+        "#flashcards\r\n\r\nB1:::bee\r\n<!--SR:!2024-06-21,1,230!2000-01-01,1,250-->\r\n"
+    );
+}
+
+#[test]
+fn a_note_edited_before_its_cards_come_up_keeps_the_edit() {
+    let mut s = lazy_session(&[("a.md", A), ("b.md", B)]);
+    // A question added above B1's moves it to index 1.
+    let edited = "#flashcards\r\n\r\nB0::added elsewhere\r\n\r\nB1:::bee\r\n";
+    s.store.files.insert("b.md".into(), edited.into());
+    s.answer(Response::Good).expect("answer");
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(front(&s), "B1", "found again by its text");
+    s.answer(Response::Hard).expect("answer");
+    assert_eq!(
+        s.store().files["b.md"],
+        "#flashcards\r\n\r\nB0::added elsewhere\r\n\r\nB1:::bee\r\n<!--SR:!2024-06-21,1,230!2000-01-01,1,250-->\r\n"
+    );
+}
+
+#[test]
+fn a_note_deleted_before_its_cards_come_up_leaves_with_a_notice() {
+    let mut s = lazy_session(&[("a.md", A), ("b.md", B)]);
+    s.store.files.remove("b.md");
+    s.answer(Response::Good).expect("answer");
+    s.answer(Response::Good).expect("answer");
+    assert!(s.is_done(), "b.md's cards left");
+    let notices = s.take_notices();
+    assert!(notices.iter().any(|n| n.0.contains("b.md") && n.0.contains("left the session")), "{notices:?}");
+}
