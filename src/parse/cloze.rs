@@ -11,6 +11,9 @@ use regex::Regex;
 #[derive(Debug, Clone, Default)]
 pub struct Clozes {
     patterns: Vec<Compiled>,
+    /// The first bytes of the patterns' prefixes when there are at most
+    /// three and none is empty: a line holding none of them is no cloze.
+    first_bytes: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,12 +80,34 @@ impl Clozes {
     /// Compiles the settings' `clozePatterns`; patterns without `answer` are skipped.
     #[must_use]
     pub fn new(patterns: &[String]) -> Clozes {
-        Clozes { patterns: patterns.iter().filter_map(|p| compile(p)).collect() }
+        let patterns: Vec<Compiled> = patterns.iter().filter_map(|p| compile(p)).collect();
+        let mut first_bytes: Vec<u8> =
+            patterns.iter().filter_map(|p| p.prefix.as_bytes().first().copied()).collect();
+        first_bytes.sort_unstable();
+        first_bytes.dedup();
+        let every_prefix_known = patterns.iter().all(|p| !p.prefix.is_empty());
+        let first_bytes = (every_prefix_known && first_bytes.len() <= 3).then_some(first_bytes);
+        Clozes { patterns, first_bytes }
+    }
+
+    /// False when no pattern's prefix can start anywhere in `line`.
+    fn may_hold_cloze(&self, line: &str) -> bool {
+        let h = line.as_bytes();
+        match self.first_bytes.as_deref() {
+            Some([]) => false,
+            Some([a]) => memchr::memchr(*a, h).is_some(),
+            Some([a, b]) => memchr::memchr2(*a, *b, h).is_some(),
+            Some([a, b, c]) => memchr::memchr3(*a, *b, *c, h).is_some(),
+            _ => true,
+        }
     }
 
     /// True when `line` holds a complete cloze of any pattern.
     #[must_use]
     pub fn is_cloze_line(&self, line: &str) -> bool {
+        if !self.may_hold_cloze(line) {
+            return false;
+        }
         self.patterns.iter().any(|p| {
             let plausible = match crate::parse::lines::find(line, &p.prefix) {
                 None => false,
