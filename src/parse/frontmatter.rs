@@ -108,7 +108,7 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
         fm.plugin_tags = s
             .split(',')
             .filter(|t| !t.is_empty())
-            .map(|t| if t.starts_with('#') { t.to_owned() } else { format!("#{t}") })
+            .map(|t| if t.starts_with('#') { t.to_owned() } else { hash_tag(t) })
             .collect();
     }
     let num = |k: &str| -> Option<f64> {
@@ -223,6 +223,7 @@ fn obsidian_tags(v: &Val, out: &mut Vec<String>) {
             for item in items {
                 match item {
                     Val::Seq(_) => obsidian_tags(item, out),
+                    Val::Str(s) => push_obsidian(s, out),
                     other => push_obsidian(&scalar(other), out),
                 }
             }
@@ -240,8 +241,16 @@ fn obsidian_tags(v: &Val, out: &mut Vec<String>) {
 fn push_obsidian(t: &str, out: &mut Vec<String>) {
     let t = t.trim().trim_start_matches('#');
     if !t.is_empty() {
-        out.push(format!("#{t}"));
+        out.push(hash_tag(t));
     }
+}
+
+/// `#` followed by `t` (cheaper than `format!` for a short string).
+fn hash_tag(t: &str) -> String {
+    let mut s = String::with_capacity(t.len() + 1);
+    s.push('#');
+    s.push_str(t);
+    s
 }
 
 /// JavaScript's `String(x)` for a scalar.
@@ -258,6 +267,7 @@ fn scalar(v: &Val) -> String {
 /// `[object Object]`, `null` as empty).
 fn js_to_string(v: &Val) -> String {
     match v {
+        Val::Seq(items) if items.len() == 1 => js_to_string(&items[0]),
         Val::Seq(items) => items.iter().map(js_to_string).collect::<Vec<_>>().join(","),
         other => scalar(other),
     }

@@ -729,6 +729,9 @@ pub fn has_inline_marker(line: &str, sep: &str) -> bool {
     let Some(idx) = lines::find(line, sep) else {
         return false;
     };
+    if memchr::memchr(b'`', line.as_bytes()).is_none() {
+        return true;
+    }
     let before = memchr::memchr_iter(b'`', &line.as_bytes()[..idx]).count();
     let after = memchr::memchr_iter(b'`', &line.as_bytes()[idx + sep.len()..]).count();
     !(before % 2 == 1 && after % 2 == 1)
@@ -833,7 +836,7 @@ fn card_count(kind: QuestionKind, actual: &str, clozes: &Clozes) -> usize {
 fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Question {
     let (comment_in_text, mut segments) = read_schedule(&raw.text, opts.today);
     if opts.detail == Detail::Counts {
-        return build_counts(raw, segments, opts);
+        return build_counts(raw, comment_in_text.as_ref(), segments, opts);
     }
     let comment = comment_in_text.as_ref().and_then(|r| {
         let (a, la) = map_offset(&raw.pieces, r.start)?;
@@ -915,11 +918,22 @@ fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Questio
 
 /// [`build_question`] for [`Detail::Counts`]: what a question's cards and
 /// decks need, none of its texts or ranges.
-fn build_counts(raw: &RawQuestion, mut segments: Vec<Segment>, opts: &ParseOptions) -> Question {
+fn build_counts(
+    raw: &RawQuestion,
+    comment: Option<&Range<usize>>,
+    mut segments: Vec<Segment>,
+    opts: &ParseOptions,
+) -> Question {
     for s in &mut segments {
         s.raw = 0..0;
     }
-    let without_sr = strip_sr_comments(&raw.text);
+    // A comment that ends the text is the only one the plugin's replace
+    // removes: every `<!--SR:` before it has no `-->` on its line (or the
+    // first comment would have started there).
+    let without_sr = match comment {
+        Some(c) if c.end == raw.text.len() => std::borrow::Cow::Borrowed(&raw.text[..c.start]),
+        _ => strip_sr_comments(&raw.text),
+    };
     let st = strip_question(&without_sr);
     let (topic_tag, cards) = (st.topic_tag.map(str::to_owned), card_count(raw.kind, st.actual, opts.clozes));
     Question {
