@@ -298,7 +298,11 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
             &card_changes[lo..hi]
         };
-        for batch in plans.chunks(64) {
+        // A folder's notes are written one at a time (its lock), so the
+        // notes go out with the folders taking turns: writers working at
+        // the same moment are then mostly in different folders.
+        let order = interleave_folders(&plans, |ni| vault.notes[ni].path.as_str());
+        for batch in order.chunks(64) {
             if stop.load(Ordering::SeqCst) {
                 interrupted = true;
                 break;
@@ -482,6 +486,21 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
 }
 
 /// The before / after due counts per day as two bar columns.
+/// `plans` (in path order) reordered so that the folders take turns: the
+/// first note of every folder, then the second of every folder, and so on.
+fn interleave_folders<'p>(
+    plans: &'p [(usize, Vec<Edit>)],
+    path_of: impl Fn(usize) -> &'p str,
+) -> Vec<&'p (usize, Vec<Edit>)> {
+    let mut folders: BTreeMap<&str, Vec<&(usize, Vec<Edit>)>> = BTreeMap::new();
+    for p in plans {
+        let path = path_of(p.0);
+        folders.entry(path.rfind('/').map_or("", |i| &path[..i])).or_default().push(p);
+    }
+    let longest = folders.values().map(Vec::len).max().unwrap_or(0);
+    (0..longest).flat_map(|i| folders.values().filter_map(move |f| f.get(i).copied())).collect()
+}
+
 fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
     let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
     let width = (terminal_width().saturating_sub(30) / 2).clamp(5, 40);
