@@ -215,12 +215,16 @@ impl<S: Store> Session<S> {
                     self.notes.insert(path.clone(), SessionNote { path, note });
                 }
                 Ok(text) => self.reload(&path, &text),
-                Err(e) => {
-                    self.queue.retain(|c| c.path != path);
-                    self.notices.push(Notice(format!("{path}: {e}; its cards left the session")));
-                }
+                Err(e) => self.drop_note(&path, &e),
             }
         }
+    }
+
+    /// Removes a note that can no longer be read, and its queued cards.
+    fn drop_note(&mut self, path: &str, e: &Error) {
+        self.notes.remove(path);
+        self.queue.retain(|c| c.path != path);
+        self.notices.push(Notice(format!("{path}: {e}; its cards left the session")));
     }
 
     /// The store (for tests and the shell).
@@ -606,11 +610,7 @@ impl<S: Store> Session<S> {
     pub fn note_changed(&mut self, path: &str) {
         match self.store.read(path) {
             Ok(text) => self.reload(path, &text),
-            Err(e) => {
-                self.notes.remove(path);
-                self.queue.retain(|c| c.path != path);
-                self.notices.push(Notice(format!("{path}: {e}; its cards left the session")));
-            }
+            Err(e) => self.drop_note(path, &e),
         }
         self.revealed = false;
         self.load_head();
