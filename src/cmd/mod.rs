@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what several of them share.
 
+pub mod batch;
 pub mod cards;
 pub mod check;
 pub mod decks;

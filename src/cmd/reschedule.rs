@@ -1,35 +1,28 @@
 //! `recall reschedule`: batch changes to a vault's schedules, dry run first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
 use crate::cli::{Global, RescheduleArgs, StateFilter};
-use crate::edit::apply::apply_edits;
-use crate::edit::plan::{SiblingChange, plan_siblings};
+use crate::edit::plan::SiblingChange;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{LoggedSchedule, Op, Record};
 use crate::parse::comment::format_sm2;
-use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
+use crate::parse::{CardSchedule, CardState, cyrb53};
 use crate::reschedule::{Change, Operation, Target, compute};
 use crate::schedule::histogram_key;
-use crate::settings::Settings;
 use crate::vault::Vault;
 
+use super::batch::{QuestionChanges, plan_note, write_notes};
 use super::{deck_matches, terminal_width, vault_histogram};
 
 /// Days shown in the before / after chart.
 const CHART_DAYS: i64 = 30;
-
-/// Notes written at once by `--apply`. The writes wait on fsync, not on the
-/// CPU, so a few more than the cores overlap them (docs/performance.md).
-const WRITERS: usize = 4;
 
 /// A selected card with where it lives.
 struct Selected {
@@ -90,50 +83,6 @@ fn sibling_change(c: &Change) -> SiblingChange {
         Change::Set { due, interval, ease } => SiblingChange::Set(format_sm2(*due, *interval, *ease)),
         Change::MakeNew => SiblingChange::New,
     }
-}
-
-/// Plans the edits of one note: one per changed question.
-fn plan_note(
-    note: &Note,
-    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
-    settings: &Settings,
-) -> Result<Vec<Edit>, String> {
-    let mut edits = Vec::new();
-    for (&qi, sibs) in changes {
-        let Some(q) = note.questions.get(qi) else { continue };
-        let sc: Vec<(usize, SiblingChange)> = sibs.iter().map(|(s, c)| (*s, sibling_change(c))).collect();
-        match plan_siblings(note, q, &sc, settings) {
-            Ok(Some(e)) => edits.push(e),
-            Ok(None) => {}
-            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
-        }
-    }
-    Ok(edits)
-}
-
-/// The same changes on a note's new text: each question found again by its
-/// text (nearest to where it was).
-fn relocate(
-    vault: &Vault,
-    path: &str,
-    old: &Note,
-    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
-    text: &str,
-) -> Option<Vec<Edit>> {
-    let folder = path.rfind('/').map(|i| &path[..i]);
-    let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    let mut moved = BTreeMap::new();
-    for (&qi, sibs) in changes {
-        let q: &Question = old.questions.get(qi)?;
-        let (ni, _) = fresh
-            .questions
-            .iter()
-            .enumerate()
-            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
-            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
-        moved.insert(ni, sibs.clone());
-    }
-    plan_note(&fresh, &moved, &vault.config.settings).ok()
 }
 
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -223,12 +172,17 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let changes = compute(op, &targets, today, settings, &histogram, seed);
 
     // Group by note and question.
-    let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
+    let mut by_note: BTreeMap<usize, QuestionChanges> = BTreeMap::new();
     let mut after = histogram.clone();
     let mut card_changes: Vec<(&Selected, Change)> = Vec::new();
     for (sel, change) in selected.iter().zip(&changes) {
         let Some(change) = change else { continue };
-        by_note.entry(sel.note).or_default().entry(sel.question).or_default().push((sel.sibling, *change));
+        by_note
+            .entry(sel.note)
+            .or_default()
+            .entry(sel.question)
+            .or_default()
+            .push((sel.sibling, sibling_change(change)));
         if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
             after.decrement(k);
         }
@@ -280,126 +234,42 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let mut interrupted = false;
     let mut write_errors = Vec::new();
     if args.apply && !plans.is_empty() {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-        let bar = if std::io::stderr().is_terminal() {
-            indicatif::ProgressBar::new(plans.len() as u64)
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        // Notes go in batches: the log lines of a batch are written (and
-        // synced) once, before its notes. A run killed after the log but
-        // before a note's write finds the card unchanged and applies it
-        // again; one killed after the write finds both and skips the card.
         // Each note's card changes, by note (`card_changes` is in note order).
         let changes_of = |ni: usize| {
             let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
             let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
             &card_changes[lo..hi]
         };
-        // A folder's notes are written one at a time (its lock), so the
-        // notes go out with the folders taking turns: writers working at
-        // the same moment are then mostly in different folders.
-        let order = interleave_folders(&plans, |ni| vault.notes[ni].path.as_str());
-        for batch in order.chunks(64) {
-            if stop.load(Ordering::SeqCst) {
-                interrupted = true;
-                break;
-            }
-            let batch_records: Vec<Vec<Record>> = batch
+        let records_of = |ni: usize| -> Vec<Record> {
+            let n = &vault.notes[ni];
+            changes_of(ni)
                 .iter()
-                .map(|(ni, _)| {
-                    let n = &vault.notes[*ni];
-                    changes_of(*ni)
-                        .iter()
-                        .map(|(sel, change)| {
-                            let q = &n.note.questions[sel.question];
-                            Record {
-                                id: crate::log::new_id(),
-                                ts: crate::log::now_stamp(),
-                                day: today,
-                                op: Op::Reschedule,
-                                path: n.path.clone(),
-                                line: q.first_line + 1,
-                                hash: sel.hash.clone(),
-                                sibling: sel.sibling,
-                                response: None,
-                                before: logged(&sel.target.schedule),
-                                after: change_schedule(change),
-                                ms: None,
-                                decks: q.decks.to_vec(),
-                                undoes: None,
-                                detail: Some(detail.clone()),
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            let all: Vec<Record> = batch_records.iter().flatten().cloned().collect();
-            if let Err(e) = crate::log::append(&vault.root, &all) {
-                write_errors.push(format!("the review log could not be written, so nothing more was: {e}"));
-                break;
-            }
-            // The notes of a batch are written by a few threads at once, so
-            // their fsyncs overlap; each write is atomic on its own, and a
-            // Ctrl-C stops every writer before its next note.
-            let next = AtomicUsize::new(0);
-            let failed: std::sync::Mutex<Vec<(usize, Error)>> = std::sync::Mutex::new(Vec::new());
-            let done = AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                for _ in 0..WRITERS.min(batch.len()) {
-                    scope.spawn(|| {
-                        loop {
-                            if stop.load(Ordering::SeqCst) {
-                                break;
-                            }
-                            let i = next.fetch_add(1, Ordering::SeqCst);
-                            let Some((ni, edits)) = batch.get(i) else { break };
-                            let n = &vault.notes[*ni];
-                            let qs = &by_note[ni];
-                            match apply_edits(&n.abs, &n.note.text, edits, &|text| {
-                                relocate(vault, &n.path, &n.note, qs, text)
-                            }) {
-                                Ok(_) => {
-                                    done.fetch_add(1, Ordering::SeqCst);
-                                }
-                                Err(e) => {
-                                    if let Ok(mut f) = failed.lock() {
-                                        f.push((i, e));
-                                    }
-                                }
-                            }
-                            bar.inc(1);
-                        }
-                    });
-                }
-            });
-            written += done.into_inner();
-            let mut failed = failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-            failed.sort_by_key(|(i, _)| *i);
-            for (i, e) in failed {
-                // Cancel the log lines of a note that was not written.
-                let undo: Vec<Record> = batch_records[i]
-                    .iter()
-                    .map(|r| Record {
+                .map(|(sel, change)| {
+                    let q = &n.note.questions[sel.question];
+                    Record {
                         id: crate::log::new_id(),
-                        op: Op::Undo,
-                        undoes: Some(r.id.clone()),
-                        before: r.after,
-                        after: r.before,
-                        ..r.clone()
-                    })
-                    .collect();
-                let _ = crate::log::append(&vault.root, &undo);
-                write_errors.push(e.to_string());
-            }
-            if stop.load(Ordering::SeqCst) && next.into_inner() < batch.len() {
-                interrupted = true;
-                break;
-            }
-        }
-        bar.finish_and_clear();
+                        ts: crate::log::now_stamp(),
+                        day: today,
+                        op: Op::Reschedule,
+                        path: n.path.clone(),
+                        line: q.first_line + 1,
+                        hash: sel.hash.clone(),
+                        sibling: sel.sibling,
+                        response: None,
+                        before: logged(&sel.target.schedule),
+                        after: change_schedule(change),
+                        ms: None,
+                        decks: q.decks.to_vec(),
+                        undoes: None,
+                        detail: Some(detail.clone()),
+                    }
+                })
+                .collect()
+        };
+        let done = write_notes(vault, &plans, &by_note, &records_of);
+        written = done.written;
+        interrupted = done.interrupted;
+        write_errors = done.errors;
         if !interrupted && write_errors.is_empty() {
             let done = Record {
                 id: crate::log::new_id(),
@@ -486,21 +356,6 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
 }
 
 /// The before / after due counts per day as two bar columns.
-/// `plans` (in path order) reordered so that the folders take turns: the
-/// first note of every folder, then the second of every folder, and so on.
-fn interleave_folders<'p>(
-    plans: &'p [(usize, Vec<Edit>)],
-    path_of: impl Fn(usize) -> &'p str,
-) -> Vec<&'p (usize, Vec<Edit>)> {
-    let mut folders: BTreeMap<&str, Vec<&(usize, Vec<Edit>)>> = BTreeMap::new();
-    for p in plans {
-        let path = path_of(p.0);
-        folders.entry(path.rfind('/').map_or("", |i| &path[..i])).or_default().push(p);
-    }
-    let longest = folders.values().map(Vec::len).max().unwrap_or(0);
-    (0..longest).flat_map(|i| folders.values().filter_map(move |f| f.get(i).copied())).collect()
-}
-
 fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
     let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
     let width = (terminal_width().saturating_sub(30) / 2).clamp(5, 40);

@@ -97,7 +97,7 @@ fn sqlite(e: rusqlite::Error) -> Error {
 }
 
 /// The legacy collection schema (Anki's schema 11).
-const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 create table col (id integer primary key, crt integer not null, mod integer not null,
   scm integer not null, ver integer not null, dty integer not null, usn integer not null,
   ls integer not null, conf text not null, models text not null, decks text not null,
