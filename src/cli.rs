@@ -62,6 +62,8 @@ pub enum Command {
     Reschedule(RescheduleArgs),
     /// Export cards: Anki package, Anki text, CSV or JSON.
     Export(ExportArgs),
+    /// Bring back the reviews done in Anki or AnkiDroid: schedules and review log from a package.
+    Import(ImportArgs),
     /// Find what the plugin would silently miss or mangle: `path:line: severity: message`.
     #[command(after_long_help = crate::check::HELP)]
     Check(CheckArgs),
@@ -262,6 +264,47 @@ pub struct ExportArgs {
     /// apkg: carry due date, interval and ease, so reviews continue in Anki.
     #[arg(long)]
     pub with_scheduling: bool,
+}
+
+const IMPORT_HELP: &str = "\
+FILE is a package that Anki or AnkiDroid exported with scheduling (\"Include scheduling
+information\"): .apkg or .colpkg, current or legacy format. A dry run by default: prints the
+cards matched, the schedules that would change, the reviews to add to the review log, the
+conflicts and the Anki notes not matched, with the reason. --diff prints the unified diff;
+--apply writes.
+
+Notes are matched by the GUID `recall export` gives them (note path, note type and the
+question's front or cloze text), cards by their number. A question edited since the export
+has a new GUID and is listed, not guessed. Only schedule comments are written, never text:
+a review card gets Anki's due date, interval and ease (factor 2500 = ease 250); a card in
+(re)learning gets what the plugin writes after Again that day (interval 0, due that day);
+new, suspended and buried cards keep their schedule. Anki's reviews of the matched cards are
+added to .recall/reviews.jsonl (op `import`), so `recall stats` counts them.
+
+Conflicts: a card changed in the vault (answered, graded, rescheduled: the review log, or a
+schedule implying a later review) after Anki's first review of it in the package. --prefer
+latest (default) keeps the side that changed it last; --prefer anki or vault forces one.
+
+Importing the same package again adds and changes nothing.";
+
+#[derive(Debug, Args)]
+#[command(after_long_help = IMPORT_HELP)]
+pub struct ImportArgs {
+    /// The package exported from Anki or AnkiDroid with scheduling (.apkg, .colpkg).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the changes (default: a dry run).
+    #[arg(long)]
+    pub apply: bool,
+    /// Print the unified diff of every changed note.
+    #[arg(long)]
+    pub diff: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Which side wins a conflict: latest, anki or vault.
+    #[arg(long, value_name = "SIDE", default_value = "latest")]
+    pub prefer: crate::import::Prefer,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,9 @@ pub enum Error {
     Usage(String),
     #[error("{message}")]
     Refused { message: String, hint: Option<String> },
+    /// An Anki package that cannot be imported.
+    #[error("{path}: {error}")]
+    Package { path: PathBuf, error: crate::anki::PackageError },
     #[error("{0}")]
     Other(String),
 }
@@ -41,6 +44,7 @@ impl Error {
             ),
             Error::Settings { .. } => Some("see `recall --help` for the keys of .recall/config.yaml".into()),
             Error::Refused { hint, .. } => hint.clone(),
+            Error::Package { error, .. } => error.hint().map(str::to_owned),
             Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
                 Some("check the file's permissions".into())
             }

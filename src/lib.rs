@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod log;
 pub mod parse;
 pub mod render;
@@ -42,6 +43,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
         Command::Reschedule(a) => cmd::reschedule::run(&cli.global, a, &mut out)?,
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
+        Command::Import(a) => cmd::import::run(&cli.global, a, &mut out)?,
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,

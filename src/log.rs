@@ -31,6 +31,15 @@ pub struct LoggedSchedule {
     pub ease: f64,
 }
 
+impl LoggedSchedule {
+    /// A card's schedule as logged (`None` when new or unreadable).
+    #[must_use]
+    pub fn of(s: &crate::parse::CardSchedule) -> Option<LoggedSchedule> {
+        let (i, e) = s.interval_ease();
+        Some(LoggedSchedule { due: s.due_date()?, interval: i? as f64, ease: e? as f64 })
+    }
+}
+
 /// What produced a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -45,6 +54,9 @@ pub enum Op {
     Reschedule,
     /// A `recall check --fix` repair.
     Fix,
+    /// `recall import`: a review done in Anki (its id in `detail`), or a
+    /// schedule taken from Anki.
+    Import,
 }
 
 /// One line of the log.

@@ -27,8 +27,18 @@ fn sql(e: &rusqlite::Error) -> PackageError {
     PackageError::Sqlite(e.to_string())
 }
 
-/// Opens `bytes` (an SQLite file) read-only in memory, hardened.
+/// Opens `bytes` (an SQLite file) read-only in memory, hardened. A
+/// database in WAL mode (Anki's current collections) is read as a
+/// rollback-journal one: in memory there is no WAL file, and a WAL header
+/// would make SQLite refuse to open it.
 fn open(bytes: &[u8]) -> Result<Connection, PackageError> {
+    let mut header = [0u8; 100];
+    let head = bytes.len().min(100);
+    header[..head].copy_from_slice(&bytes[..head]);
+    if header[18] == 2 && header[19] == 2 {
+        header[18] = 1;
+        header[19] = 1;
+    }
     let mut conn = Connection::open_in_memory().map_err(|e| sql(&e))?;
     for (flag, on) in [
         (DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true),
@@ -39,7 +49,8 @@ fn open(bytes: &[u8]) -> Result<Connection, PackageError> {
         conn.set_db_config(flag, on).map_err(|e| sql(&e))?;
     }
     conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE).map_err(|e| sql(&e))?;
-    conn.deserialize_read_exact(MAIN_DB, bytes, bytes.len(), true).map_err(|e| sql(&e))?;
+    let reader = std::io::Read::chain(&header[..head], &bytes[head..]);
+    conn.deserialize_read_exact(MAIN_DB, reader, bytes.len(), true).map_err(|e| sql(&e))?;
     conn.execute_batch("pragma query_only = 1; pragma cell_size_check = 1;").map_err(|e| sql(&e))?;
     Ok(conn)
 }
@@ -221,6 +232,8 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Collection, PackageError> {
     }
     revlog.sort_by_key(|r| r.id);
 
+    // Packages do not carry the `fsrs` key: a memory state says it too.
+    let fsrs = fsrs || cards.iter().any(|c| c.memory.is_some());
     Ok(Collection { format, schema, crt, creation_offset, rollover, fsrs, note_types, notes, cards, revlog })
 }
 

@@ -63,12 +63,8 @@ pub enum PackageError {
     Damaged { entry: String, message: String },
     #[error("its `{entry}` decompresses to more than {limit} bytes; refused as a possible zip bomb")]
     TooLarge { entry: String, limit: u64 },
-    #[error("its `{entry}` cannot be decompressed: {source}")]
-    Zstd {
-        entry: String,
-        #[source]
-        source: zstd::ZstdError,
-    },
+    #[error("its `{entry}` cannot be decompressed: {error}")]
+    Zstd { entry: String, error: zstd::ZstdError },
     #[error("it holds a file named `{name}`, which points outside the package; refused")]
     UnsafeName { name: String },
     #[error("its media list cannot be read: {0}")]
@@ -118,7 +114,9 @@ pub struct Collection {
     pub creation_offset: Option<i32>,
     /// The hour the day starts (`rollover`, default 4).
     pub rollover: u8,
-    /// The collection schedules with FSRS (`fsrs` config key).
+    /// The collection schedules (or scheduled) with FSRS: the `fsrs` config
+    /// key, or a card with an FSRS memory state (an `.apkg` does not carry
+    /// the key). Its review rows then hold difficulties, not eases.
     pub fsrs: bool,
     /// Note type id → name.
     pub note_types: BTreeMap<i64, String>,

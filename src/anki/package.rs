@@ -100,7 +100,7 @@ pub fn open<R: Read + Seek>(file: R, limits: &Limits) -> Result<Package, Package
     let collection = if format == Format::Anki21b {
         zstd::decode(&raw, limits.allowed(raw.len() as u64)).map_err(|e| match e {
             zstd::ZstdError::TooLarge { limit } => PackageError::TooLarge { entry: entry.into(), limit },
-            source => PackageError::Zstd { entry: entry.into(), source },
+            error => PackageError::Zstd { entry: entry.into(), error },
         })?
     } else {
         raw
@@ -123,7 +123,7 @@ fn media_names(raw: &[u8], format: Format, limits: &Limits) -> Result<usize, Pac
     let names: Vec<String> = if raw.starts_with(&zstd::MAGIC) {
         // Current packages: zstd-compressed `MediaEntries`.
         let data = zstd::decode(raw, limits.allowed(raw.len() as u64).min(256 << 20))
-            .map_err(|source| PackageError::Zstd { entry: "media".into(), source })?;
+            .map_err(|error| PackageError::Zstd { entry: "media".into(), error })?;
         proto::media_names(&data)
             .map_err(|e| PackageError::BadMedia(e.to_string()))?
             .into_iter()
@@ -246,7 +246,7 @@ mod tests {
         let z = zip_of(&[("collection.anki21b", &zstd(DB)[..10]), ("meta", b"\x08\x03")]);
         assert!(matches!(open_bytes(z), Err(PackageError::Zstd { .. })), "truncated zstd");
         let z = zip_of(&[("collection.anki21b", DB), ("meta", b"\x08\x03")]);
-        assert!(matches!(open_bytes(z), Err(PackageError::Zstd { source: zstd::ZstdError::NotZstd, .. })));
+        assert!(matches!(open_bytes(z), Err(PackageError::Zstd { error: zstd::ZstdError::NotZstd, .. })));
     }
 
     #[test]

@@ -80,8 +80,7 @@ fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
 /// A card's schedule as the review log records it (`None` when new or unreadable).
 #[must_use]
 pub fn logged(s: &CardSchedule) -> Option<crate::log::LoggedSchedule> {
-    let (i, e) = s.interval_ease();
-    Some(crate::log::LoggedSchedule { due: s.due_date()?, interval: i? as f64, ease: e? as f64 })
+    crate::log::LoggedSchedule::of(s)
 }
 
 fn show(s: &CardSchedule) -> String {

@@ -438,14 +438,15 @@ pub struct LogStats {
     pub streak: Streak,
 }
 
-/// The answers among log records: reviews and grades with a button, up to
+/// The answers among log records: reviews, grades and reviews imported
+/// from Anki with a button, up to
 /// `today`. `records` should already be [`crate::log::effective`].
 #[must_use]
 pub fn answers<'a>(records: &[&'a Record], today: NaiveDate) -> Vec<(&'a Record, Response)> {
     records
         .iter()
         .copied()
-        .filter(|r| matches!(r.op, Op::Review | Op::Grade) && r.day <= today)
+        .filter(|r| matches!(r.op, Op::Review | Op::Grade | Op::Import) && r.day <= today)
         .filter_map(|r| r.response.filter(|x| Response::BUTTONS.contains(x)).map(|x| (r, x)))
         .collect()
 }
