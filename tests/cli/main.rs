@@ -7,6 +7,8 @@ mod counts;
 mod export;
 mod faults;
 mod help;
+mod import;
+mod import_bad;
 mod properties;
 mod reschedule;
 mod review;
