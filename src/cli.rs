@@ -62,7 +62,7 @@ pub enum Command {
     Reschedule(RescheduleArgs),
     /// Export cards: Anki package, Anki text, CSV or JSON.
     Export(ExportArgs),
-    /// Bring back the reviews done in Anki or AnkiDroid: schedules and review log from a package.
+    /// Bring back reviews done in Anki or AnkiDroid: schedules and review log.
     Import(ImportArgs),
     /// Find what the plugin would silently miss or mangle: `path:line: severity: message`.
     #[command(after_long_help = crate::check::HELP)]

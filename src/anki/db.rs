@@ -276,7 +276,7 @@ mod tests {
         let col = read(&legacy_db(""), Format::Anki21).expect("read");
         assert_eq!(
             (col.schema, col.crt, col.rollover, col.creation_offset, col.fsrs),
-            (11, 1700000000, 2, Some(-60), true)
+            (11, 1_700_000_000, 2, Some(-60), true)
         );
         assert_eq!(col.note_types.get(&1_700_000_000_101).map(String::as_str), Some("recall Basic"));
         assert_eq!(

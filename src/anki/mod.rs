@@ -203,3 +203,53 @@ pub fn read_package<R: Read + Seek>(file: R, limits: &Limits) -> Result<Collecti
     }
     Ok(col)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Packages Anki 26 wrote (its dummy `collection.anki2` left out) and
+    /// one of recall's own: the fuzz seeds.
+    const CURRENT: &[u8] = include_bytes!("../../fuzz/seeds/anki/anki-current.apkg");
+    const LEGACY: &[u8] = include_bytes!("../../fuzz/seeds/anki/anki-legacy.apkg");
+    const RECALL: &[u8] = include_bytes!("../../fuzz/seeds/anki/recall-export.apkg");
+
+    #[test]
+    fn reads_what_anki_writes_in_both_formats() {
+        for (bytes, format) in [(CURRENT, Format::Anki21b), (LEGACY, Format::Anki21)] {
+            let col = read_package(Cursor::new(bytes), &Limits::default()).expect("read");
+            assert_eq!(col.format, format);
+            assert_eq!((col.notes.len(), col.cards.len(), col.revlog.len()), (4, 6, 12), "{format:?}");
+            assert_eq!(col.schema, if format == Format::Anki21b { 18 } else { 11 });
+            assert_eq!((col.rollover, col.creation_offset), (4, Some(0)));
+            assert!(col.fsrs, "the cards carry FSRS memory states");
+            assert!(col.note_types.values().any(|n| n == "recall Cloze"), "{:?}", col.note_types);
+            assert!(col.revlog.windows(2).all(|w| w[0].id < w[1].id));
+        }
+        // recall's own export has scheduling (a review card) but no reviews.
+        let col = read_package(Cursor::new(RECALL), &Limits::default()).expect("read");
+        assert_eq!((col.format, col.revlog.len()), (Format::Anki2, 0));
+        assert!(col.cards.iter().any(|c| c.kind == 2));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn damaged_packages_fail_cleanly(
+            which in 0usize..3,
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        ) {
+            let mut bytes = [CURRENT, LEGACY, RECALL][which].to_vec();
+            for (at, value) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] = value;
+            }
+            let limits = Limits { max_bytes: 8 << 20, max_ratio: 100, floor: 1 << 20 };
+            let _ = read_package(Cursor::new(bytes), &limits);
+        }
+    }
+}

@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::export::{Selection, collect};
 use crate::import::summary::{Done, Summary};
 use crate::import::{
-    Calendar, CardKey, SCHEDULE_DETAIL, Write as Target, match_cards, plan, reviews, segment,
+    Calendar, CardKey, ImportedReview, SCHEDULE_DETAIL, Write as Target, match_cards, plan, reviews, segment,
 };
 use crate::log::{LoggedSchedule, Op, Record};
 
@@ -116,15 +116,21 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
             .map(|r| reviews::record(vault, r, crate::log::new_id()))
             .collect();
         crate::log::append(&vault.root, &loose)?;
+        // A note's log lines: its cards' answers, then their new schedules.
+        let mut per_note: BTreeMap<usize, (Vec<&ImportedReview>, Vec<usize>)> = BTreeMap::new();
+        for r in plan.reviews.iter().filter(|r| planned.contains(&r.key.note)) {
+            per_note.entry(r.key.note).or_default().0.push(r);
+        }
+        for (i, (key, _, _)) in changed.iter().enumerate() {
+            per_note.entry(key.note).or_default().1.push(i);
+        }
         let records_of = |ni: usize| -> Vec<Record> {
-            let mut recs: Vec<Record> = plan
-                .reviews
-                .iter()
-                .filter(|r| r.key.note == ni)
-                .map(|r| reviews::record(vault, r, crate::log::new_id()))
-                .collect();
-            for (key, c, w) in changed.iter().filter(|(k, _, _)| k.note == ni) {
-                recs.push(schedule_record(vault, *key, c, w));
+            let Some((answers, schedules)) = per_note.get(&ni) else { return Vec::new() };
+            let mut recs: Vec<Record> =
+                answers.iter().map(|r| reviews::record(vault, r, crate::log::new_id())).collect();
+            for &i in schedules {
+                let (key, c, w) = changed[i];
+                recs.push(schedule_record(vault, key, c, w));
             }
             recs
         };

@@ -20,6 +20,9 @@ pub mod plan;
 pub mod reviews;
 pub mod summary;
 
+#[cfg(test)]
+mod scenarios;
+
 use std::str::FromStr;
 
 use chrono::NaiveDate;

@@ -244,14 +244,11 @@ fn target(
     // Again on a new card (not on the note's schedule now, which an
     // earlier import of the same package may have written).
     let day = cal.day_of(last_ms).ok_or(Keep::Unreadable)?;
-    let ease = match anki_ease {
-        Some(e) => e,
-        None => {
-            let note_ease = crate::schedule::note_ease(&vault.notes[key.note].note, settings);
-            schedule_card(&CardSchedule::New, Response::Again, day, settings, note_ease, None)
-                .map_or(settings.base_ease, |next| next.ease)
-        }
-    };
+    let ease = anki_ease.unwrap_or_else(|| {
+        let note_ease = crate::schedule::note_ease(&vault.notes[key.note].note, settings);
+        schedule_card(&CardSchedule::New, Response::Again, day, settings, note_ease, None)
+            .map_or(settings.base_ease, |next| next.ease)
+    });
     Ok(Write::Sm2 { due: day, interval: 0.0, ease })
 }
 

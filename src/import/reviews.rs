@@ -64,14 +64,14 @@ fn response(ease: i64) -> Option<Response> {
 /// The records-to-be of one card's rows (in time order); also returns how
 /// many answers were already logged.
 #[must_use]
-pub fn chain(
+pub fn chain<S: std::hash::BuildHasher>(
     key: CardKey,
     rows: &[&Review],
     current: &CardSchedule,
     base_ease: f64,
     fsrs: bool,
     cal: &Calendar<'_>,
-    logged: &HashSet<i64>,
+    logged: &HashSet<i64, S>,
 ) -> (Vec<ImportedReview>, usize) {
     let mut out = Vec::new();
     let mut already = 0;
