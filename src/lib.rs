@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod edit;
 pub mod error;
@@ -72,11 +73,31 @@ pub fn scan_vault_with<T: Send>(
     Ok((v, out))
 }
 
+/// What the command line pins of the clock.
+#[must_use]
+pub fn pin(global: &Global) -> clock::Pin {
+    clock::Pin { today: global.today, now: global.now }
+}
+
+/// The clock a session runs on: fixed at the pinned moment when `--today`
+/// or `--now` is given, else the real one.
+#[must_use]
+pub fn session_clock(global: &Global, when: &clock::When) -> std::sync::Arc<dyn clock::Clock> {
+    if pin(global).is_pinned() {
+        std::sync::Arc::new(clock::FixedClock::new(when.now))
+    } else {
+        std::sync::Arc::new(clock::SystemClock)
+    }
+}
+
 /// The vault-loading options a command line asks for.
 #[must_use]
 pub fn load_options(global: &Global) -> LoadOptions {
+    use clock::Clock;
     LoadOptions {
-        today: global.today,
+        pin: pin(global),
+        clock_now: clock::SystemClock.now(),
+        zone: clock::Zone::Local,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
         detail: parse::Detail::Full,
     }

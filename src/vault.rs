@@ -10,8 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::clock::{Pin, When, Zone};
 use crate::error::Error;
 use crate::parse::cloze::Clozes;
 use crate::parse::{Note, ParseOptions, parse_note};
@@ -64,7 +65,8 @@ pub struct Vault {
     pub config: Config,
     pub clozes: Clozes,
     pub today: NaiveDate,
-    pub now: NaiveDateTime,
+    pub now: DateTime<Utc>,
+    pub zone: Zone,
     /// Every note that could be read, sorted by path bytes.
     pub notes: Vec<VaultNote>,
     pub warnings: Vec<Warning>,
@@ -339,34 +341,29 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
 /// Options for loading a vault.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// `--today` / `RECALL_TODAY`; the local clock when `None`.
-    pub today: Option<NaiveDate>,
+    /// `--today` / `--now` (or their variables).
+    pub pin: Pin,
+    /// The real clock's reading, used when nothing is pinned.
+    pub clock_now: DateTime<Utc>,
+    pub zone: Zone,
     pub overrides: CliOverrides,
     /// How much of each question to record (`scan` only; `load` keeps everything).
     pub detail: crate::parse::Detail,
 }
 
-/// Today's local date and the time used for due tests. A pinned day uses
-/// 12:00 as "now". The plugin's `startOfDay` only applies when its hours,
-/// minutes and seconds are all non-zero (spec §g.4), and so it is here.
-#[must_use]
-pub fn resolve_today(pinned: Option<NaiveDate>, start_of_day: &str) -> (NaiveDate, NaiveDateTime) {
-    if let Some(d) = pinned {
-        return (d, d.and_time(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()));
+impl LoadOptions {
+    /// Options for a pinned day (12:00 of it in the local zone), default
+    /// settings overrides, every detail.
+    #[must_use]
+    pub fn at_day(today: NaiveDate) -> LoadOptions {
+        LoadOptions {
+            pin: Pin { today: Some(today), now: None },
+            clock_now: When::noon_of(today, Zone::Local).now,
+            zone: Zone::Local,
+            overrides: CliOverrides::default(),
+            detail: crate::parse::Detail::Full,
+        }
     }
-    let now = chrono::Local::now().naive_local();
-    let mut today = now.date();
-    let parts: Vec<u32> = start_of_day.split(':').filter_map(|p| p.trim().parse().ok()).collect();
-    if let [h, m, s] = parts[..]
-        && h != 0
-        && m != 0
-        && s != 0
-        && let Some(boundary) = chrono::NaiveTime::from_hms_opt(h, m, s)
-        && now.time() < boundary
-    {
-        today = today.pred_opt().unwrap_or(today);
-    }
-    (today, now)
 }
 
 /// Loads settings and every note of the vault at `root`.
@@ -386,10 +383,12 @@ pub fn scan<T: Send>(
     f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
 ) -> Result<(Vault, Vec<T>), Error> {
     let config = crate::settings::load(root, &load.overrides)?;
-    let (today, now) = resolve_today(load.today, &config.settings.start_of_day);
+    let When { today, now, zone } =
+        load.pin.resolve(load.clock_now, load.zone, &config.settings.start_of_day).map_err(Error::Usage)?;
     let clozes = Clozes::new(&config.settings.cloze_patterns);
     let mut warnings = Vec::new();
-    let opts = ParseOptions { settings: &config.settings, clozes: &clozes, today, now, detail: load.detail };
+    let opts =
+        ParseOptions { settings: &config.settings, clozes: &clozes, today, now, zone, detail: load.detail };
     // The walk feeds the workers as it goes, so reading starts at once; paths
     // go in small batches, which costs the workers fewer hand-overs.
     const BATCH: usize = 16;
@@ -442,7 +441,8 @@ pub fn scan<T: Send>(
         warnings.extend(w);
     }
     warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    let vault = Vault { root: root.to_path_buf(), config, clozes, today, now, notes: Vec::new(), warnings };
+    let vault =
+        Vault { root: root.to_path_buf(), config, clozes, today, now, zone, notes: Vec::new(), warnings };
     Ok((vault, out))
 }
 
@@ -514,8 +514,15 @@ impl Vault {
             clozes: &self.clozes,
             today: self.today,
             now: self.now,
+            zone: self.zone,
             detail: crate::parse::Detail::Full,
         }
+    }
+
+    /// The moment the command works at.
+    #[must_use]
+    pub fn when(&self) -> When {
+        When { today: self.today, now: self.now, zone: self.zone }
     }
 
     /// Index of the note with this vault-relative path.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::{Global, GradeArgs};
+use crate::clock::Zone;
 use crate::edit::apply::apply_edits;
 use crate::edit::plan::{plan_schedule, replan_schedule};
 use crate::edit::{Edit, splice, unified_diff};
@@ -63,13 +64,13 @@ struct ScheduleJson {
     ease: Option<f64>,
 }
 
-fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
+fn before_json(s: &CardSchedule, zone: Zone) -> Option<ScheduleJson> {
     match s {
         CardSchedule::New => None,
         other => {
             let (i, e) = other.interval_ease();
             Some(ScheduleJson {
-                due: other.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                due: other.due_date(zone).map(|d| d.format("%Y-%m-%d").to_string()),
                 interval: i.map(|v| v as f64),
                 ease: e.map(|v| v as f64),
             })
@@ -79,19 +80,19 @@ fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
 
 /// A card's schedule as the review log records it (`None` when new or unreadable).
 #[must_use]
-pub fn logged(s: &CardSchedule) -> Option<crate::log::LoggedSchedule> {
+pub fn logged(s: &CardSchedule, zone: Zone) -> Option<crate::log::LoggedSchedule> {
     let (i, e) = s.interval_ease();
-    Some(crate::log::LoggedSchedule { due: s.due_date()?, interval: i? as f64, ease: e? as f64 })
+    Some(crate::log::LoggedSchedule { due: s.due_date(zone)?, interval: i? as f64, ease: e? as f64 })
 }
 
-fn show(s: &CardSchedule) -> String {
+fn show(s: &CardSchedule, zone: Zone) -> String {
     match s {
         CardSchedule::New => "new".into(),
         other => {
             let (i, e) = other.interval_ease();
             let f = |v: Option<i64>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
             let due = other
-                .due_date()
+                .due_date(zone)
                 .map_or_else(|| "unreadable date".to_owned(), |d| d.format("%Y-%m-%d").to_string());
             format!("due {due}, interval {}, ease {}", f(i), f(e))
         }
@@ -207,7 +208,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     let ease_seed = note_ease(note, settings);
     let loc = format!("{}:{}#{}", vn.path, q.first_line + 1, target.sibling);
     let Some(next) =
-        schedule_card(&before, args.response, vault.today, settings, ease_seed, Some(&histogram))
+        schedule_card(&before, args.response, &vault.when(), settings, ease_seed, Some(&histogram))
     else {
         // Reset on a new card: the plugin changes nothing.
         if args.json {
@@ -242,7 +243,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             hash: q.hash(&note.text),
             sibling: target.sibling,
             response: Some(args.response),
-            before: logged(&before),
+            before: logged(&before, vault.zone),
             after: Some(crate::log::LoggedSchedule {
                 due: next.due,
                 interval: next.interval,
@@ -264,7 +265,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         let j = json!({
             "path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
             "response": args.response,
-            "before": before_json(&before),
+            "before": before_json(&before, vault.zone),
             "after": {"due": next.due.format("%Y-%m-%d").to_string(), "interval": next.interval, "ease": next.ease},
             "written": written,
         });
@@ -274,7 +275,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             out,
             "{loc} {}: {} → due {}, interval {}, ease {}",
             args.response,
-            show(&before),
+            show(&before, vault.zone),
             next.due.format("%Y-%m-%d"),
             crate::parse::comment::js_number(next.interval),
             crate::parse::comment::js_number(next.ease)

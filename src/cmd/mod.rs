@@ -55,7 +55,7 @@ pub fn note_rows(path: &str, note: &crate::parse::Note, opts: &crate::parse::Par
                 decks: q.decks.to_vec(),
                 front,
                 back,
-                due: sched.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                due: sched.due_date(opts.zone).map(|d| d.format("%Y-%m-%d").to_string()),
                 interval,
                 ease,
                 state: sched.state(opts.today, opts.now),

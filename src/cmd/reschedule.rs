@@ -72,8 +72,8 @@ fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[S
     format!("{:x}", cyrb53(&key, 7))
 }
 
-fn logged(s: &CardSchedule) -> Option<LoggedSchedule> {
-    crate::cmd::grade::logged(s)
+fn logged(s: &CardSchedule, zone: crate::clock::Zone) -> Option<LoggedSchedule> {
+    crate::cmd::grade::logged(s, zone)
 }
 
 fn change_schedule(c: &Change) -> Option<LoggedSchedule> {
@@ -190,7 +190,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                         continue;
                     }
                 }
-                let due = schedule.due_date();
+                let due = schedule.due_date(vault.zone);
                 if args.due_before.is_some_and(|b| due.is_none_or(|d| d >= b))
                     || args.due_after.is_some_and(|a| due.is_none_or(|d| d <= a))
                 {
@@ -201,7 +201,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     continue;
                 }
                 if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
-                    && *after == logged(&schedule)
+                    && *after == logged(&schedule, vault.zone)
                 {
                     resumed += 1;
                     continue;
@@ -325,7 +325,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                                 hash: sel.hash.clone(),
                                 sibling: sel.sibling,
                                 response: None,
-                                before: logged(&sel.target.schedule),
+                                before: logged(&sel.target.schedule, vault.zone),
                                 after: change_schedule(change),
                                 ms: None,
                                 decks: q.decks.to_vec(),
@@ -449,7 +449,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     "path": n.path,
                     "line": n.note.questions[sel.question].first_line + 1,
                     "sibling": sel.sibling,
-                    "before": logged(&sel.target.schedule),
+                    "before": logged(&sel.target.schedule, vault.zone),
                     "after": change_schedule(change),
                 })
             }).collect::<Vec<_>>(),

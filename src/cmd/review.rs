@@ -92,6 +92,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         clozes: vault.clozes.clone(),
         today: vault.today,
         now: vault.now,
+        zone: vault.zone,
     };
     let store = DiskStore { root: vault.root.clone() };
     let mut session = Session::new_lazy(ctx, store, notes, queue, histogram);

@@ -45,7 +45,8 @@ fn segment(line: &str) -> Result<String, String> {
             SegmentKind::Fsrs { .. } => return Err("FSRS segments are not scheduled by recall".into()),
         },
     };
-    let next = schedule_card(&schedule, input.response, input.today, &settings, None, Some(&histogram))
+    let when = crate::clock::When::noon_of(input.today, crate::clock::Zone::Local);
+    let next = schedule_card(&schedule, input.response, &when, &settings, None, Some(&histogram))
         .ok_or_else(|| "reset on a new card changes nothing".to_owned())?;
     Ok(format_sm2(next.due, next.interval, next.ease))
 }

@@ -30,7 +30,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
                     continue;
                 }
                 for i in 0..q.card_count() {
-                    cards.push(CardInfo::new(decks.clone(), &q.schedule(i), opts.today, opts.now));
+                    cards.push(CardInfo::new(decks.clone(), &q.schedule(i), &opts.when()));
                 }
             }
         }

@@ -252,7 +252,6 @@ fn remove_comment(note: &Note, span: std::ops::Range<usize>) -> Edit {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveTime;
 
     use super::*;
     use crate::parse::cloze::Clozes;
@@ -261,11 +260,12 @@ mod tests {
     fn parse(text: &str, settings: &Settings) -> Note {
         let clozes = Clozes::new(&settings.cloze_patterns);
         let today = NaiveDate::from_ymd_opt(2024, 6, 20).expect("date");
-        let now = today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time"));
+        let zone = crate::clock::Zone::utc();
+        let now = crate::clock::When::noon_of(today, zone).now;
         parse_note(
             text.to_owned(),
             None,
-            &ParseOptions { settings, clozes: &clozes, today, now, detail: crate::parse::Detail::Full },
+            &ParseOptions { settings, clozes: &clozes, today, now, zone, detail: crate::parse::Detail::Full },
             false,
         )
     }

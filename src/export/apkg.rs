@@ -138,7 +138,7 @@ fn collection(
     let mut created = opts.today;
     if opts.with_scheduling {
         for c in notes.iter().flat_map(|n| &n.cards) {
-            if let Some((due, _, _)) = review_state(&c.schedule) {
+            if let Some((due, _, _)) = review_state(c) {
                 created = created.min(due);
             }
         }
@@ -219,7 +219,7 @@ fn collection(
                 .iter()
                 .find(|c| c.sibling == ord)
                 .filter(|_| opts.with_scheduling)
-                .and_then(|c| review_state(&c.schedule));
+                .and_then(review_state);
             let (kind, due, ivl, factor) = match review {
                 Some((date, ivl, ease)) => {
                     summary.review_cards += 1;
@@ -340,6 +340,7 @@ mod tests {
                 sibling: 0,
                 front: "Q".into(),
                 back: "A".into(),
+                due: schedule.due_date(crate::clock::Zone::utc()),
                 schedule,
                 state: CardState::New,
             }],

@@ -42,7 +42,7 @@ pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
                     decks: &n.decks,
                     front: &c.front,
                     back: &c.back,
-                    due: due_string(&c.schedule),
+                    due: due_string(c),
                     interval,
                     ease,
                     state: c.state,

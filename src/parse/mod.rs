@@ -16,9 +16,10 @@ pub mod tags;
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::{Local, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::clock::Zone;
 use crate::settings::{Settings, tag_matches_any};
 use cloze::Clozes;
 use comment::{Segment, SegmentKind, js_trim, js_trim_end, js_trim_start, read_schedule};
@@ -67,9 +68,19 @@ pub struct ParseOptions<'a> {
     pub clozes: &'a Clozes,
     /// The local calendar day (`--today`).
     pub today: NaiveDate,
-    /// The local time used for FSRS due tests (12:00 of `today` when pinned).
-    pub now: NaiveDateTime,
+    /// The instant used for FSRS due tests (12:00 of `today` when pinned).
+    pub now: DateTime<Utc>,
+    /// The zone local dates are read in.
+    pub zone: Zone,
     pub detail: Detail,
+}
+
+impl ParseOptions<'_> {
+    /// The moment the parse reads states at.
+    #[must_use]
+    pub fn when(&self) -> crate::clock::When {
+        crate::clock::When { today: self.today, now: self.now, zone: self.zone }
+    }
 }
 
 /// How much of each question the parser records.
@@ -188,8 +199,8 @@ pub enum CardSchedule {
     New,
     /// An SM-2 schedule. `due` is `None` for a date the plugin cannot read.
     Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
-    /// An FSRS schedule (read, not scheduled by recall yet).
-    Fsrs { due: Option<NaiveDateTime>, interval: Option<i64>, ease: Option<i64> },
+    /// An FSRS schedule. `due` is `None` for a timestamp the plugin cannot read.
+    Fsrs { due: Option<DateTime<Utc>>, interval: Option<i64>, ease: Option<i64> },
 }
 
 /// The review state of a card on a given day.
@@ -213,13 +224,13 @@ impl CardState {
 }
 
 impl CardSchedule {
-    /// The calendar due date, if readable.
+    /// The local calendar due date, if readable.
     #[must_use]
-    pub fn due_date(&self) -> Option<NaiveDate> {
+    pub fn due_date(&self, zone: Zone) -> Option<NaiveDate> {
         match self {
             CardSchedule::New => None,
             CardSchedule::Sm2 { due, .. } => *due,
-            CardSchedule::Fsrs { due, .. } => due.map(|d| d.date()),
+            CardSchedule::Fsrs { due, .. } => due.map(|d| zone.date(d)),
         }
     }
 
@@ -236,7 +247,7 @@ impl CardSchedule {
 
     /// New, due or scheduled on `today` (FSRS cards compare with `now`).
     #[must_use]
-    pub fn state(&self, today: NaiveDate, now: NaiveDateTime) -> CardState {
+    pub fn state(&self, today: NaiveDate, now: DateTime<Utc>) -> CardState {
         match self {
             CardSchedule::New => CardState::New,
             CardSchedule::Sm2 { due: Some(d), .. } if *d <= today => CardState::Due,
@@ -258,7 +269,7 @@ impl Question {
                     CardSchedule::Sm2 { due: *due, interval: *interval, ease: *ease }
                 }
                 SegmentKind::Fsrs { due, interval, difficulty } => CardSchedule::Fsrs {
-                    due: due.map(|d| d.with_timezone(&Local).naive_local()),
+                    due: due.map(|d| d.with_timezone(&Utc)),
                     interval: *interval,
                     ease: difficulty.map(|d| {
                         let d = d.clamp(1.0, 10.0);

@@ -8,7 +8,6 @@ use recall::cmd::grade::relocate;
 use recall::edit::apply::apply_edits;
 use recall::edit::plan::plan_schedule;
 use recall::schedule::{Histogram, Response, schedule_card};
-use recall::settings::CliOverrides;
 use recall::vault::{LoadOptions, load};
 
 use crate::util::{BIN, TestVault};
@@ -42,22 +41,14 @@ fn grade_with_interference(
     line: usize,
     interfere: impl Fn(&TestVault),
 ) -> Result<String, String> {
-    let vault = load(
-        v.root(),
-        &LoadOptions {
-            today: Some(today()),
-            overrides: CliOverrides::default(),
-            detail: recall::parse::Detail::Full,
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let vault = load(v.root(), &LoadOptions::at_day(today())).map_err(|e| e.to_string())?;
     let idx = vault.find("n.md").expect("note");
     let vn = &vault.notes[idx];
     let q = vn.note.questions.iter().find(|q| q.first_line + 1 == line).expect("question");
     let next = schedule_card(
         &q.schedule(0),
         Response::Good,
-        vault.today,
+        &vault.when(),
         &vault.config.settings,
         None,
         Some(&Histogram::default()),
