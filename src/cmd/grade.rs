@@ -170,6 +170,17 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     };
     let vn = &vn;
     let note = &vn.note;
+    if vault.config.settings.algorithm == "FSRS" {
+        // Scheduling an FSRS vault with SM-2 would throw away every card's
+        // memory state: refuse instead of destroying it.
+        return Err(Error::Refused {
+            message: format!(
+                "{}: the vault is set to FSRS, which recall cannot schedule yet; nothing was written",
+                vn.path
+            ),
+            hint: Some("answer FSRS cards in Obsidian for now".into()),
+        });
+    }
     if !note.has_deck {
         return Err(Error::Refused {
             message: format!(

@@ -54,6 +54,12 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             cards.extend(c);
         }
     }
+    if vault.config.settings.algorithm == "FSRS" {
+        return Err(Error::Refused {
+            message: "the vault is set to FSRS, which recall cannot schedule yet; nothing was written".into(),
+            hint: Some("answer FSRS cards in Obsidian for now".into()),
+        });
+    }
     let buried = read_buried(&vault.root, vault.today);
     cards.retain(|c| !buried.contains(&c.hash));
 

@@ -243,7 +243,9 @@ pub fn schedule_card(
             (*i as f64, *e as f64, delay)
         }
         CardSchedule::Fsrs { due, interval: Some(i), ease: Some(e) } => {
-            let delay = due.map_or(0.0, |d| (when.zone.date(d) - today).num_days() as f64);
+            // Spec §j.3: an FSRS sibling's delay is `now − due`, the other
+            // way round from SM-2 segments: overdue days earn credit.
+            let delay = due.map_or(0.0, |d| (when.now - d).num_milliseconds() as f64 / 86_400_000.0);
             (*i as f64, *e as f64, delay)
         }
         _ => {

@@ -6,6 +6,7 @@ mod conformance;
 mod counts;
 mod export;
 mod faults;
+mod fsrs;
 mod help;
 mod properties;
 mod reschedule;
