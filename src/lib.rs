@@ -46,7 +46,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
-    out.flush().map_err(|e| Error::Other(format!("writing output: {e}")))?;
+    out.flush().map_err(Error::stdout)?;
     Ok(code)
 }
 

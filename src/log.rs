@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 use crate::schedule::Response;
 
 /// The log's path inside a vault.
@@ -118,17 +118,18 @@ pub fn append(root: &Path, records: &[Record]) -> Result<(), Error> {
     }
     let path = log_path(root);
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        fs::create_dir_all(dir).with_path(dir)?;
     }
     let mut buf = String::new();
     for r in records {
-        let line = serde_json::to_string(r).map_err(|e| Error::Other(format!("review log: {e}")))?;
+        let line = serde_json::to_string(r)
+            .map_err(|e| Error::Json { what: path.display().to_string(), source: e })?;
         buf.push_str(&line);
         buf.push('\n');
     }
-    let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
-    f.write_all(buf.as_bytes()).map_err(|e| Error::io(&path, e))?;
-    f.sync_data().map_err(|e| Error::io(&path, e))?;
+    let mut f = OpenOptions::new().create(true).append(true).open(&path).with_path(&path)?;
+    f.write_all(buf.as_bytes()).with_path(&path)?;
+    f.sync_data().with_path(&path)?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::clock::{Pin, When, Zone};
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 use crate::parse::cloze::Clozes;
 use crate::parse::{Note, ParseOptions, parse_note};
 use crate::settings::{CliOverrides, Config, Settings};
@@ -76,7 +76,7 @@ pub struct Vault {
 /// above `start`, else `start` itself (its folder when it is a file).
 pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, Error> {
     if let Some(v) = vault {
-        let meta = fs::metadata(v).map_err(|e| Error::io(v, e))?;
+        let meta = fs::metadata(v).with_path(v)?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!("{}: --vault must be a folder", v.display())));
         }
@@ -84,9 +84,9 @@ pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, E
     }
     let start = match start {
         Some(p) => p.to_path_buf(),
-        None => std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?,
+        None => std::env::current_dir().with_path(Path::new("."))?,
     };
-    let start = fs::canonicalize(&start).map_err(|e| Error::io(&start, e))?;
+    let start = fs::canonicalize(&start).with_path(&start)?;
     let base = if start.is_dir() {
         start.clone()
     } else {

@@ -35,17 +35,16 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
     })?;
     let per_note = std::mem::ManuallyDrop::new(per_note);
     let rows: Vec<&CardRow> = per_note.iter().flatten().collect();
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
         // One card per line: still one JSON array, quick to write and to grep.
         let mut buf = Vec::with_capacity(rows.len() * 256);
         buf.push(b'[');
         for (i, r) in rows.iter().enumerate() {
             buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut buf, r).map_err(|e| Error::Other(e.to_string()))?;
+            serde_json::to_writer(&mut buf, r).map_err(Error::json_out)?;
         }
         buf.extend_from_slice(b"\n]\n");
-        out.write_all(&buf).map_err(io)?;
+        out.write_all(&buf).map_err(Error::stdout)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
     let width = terminal_width();
@@ -64,7 +63,8 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         let due = r.due.clone().unwrap_or_else(|| "-".into());
         let used = loc_w + deck_w + 9 + 10 + 4;
         let front = truncate(&one_line(r.front.trim()), width.saturating_sub(used).max(10));
-        writeln!(out, "{loc:<loc_w$} {deck:<deck_w$} {:<9} {due:<10} {front}", r.state.name()).map_err(io)?;
+        writeln!(out, "{loc:<loc_w$} {deck:<deck_w$} {:<9} {due:<10} {front}", r.state.name())
+            .map_err(Error::stdout)?;
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

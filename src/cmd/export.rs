@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cli::{ExportArgs, ExportFormat, Global};
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 use crate::export::media::{Pack, VaultFiles};
 use crate::export::{self, Selection, apkg};
 use crate::sanitize::one_line;
@@ -67,9 +67,11 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
             let root = vault.root.clone();
             let read = move |rel: &str| {
                 let p = root.join(rel);
-                fs::read(&p).map_err(|e| Error::io(&p, e))
+                fs::read(&p).with_path(&p)
             };
-            let s = write_atomic(&args.output, |f| apkg::write(&notes, &opts, &mut pack, &read, f))?;
+            let s = write_atomic(&args.output, |f| {
+                apkg::write(&args.output, &notes, &opts, &mut pack, &read, f)
+            })?;
             detail = format!(
                 ", {} deck{}, {} media file{}{}",
                 s.decks,
@@ -112,7 +114,7 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
             plural(notes.len()),
             args.output.display()
         );
-        writeln!(out, "{}", one_line(&line)).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+        writeln!(out, "{}", one_line(&line)).map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -199,11 +201,11 @@ fn emit(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     if path.as_os_str() == "-" {
-        return write(out).map_err(|e| Error::io(Path::new("<stdout>"), e));
+        return write(out).map_err(Error::stdout);
     }
     write_atomic(path, |f| {
         let mut w = BufWriter::new(f);
-        write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, e))
+        write(&mut w).and_then(|()| w.flush()).with_path(path)
     })
 }
 
@@ -217,15 +219,14 @@ fn write_atomic<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T, Error
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.recall-{}.tmp", std::process::id()));
-    let mut file =
-        OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp).with_path(&tmp)?;
     let result = (|| {
         let value = write(&mut file)?;
         if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions()).map_err(|e| Error::io(&tmp, e))?;
+            file.set_permissions(meta.permissions()).with_path(&tmp)?;
         }
-        file.sync_all().map_err(|e| Error::io(path, e))?;
-        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        file.sync_all().with_path(path)?;
+        fs::rename(&tmp, path).with_path(path)?;
         if let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
         }

@@ -225,9 +225,9 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         if args.json {
             let j = json!({"path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
                 "response": args.response, "before": null, "after": null, "written": false});
-            writeln!(out, "{j}").map_err(stdout_err)?;
+            writeln!(out, "{j}").map_err(Error::stdout)?;
         } else {
-            writeln!(out, "{loc} reset: the card is new; nothing to change").map_err(stdout_err)?;
+            writeln!(out, "{loc} reset: the card is new; nothing to change").map_err(Error::stdout)?;
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -237,7 +237,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
 
     let written = if args.dry_run {
         let new_text = splice(&note.text, std::slice::from_ref(&edit));
-        write!(out, "{}", unified_diff(&vn.path, &note.text, &new_text)).map_err(stdout_err)?;
+        write!(out, "{}", unified_diff(&vn.path, &note.text, &new_text)).map_err(Error::stdout)?;
         false
     } else {
         let folder = vn.folder();
@@ -280,7 +280,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             "after": {"due": next.due.format("%Y-%m-%d").to_string(), "interval": next.interval, "ease": next.ease},
             "written": written,
         });
-        writeln!(out, "{j}").map_err(stdout_err)?;
+        writeln!(out, "{j}").map_err(Error::stdout)?;
     } else if !args.dry_run {
         writeln!(
             out,
@@ -291,13 +291,9 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             crate::parse::comment::js_number(next.interval),
             crate::parse::comment::js_number(next.ease)
         )
-        .map_err(stdout_err)?;
+        .map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn stdout_err(e: std::io::Error) -> Error {
-    Error::Io { path: "<stdout>".into(), source: e }
 }
 
 #[cfg(test)]

@@ -251,7 +251,6 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     }
     let planned: HashSet<usize> = plans.iter().map(|(ni, _)| *ni).collect();
     card_changes.retain(|(sel, _)| planned.contains(&sel.note));
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     let mut err = std::io::stderr().lock();
     for p in &problems {
         let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
@@ -271,7 +270,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         for (ni, edits) in &plans {
             let n = &vault.notes[*ni];
             let new = splice(&n.note.text, edits);
-            write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(io)?;
+            write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(Error::stdout)?;
         }
     }
 
@@ -454,7 +453,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 })
             }).collect::<Vec<_>>(),
         });
-        writeln!(out, "{j}").map_err(io)?;
+        writeln!(out, "{j}").map_err(Error::stdout)?;
     } else {
         let verb = if args.apply { "changed" } else { "would change" };
         writeln!(
@@ -464,12 +463,12 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             if cards == 1 { "" } else { "s" },
             if notes == 1 { "" } else { "s" }
         )
-        .map_err(io)?;
+        .map_err(Error::stdout)?;
         if args.apply {
-            writeln!(out, "{written} of {notes} notes written.").map_err(io)?;
+            writeln!(out, "{written} of {notes} notes written.").map_err(Error::stdout)?;
         } else if cards > 0 {
             writeln!(out, "Dry run: nothing was written. --diff shows the changes, --apply writes them.")
-                .map_err(io)?;
+                .map_err(Error::stdout)?;
         }
         if interrupted {
             writeln!(
@@ -477,10 +476,10 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 "Interrupted: run the same command again to finish the other {} notes.",
                 notes - written
             )
-            .map_err(io)?;
+            .map_err(Error::stdout)?;
         }
-        writeln!(out).map_err(io)?;
-        chart(out, &days).map_err(io)?;
+        writeln!(out).map_err(Error::stdout)?;
+        chart(out, &days).map_err(Error::stdout)?;
     }
     Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

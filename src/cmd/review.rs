@@ -82,7 +82,6 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let random_decks = vault.config.settings.flashcard_deck_order == "PrevDeckComplete_Random";
     let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
 
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if queue.is_empty() {
         let next = histogram.sorted().into_iter().find(|&(d, n)| d > 0 && n > 0);
         let when = match next {
@@ -90,7 +89,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             Some((d, n)) => format!(" {n} card{} due in {d} days.", if n == 1 { "" } else { "s" }),
             None => String::new(),
         };
-        writeln!(out, "Nothing to review today.{when}").map_err(io)?;
+        writeln!(out, "Nothing to review today.{when}").map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
     let ctx = Context {
@@ -110,7 +109,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         crate::session::plain::run(&mut session, &mut input, out)?;
     } else {
         let summary = crate::tui::run(&mut session, &vault.root)?;
-        writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(io)?;
+        writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -52,10 +52,9 @@ fn segment(line: &str) -> Result<String, String> {
 }
 
 pub fn run(input: impl BufRead, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let io = |e: std::io::Error| Error::Io { path: "<stdio>".into(), source: e };
     let mut failed = false;
     for line in input.lines() {
-        let line = line.map_err(io)?;
+        let line = line.map_err(Error::stdin)?;
         if line.trim().is_empty() {
             continue;
         }
@@ -66,7 +65,7 @@ pub fn run(input: impl BufRead, out: &mut dyn Write) -> Result<ExitCode, Error> 
                 json!({ "error": e })
             }
         };
-        writeln!(out, "{j}").map_err(io)?;
+        writeln!(out, "{j}").map_err(Error::stdout)?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

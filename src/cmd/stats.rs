@@ -55,10 +55,9 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     let stats =
         Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, args.deck.clone());
 
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &stats).map_err(|e| Error::Other(e.to_string()))?;
-        writeln!(out).map_err(io)?;
+        serde_json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;
+        writeln!(out).map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
     let no_cards = if args.deck.is_empty() {
@@ -67,6 +66,6 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
         format!("no cards in {}", args.deck.join(", "))
     };
     let text = render(&stats, &RenderOptions { width: terminal_width(), color: color_enabled(), no_cards });
-    out.write_all(text.as_bytes()).map_err(io)?;
+    out.write_all(text.as_bytes()).map_err(Error::stdout)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Edit, splice};
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 
 /// Environment variable naming a failpoint, for crash and fault tests only:
 /// `before-rename` aborts between the temp write and the rename,
@@ -43,8 +43,8 @@ pub fn apply_edits(
     relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
 ) -> Result<(Outcome, String), Error> {
     let dir = parent_dir(path);
-    let lock = File::open(&dir).map_err(|e| Error::io(&dir, e))?;
-    lock.lock().map_err(|e| Error::io(&dir, e))?;
+    let lock = File::open(&dir).with_path(&dir)?;
+    lock.lock().with_path(&dir)?;
 
     let meta = fs::metadata(path).map_err(|e| vanished(path, e))?;
     // Read-only means "this user may not write it": probe with a write open
@@ -146,10 +146,9 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// permissions in `meta`.
 pub fn write_atomic(path: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<(), Error> {
     let dir = parent_dir(path);
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Other(format!("{}: not a file name", path.display())))?;
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
+    })?;
     sweep_stale(&dir);
     let tmp = dir.join(format!(
         "{}{}-{}.tmp",
@@ -158,17 +157,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<()
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| -> Result<(), Error> {
-        let mut f =
-            OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(path, e))?;
-        f.set_permissions(meta.permissions()).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(path, e))?;
-        f.sync_all().map_err(|e| Error::io(path, e))?;
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp).with_path(path)?;
+        f.set_permissions(meta.permissions()).with_path(&tmp)?;
+        f.write_all(bytes).with_path(path)?;
+        f.sync_all().with_path(path)?;
         drop(f);
         if failpoint("before-rename") {
             // Simulates a crash between the temp write and the rename.
             std::process::abort();
         }
-        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        fs::rename(&tmp, path).with_path(path)?;
         if let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
         }
