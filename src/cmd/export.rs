@@ -7,7 +7,7 @@
 //! under one of its dot-folders (`.obsidian/`, `.recall/`).
 
 use std::cell::OnceCell;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,7 +69,7 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
                 let p = root.join(rel);
                 fs::read(&p).with_path(&p)
             };
-            let s = write_atomic(&args.output, |f| {
+            let s = crate::edit::apply::write_file(&args.output, |f| {
                 apkg::write(&args.output, &notes, &opts, &mut pack, &read, f)
             })?;
             detail = format!(
@@ -203,39 +203,10 @@ fn emit(
     if path.as_os_str() == "-" {
         return write(out).map_err(Error::stdout);
     }
-    write_atomic(path, |f| {
+    crate::edit::apply::write_file(path, |f| {
         let mut w = BufWriter::new(f);
         write(&mut w).and_then(|()| w.flush()).with_path(path)
     })
-}
-
-/// Writes `path` through a temp file in the same folder, fsynced and renamed
-/// over it: a crash leaves the old file or the new one. An existing file's
-/// permissions are kept.
-fn write_atomic<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T, Error>) -> Result<T, Error> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.recall-{}.tmp", std::process::id()));
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp).with_path(&tmp)?;
-    let result = (|| {
-        let value = write(&mut file)?;
-        if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions()).with_path(&tmp)?;
-        }
-        file.sync_all().with_path(path)?;
-        fs::rename(&tmp, path).with_path(path)?;
-        if let Ok(d) = File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn now_ms() -> i64 {

@@ -99,9 +99,7 @@ impl Store for DiskStore {
         }
         let body = serde_json::to_string(&Buried { day: Some(day), questions: hashes.to_vec() })
             .map_err(|e| Error::Json { what: path.display().to_string(), source: e })?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, body).with_path(&tmp)?;
-        std::fs::rename(&tmp, &path).with_path(&path)
+        crate::edit::apply::write_atomic(&path, body.as_bytes())
     }
 }
 

@@ -51,3 +51,39 @@ fn now_and_today_agree_or_the_command_stops() {
     Recall::new().vault(v.root()).now("2026-12-01T10:00:00Z").args(["grade", "n.md:3", "good"]).run().ok();
     assert_eq!(v.read_str("n.md"), "#flashcards\n\nQ::A\n<!--SR:!2026-12-04,3,250-->\n");
 }
+
+/// A note whose name is at the 255-byte limit: the temp file's name used to
+/// grow with it ("File name too long"); it has a fixed length now.
+#[test]
+fn a_note_with_a_250_byte_cjk_name_can_be_graded_and_leaves_no_temp_file() {
+    let v = TestVault::new();
+    let name = format!("{}a.md", "漢".repeat(82));
+    assert_eq!(name.len(), 250);
+    v.file(&format!("Kafka/{name}"), NOTE);
+    let target = format!("Kafka/{name}:3");
+    v.run("2026-12-01", &["grade", &target, "good"]).ok();
+    assert_eq!(v.read_str(&format!("Kafka/{name}")), "#flashcards\n\nQ::A\n<!--SR:!2026-12-04,3,250-->\n");
+    let leftovers: Vec<String> =
+        v.snapshot().into_iter().map(|(p, _)| p).filter(|p| p.contains(".tmp")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Grading a note that is a symbolic link used to replace the link with a
+/// regular file and leave the real note unchanged; the answer now lands in
+/// the real note and the link stays a link.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_note_is_written_through_the_link() {
+    let v = TestVault::new();
+    v.file("Real/n.md", NOTE);
+    std::fs::create_dir_all(v.path("Links")).expect("mkdir");
+    std::os::unix::fs::symlink(v.path("Real/n.md"), v.path("Links/n.md")).expect("symlink");
+    // Only the link is in the vault's scope of this grade; both are notes.
+    v.run("2026-12-01", &["grade", "Links/n.md:3", "good"]).ok();
+    let meta = std::fs::symlink_metadata(v.path("Links/n.md")).expect("meta");
+    assert!(meta.file_type().is_symlink(), "the link was replaced by a file");
+    assert_eq!(v.read_str("Real/n.md"), "#flashcards\n\nQ::A\n<!--SR:!2026-12-04,3,250-->\n");
+    let leftovers: Vec<String> =
+        v.snapshot().into_iter().map(|(p, _)| p).filter(|p| p.contains(".tmp")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
