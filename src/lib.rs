@@ -23,6 +23,7 @@ pub mod settings;
 pub mod stats;
 pub mod tui;
 pub mod vault;
+pub mod writeback;
 
 use std::io::Write;
 use std::process::ExitCode;

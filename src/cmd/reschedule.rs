@@ -4,13 +4,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
 use crate::cli::{Global, RescheduleArgs, StateFilter};
-use crate::edit::apply::apply_edits;
 use crate::edit::plan::{SiblingChange, plan_siblings};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
@@ -21,15 +20,12 @@ use crate::reschedule::{Change, Operation, Target, compute};
 use crate::schedule::histogram_key;
 use crate::settings::Settings;
 use crate::vault::Vault;
+use crate::writeback::{NoteWrite, write_batch};
 
 use super::{deck_matches, terminal_width, vault_histogram};
 
 /// Days shown in the before / after chart.
 const CHART_DAYS: i64 = 30;
-
-/// Notes written at once by `--apply`. The writes wait on fsync, not on the
-/// CPU, so a few more than the cores overlap them (docs/performance.md).
-const WRITERS: usize = 4;
 
 /// A selected card with where it lives.
 struct Selected {
@@ -287,117 +283,64 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         } else {
             indicatif::ProgressBar::hidden()
         };
-        // Notes go in batches: the log lines of a batch are written (and
-        // synced) once, before its notes. A run killed after the log but
-        // before a note's write finds the card unchanged and applies it
-        // again; one killed after the write finds both and skips the card.
         // Each note's card changes, by note (`card_changes` is in note order).
         let changes_of = |ni: usize| {
             let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
             let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
             &card_changes[lo..hi]
         };
-        // A folder's notes are written one at a time (its lock), so the
-        // notes go out with the folders taking turns: writers working at
-        // the same moment are then mostly in different folders.
-        let order = interleave_folders(&plans, |ni| vault.notes[ni].path.as_str());
-        for batch in order.chunks(64) {
-            if stop.load(Ordering::SeqCst) {
-                interrupted = true;
-                break;
-            }
-            let batch_records: Vec<Vec<Record>> = batch
-                .iter()
-                .map(|(ni, _)| {
-                    let n = &vault.notes[*ni];
-                    changes_of(*ni)
-                        .iter()
-                        .map(|(sel, change)| {
-                            let q = &n.note.questions[sel.question];
-                            Record {
-                                id: crate::log::new_id(),
-                                ts: crate::log::now_stamp(),
-                                day: today,
-                                op: Op::Reschedule,
-                                path: n.path.clone(),
-                                line: q.first_line + 1,
-                                hash: sel.hash.clone(),
-                                sibling: sel.sibling,
-                                response: None,
-                                before: logged(&sel.target.schedule, vault.zone),
-                                after: change_schedule(change),
-                                ms: None,
-                                decks: q.decks.to_vec(),
-                                undoes: None,
-                                detail: Some(detail.clone()),
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            let all: Vec<Record> = batch_records.iter().flatten().cloned().collect();
-            if let Err(e) = crate::log::append(&vault.root, &all) {
-                write_errors.push(format!("the review log could not be written, so nothing more was: {e}"));
-                break;
-            }
-            // The notes of a batch are written by a few threads at once, so
-            // their fsyncs overlap; each write is atomic on its own, and a
-            // Ctrl-C stops every writer before its next note.
-            let next = AtomicUsize::new(0);
-            let failed: std::sync::Mutex<Vec<(usize, Error)>> = std::sync::Mutex::new(Vec::new());
-            let done = AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                for _ in 0..WRITERS.min(batch.len()) {
-                    scope.spawn(|| {
-                        loop {
-                            if stop.load(Ordering::SeqCst) {
-                                break;
-                            }
-                            let i = next.fetch_add(1, Ordering::SeqCst);
-                            let Some((ni, edits)) = batch.get(i) else { break };
-                            let n = &vault.notes[*ni];
-                            let qs = &by_note[ni];
-                            match apply_edits(&n.abs, &n.note.text, edits, &|text| {
-                                relocate(vault, &n.path, &n.note, qs, text)
-                            }) {
-                                Ok(_) => {
-                                    done.fetch_add(1, Ordering::SeqCst);
-                                }
-                                Err(e) => {
-                                    if let Ok(mut f) = failed.lock() {
-                                        f.push((i, e));
-                                    }
-                                }
-                            }
-                            bar.inc(1);
-                        }
-                    });
-                }
-            });
-            written += done.into_inner();
-            let mut failed = failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-            failed.sort_by_key(|(i, _)| *i);
-            for (i, e) in failed {
-                // Cancel the log lines of a note that was not written.
-                let undo: Vec<Record> = batch_records[i]
+        let relocators: Vec<_> = plans
+            .iter()
+            .map(|(ni, _)| {
+                let n = &vault.notes[*ni];
+                let qs = &by_note[ni];
+                move |text: &str| relocate(vault, &n.path, &n.note, qs, text)
+            })
+            .collect();
+        let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans
+            .iter()
+            .zip(&relocators)
+            .map(|((ni, edits), reloc)| {
+                let n = &vault.notes[*ni];
+                let records = changes_of(*ni)
                     .iter()
-                    .map(|r| Record {
-                        id: crate::log::new_id(),
-                        op: Op::Undo,
-                        undoes: Some(r.id.clone()),
-                        before: r.after,
-                        after: r.before,
-                        ..r.clone()
+                    .map(|(sel, change)| {
+                        let q = &n.note.questions[sel.question];
+                        Record {
+                            id: crate::log::new_id(),
+                            ts: crate::log::now_stamp(),
+                            day: today,
+                            op: Op::Reschedule,
+                            path: n.path.clone(),
+                            line: q.first_line + 1,
+                            hash: sel.hash.clone(),
+                            sibling: sel.sibling,
+                            response: None,
+                            before: logged(&sel.target.schedule, vault.zone),
+                            after: change_schedule(change),
+                            ms: None,
+                            decks: q.decks.to_vec(),
+                            undoes: None,
+                            detail: Some(detail.clone()),
+                        }
                     })
                     .collect();
-                let _ = crate::log::append(&vault.root, &undo);
-                write_errors.push(e.to_string());
-            }
-            if stop.load(Ordering::SeqCst) && next.into_inner() < batch.len() {
-                interrupted = true;
-                break;
-            }
-        }
+                let write = NoteWrite {
+                    path: &n.path,
+                    abs: &n.abs,
+                    original: &n.note.text,
+                    edits: edits.clone(),
+                    relocate: reloc,
+                };
+                (write, records)
+            })
+            .collect();
+        let report = write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| {
+            (crate::log::new_id(), crate::log::now_stamp())
+        });
+        written = report.written;
+        interrupted = report.interrupted;
+        write_errors = report.errors;
         bar.finish_and_clear();
         if !interrupted && write_errors.is_empty() {
             let done = Record {
@@ -485,21 +428,6 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
 }
 
 /// The before / after due counts per day as two bar columns.
-/// `plans` (in path order) reordered so that the folders take turns: the
-/// first note of every folder, then the second of every folder, and so on.
-fn interleave_folders<'p>(
-    plans: &'p [(usize, Vec<Edit>)],
-    path_of: impl Fn(usize) -> &'p str,
-) -> Vec<&'p (usize, Vec<Edit>)> {
-    let mut folders: BTreeMap<&str, Vec<&(usize, Vec<Edit>)>> = BTreeMap::new();
-    for p in plans {
-        let path = path_of(p.0);
-        folders.entry(path.rfind('/').map_or("", |i| &path[..i])).or_default().push(p);
-    }
-    let longest = folders.values().map(Vec::len).max().unwrap_or(0);
-    (0..longest).flat_map(|i| folders.values().filter_map(move |f| f.get(i).copied())).collect()
-}
-
 fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
     let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
     let width = (terminal_width().saturating_sub(30) / 2).clamp(5, 40);
