@@ -5,6 +5,7 @@
 //! are pure; [`vault`], [`edit::apply`] and the commands in [`cmd`] touch the
 //! disk and the terminal. `today` is always an argument below the commands.
 
+pub mod answer;
 pub mod check;
 pub mod cli;
 pub mod clock;

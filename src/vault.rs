@@ -73,20 +73,25 @@ pub struct Vault {
 }
 
 /// Finds the vault: `--vault`, else the nearest folder holding `.obsidian/`
-/// above `start`, else `start` itself (its folder when it is a file).
+/// above `start` (a PATH of the command line, absolute or relative to the
+/// current folder; the current folder when none), else `start`'s folder
+/// itself, but never the file system's root or the home folder: a vault
+/// without `.obsidian/` there is far more likely a mistake (a scan of the
+/// whole disk) than a vault.
 pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, Error> {
     if let Some(v) = vault {
-        let meta = fs::metadata(v).with_path(v)?;
+        let meta = fs::metadata(v).map_err(|e| missing_path(v, e))?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!("{}: --vault must be a folder", v.display())));
         }
         return Ok(v.to_path_buf());
     }
+    let shown = start.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let start = match start {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().with_path(Path::new("."))?,
     };
-    let start = fs::canonicalize(&start).with_path(&start)?;
+    let start = fs::canonicalize(&start).map_err(|e| missing_path(&start, e))?;
     let base = if start.is_dir() {
         start.clone()
     } else {
@@ -99,7 +104,23 @@ pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, E
         }
         dir = d.parent();
     }
+    let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| fs::canonicalize(h).ok());
+    if base.parent().is_none() || home.as_deref() == Some(base.as_path()) {
+        return Err(Error::Usage(format!(
+            "no vault found above {} (no folder with .obsidian/); pass --vault DIR",
+            shown.display()
+        )));
+    }
     Ok(base)
+}
+
+/// A PATH of the command line that does not exist: a usage error, said once.
+fn missing_path(p: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Error::Usage(format!("{}: no such file or folder", p.display()))
+    } else {
+        Error::io(p, e)
+    }
 }
 
 /// The plugin's `noteFoldersToIgnore`, compiled once: each entry ignores
@@ -554,6 +575,12 @@ pub fn scopes(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut out = Vec::new();
     for p in paths {
+        if p.extension().is_some_and(|e| e != "md") && fs::metadata(p).is_ok_and(|m| m.is_file()) {
+            return Err(Error::Usage(format!(
+                "{}: not a note (recall reads the vault's .md files)",
+                p.display()
+            )));
+        }
         let rel = match fs::canonicalize(p) {
             Ok(abs) => match abs.strip_prefix(&canon_root) {
                 Ok(r) => r.to_string_lossy().replace('\\', "/"),
@@ -567,7 +594,7 @@ pub fn scopes(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
             },
             // Not a path from here: try it as vault-relative.
             Err(_) if root.join(p).exists() => p.to_string_lossy().replace('\\', "/"),
-            Err(e) => return Err(Error::io(p, e)),
+            Err(e) => return Err(missing_path(p, e)),
         };
         out.push(rel.trim_end_matches('/').to_owned());
     }

@@ -1,6 +1,6 @@
 //! `recall cards`: list cards as a table or as JSON.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use crate::cli::{CardsArgs, Global, StateFilter};
 use crate::error::Error;
@@ -47,28 +47,30 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         out.write_all(&buf).map_err(Error::stdout)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
+    // The address is never cut (it is what `grade` takes). Outside a
+    // terminal nothing is cut; on one, only the front is, to the width.
+    let tty = std::io::stdout().is_terminal();
     let width = terminal_width();
-    let loc_w = rows
-        .iter()
-        .map(|r| r.path.chars().count() + 1 + digits(r.line) + 2)
-        .max()
-        .unwrap_or(10)
-        .min(width / 3);
-    let deck_w =
-        rows.iter().map(|r| r.decks.join(",").chars().count()).max().unwrap_or(4).clamp(4, width / 4);
+    let loc_w = rows.iter().map(|r| display_width(&one_line(&r.address))).max().unwrap_or(10);
+    let deck_w = rows.iter().map(|r| display_width(&one_line(&r.decks.join(",")))).max().unwrap_or(4).max(4);
     for r in &rows {
-        let sib = if r.sibling > 0 { format!("#{}", r.sibling) } else { String::new() };
-        let loc = truncate(&one_line(&format!("{}:{}{}", r.path, r.line, sib)), loc_w);
-        let deck = truncate(&one_line(&r.decks.join(",")), deck_w);
+        let loc = one_line(&r.address);
+        let deck = one_line(&r.decks.join(","));
         let due = r.due.clone().unwrap_or_else(|| "-".into());
-        let used = loc_w + deck_w + 9 + 10 + 4;
-        let front = truncate(&one_line(r.front.trim()), width.saturating_sub(used).max(10));
-        writeln!(out, "{loc:<loc_w$} {deck:<deck_w$} {:<9} {due:<10} {front}", r.state.name())
+        let front = one_line(r.front.trim());
+        let front = if tty {
+            let used = loc_w + deck_w + 9 + 10 + 4;
+            truncate(&front, width.saturating_sub(used).max(10))
+        } else {
+            front
+        };
+        let (lp, dp) = (loc_w - display_width(&loc), deck_w - display_width(&deck));
+        writeln!(out, "{loc}{:lp$} {deck}{:dp$} {:<9} {due:<10} {front}", "", "", r.state.name())
             .map_err(Error::stdout)?;
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn digits(n: usize) -> usize {
-    n.to_string().len()
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }

@@ -2,60 +2,21 @@
 //! new schedule into the note, without a session.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
 use serde_json::json;
 
+use crate::answer::{Target, locate_note, question_at, relocate};
 use crate::cli::{Global, GradeArgs};
 use crate::clock::Zone;
-use crate::edit::apply::apply_edits;
-use crate::edit::plan::{plan_schedule, replan_schedule};
-use crate::edit::{Edit, splice, unified_diff};
+use crate::edit::plan::plan_schedule;
+use crate::edit::{splice, unified_diff};
 use crate::error::Error;
-use crate::parse::{CardSchedule, Note, Question, parse_note};
-use crate::schedule::{Next, histogram_key, note_ease, schedule_card};
-use crate::vault::Vault;
-
-/// A parsed `PATH:LINE[#SIBLING]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub path: String,
-    pub line: usize,
-    pub sibling: usize,
-}
-
-impl Target {
-    /// Parses `PATH:LINE[#SIBLING]` (the path may itself hold `:` or `#`).
-    pub fn parse(s: &str) -> Result<Target, Error> {
-        let bad =
-            || Error::Usage(format!("`{s}` is not PATH:LINE or PATH:LINE#SIBLING (LINE counts from 1)"));
-        let (rest, sibling) = match s.rsplit_once('#') {
-            Some((r, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-                (r, n.parse().map_err(|_| bad())?)
-            }
-            _ => (s, 0),
-        };
-        let (path, line) = rest.rsplit_once(':').ok_or_else(bad)?;
-        let line: usize = line.parse().map_err(|_| bad())?;
-        if line == 0 || path.is_empty() {
-            return Err(bad());
-        }
-        Ok(Target { path: path.to_owned(), line, sibling })
-    }
-}
-
-/// The question at 1-based `line`: the one starting there, else the last
-/// one whose range holds it.
-#[must_use]
-pub fn question_at(note: &Note, line: usize) -> Option<usize> {
-    let l = line.checked_sub(1)?;
-    note.questions
-        .iter()
-        .position(|q| q.first_line == l)
-        .or_else(|| note.questions.iter().rposition(|q| q.contains_line(l)))
-}
+use crate::parse::CardSchedule;
+use crate::parse::comment::format_sm2;
+use crate::schedule::{histogram_key, note_ease, schedule_card};
+use crate::writeback::{NoteWrite, write_and_log};
 
 #[derive(Serialize)]
 struct ScheduleJson {
@@ -99,44 +60,10 @@ fn show(s: &CardSchedule, zone: Zone) -> String {
     }
 }
 
-/// Resolves the target's path to a vault-relative path: as given (relative
-/// to the vault), else as a path from the current folder inside the vault.
-fn resolve(root: &Path, path: &str) -> Result<String, Error> {
-    let rel = path.trim_start_matches("./").replace('\\', "/");
-    if root.join(&rel).is_file() {
-        return Ok(rel);
-    }
-    if Path::new(path).is_file()
-        && let Ok(scopes) = crate::vault::scopes(root, &[path.into()])
-        && let Some(s) = scopes.into_iter().next()
-    {
-        return Ok(s);
-    }
-    Err(Error::Refused {
-        message: format!("{path}: no such note in the vault {}", root.display()),
-        hint: Some("give the path relative to the vault, e.g. Kafka/Producer.md:12".into()),
-    })
-}
-
-/// Re-plans an edit on a note's new text (see [`replan_schedule`]).
-#[must_use]
-pub fn relocate(
-    vault: &Vault,
-    folder: Option<&str>,
-    old: &Note,
-    old_q: &Question,
-    sibling: usize,
-    next: &Next,
-    text: &str,
-) -> Option<Vec<Edit>> {
-    let note = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    replan_schedule(&note, old, old_q, sibling, next, &vault.config.settings).map(|e| vec![e])
-}
-
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let target = Target::parse(&args.target)?;
-    let root = crate::vault::discover(global.vault.as_deref(), None)?;
-    let rel = resolve(&root, &target.path)?;
+    let (root, rel) = locate_note(global.vault.as_deref(), &target.path)?;
+    let global = &Global { vault: Some(root), ..global.clone() };
     // Only the graded note is kept; the others give their due dates for the
     // load balancing histogram and are dropped.
     let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
@@ -163,8 +90,15 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     }
     let vault = &vault;
     let Some(vn) = found else {
+        let why = vault.warnings.iter().find(|w| w.path == rel).map_or_else(
+            || {
+                "it is not a note of the vault (ignored by noteFoldersToIgnore, or in a dot-folder)"
+                    .to_owned()
+            },
+            |w| w.message.clone(),
+        );
         return Err(Error::Refused {
-            message: format!("{rel}: the note could not be read (see the warning above)"),
+            message: format!("{rel}: the note cannot be graded: {why}"),
             hint: None,
         });
     };
@@ -195,7 +129,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     }
     let qi = question_at(note, target.line).ok_or_else(|| {
         let near: Vec<String> =
-            note.questions.iter().take(8).map(|q| (q.first_line + 1).to_string()).collect();
+            note.questions.iter().take(8).map(|q| (q.text_line + 1).to_string()).collect();
         Error::Refused {
             message: format!("{}:{}: no card on this line", vn.path, target.line),
             hint: (!near.is_empty()).then(|| format!("cards start on lines {}", near.join(", "))),
@@ -217,7 +151,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     let before = q.schedule(target.sibling);
     let settings = &vault.config.settings;
     let ease_seed = note_ease(note, settings);
-    let loc = format!("{}:{}#{}", vn.path, q.first_line + 1, target.sibling);
+    let loc = format!("{}:{}#{}", vn.path, q.text_line + 1, target.sibling);
     let Some(next) =
         schedule_card(&before, args.response, &vault.when(), settings, ease_seed, Some(&histogram))
     else {
@@ -241,9 +175,16 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         false
     } else {
         let folder = vn.folder();
-        apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
-            relocate(vault, folder, note, q, target.sibling, &next, text)
-        })?;
+        let segment = format_sm2(next.due, next.interval, next.ease);
+        let opts = vault.parse_options();
+        let reloc = |text: &str| relocate(&opts, folder, note, q, target.sibling, &segment, text);
+        let write = NoteWrite {
+            path: &vn.path,
+            abs: &vn.abs,
+            original: &note.text,
+            edits: vec![edit.clone()],
+            relocate: &reloc,
+        };
         let record = crate::log::Record {
             id: crate::log::new_id(),
             ts: crate::log::now_stamp(),
@@ -267,7 +208,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         };
         // The note holds the schedule; a log that cannot be written is a
         // warning, not a failed grade.
-        if let Err(e) = crate::log::append(&vault.root, &[record]) {
+        if let Some(e) = write_and_log(&vault.root, &write, &[record])?.log_error {
             eprintln!("warning: the grade was written but not logged: {e}");
         }
         true
@@ -294,21 +235,4 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         .map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse_from_the_right() {
-        assert_eq!(
-            Target::parse("Kafka/a:b.md:12#1").expect("ok"),
-            Target { path: "Kafka/a:b.md".into(), line: 12, sibling: 1 }
-        );
-        assert_eq!(Target::parse("n.md:3").expect("ok").sibling, 0);
-        assert_eq!(Target::parse("C#.md:3").expect("ok").path, "C#.md");
-        assert!(Target::parse("n.md").is_err());
-        assert!(Target::parse("n.md:0").is_err());
-    }
 }

@@ -20,8 +20,12 @@ use crate::vault::Vault;
 #[derive(Debug, Clone, Serialize)]
 pub struct CardRow {
     pub path: String,
+    /// The plugin's 1-based question range (the conformance corpus's).
     pub line: usize,
     pub end_line: usize,
+    /// `PATH:LINE` naming this question alone (its own first text line),
+    /// what `grade` takes; with `#SIBLING` for the other siblings.
+    pub address: String,
     pub kind: QuestionKind,
     pub sibling: usize,
     pub decks: Vec<String>,
@@ -50,6 +54,11 @@ pub fn note_rows(path: &str, note: &crate::parse::Note, opts: &crate::parse::Par
                 path: path.to_owned(),
                 line: q.first_line + 1,
                 end_line: q.last_line + 1,
+                address: if i == 0 {
+                    format!("{path}:{}", q.text_line + 1)
+                } else {
+                    format!("{path}:{}#{i}", q.text_line + 1)
+                },
                 kind: q.kind,
                 sibling: i,
                 decks: q.decks.to_vec(),

@@ -110,6 +110,19 @@ pub fn replan_schedule(
     next: &Next,
     settings: &Settings,
 ) -> Option<Edit> {
+    replan_comment(fresh, old, old_q, sibling, &format_sm2(next.due, next.interval, next.ease), settings)
+}
+
+/// [`replan_schedule`] for a formatted `!segment` (any algorithm).
+#[must_use]
+pub fn replan_comment(
+    fresh: &Note,
+    old: &Note,
+    old_q: &Question,
+    sibling: usize,
+    segment: &str,
+    settings: &Settings,
+) -> Option<Edit> {
     let hash = old_q.hash(&old.text);
     let twins = |n: &'_ Note| -> Vec<usize> {
         (0..n.questions.len())
@@ -125,7 +138,7 @@ pub fn replan_schedule(
     if q.schedule(sibling) != old_q.schedule(sibling) {
         return None;
     }
-    plan_schedule(fresh, q, sibling, next.due, next.interval, next.ease, settings).ok()
+    plan_comment(fresh, q, sibling, segment, settings).ok()
 }
 
 /// Plans putting `comment` (a whole `<!--SR:…-->`) on question `q`.

@@ -335,6 +335,7 @@ mod tests {
             path: "Kafka/P.md".into(),
             line: 3,
             end_line: 3,
+            text_line: 3,
             kind: QuestionKind::Basic,
             decks: vec!["flashcards/kafka".into()],
             deck: "flashcards/kafka".into(),

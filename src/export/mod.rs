@@ -41,9 +41,11 @@ use crate::vault::{Vault, VaultNote};
 pub struct ExportNote {
     /// Vault-relative path of the note, `/`-separated.
     pub path: String,
-    /// 1-based first and last line of the question.
+    /// 1-based first and last line of the question (the plugin's range).
     pub line: usize,
     pub end_line: usize,
+    /// 1-based first line of the question's own text (its address).
+    pub text_line: usize,
     pub kind: QuestionKind,
     /// Every deck of the question (recall's paths, `flashcards/kafka`).
     pub decks: Vec<String>,
@@ -162,6 +164,7 @@ pub fn collect(vault: &Vault, sel: &Selection, mtime: &dyn Fn(&VaultNote) -> i64
                 path: n.path.clone(),
                 line: q.first_line + 1,
                 end_line: q.last_line + 1,
+                text_line: q.text_line + 1,
                 kind: q.kind,
                 decks: q.decks.to_vec(),
                 deck: deck.clone(),

@@ -168,6 +168,11 @@ pub struct Question {
     /// The plugin's 0-based line range (comment included).
     pub first_line: usize,
     pub last_line: usize,
+    /// The 0-based line where the question's own text starts. It is
+    /// `first_line` but where the plugin's range starts early (a block right
+    /// after a one-line card or a skipped one-line comment): the question's
+    /// address (`PATH:LINE`) uses this line, so no two questions share one.
+    pub text_line: usize,
     /// The question's text as the plugin builds it (lines joined with `\n`);
     /// see [`Question::text`].
     text: TextRef,
@@ -352,6 +357,13 @@ impl Question {
     #[must_use]
     pub fn contains_line(&self, line: usize) -> bool {
         (self.first_line..=self.last_line).contains(&line)
+    }
+
+    /// True when `line` (0-based) lies within the question's own lines,
+    /// from its first text line to its last line.
+    #[must_use]
+    pub fn owns_line(&self, line: usize) -> bool {
+        (self.text_line..=self.last_line).contains(&line)
     }
 }
 
@@ -911,10 +923,12 @@ fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Questio
     };
 
     let text = TextRef::new(&raw.text, note, Some(first), first..first);
+    let text_line = raw.pieces.first().and_then(|p| p.line).unwrap_or(raw.first_line).max(raw.first_line);
     Question {
         kind: raw.kind,
         first_line: raw.first_line,
         last_line: raw.last_line,
+        text_line,
         text,
         comment,
         segments,
@@ -951,6 +965,7 @@ fn build_counts(
         kind: raw.kind,
         first_line: raw.first_line,
         last_line: raw.last_line,
+        text_line: raw.first_line,
         text: TextRef::Span(0, 0),
         comment: None,
         segments,

@@ -87,3 +87,138 @@ fn a_symlinked_note_is_written_through_the_link() {
         v.snapshot().into_iter().map(|(p, _)| p).filter(|p| p.contains(".tmp")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `grade` took the current folder as the vault and knew only vault-relative
+/// paths; an absolute path failed with "see the warning above" and no
+/// warning. Every PATH may be absolute or relative to the current folder,
+/// and the vault is found from the note.
+#[test]
+fn grade_takes_absolute_and_relative_paths_and_finds_the_vault_from_the_note() {
+    let v = TestVault::new();
+    std::fs::create_dir_all(v.path(".obsidian")).expect("mkdir");
+    v.file("Kafka/n.md", NOTE);
+    let abs = v.path("Kafka/n.md");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let expected = "#flashcards\n\nQ::A\n<!--SR:!2026-12-04,3,250-->\n";
+    // From an unrelated folder, with an absolute path and no --vault.
+    Recall::new()
+        .today("2026-12-01")
+        .current_dir(elsewhere.path())
+        .args(["grade", &format!("{}:3", abs.display()), "good"])
+        .run()
+        .ok();
+    assert_eq!(v.read_str("Kafka/n.md"), expected);
+    // From inside a subfolder, relative to it; and vault-relative from the root.
+    v.file("Kafka/n.md", NOTE);
+    Recall::new()
+        .today("2026-12-01")
+        .current_dir(&v.path("Kafka"))
+        .args(["grade", "n.md:3", "good"])
+        .run()
+        .ok();
+    assert_eq!(v.read_str("Kafka/n.md"), expected);
+    v.file("Kafka/n.md", NOTE);
+    Recall::new()
+        .today("2026-12-01")
+        .current_dir(v.root())
+        .args(["grade", "./Kafka/n.md:3", "good"])
+        .run()
+        .ok();
+    assert_eq!(v.read_str("Kafka/n.md"), expected);
+    // With --vault, a path relative to the vault.
+    v.file("Kafka/n.md", NOTE);
+    Recall::new()
+        .vault(v.root())
+        .today("2026-12-01")
+        .current_dir(elsewhere.path())
+        .args(["grade", "Kafka/n.md:3", "good"])
+        .run()
+        .ok();
+    assert_eq!(v.read_str("Kafka/n.md"), expected);
+}
+
+/// Run from `/` (or the home folder) without a vault above, recall scanned
+/// the whole file system; it refuses now and says what to do.
+#[test]
+fn the_root_and_home_folders_are_never_taken_as_a_vault() {
+    let run = Recall::new().today("2026-12-01").current_dir(std::path::Path::new("/")).args(["cards"]).run();
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    assert!(run.stderr().contains("no vault found above"), "{}", run.stderr());
+    assert!(run.stderr().contains("--vault"), "{}", run.stderr());
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::write(home.path().join("n.md"), NOTE).expect("write");
+    let run = Recall::new()
+        .today("2026-12-01")
+        .env("HOME", &home.path().to_string_lossy())
+        .current_dir(home.path())
+        .args(["cards"])
+        .run();
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    assert!(run.stderr().contains("no vault found above"), "{}", run.stderr());
+}
+
+/// A missing PATH is a usage error said once; a file that is not a note says so.
+#[test]
+fn missing_paths_and_non_notes_are_usage_errors_said_once() {
+    let v = TestVault::new();
+    v.file("n.md", NOTE);
+    v.file("notes.txt", "Q::A\n");
+    let run = v.run("2026-12-01", &["cards", &v.path("nope.md").to_string_lossy()]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    assert_eq!(run.stderr().matches("no such file").count(), 1, "{}", run.stderr());
+    let run = v.run("2026-12-01", &["cards", &v.path("notes.txt").to_string_lossy()]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    assert!(run.stderr().contains("not a note"), "{}", run.stderr());
+}
+
+/// A block right after a one-line card (or a one-line HTML comment) was
+/// listed at the earlier line, the plugin's stale line number, so
+/// `grade PATH:LINE` reached the other card. Addresses name one question.
+#[test]
+fn every_question_has_its_own_address_and_grade_reaches_it() {
+    let v = TestVault::new();
+    let note = "#flashcards\n\nOne::line\nBlock front\n?\nBlock back\n\n<!-- a comment -->\nhidden line\nCloze ==x== here\n";
+    v.file("n.md", note);
+    let cards = v.run("2026-12-01", &["cards", "--json"]).json();
+    let cards = cards.as_array().expect("array");
+    let addr: Vec<(&str, &str, i64)> = cards
+        .iter()
+        .map(|c| {
+            (
+                c["front"].as_str().expect("front"),
+                c["address"].as_str().expect("address"),
+                c["line"].as_i64().expect("line"),
+            )
+        })
+        .collect();
+    // The plugin's lines stay (the corpus checks them); addresses are unique.
+    assert_eq!(
+        addr,
+        vec![("One", "n.md:3", 3), ("Block front", "n.md:4", 3), ("Cloze [...] here", "n.md:10", 8)]
+    );
+    let table = v.run("2026-12-01", &["cards"]).ok();
+    assert!(table.contains("n.md:3 ") && table.contains("n.md:4 "), "{table}");
+    // Grading the block's address answers the block, not the one-line card.
+    v.run("2026-12-01", &["grade", "n.md:4", "good"]).ok();
+    assert_eq!(v.read_str("n.md"), note.replace("Block back\n", "Block back\n<!--SR:!2026-12-04,3,250-->\n"));
+    // Any line inside the question names it too.
+    v.file("n.md", note);
+    v.run("2026-12-01", &["grade", "n.md:6", "good"]).ok();
+    assert_eq!(v.read_str("n.md"), note.replace("Block back\n", "Block back\n<!--SR:!2026-12-04,3,250-->\n"));
+}
+
+/// `recall cards` cut `PATH:LINE` to ~40 characters even in a pipe, so most
+/// rows lost the line number `grade` needs; outside a terminal nothing is cut.
+#[test]
+fn the_cards_table_never_cuts_an_address_and_cuts_nothing_in_a_pipe() {
+    let v = TestVault::new();
+    let long =
+        format!("Kafka/{}/{}.md", "Very long folder name".repeat(3), "A note with a long name".repeat(2));
+    let front = "A front that is much longer than any terminal is wide ".repeat(4);
+    v.file(&long, format!("#flashcards/kafka/producers/idempotence\n\n{front}::back\n"));
+    let table = v.run("2026-12-01", &["cards"]).ok();
+    assert!(table.contains(&format!("{long}:3 ")), "{table}");
+    assert!(table.contains("flashcards/kafka/producers/idempotence"), "{table}");
+    assert!(table.contains(front.trim()), "{table}");
+    assert!(!table.contains('…'), "{table}");
+}

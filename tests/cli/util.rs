@@ -177,6 +177,11 @@ impl Recall {
         self
     }
 
+    pub fn current_dir(mut self, dir: &Path) -> Recall {
+        self.cmd.current_dir(dir);
+        self
+    }
+
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Recall {
         self.stdin = Some(input.into());
         self

@@ -4,9 +4,10 @@
 use std::fs;
 use std::process::Command;
 
-use recall::cmd::grade::relocate;
+use recall::answer::relocate;
 use recall::edit::apply::apply_edits;
 use recall::edit::plan::plan_schedule;
+use recall::parse::comment::format_sm2;
 use recall::schedule::{Histogram, Response, schedule_card};
 use recall::vault::{LoadOptions, load};
 
@@ -57,9 +58,13 @@ fn grade_with_interference(
     let edit = plan_schedule(&vn.note, q, 0, next.due, next.interval, next.ease, &vault.config.settings)
         .expect("plan");
     interfere(v);
-    apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| relocate(&vault, None, &vn.note, q, 0, &next, text))
-        .map(|(_, text)| text)
-        .map_err(|e| e.to_string())
+    let segment = format_sm2(next.due, next.interval, next.ease);
+    let opts = vault.parse_options();
+    apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| {
+        relocate(&opts, None, &vn.note, q, 0, &segment, text)
+    })
+    .map(|(_, text)| text)
+    .map_err(|e| e.to_string())
 }
 
 #[test]
