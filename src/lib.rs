@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
+pub mod deck;
 pub mod edit;
 pub mod error;
 pub mod export;
@@ -50,6 +51,32 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
     };
     out.flush().map_err(Error::stdout)?;
     Ok(code)
+}
+
+/// Resolves `--deck` filters against the vault's decks (full paths or
+/// unique tails; see [`deck::resolve`]): one counting pass over the vault,
+/// only when there are filters.
+pub fn resolve_decks(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    filters: &[String],
+) -> Result<Vec<String>, Error> {
+    if filters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let root = vault::discover(global.vault.as_deref(), first_path)?;
+    let opts = LoadOptions { detail: parse::Detail::Counts, ..load_options(global) };
+    let (_, per_note) = vault::scan(&root, &opts, |n, _| {
+        if !n.note.has_deck {
+            return Vec::new();
+        }
+        let mut d: Vec<String> = n.note.questions.iter().flat_map(|q| q.decks.iter().cloned()).collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    })?;
+    let known = deck::with_parents(per_note.iter().flatten().map(String::as_str));
+    deck::resolve(filters, &known)
 }
 
 /// Finds the vault for a command and reads every note through `f`

@@ -7,11 +7,13 @@ use crate::error::Error;
 use crate::parse::CardState;
 use crate::sanitize::{one_line, truncate};
 
-use super::{CardRow, deck_matches, note_rows, terminal_width};
+use super::{CardRow, note_rows, terminal_width};
+use crate::deck::deck_matches;
 use crate::vault::Vault;
 
 pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std::process::ExitCode, Error> {
     let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     let want = args.state.map(|state| match state {
@@ -25,8 +27,8 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
             return Vec::new();
         }
         let mut rows = note_rows(&n.path, &n.note, opts);
-        if !args.deck.is_empty() {
-            rows.retain(|r| r.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f))));
+        if !decks.is_empty() {
+            rows.retain(|r| r.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))));
         }
         if let Some(want) = want {
             rows.retain(|r| r.state == want);

@@ -40,7 +40,8 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
     if !to_stdout {
         check_output(&vault.root, &args.output)?;
     }
-    let sel = Selection { scopes, decks: args.deck.clone() };
+    let decks = crate::resolve_decks(global, args.paths.first().map(PathBuf::as_path), &args.deck)?;
+    let sel = Selection { scopes, decks };
     let notes = export::collect(vault, &sel, &|n| file_mtime(&n.abs));
     let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
     if notes.is_empty() && matches!(format, ExportFormat::Apkg | ExportFormat::AnkiTxt) {

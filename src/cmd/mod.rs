@@ -95,13 +95,6 @@ pub fn vault_histogram(vault: &Vault) -> Histogram {
     h
 }
 
-/// True when `deck` is `filter` or one of its subdecks.
-#[must_use]
-pub fn deck_matches(deck: &str, filter: &str) -> bool {
-    let filter = filter.trim_start_matches('#').trim_end_matches('/');
-    deck == filter || (deck.starts_with(filter) && deck.as_bytes().get(filter.len()) == Some(&b'/'))
-}
-
 /// The width of the terminal on stdout, or a default when not a terminal.
 #[must_use]
 pub fn terminal_width() -> usize {

@@ -22,7 +22,8 @@ use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
 
-use super::{deck_matches, terminal_width, vault_histogram};
+use super::{terminal_width, vault_histogram};
+use crate::deck::deck_matches;
 
 /// Days shown in the before / after chart.
 const CHART_DAYS: i64 = 30;
@@ -135,6 +136,19 @@ fn relocate(
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let op = operation(args);
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
+    let decks = if args.deck.is_empty() {
+        Vec::new()
+    } else {
+        let known = crate::deck::with_parents(
+            vault
+                .notes
+                .iter()
+                .filter(|n| n.note.has_deck)
+                .flat_map(|n| n.note.questions.iter())
+                .flat_map(|q| q.decks.iter().map(String::as_str)),
+        );
+        crate::deck::resolve(&args.deck, &known)?
+    };
     let scopes = vault.scopes(&args.paths)?;
     let today = vault.today;
     let settings = &vault.config.settings;
@@ -168,8 +182,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             continue;
         }
         for (qi, q) in n.note.questions.iter().enumerate() {
-            if !args.deck.is_empty() && !q.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f)))
-            {
+            if !decks.is_empty() && !q.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))) {
                 continue;
             }
             let hash = q.hash(&n.note.text);

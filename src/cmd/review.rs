@@ -15,6 +15,7 @@ use crate::vault::Vault;
 
 pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     // Each note gives its histogram entries; notes with cards to review
@@ -34,7 +35,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             }
         }
         let cards = if Vault::in_scope(&n.path, &scopes) {
-            note_cards(&n.path, &n.note, opts.today, opts.now, &[], &args.deck)
+            note_cards(&n.path, &n.note, opts.today, opts.now, &[], &decks)
         } else {
             Vec::new()
         };

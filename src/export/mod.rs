@@ -31,7 +31,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use crate::cmd::deck_matches;
+use crate::deck::deck_matches;
 use crate::parse::cloze::ClozeSpan;
 use crate::parse::{CardSchedule, CardState, QuestionKind, cyrb53};
 use crate::vault::{Vault, VaultNote};

@@ -713,7 +713,7 @@ pub fn note_cards(
         let deck = if decks.is_empty() {
             q.decks.first()
         } else {
-            q.decks.iter().find(|d| decks.iter().any(|f| crate::cmd::deck_matches(d, f)))
+            q.decks.iter().find(|d| decks.iter().any(|f| crate::deck::deck_matches(d, f)))
         };
         let Some(deck) = deck else { continue };
         let hash = q.hash(&note.text);

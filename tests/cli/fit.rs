@@ -222,3 +222,42 @@ fn the_cards_table_never_cuts_an_address_and_cuts_nothing_in_a_pipe() {
     assert!(table.contains(front.trim()), "{table}");
     assert!(!table.contains('…'), "{table}");
 }
+
+/// `--deck kafka` silently matched nothing (it had to be `flashcards/kafka`)
+/// and `review --deck nosuch` said "Nothing to review today" with exit 0.
+#[test]
+fn deck_filters_take_unique_tails_and_unknown_or_ambiguous_ones_are_errors() {
+    let v = TestVault::new();
+    v.file("a.md", "#flashcards/kafka/producers\n\nAcks::all\n");
+    v.file("b.md", "#flashcards/exam/producers\n\nExam acks::all\n");
+    v.file("c.md", "#flashcards/kafka/consumers\n\nGroup::coordinator\n");
+    let fronts = |deck: &str| -> Vec<String> {
+        let j = v.run("2026-12-01", &["cards", "--json", "--deck", deck]).json();
+        j.as_array().expect("array").iter().map(|c| c["front"].as_str().expect("front").to_owned()).collect()
+    };
+    assert_eq!(fronts("kafka"), ["Acks", "Group"]);
+    assert_eq!(fronts("kafka/producers"), ["Acks"]);
+    assert_eq!(fronts("consumers"), ["Group"]);
+    assert_eq!(fronts("flashcards/exam"), ["Exam acks"]);
+    for cmd in [
+        &["cards"][..],
+        &["review", "--plain"],
+        &["stats"],
+        &["reschedule", "--shift", "1"],
+        &["export", "-o", "-", "--format", "csv"],
+    ] {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.extend(["--deck", "kafak"]);
+        let run = v.run("2026-12-01", &args);
+        assert_eq!(run.code(), Some(1), "{args:?}: {}", run.stderr());
+        assert!(run.stderr().contains("no such deck"), "{}", run.stderr());
+        assert!(run.stderr().contains("flashcards/kafka"), "{}", run.stderr());
+    }
+    let run = v.run("2026-12-01", &["cards", "--deck", "producers"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("flashcards/exam/producers, flashcards/kafka/producers"),
+        "{}",
+        run.stderr()
+    );
+}
