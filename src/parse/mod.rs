@@ -334,7 +334,13 @@ impl Question {
     #[must_use]
     pub fn sides_marked(&self, note: &str, settings: &Settings, clozes: &Clozes) -> Vec<(String, String)> {
         if self.kind == QuestionKind::Cloze {
-            clozes.expand_marked(self.actual(note), (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE))
+            clozes.expand_marked(
+                self.actual(note),
+                (
+                    (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE),
+                    (crate::render::HIDDEN_OPEN, crate::render::HIDDEN_CLOSE),
+                ),
+            )
         } else {
             self.sides(note, settings, clozes)
         }

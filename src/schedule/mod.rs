@@ -278,14 +278,18 @@ pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: DateTime<Ut
 pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
     let fm = note.frontmatter.as_ref()?;
     let sched = fm.note_schedule.as_ref()?;
+    // Every scheduled card counts; one whose ease cannot be read makes the
+    // plugin's average NaN, which it treats as "no average" (spec §j.2).
     let mut total = 0.0;
     let mut n = 0usize;
     for q in &note.questions {
         for i in 0..q.card_count() {
-            if let (_, Some(e)) = q.schedule(i).interval_ease() {
-                total += e as f64;
-                n += 1;
+            let s = q.schedule(i);
+            if matches!(s, CardSchedule::New) {
+                continue;
             }
+            total += s.interval_ease().1.map_or(f64::NAN, |e| e as f64);
+            n += 1;
         }
     }
     let cards = if n > 0 {

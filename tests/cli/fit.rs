@@ -261,3 +261,39 @@ fn deck_filters_take_unique_tails_and_unknown_or_ambiguous_ones_are_errors() {
         run.stderr()
     );
 }
+
+/// Spec §j.2: one unreadable card ease makes the plugin's card average NaN,
+/// and the note's `sr-ease` alone seeds its new cards.
+#[test]
+fn an_unreadable_card_ease_leaves_the_note_ease_to_sr_ease() {
+    let v = TestVault::new();
+    let note = "---\nsr-due: 2026-12-10\nsr-interval: 5\nsr-ease: 310\ntags: [flashcards]\n---\nA::a\n<!--SR:!2026-12-20,10,250-->\n\nB::b\n<!--SR:!2024-06-01,x,y-->\n\nC::c\n";
+    v.file("n.md", note);
+    v.run("2026-12-01", &["grade", "n.md:13", "good"]).ok();
+    // 1 × 3.10 = 3.1 → 3 days at ease 310 (not the mix 280 of 250 and 310).
+    assert_eq!(v.read_str("n.md"), note.replace("C::c\n", "C::c\n<!--SR:!2026-12-04,3,310-->\n"));
+}
+
+/// Spec §j.1: with `==` and `**` clozes nested, the inner one is a card of
+/// its own and shown answers lose both patterns' markers.
+#[test]
+fn nested_clozes_of_two_patterns_read_as_the_plugin_reads_them() {
+    let v = TestVault::new();
+    v.settings(r#"{"clozePatterns": ["==[123;;]answer[;;hint]==", "**[123;;]answer[;;hint]**"]}"#);
+    v.file("n.md", "#flashcards\n\nA **b** C ==d **e**== F\n");
+    let cards = v.run("2026-12-01", &["cards", "--json"]).json();
+    let sides: Vec<(&str, &str)> = cards
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| (c["front"].as_str().expect("front"), c["back"].as_str().expect("back")))
+        .collect();
+    assert_eq!(
+        sides,
+        [
+            ("A b C [...] F", "A b C d e F"),
+            ("A [...] C d e F", "A b C d e F"),
+            ("A b C d [...] F", "A b C d e F")
+        ]
+    );
+}
