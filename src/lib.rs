@@ -134,9 +134,30 @@ pub fn load_options(global: &Global) -> LoadOptions {
 
 fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
-    for w in &v.warnings {
-        let _ = writeln!(err, "warning: {}", sanitize::one_line(&w.to_string()));
+    for line in warning_lines(&v.warnings) {
+        let _ = writeln!(err, "warning: {}", sanitize::one_line(&line));
     }
+}
+
+/// The warnings worth printing outside `check`, said once: harmless ones
+/// are left out, and more than five of one kind become one line.
+#[must_use]
+pub fn warning_lines(warnings: &[vault::Warning]) -> Vec<String> {
+    const MAX_OF_A_KIND: usize = 5;
+    let mut by_kind: std::collections::BTreeMap<vault::WarningKind, Vec<&vault::Warning>> =
+        std::collections::BTreeMap::new();
+    for w in warnings.iter().filter(|w| !w.harmless) {
+        by_kind.entry(w.kind).or_default().push(w);
+    }
+    let mut out = Vec::new();
+    for (kind, ws) in by_kind {
+        if ws.len() > MAX_OF_A_KIND {
+            out.push(format!("{} {}; `recall check` lists them", ws.len(), kind.summary()));
+        } else {
+            out.extend(ws.iter().map(ToString::to_string));
+        }
+    }
+    out
 }
 
 /// Loads the vault for a command: discovery, settings, notes; prints the

@@ -29,6 +29,56 @@ pub struct Warning {
     /// 1-based line, when the problem has one.
     pub line: Option<usize>,
     pub message: String,
+    pub kind: WarningKind,
+    /// True when the problem costs nothing outside `check` (front matter
+    /// that cannot be read in a note with no tags, cards or schedules).
+    pub harmless: bool,
+}
+
+/// What a warning is about, to group many of one kind into one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    Folder,
+    FileName,
+    Unreadable,
+    Link,
+    Binary,
+    NotUtf8,
+    TooLarge,
+    FrontMatterUnclosed,
+    FrontMatterInvalid,
+}
+
+impl WarningKind {
+    /// Many warnings of this kind in one line: `"{n} {summary}"`.
+    #[must_use]
+    pub fn summary(self) -> &'static str {
+        match self {
+            WarningKind::Folder => "folders cannot be read",
+            WarningKind::FileName => "file names are not valid UTF-8 and were skipped",
+            WarningKind::Unreadable => "files cannot be read",
+            WarningKind::Link => "symbolic links are broken or loop and were skipped",
+            WarningKind::Binary => "files named .md are binary and were skipped",
+            WarningKind::NotUtf8 => "notes are not valid UTF-8 and were skipped",
+            WarningKind::TooLarge => "notes are too large and were skipped",
+            WarningKind::FrontMatterUnclosed => "notes have front matter that is never closed",
+            WarningKind::FrontMatterInvalid => {
+                "notes have front matter that is not valid YAML (their tags are ignored)"
+            }
+        }
+    }
+}
+
+impl Warning {
+    #[must_use]
+    pub fn new(
+        path: impl Into<String>,
+        line: Option<usize>,
+        kind: WarningKind,
+        message: impl Into<String>,
+    ) -> Warning {
+        Warning { path: path.into(), line, message: message.into(), kind, harmless: false }
+    }
 }
 
 impl std::fmt::Display for Warning {
@@ -233,11 +283,12 @@ fn walk_dir(
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            warnings.push(Warning {
-                path: if rel.is_empty() { ".".into() } else { rel.to_owned() },
-                line: None,
-                message: format!("cannot read folder: {e}"),
-            });
+            warnings.push(Warning::new(
+                if rel.is_empty() { ".".to_owned() } else { rel.to_owned() },
+                None,
+                WarningKind::Folder,
+                format!("cannot read folder: {e}"),
+            ));
             return;
         }
     };
@@ -246,11 +297,12 @@ fn walk_dir(
         let name = match entry.file_name().into_string() {
             Ok(name) => name,
             Err(name) => {
-                warnings.push(Warning {
-                    path: format!("{rel}{}", name.to_string_lossy()),
-                    line: None,
-                    message: "file name is not valid UTF-8; skipped".into(),
-                });
+                warnings.push(Warning::new(
+                    format!("{rel}{}", name.to_string_lossy()),
+                    None,
+                    WarningKind::FileName,
+                    "file name is not valid UTF-8; skipped",
+                ));
                 continue;
             }
         };
@@ -270,14 +322,14 @@ fn walk_dir(
                 Ok(m) => (m.is_dir(), m.is_file()),
                 Err(e) => {
                     let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                    let message = if is_link && e.raw_os_error() == Some(40) {
-                        "symlink loop; skipped".to_owned()
+                    let (kind, message) = if is_link && e.raw_os_error() == Some(40) {
+                        (WarningKind::Link, "symlink loop; skipped".to_owned())
                     } else if is_link {
-                        format!("broken symlink ({e}); skipped")
+                        (WarningKind::Link, format!("broken symlink ({e}); skipped"))
                     } else {
-                        format!("cannot read: {e}")
+                        (WarningKind::Unreadable, format!("cannot read: {e}"))
                     };
-                    warnings.push(Warning { path: rel_path, line: None, message });
+                    warnings.push(Warning::new(rel_path, None, kind, message));
                     continue;
                 }
             },
@@ -285,11 +337,12 @@ fn walk_dir(
         if is_dir {
             let canon = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if ancestors.contains(&canon) {
-                warnings.push(Warning {
-                    path: rel_path,
-                    line: None,
-                    message: "symlink loop (the folder contains itself); skipped".into(),
-                });
+                warnings.push(Warning::new(
+                    rel_path,
+                    None,
+                    WarningKind::Link,
+                    "symlink loop (the folder contains itself); skipped",
+                ));
                 continue;
             }
             if rules.is_ignored(&format!("{rel_path}/")) && rules.is_ignored(&rel_path) {
@@ -308,23 +361,24 @@ fn walk_dir(
 }
 
 /// Why a file cannot be read as a note.
-pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
+pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, WarningKind, String)> {
     if let Some(pos) = memchr::memchr(0, &bytes) {
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err((Some(line), "binary file (contains a NUL byte); skipped".into()));
+        return Err((Some(line), WarningKind::Binary, "binary file (contains a NUL byte); skipped".into()));
     }
     String::from_utf8(bytes).map_err(|e| {
         let pos = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        (Some(line), format!("not valid UTF-8 (byte {pos}); skipped, never written"))
+        (Some(line), WarningKind::NotUtf8, format!("not valid UTF-8 (byte {pos}); skipped, never written"))
     })
 }
 
 /// Reads and parses one note file; a warning when it cannot be a note.
 fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
-    let warn = |line, message| Warning { path: rel.to_owned(), line, message };
-    let file = fs::File::open(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let warn = |line, kind, message: String| Warning::new(rel, line, kind, message);
+    let file =
+        fs::File::open(abs).map_err(|e| warn(None, WarningKind::Unreadable, format!("cannot read: {e}")))?;
     // Read at most one byte past the limit: no stat call needed to know the
     // size. The read goes to a buffer the thread keeps, and the note gets an
     // exact-size copy: a vault held in memory would otherwise keep every
@@ -346,14 +400,15 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
         }
         r.map(|_| bytes)
     });
-    let bytes = bytes.map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let bytes = bytes.map_err(|e| warn(None, WarningKind::Unreadable, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(warn(
             None,
+            WarningKind::TooLarge,
             format!("note is over recall's limit of {} MiB; skipped", MAX_NOTE_BYTES / (1024 * 1024)),
         ));
     }
-    let text = decode_note(bytes).map_err(|(line, m)| warn(line, m))?;
+    let text = decode_note(bytes).map_err(|(line, kind, m)| warn(line, kind, m))?;
     let folder = rel.rfind('/').map(|i| &rel[..i]);
     let note = parse_note(text, folder, opts, false);
     Ok(VaultNote { path: rel.to_owned(), abs: abs.to_path_buf(), note })
@@ -469,19 +524,33 @@ pub fn scan<T: Send>(
 
 fn note_warnings(n: &VaultNote) -> Vec<Warning> {
     let mut out = Vec::new();
+    // Front matter that cannot be read costs something only when the note
+    // has tags, cards or schedules it may affect (a reference manager's
+    // export full of odd YAML costs nothing); `check` lists them all.
+    let harmless = || {
+        let t = &n.note.text;
+        !(t.contains("tags") || t.contains("sr-") || t.contains("<!--SR:") || !n.note.tags.is_empty())
+            && n.note.questions.is_empty()
+    };
     if n.note.frontmatter_unclosed {
-        out.push(Warning {
-            path: n.path.clone(),
-            line: Some(1),
-            message: "front matter is never closed (no second `---` line); read as text".into(),
-        });
+        let mut w = Warning::new(
+            n.path.clone(),
+            Some(1),
+            WarningKind::FrontMatterUnclosed,
+            "front matter is never closed (no second `---` line); read as text",
+        );
+        w.harmless = harmless();
+        out.push(w);
     }
     if let Some(err) = n.note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) {
-        out.push(Warning {
-            path: n.path.clone(),
-            line: Some(2),
-            message: format!("front matter is not valid YAML ({err}); its tags are ignored"),
-        });
+        let mut w = Warning::new(
+            n.path.clone(),
+            Some(2),
+            WarningKind::FrontMatterInvalid,
+            format!("front matter is not valid YAML ({err}); its tags are ignored"),
+        );
+        w.harmless = harmless();
+        out.push(w);
     }
     out
 }

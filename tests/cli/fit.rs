@@ -297,3 +297,43 @@ fn nested_clozes_of_two_patterns_read_as_the_plugin_reads_them() {
         ]
     );
 }
+
+/// 80 reference-manager notes with odd YAML but no tags and no cards
+/// printed 80 warnings before every command. Harmless ones are quiet now,
+/// more than five of a kind are one line, and `check` still lists each.
+#[test]
+fn warnings_that_cost_nothing_are_quiet_and_many_of_a_kind_are_one_line() {
+    let v = TestVault::new();
+    v.file("Cards.md", NOTE);
+    for i in 0..80 {
+        v.file(
+            &format!("Zotero/paper {i}.md"),
+            "---\ntitle: [unclosed\nauthors: {a: b\n---\nSome abstract.\n",
+        );
+    }
+    let run = v.run("2026-12-01", &["cards"]);
+    run.ok();
+    assert_eq!(run.stderr(), "", "harmless front matter says nothing");
+    for i in 0..7 {
+        v.file(&format!("Broken/{i}.md"), "---\ntags: [flashcards\n---\nQ::A\n");
+    }
+    let run = v.run("2026-12-01", &["cards"]);
+    run.ok();
+    let stderr = run.stderr();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("7 notes have front matter that is not valid YAML"), "{}", lines[0]);
+    assert!(lines[0].contains("recall check"), "{}", lines[0]);
+    let check = v.run("2026-12-01", &["check"]);
+    let out = check.stdout();
+    for i in 0..7 {
+        assert!(out.contains(&format!("Broken/{i}.md")), "{out}");
+    }
+    // Up to five of a kind are each named.
+    for i in 2..7 {
+        std::fs::remove_file(v.path(&format!("Broken/{i}.md"))).expect("rm");
+    }
+    let run = v.run("2026-12-01", &["cards"]);
+    assert_eq!(run.stderr().lines().count(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("Broken/0.md:2:"), "{}", run.stderr());
+}
