@@ -17,7 +17,10 @@
 //!
 //! Written as the plugin writes it: timestamps with `toISOString()`,
 //! numbers with JavaScript's `Number→String`. An unreadable timestamp is
-//! written back as it was, so re-serialising never changes what it says.
+//! written back as it was, so writing what was read and reading it again
+//! gives the same segment — except for a count of 1e21 or more, which
+//! JavaScript writes as `1e+21` and `parseInt` then reads as 1: the plugin
+//! drifts the same way, and recall follows it.
 
 // Exact comparisons are the point here: every value must equal JavaScript's
 // bit for bit, so no comparison may have a margin.
@@ -232,20 +235,20 @@ fn parse_moment(text: &str) -> Option<Parsed> {
     }
     let s = text.trim_start_matches(is_js_space);
     // Date: YYYY-MM-DD, YYYY-MM (no time allowed), or basic YYYYMMDD.
-    let year = &s[..s.len().min(4)];
+    let year = s.get(..4).unwrap_or_default();
     if year.len() != 4 || digits(year).len() != 4 {
         return None;
     }
     let rest = &s[4..];
     let (month, day, rest, basic, allow_time) = if let Some(r) = rest.strip_prefix('-') {
-        let m = &r[..r.len().min(2)];
+        let m = r.get(..2).unwrap_or_default();
         if digits(m).len() != 2 {
             return None;
         }
         let r = &r[2..];
         match r.strip_prefix('-') {
             Some(r2) => {
-                let d = &r2[..r2.len().min(2)];
+                let d = r2.get(..2).unwrap_or_default();
                 if digits(d).len() != 2 || !digits(&r2[2..]).is_empty() {
                     return None;
                 }
@@ -281,7 +284,7 @@ fn parse_moment(text: &str) -> Option<Parsed> {
             at.strip_prefix(':')
         };
         let Some(body) = body else { break };
-        let two = &body[..body.len().min(2)];
+        let two = body.get(..2).unwrap_or_default();
         if digits(two).len() != 2 {
             return None;
         }
@@ -420,6 +423,20 @@ mod tests {
         let empty = FsrsSegment::parse("fsrs,").expect("fsrs");
         assert_eq!(empty.due, Stamp::Invalid(String::new()));
         assert_eq!(empty.format(), "!fsrs,,NaN,NaN,NaN,NaN,NaN,NaN,NaN,-");
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, reading never panics and writing what was
+        /// read, then reading and writing again, changes nothing.
+        #[test]
+        fn any_text_reads_and_writes_stably(fields in proptest::collection::vec("[-+.,:TZ0-9 eéx/()]{0,12}|\\PC{0,6}", 0..11)) {
+            let raw = format!("fsrs,{}", fields.join(","));
+            if let Some(seg) = FsrsSegment::parse(&raw) {
+                let once = seg.format();
+                let again = FsrsSegment::parse(&once[1..]).map(|s| s.format());
+                proptest::prop_assert_eq!(Some(once), again);
+            }
+        }
     }
 
     #[test]
