@@ -4,6 +4,8 @@
 //! computes in JavaScript numbers and writes one-decimal intervals when load
 //! balancing is off; every rounding step mirrors the plugin's.
 
+pub mod fsrs;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
