@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::schedule::Response;
@@ -36,9 +36,13 @@ pub struct Global {
     /// The vault folder (default: found from PATH or the current folder).
     #[arg(long, global = true, value_name = "DIR")]
     pub vault: Option<PathBuf>,
-    /// Pretend today is this local date.
+    /// Pretend today is this local date (12:00 of it is "now").
     #[arg(long, global = true, env = "RECALL_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// Pretend it is this moment (RFC 3339, e.g. 2026-12-01T09:30:00Z); FSRS
+    /// schedules by the minute, SM-2 uses only its local date.
+    #[arg(long, global = true, env = "RECALL_NOW", value_name = "TIME", value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
     /// A flashcard tag, replacing the plugin's `flashcardTags` (repeatable).
     #[arg(long = "tag", global = true, value_name = "TAG")]
     pub tags: Vec<String>,
@@ -345,5 +349,9 @@ pub struct ScheduleArgs {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
+    crate::clock::parse_day(s)
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    crate::clock::parse_instant(s)
 }

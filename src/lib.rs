@@ -6,9 +6,12 @@
 //! disk and the terminal. `today` is always an argument below the commands.
 
 pub mod anki;
+pub mod answer;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
+pub mod deck;
 pub mod edit;
 pub mod error;
 pub mod export;
@@ -24,6 +27,7 @@ pub mod settings;
 pub mod stats;
 pub mod tui;
 pub mod vault;
+pub mod writeback;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -48,8 +52,34 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
-    out.flush().map_err(|e| Error::Other(format!("writing output: {e}")))?;
+    out.flush().map_err(Error::stdout)?;
     Ok(code)
+}
+
+/// Resolves `--deck` filters against the vault's decks (full paths or
+/// unique tails; see [`deck::resolve`]): one counting pass over the vault,
+/// only when there are filters.
+pub fn resolve_decks(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    filters: &[String],
+) -> Result<Vec<String>, Error> {
+    if filters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let root = vault::discover(global.vault.as_deref(), first_path)?;
+    let opts = LoadOptions { detail: parse::Detail::Counts, ..load_options(global) };
+    let (_, per_note) = vault::scan(&root, &opts, |n, _| {
+        if !n.note.has_deck {
+            return Vec::new();
+        }
+        let mut d: Vec<String> = n.note.questions.iter().flat_map(|q| q.decks.iter().cloned()).collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    })?;
+    let known = deck::with_parents(per_note.iter().flatten().map(String::as_str));
+    deck::resolve(filters, &known)
 }
 
 /// Finds the vault for a command and reads every note through `f`
@@ -75,11 +105,31 @@ pub fn scan_vault_with<T: Send>(
     Ok((v, out))
 }
 
+/// What the command line pins of the clock.
+#[must_use]
+pub fn pin(global: &Global) -> clock::Pin {
+    clock::Pin { today: global.today, now: global.now }
+}
+
+/// The clock a session runs on: fixed at the pinned moment when `--today`
+/// or `--now` is given, else the real one.
+#[must_use]
+pub fn session_clock(global: &Global, when: &clock::When) -> std::sync::Arc<dyn clock::Clock> {
+    if pin(global).is_pinned() {
+        std::sync::Arc::new(clock::FixedClock::new(when.now))
+    } else {
+        std::sync::Arc::new(clock::SystemClock)
+    }
+}
+
 /// The vault-loading options a command line asks for.
 #[must_use]
 pub fn load_options(global: &Global) -> LoadOptions {
+    use clock::Clock;
     LoadOptions {
-        today: global.today,
+        pin: pin(global),
+        clock_now: clock::SystemClock.now(),
+        zone: clock::Zone::Local,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
         detail: parse::Detail::Full,
     }
@@ -87,9 +137,30 @@ pub fn load_options(global: &Global) -> LoadOptions {
 
 fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
-    for w in &v.warnings {
-        let _ = writeln!(err, "warning: {}", sanitize::one_line(&w.to_string()));
+    for line in warning_lines(&v.warnings) {
+        let _ = writeln!(err, "warning: {}", sanitize::one_line(&line));
     }
+}
+
+/// The warnings worth printing outside `check`, said once: harmless ones
+/// are left out, and more than five of one kind become one line.
+#[must_use]
+pub fn warning_lines(warnings: &[vault::Warning]) -> Vec<String> {
+    const MAX_OF_A_KIND: usize = 5;
+    let mut by_kind: std::collections::BTreeMap<vault::WarningKind, Vec<&vault::Warning>> =
+        std::collections::BTreeMap::new();
+    for w in warnings.iter().filter(|w| !w.harmless) {
+        by_kind.entry(w.kind).or_default().push(w);
+    }
+    let mut out = Vec::new();
+    for (kind, ws) in by_kind {
+        if ws.len() > MAX_OF_A_KIND {
+            out.push(format!("{} {}; `recall check` lists them", ws.len(), kind.summary()));
+        } else {
+            out.extend(ws.iter().map(ToString::to_string));
+        }
+    }
+    out
 }
 
 /// Loads the vault for a command: discovery, settings, notes; prints the

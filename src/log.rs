@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 use crate::schedule::Response;
 
 /// The log's path inside a vault.
@@ -32,11 +32,12 @@ pub struct LoggedSchedule {
 }
 
 impl LoggedSchedule {
-    /// A card's schedule as logged (`None` when new or unreadable).
+    /// A card's schedule as logged (`None` when new or unreadable); an FSRS
+    /// due instant is dated in `zone`.
     #[must_use]
-    pub fn of(s: &crate::parse::CardSchedule) -> Option<LoggedSchedule> {
+    pub fn of(s: &crate::parse::CardSchedule, zone: crate::clock::Zone) -> Option<LoggedSchedule> {
         let (i, e) = s.interval_ease();
-        Some(LoggedSchedule { due: s.due_date()?, interval: i? as f64, ease: e? as f64 })
+        Some(LoggedSchedule { due: s.due_date(zone)?, interval: i? as f64, ease: e? as f64 })
     }
 }
 
@@ -130,17 +131,18 @@ pub fn append(root: &Path, records: &[Record]) -> Result<(), Error> {
     }
     let path = log_path(root);
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        fs::create_dir_all(dir).with_path(dir)?;
     }
     let mut buf = String::new();
     for r in records {
-        let line = serde_json::to_string(r).map_err(|e| Error::Other(format!("review log: {e}")))?;
+        let line = serde_json::to_string(r)
+            .map_err(|e| Error::Json { what: path.display().to_string(), source: e })?;
         buf.push_str(&line);
         buf.push('\n');
     }
-    let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
-    f.write_all(buf.as_bytes()).map_err(|e| Error::io(&path, e))?;
-    f.sync_data().map_err(|e| Error::io(&path, e))?;
+    let mut f = OpenOptions::new().create(true).append(true).open(&path).with_path(&path)?;
+    f.write_all(buf.as_bytes()).with_path(&path)?;
+    f.sync_data().with_path(&path)?;
     Ok(())
 }
 

@@ -9,9 +9,8 @@ fn main() -> ExitCode {
     let cli = recall::cli::Cli::parse();
     match recall::run(&cli) {
         Ok(code) => code,
-        Err(recall::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        // A reader that went away (`recall cards | head`) is not a failure.
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "error: {}", recall::sanitize::one_line(&e.to_string()));

@@ -16,6 +16,10 @@ pub const CLOZE_OPEN: char = '\u{E000}';
 pub const CLOZE_CLOSE: char = '\u{E001}';
 const LINK_OPEN: char = '\u{E002}';
 const LINK_CLOSE: char = '\u{E003}';
+/// Marks the start of a hidden (not asked) deletion of an overlapping cloze.
+pub const HIDDEN_OPEN: char = '\u{E004}';
+/// Marks the end of a hidden deletion.
+pub const HIDDEN_CLOSE: char = '\u{E005}';
 
 /// How a piece of text looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,18 +112,27 @@ impl Builder {
                 CLOZE_CLOSE => Some((false, 0)),
                 LINK_OPEN => Some((true, 1)),
                 LINK_CLOSE => Some((false, 1)),
+                HIDDEN_OPEN => Some((true, 2)),
+                HIDDEN_CLOSE => Some((false, 2)),
                 _ => None,
             };
             match toggle {
                 Some((on, which)) => {
                     self.flush(&buf, look);
                     buf.clear();
-                    if which == 0 {
-                        look.cloze = on;
-                        self.look.cloze = on;
-                    } else {
-                        look.link = on;
-                        self.look.link = on;
+                    match which {
+                        0 => {
+                            look.cloze = on;
+                            self.look.cloze = on;
+                        }
+                        1 => {
+                            look.link = on;
+                            self.look.link = on;
+                        }
+                        _ => {
+                            look.dim = on;
+                            self.look.dim = on;
+                        }
                     }
                 }
                 None if c == '\n' => {

@@ -29,13 +29,23 @@ pub fn one_line(s: &str) -> String {
     sanitize(s).replace('\n', " ⏎ ").replace('\t', " ")
 }
 
-/// Cuts `s` to at most `width` columns (by characters), with `…` when cut.
+/// Cuts `s` to at most `width` terminal columns (wide CJK characters count two), with `…` when cut.
 #[must_use]
 pub fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
         return s.to_owned();
     }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     out
 }

@@ -46,6 +46,8 @@ pub struct Settings {
     pub easy_bonus: f64,
     pub load_balance: bool,
     pub maximum_interval: f64,
+    /// FSRS's `request_retention` (used when `algorithm` is `FSRS`).
+    pub fsrs_desired_retention: f64,
     pub max_link_factor: f64,
     pub card_comment_on_same_line: bool,
     pub start_of_day: String,
@@ -80,6 +82,7 @@ fn defaults() -> Value {
         "easyBonus": 1.3,
         "loadBalance": true,
         "maximumInterval": 36525,
+        "fsrsDesiredRetention": 0.9,
         "maxLinkFactor": 1.0,
         "cardCommentOnSameLine": false,
         "startOfDay": "00:00:00",
@@ -176,6 +179,7 @@ impl serde::Serialize for SettingsView<'_> {
             "easyBonus": v.easy_bonus,
             "loadBalance": v.load_balance,
             "maximumInterval": v.maximum_interval,
+            "fsrsDesiredRetention": v.fsrs_desired_retention,
             "maxLinkFactor": v.max_link_factor,
             "cardCommentOnSameLine": v.card_comment_on_same_line,
             "startOfDay": v.start_of_day,
@@ -326,6 +330,7 @@ mod tests {
         assert_eq!(s.cloze_patterns, vec!["==[123;;]answer[;;hint]=="]);
         assert!((s.base_ease - 250.0).abs() < f64::EPSILON);
         assert!(s.load_balance);
+        assert!((s.fsrs_desired_retention - 0.9).abs() < f64::EPSILON);
     }
 
     #[test]
@@ -350,9 +355,12 @@ mod tests {
     #[test]
     fn overrides_replace_keys() {
         let s = Settings::default();
-        let o = json!({"baseEase": 300});
+        let o = json!({"baseEase": 300, "fsrsDesiredRetention": 0.85});
         let s2 = s.with_overrides(o.as_object().expect("object")).expect("ok");
         assert!((s2.base_ease - 300.0).abs() < f64::EPSILON);
+        assert!((s2.fsrs_desired_retention - 0.85).abs() < f64::EPSILON);
+        let back = s2.with_overrides(&Map::new()).expect("ok");
+        assert_eq!(back, s2);
         assert_eq!(s2.flashcard_tags, s.flashcard_tags);
     }
 }

@@ -10,9 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::error::Error;
+use crate::clock::{Pin, When, Zone};
+use crate::error::{Error, IoResultExt};
 use crate::parse::cloze::Clozes;
 use crate::parse::{Note, ParseOptions, parse_note};
 use crate::settings::{CliOverrides, Config, Settings};
@@ -28,6 +29,56 @@ pub struct Warning {
     /// 1-based line, when the problem has one.
     pub line: Option<usize>,
     pub message: String,
+    pub kind: WarningKind,
+    /// True when the problem costs nothing outside `check` (front matter
+    /// that cannot be read in a note with no tags, cards or schedules).
+    pub harmless: bool,
+}
+
+/// What a warning is about, to group many of one kind into one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    Folder,
+    FileName,
+    Unreadable,
+    Link,
+    Binary,
+    NotUtf8,
+    TooLarge,
+    FrontMatterUnclosed,
+    FrontMatterInvalid,
+}
+
+impl WarningKind {
+    /// Many warnings of this kind in one line: `"{n} {summary}"`.
+    #[must_use]
+    pub fn summary(self) -> &'static str {
+        match self {
+            WarningKind::Folder => "folders cannot be read",
+            WarningKind::FileName => "file names are not valid UTF-8 and were skipped",
+            WarningKind::Unreadable => "files cannot be read",
+            WarningKind::Link => "symbolic links are broken or loop and were skipped",
+            WarningKind::Binary => "files named .md are binary and were skipped",
+            WarningKind::NotUtf8 => "notes are not valid UTF-8 and were skipped",
+            WarningKind::TooLarge => "notes are too large and were skipped",
+            WarningKind::FrontMatterUnclosed => "notes have front matter that is never closed",
+            WarningKind::FrontMatterInvalid => {
+                "notes have front matter that is not valid YAML (their tags are ignored)"
+            }
+        }
+    }
+}
+
+impl Warning {
+    #[must_use]
+    pub fn new(
+        path: impl Into<String>,
+        line: Option<usize>,
+        kind: WarningKind,
+        message: impl Into<String>,
+    ) -> Warning {
+        Warning { path: path.into(), line, message: message.into(), kind, harmless: false }
+    }
 }
 
 impl std::fmt::Display for Warning {
@@ -64,27 +115,33 @@ pub struct Vault {
     pub config: Config,
     pub clozes: Clozes,
     pub today: NaiveDate,
-    pub now: NaiveDateTime,
+    pub now: DateTime<Utc>,
+    pub zone: Zone,
     /// Every note that could be read, sorted by path bytes.
     pub notes: Vec<VaultNote>,
     pub warnings: Vec<Warning>,
 }
 
 /// Finds the vault: `--vault`, else the nearest folder holding `.obsidian/`
-/// above `start`, else `start` itself (its folder when it is a file).
+/// above `start` (a PATH of the command line, absolute or relative to the
+/// current folder; the current folder when none), else `start`'s folder
+/// itself, but never the file system's root or the home folder: a vault
+/// without `.obsidian/` there is far more likely a mistake (a scan of the
+/// whole disk) than a vault.
 pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, Error> {
     if let Some(v) = vault {
-        let meta = fs::metadata(v).map_err(|e| Error::io(v, e))?;
+        let meta = fs::metadata(v).map_err(|e| missing_path(v, e))?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!("{}: --vault must be a folder", v.display())));
         }
         return Ok(v.to_path_buf());
     }
+    let shown = start.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let start = match start {
         Some(p) => p.to_path_buf(),
-        None => std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?,
+        None => std::env::current_dir().with_path(Path::new("."))?,
     };
-    let start = fs::canonicalize(&start).map_err(|e| Error::io(&start, e))?;
+    let start = fs::canonicalize(&start).map_err(|e| missing_path(&start, e))?;
     let base = if start.is_dir() {
         start.clone()
     } else {
@@ -97,7 +154,23 @@ pub fn discover(vault: Option<&Path>, start: Option<&Path>) -> Result<PathBuf, E
         }
         dir = d.parent();
     }
+    let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| fs::canonicalize(h).ok());
+    if base.parent().is_none() || home.as_deref() == Some(base.as_path()) {
+        return Err(Error::Usage(format!(
+            "no vault found above {} (no folder with .obsidian/); pass --vault DIR",
+            shown.display()
+        )));
+    }
     Ok(base)
+}
+
+/// A PATH of the command line that does not exist: a usage error, said once.
+fn missing_path(p: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Error::Usage(format!("{}: no such file or folder", p.display()))
+    } else {
+        Error::io(p, e)
+    }
 }
 
 /// The plugin's `noteFoldersToIgnore`, compiled once: each entry ignores
@@ -210,11 +283,12 @@ fn walk_dir(
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            warnings.push(Warning {
-                path: if rel.is_empty() { ".".into() } else { rel.to_owned() },
-                line: None,
-                message: format!("cannot read folder: {e}"),
-            });
+            warnings.push(Warning::new(
+                if rel.is_empty() { ".".to_owned() } else { rel.to_owned() },
+                None,
+                WarningKind::Folder,
+                format!("cannot read folder: {e}"),
+            ));
             return;
         }
     };
@@ -223,11 +297,12 @@ fn walk_dir(
         let name = match entry.file_name().into_string() {
             Ok(name) => name,
             Err(name) => {
-                warnings.push(Warning {
-                    path: format!("{rel}{}", name.to_string_lossy()),
-                    line: None,
-                    message: "file name is not valid UTF-8; skipped".into(),
-                });
+                warnings.push(Warning::new(
+                    format!("{rel}{}", name.to_string_lossy()),
+                    None,
+                    WarningKind::FileName,
+                    "file name is not valid UTF-8; skipped",
+                ));
                 continue;
             }
         };
@@ -247,14 +322,14 @@ fn walk_dir(
                 Ok(m) => (m.is_dir(), m.is_file()),
                 Err(e) => {
                     let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                    let message = if is_link && e.raw_os_error() == Some(40) {
-                        "symlink loop; skipped".to_owned()
+                    let (kind, message) = if is_link && e.raw_os_error() == Some(40) {
+                        (WarningKind::Link, "symlink loop; skipped".to_owned())
                     } else if is_link {
-                        format!("broken symlink ({e}); skipped")
+                        (WarningKind::Link, format!("broken symlink ({e}); skipped"))
                     } else {
-                        format!("cannot read: {e}")
+                        (WarningKind::Unreadable, format!("cannot read: {e}"))
                     };
-                    warnings.push(Warning { path: rel_path, line: None, message });
+                    warnings.push(Warning::new(rel_path, None, kind, message));
                     continue;
                 }
             },
@@ -262,11 +337,12 @@ fn walk_dir(
         if is_dir {
             let canon = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if ancestors.contains(&canon) {
-                warnings.push(Warning {
-                    path: rel_path,
-                    line: None,
-                    message: "symlink loop (the folder contains itself); skipped".into(),
-                });
+                warnings.push(Warning::new(
+                    rel_path,
+                    None,
+                    WarningKind::Link,
+                    "symlink loop (the folder contains itself); skipped",
+                ));
                 continue;
             }
             if rules.is_ignored(&format!("{rel_path}/")) && rules.is_ignored(&rel_path) {
@@ -285,23 +361,24 @@ fn walk_dir(
 }
 
 /// Why a file cannot be read as a note.
-pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
+pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, WarningKind, String)> {
     if let Some(pos) = memchr::memchr(0, &bytes) {
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err((Some(line), "binary file (contains a NUL byte); skipped".into()));
+        return Err((Some(line), WarningKind::Binary, "binary file (contains a NUL byte); skipped".into()));
     }
     String::from_utf8(bytes).map_err(|e| {
         let pos = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        (Some(line), format!("not valid UTF-8 (byte {pos}); skipped, never written"))
+        (Some(line), WarningKind::NotUtf8, format!("not valid UTF-8 (byte {pos}); skipped, never written"))
     })
 }
 
 /// Reads and parses one note file; a warning when it cannot be a note.
 fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
-    let warn = |line, message| Warning { path: rel.to_owned(), line, message };
-    let file = fs::File::open(abs).map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let warn = |line, kind, message: String| Warning::new(rel, line, kind, message);
+    let file =
+        fs::File::open(abs).map_err(|e| warn(None, WarningKind::Unreadable, format!("cannot read: {e}")))?;
     // Read at most one byte past the limit: no stat call needed to know the
     // size. The read goes to a buffer the thread keeps, and the note gets an
     // exact-size copy: a vault held in memory would otherwise keep every
@@ -323,14 +400,15 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
         }
         r.map(|_| bytes)
     });
-    let bytes = bytes.map_err(|e| warn(None, format!("cannot read: {e}")))?;
+    let bytes = bytes.map_err(|e| warn(None, WarningKind::Unreadable, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(warn(
             None,
+            WarningKind::TooLarge,
             format!("note is over recall's limit of {} MiB; skipped", MAX_NOTE_BYTES / (1024 * 1024)),
         ));
     }
-    let text = decode_note(bytes).map_err(|(line, m)| warn(line, m))?;
+    let text = decode_note(bytes).map_err(|(line, kind, m)| warn(line, kind, m))?;
     let folder = rel.rfind('/').map(|i| &rel[..i]);
     let note = parse_note(text, folder, opts, false);
     Ok(VaultNote { path: rel.to_owned(), abs: abs.to_path_buf(), note })
@@ -339,34 +417,29 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
 /// Options for loading a vault.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// `--today` / `RECALL_TODAY`; the local clock when `None`.
-    pub today: Option<NaiveDate>,
+    /// `--today` / `--now` (or their variables).
+    pub pin: Pin,
+    /// The real clock's reading, used when nothing is pinned.
+    pub clock_now: DateTime<Utc>,
+    pub zone: Zone,
     pub overrides: CliOverrides,
     /// How much of each question to record (`scan` only; `load` keeps everything).
     pub detail: crate::parse::Detail,
 }
 
-/// Today's local date and the time used for due tests. A pinned day uses
-/// 12:00 as "now". The plugin's `startOfDay` only applies when its hours,
-/// minutes and seconds are all non-zero (spec §g.4), and so it is here.
-#[must_use]
-pub fn resolve_today(pinned: Option<NaiveDate>, start_of_day: &str) -> (NaiveDate, NaiveDateTime) {
-    if let Some(d) = pinned {
-        return (d, d.and_time(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()));
+impl LoadOptions {
+    /// Options for a pinned day (12:00 of it in the local zone), default
+    /// settings overrides, every detail.
+    #[must_use]
+    pub fn at_day(today: NaiveDate) -> LoadOptions {
+        LoadOptions {
+            pin: Pin { today: Some(today), now: None },
+            clock_now: When::noon_of(today, Zone::Local).now,
+            zone: Zone::Local,
+            overrides: CliOverrides::default(),
+            detail: crate::parse::Detail::Full,
+        }
     }
-    let now = chrono::Local::now().naive_local();
-    let mut today = now.date();
-    let parts: Vec<u32> = start_of_day.split(':').filter_map(|p| p.trim().parse().ok()).collect();
-    if let [h, m, s] = parts[..]
-        && h != 0
-        && m != 0
-        && s != 0
-        && let Some(boundary) = chrono::NaiveTime::from_hms_opt(h, m, s)
-        && now.time() < boundary
-    {
-        today = today.pred_opt().unwrap_or(today);
-    }
-    (today, now)
 }
 
 /// Loads settings and every note of the vault at `root`.
@@ -386,10 +459,12 @@ pub fn scan<T: Send>(
     f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
 ) -> Result<(Vault, Vec<T>), Error> {
     let config = crate::settings::load(root, &load.overrides)?;
-    let (today, now) = resolve_today(load.today, &config.settings.start_of_day);
+    let When { today, now, zone } =
+        load.pin.resolve(load.clock_now, load.zone, &config.settings.start_of_day).map_err(Error::Usage)?;
     let clozes = Clozes::new(&config.settings.cloze_patterns);
     let mut warnings = Vec::new();
-    let opts = ParseOptions { settings: &config.settings, clozes: &clozes, today, now, detail: load.detail };
+    let opts =
+        ParseOptions { settings: &config.settings, clozes: &clozes, today, now, zone, detail: load.detail };
     // The walk feeds the workers as it goes, so reading starts at once; paths
     // go in small batches, which costs the workers fewer hand-overs.
     const BATCH: usize = 16;
@@ -442,25 +517,40 @@ pub fn scan<T: Send>(
         warnings.extend(w);
     }
     warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    let vault = Vault { root: root.to_path_buf(), config, clozes, today, now, notes: Vec::new(), warnings };
+    let vault =
+        Vault { root: root.to_path_buf(), config, clozes, today, now, zone, notes: Vec::new(), warnings };
     Ok((vault, out))
 }
 
 fn note_warnings(n: &VaultNote) -> Vec<Warning> {
     let mut out = Vec::new();
+    // Front matter that cannot be read costs something only when the note
+    // has tags, cards or schedules it may affect (a reference manager's
+    // export full of odd YAML costs nothing); `check` lists them all.
+    let harmless = || {
+        let t = &n.note.text;
+        !(t.contains("tags") || t.contains("sr-") || t.contains("<!--SR:") || !n.note.tags.is_empty())
+            && n.note.questions.is_empty()
+    };
     if n.note.frontmatter_unclosed {
-        out.push(Warning {
-            path: n.path.clone(),
-            line: Some(1),
-            message: "front matter is never closed (no second `---` line); read as text".into(),
-        });
+        let mut w = Warning::new(
+            n.path.clone(),
+            Some(1),
+            WarningKind::FrontMatterUnclosed,
+            "front matter is never closed (no second `---` line); read as text",
+        );
+        w.harmless = harmless();
+        out.push(w);
     }
     if let Some(err) = n.note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) {
-        out.push(Warning {
-            path: n.path.clone(),
-            line: Some(2),
-            message: format!("front matter is not valid YAML ({err}); its tags are ignored"),
-        });
+        let mut w = Warning::new(
+            n.path.clone(),
+            Some(2),
+            WarningKind::FrontMatterInvalid,
+            format!("front matter is not valid YAML ({err}); its tags are ignored"),
+        );
+        w.harmless = harmless();
+        out.push(w);
     }
     out
 }
@@ -514,8 +604,15 @@ impl Vault {
             clozes: &self.clozes,
             today: self.today,
             now: self.now,
+            zone: self.zone,
             detail: crate::parse::Detail::Full,
         }
+    }
+
+    /// The moment the command works at.
+    #[must_use]
+    pub fn when(&self) -> When {
+        When { today: self.today, now: self.now, zone: self.zone }
     }
 
     /// Index of the note with this vault-relative path.
@@ -547,6 +644,12 @@ pub fn scopes(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut out = Vec::new();
     for p in paths {
+        if p.extension().is_some_and(|e| e != "md") && fs::metadata(p).is_ok_and(|m| m.is_file()) {
+            return Err(Error::Usage(format!(
+                "{}: not a note (recall reads the vault's .md files)",
+                p.display()
+            )));
+        }
         let rel = match fs::canonicalize(p) {
             Ok(abs) => match abs.strip_prefix(&canon_root) {
                 Ok(r) => r.to_string_lossy().replace('\\', "/"),
@@ -560,7 +663,7 @@ pub fn scopes(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
             },
             // Not a path from here: try it as vault-relative.
             Err(_) if root.join(p).exists() => p.to_string_lossy().replace('\\', "/"),
-            Err(e) => return Err(Error::io(p, e)),
+            Err(e) => return Err(missing_path(p, e)),
         };
         out.push(rel.trim_end_matches('/').to_owned());
     }

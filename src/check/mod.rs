@@ -425,7 +425,8 @@ pub(crate) mod testutil {
             settings,
             clozes: &clozes,
             today: TODAY,
-            now: TODAY.and_hms_opt(12, 0, 0).unwrap_or_default(),
+            now: crate::clock::When::noon_of(TODAY, crate::clock::Zone::utc()).now,
+            zone: crate::clock::Zone::utc(),
             detail: crate::parse::Detail::Full,
         };
         let note = parse_note(text.to_owned(), Some("f"), &opts, true);

@@ -1,17 +1,19 @@
 //! `recall cards`: list cards as a table or as JSON.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use crate::cli::{CardsArgs, Global, StateFilter};
 use crate::error::Error;
 use crate::parse::CardState;
 use crate::sanitize::{one_line, truncate};
 
-use super::{CardRow, deck_matches, note_rows, terminal_width};
+use super::{CardRow, note_rows, terminal_width};
+use crate::deck::deck_matches;
 use crate::vault::Vault;
 
 pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std::process::ExitCode, Error> {
     let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     let want = args.state.map(|state| match state {
@@ -25,8 +27,8 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
             return Vec::new();
         }
         let mut rows = note_rows(&n.path, &n.note, opts);
-        if !args.deck.is_empty() {
-            rows.retain(|r| r.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f))));
+        if !decks.is_empty() {
+            rows.retain(|r| r.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))));
         }
         if let Some(want) = want {
             rows.retain(|r| r.state == want);
@@ -35,40 +37,42 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
     })?;
     let per_note = std::mem::ManuallyDrop::new(per_note);
     let rows: Vec<&CardRow> = per_note.iter().flatten().collect();
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
         // One card per line: still one JSON array, quick to write and to grep.
         let mut buf = Vec::with_capacity(rows.len() * 256);
         buf.push(b'[');
         for (i, r) in rows.iter().enumerate() {
             buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut buf, r).map_err(|e| Error::Other(e.to_string()))?;
+            serde_json::to_writer(&mut buf, r).map_err(Error::json_out)?;
         }
         buf.extend_from_slice(b"\n]\n");
-        out.write_all(&buf).map_err(io)?;
+        out.write_all(&buf).map_err(Error::stdout)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
+    // The address is never cut (it is what `grade` takes). Outside a
+    // terminal nothing is cut; on one, only the front is, to the width.
+    let tty = std::io::stdout().is_terminal();
     let width = terminal_width();
-    let loc_w = rows
-        .iter()
-        .map(|r| r.path.chars().count() + 1 + digits(r.line) + 2)
-        .max()
-        .unwrap_or(10)
-        .min(width / 3);
-    let deck_w =
-        rows.iter().map(|r| r.decks.join(",").chars().count()).max().unwrap_or(4).clamp(4, width / 4);
+    let loc_w = rows.iter().map(|r| display_width(&one_line(&r.address))).max().unwrap_or(10);
+    let deck_w = rows.iter().map(|r| display_width(&one_line(&r.decks.join(",")))).max().unwrap_or(4).max(4);
     for r in &rows {
-        let sib = if r.sibling > 0 { format!("#{}", r.sibling) } else { String::new() };
-        let loc = truncate(&one_line(&format!("{}:{}{}", r.path, r.line, sib)), loc_w);
-        let deck = truncate(&one_line(&r.decks.join(",")), deck_w);
+        let loc = one_line(&r.address);
+        let deck = one_line(&r.decks.join(","));
         let due = r.due.clone().unwrap_or_else(|| "-".into());
-        let used = loc_w + deck_w + 9 + 10 + 4;
-        let front = truncate(&one_line(r.front.trim()), width.saturating_sub(used).max(10));
-        writeln!(out, "{loc:<loc_w$} {deck:<deck_w$} {:<9} {due:<10} {front}", r.state.name()).map_err(io)?;
+        let front = one_line(r.front.trim());
+        let front = if tty {
+            let used = loc_w + deck_w + 9 + 10 + 4;
+            truncate(&front, width.saturating_sub(used).max(10))
+        } else {
+            front
+        };
+        let (lp, dp) = (loc_w - display_width(&loc), deck_w - display_width(&deck));
+        writeln!(out, "{loc}{:lp$} {deck}{:dp$} {:<9} {due:<10} {front}", "", "", r.state.name())
+            .map_err(Error::stdout)?;
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn digits(n: usize) -> usize {
-    n.to_string().len()
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }

@@ -260,7 +260,6 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
         }
     }
 
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
         let findings: Vec<FindingJson> = all
             .iter()
@@ -276,13 +275,13 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
             .collect();
         let mut j = serde_json::json!({ "findings": findings, "summary": summary });
         if args.fix {
-            j["fixes"] = serde_json::to_value(&fixes_json).map_err(|e| Error::Other(e.to_string()))?;
+            j["fixes"] = serde_json::to_value(&fixes_json).map_err(Error::json_out)?;
             if !args.apply {
-                j["diffs"] = serde_json::to_value(&diffs).map_err(|e| Error::Other(e.to_string()))?;
+                j["diffs"] = serde_json::to_value(&diffs).map_err(Error::json_out)?;
             }
         }
-        serde_json::to_writer_pretty(&mut *out, &j).map_err(|e| Error::Other(e.to_string()))?;
-        writeln!(out).map_err(io)?;
+        serde_json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
+        writeln!(out).map_err(Error::stdout)?;
     } else {
         let color = super::color_enabled();
         for &(p, f, is_fixed) in &all {
@@ -296,20 +295,21 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
                 paint(f.severity.name(), severity_color(f.severity), color)
             };
             writeln!(out, "{}: {sev}: {} [{}]", one_line(&loc), one_line(&f.message), f.code.name())
-                .map_err(io)?;
+                .map_err(Error::stdout)?;
             if let Some(h) = f.hint.as_ref().filter(|_| !is_fixed) {
-                writeln!(out, "  {}", paint(&format!("hint: {}", one_line(h)), "2", color)).map_err(io)?;
+                writeln!(out, "  {}", paint(&format!("hint: {}", one_line(h)), "2", color))
+                    .map_err(Error::stdout)?;
             }
         }
         if args.fix && !args.apply {
             for d in &diffs {
-                write!(out, "{}", sanitize(&d.diff)).map_err(io)?;
+                write!(out, "{}", sanitize(&d.diff)).map_err(Error::stdout)?;
             }
         }
         let total = summary.errors + summary.warnings + summary.info;
         let notes = counted(summary.notes, "note", "notes");
         if total == 0 && summary.fixed == 0 {
-            writeln!(out, "no problems found in {notes}").map_err(io)?;
+            writeln!(out, "no problems found in {notes}").map_err(Error::stdout)?;
         } else {
             let mut parts = vec![
                 counted(summary.errors, "error", "errors"),
@@ -329,7 +329,7 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
             } else if summary.fixable > 0 {
                 let _ = write!(line, "; {} fixable with `recall check --fix`", summary.fixable);
             }
-            writeln!(out, "{line}").map_err(io)?;
+            writeln!(out, "{line}").map_err(Error::stdout)?;
         }
     }
     Ok(if summary.errors > 0 || failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -132,10 +132,9 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
             .zip(counts.iter().copied())
             .map(move |(s, n)| (n, *decks, s))
     }));
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &tree).map_err(|e| Error::Other(e.to_string()))?;
-        writeln!(out).map_err(io)?;
+        serde_json::to_writer_pretty(&mut *out, &tree).map_err(Error::json_out)?;
+        writeln!(out).map_err(Error::stdout)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
     if tree.is_empty() {
@@ -144,7 +143,7 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
             "no decks: no note has a flashcard tag ({})",
             vault.config.settings.flashcard_tags.join(", ")
         )
-        .map_err(io)?;
+        .map_err(Error::stdout)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
     fn width(nodes: &[DeckNode], depth: usize) -> usize {
@@ -155,7 +154,7 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
             .unwrap_or(0)
     }
     let w = width(&tree, 0).max(4);
-    writeln!(out, "{:<w$}  {:>5}  {:>5}  {:>5}", "deck", "new", "due", "total").map_err(io)?;
+    writeln!(out, "{:<w$}  {:>5}  {:>5}  {:>5}", "deck", "new", "due", "total").map_err(Error::stdout)?;
     fn print(out: &mut dyn Write, nodes: &[DeckNode], depth: usize, w: usize) -> std::io::Result<()> {
         for n in nodes {
             let label = format!("{}{}", "  ".repeat(depth), one_line(&n.name));
@@ -164,7 +163,7 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
         }
         Ok(())
     }
-    print(out, &tree, 0, w).map_err(io)?;
+    print(out, &tree, 0, w).map_err(Error::stdout)?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 

@@ -7,14 +7,14 @@
 //! under one of its dot-folders (`.obsidian/`, `.recall/`).
 
 use std::cell::OnceCell;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cli::{ExportArgs, ExportFormat, Global};
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 use crate::export::media::{Pack, VaultFiles};
 use crate::export::{self, Selection, apkg};
 use crate::sanitize::one_line;
@@ -40,7 +40,8 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
     if !to_stdout {
         check_output(&vault.root, &args.output)?;
     }
-    let sel = Selection { scopes, decks: args.deck.clone() };
+    let decks = crate::resolve_decks(global, args.paths.first().map(PathBuf::as_path), &args.deck)?;
+    let sel = Selection { scopes, decks };
     let notes = export::collect(vault, &sel, &|n| file_mtime(&n.abs));
     let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
     if notes.is_empty() && matches!(format, ExportFormat::Apkg | ExportFormat::AnkiTxt) {
@@ -67,9 +68,11 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
             let root = vault.root.clone();
             let read = move |rel: &str| {
                 let p = root.join(rel);
-                fs::read(&p).map_err(|e| Error::io(&p, e))
+                fs::read(&p).with_path(&p)
             };
-            let s = write_atomic(&args.output, |f| apkg::write(&notes, &opts, &mut pack, &read, f))?;
+            let s = crate::edit::apply::write_file(&args.output, |f| {
+                apkg::write(&args.output, &notes, &opts, &mut pack, &read, f)
+            })?;
             detail = format!(
                 ", {} deck{}, {} media file{}{}",
                 s.decks,
@@ -112,7 +115,7 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
             plural(notes.len()),
             args.output.display()
         );
-        writeln!(out, "{}", one_line(&line)).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+        writeln!(out, "{}", one_line(&line)).map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -199,42 +202,12 @@ fn emit(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     if path.as_os_str() == "-" {
-        return write(out).map_err(|e| Error::io(Path::new("<stdout>"), e));
+        return write(out).map_err(Error::stdout);
     }
-    write_atomic(path, |f| {
+    crate::edit::apply::write_file(path, |f| {
         let mut w = BufWriter::new(f);
-        write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, e))
+        write(&mut w).and_then(|()| w.flush()).with_path(path)
     })
-}
-
-/// Writes `path` through a temp file in the same folder, fsynced and renamed
-/// over it: a crash leaves the old file or the new one. An existing file's
-/// permissions are kept.
-fn write_atomic<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T, Error>) -> Result<T, Error> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.recall-{}.tmp", std::process::id()));
-    let mut file =
-        OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let result = (|| {
-        let value = write(&mut file)?;
-        if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions()).map_err(|e| Error::io(&tmp, e))?;
-        }
-        file.sync_all().map_err(|e| Error::io(path, e))?;
-        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-        if let Ok(d) = File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn now_ms() -> i64 {

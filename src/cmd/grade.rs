@@ -2,59 +2,21 @@
 //! new schedule into the note, without a session.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
 use serde_json::json;
 
+use crate::answer::{Target, locate_note, question_at, relocate};
 use crate::cli::{Global, GradeArgs};
-use crate::edit::apply::apply_edits;
-use crate::edit::plan::{plan_schedule, replan_schedule};
-use crate::edit::{Edit, splice, unified_diff};
+use crate::clock::Zone;
+use crate::edit::plan::plan_schedule;
+use crate::edit::{splice, unified_diff};
 use crate::error::Error;
-use crate::parse::{CardSchedule, Note, Question, parse_note};
-use crate::schedule::{Next, histogram_key, note_ease, schedule_card};
-use crate::vault::Vault;
-
-/// A parsed `PATH:LINE[#SIBLING]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub path: String,
-    pub line: usize,
-    pub sibling: usize,
-}
-
-impl Target {
-    /// Parses `PATH:LINE[#SIBLING]` (the path may itself hold `:` or `#`).
-    pub fn parse(s: &str) -> Result<Target, Error> {
-        let bad =
-            || Error::Usage(format!("`{s}` is not PATH:LINE or PATH:LINE#SIBLING (LINE counts from 1)"));
-        let (rest, sibling) = match s.rsplit_once('#') {
-            Some((r, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-                (r, n.parse().map_err(|_| bad())?)
-            }
-            _ => (s, 0),
-        };
-        let (path, line) = rest.rsplit_once(':').ok_or_else(bad)?;
-        let line: usize = line.parse().map_err(|_| bad())?;
-        if line == 0 || path.is_empty() {
-            return Err(bad());
-        }
-        Ok(Target { path: path.to_owned(), line, sibling })
-    }
-}
-
-/// The question at 1-based `line`: the one starting there, else the last
-/// one whose range holds it.
-#[must_use]
-pub fn question_at(note: &Note, line: usize) -> Option<usize> {
-    let l = line.checked_sub(1)?;
-    note.questions
-        .iter()
-        .position(|q| q.first_line == l)
-        .or_else(|| note.questions.iter().rposition(|q| q.contains_line(l)))
-}
+use crate::parse::CardSchedule;
+use crate::parse::comment::format_sm2;
+use crate::schedule::{histogram_key, note_ease, schedule_card};
+use crate::writeback::{NoteWrite, write_and_log};
 
 #[derive(Serialize)]
 struct ScheduleJson {
@@ -63,13 +25,13 @@ struct ScheduleJson {
     ease: Option<f64>,
 }
 
-fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
+fn before_json(s: &CardSchedule, zone: Zone) -> Option<ScheduleJson> {
     match s {
         CardSchedule::New => None,
         other => {
             let (i, e) = other.interval_ease();
             Some(ScheduleJson {
-                due: other.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                due: other.due_date(zone).map(|d| d.format("%Y-%m-%d").to_string()),
                 interval: i.map(|v| v as f64),
                 ease: e.map(|v| v as f64),
             })
@@ -79,62 +41,28 @@ fn before_json(s: &CardSchedule) -> Option<ScheduleJson> {
 
 /// A card's schedule as the review log records it (`None` when new or unreadable).
 #[must_use]
-pub fn logged(s: &CardSchedule) -> Option<crate::log::LoggedSchedule> {
-    crate::log::LoggedSchedule::of(s)
+pub fn logged(s: &CardSchedule, zone: Zone) -> Option<crate::log::LoggedSchedule> {
+    crate::log::LoggedSchedule::of(s, zone)
 }
 
-fn show(s: &CardSchedule) -> String {
+fn show(s: &CardSchedule, zone: Zone) -> String {
     match s {
         CardSchedule::New => "new".into(),
         other => {
             let (i, e) = other.interval_ease();
             let f = |v: Option<i64>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
             let due = other
-                .due_date()
+                .due_date(zone)
                 .map_or_else(|| "unreadable date".to_owned(), |d| d.format("%Y-%m-%d").to_string());
             format!("due {due}, interval {}, ease {}", f(i), f(e))
         }
     }
 }
 
-/// Resolves the target's path to a vault-relative path: as given (relative
-/// to the vault), else as a path from the current folder inside the vault.
-fn resolve(root: &Path, path: &str) -> Result<String, Error> {
-    let rel = path.trim_start_matches("./").replace('\\', "/");
-    if root.join(&rel).is_file() {
-        return Ok(rel);
-    }
-    if Path::new(path).is_file()
-        && let Ok(scopes) = crate::vault::scopes(root, &[path.into()])
-        && let Some(s) = scopes.into_iter().next()
-    {
-        return Ok(s);
-    }
-    Err(Error::Refused {
-        message: format!("{path}: no such note in the vault {}", root.display()),
-        hint: Some("give the path relative to the vault, e.g. Kafka/Producer.md:12".into()),
-    })
-}
-
-/// Re-plans an edit on a note's new text (see [`replan_schedule`]).
-#[must_use]
-pub fn relocate(
-    vault: &Vault,
-    folder: Option<&str>,
-    old: &Note,
-    old_q: &Question,
-    sibling: usize,
-    next: &Next,
-    text: &str,
-) -> Option<Vec<Edit>> {
-    let note = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    replan_schedule(&note, old, old_q, sibling, next, &vault.config.settings).map(|e| vec![e])
-}
-
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let target = Target::parse(&args.target)?;
-    let root = crate::vault::discover(global.vault.as_deref(), None)?;
-    let rel = resolve(&root, &target.path)?;
+    let (root, rel) = locate_note(global.vault.as_deref(), &target.path)?;
+    let global = &Global { vault: Some(root), ..global.clone() };
     // Only the graded note is kept; the others give their due dates for the
     // load balancing histogram and are dropped.
     let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
@@ -161,13 +89,31 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     }
     let vault = &vault;
     let Some(vn) = found else {
+        let why = vault.warnings.iter().find(|w| w.path == rel).map_or_else(
+            || {
+                "it is not a note of the vault (ignored by noteFoldersToIgnore, or in a dot-folder)"
+                    .to_owned()
+            },
+            |w| w.message.clone(),
+        );
         return Err(Error::Refused {
-            message: format!("{rel}: the note could not be read (see the warning above)"),
+            message: format!("{rel}: the note cannot be graded: {why}"),
             hint: None,
         });
     };
     let vn = &vn;
     let note = &vn.note;
+    if vault.config.settings.algorithm == "FSRS" {
+        // Scheduling an FSRS vault with SM-2 would throw away every card's
+        // memory state: refuse instead of destroying it.
+        return Err(Error::Refused {
+            message: format!(
+                "{}: the vault is set to FSRS, which recall cannot schedule yet; nothing was written",
+                vn.path
+            ),
+            hint: Some("answer FSRS cards in Obsidian for now".into()),
+        });
+    }
     if !note.has_deck {
         return Err(Error::Refused {
             message: format!(
@@ -182,7 +128,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     }
     let qi = question_at(note, target.line).ok_or_else(|| {
         let near: Vec<String> =
-            note.questions.iter().take(8).map(|q| (q.first_line + 1).to_string()).collect();
+            note.questions.iter().take(8).map(|q| (q.text_line + 1).to_string()).collect();
         Error::Refused {
             message: format!("{}:{}: no card on this line", vn.path, target.line),
             hint: (!near.is_empty()).then(|| format!("cards start on lines {}", near.join(", "))),
@@ -204,17 +150,17 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     let before = q.schedule(target.sibling);
     let settings = &vault.config.settings;
     let ease_seed = note_ease(note, settings);
-    let loc = format!("{}:{}#{}", vn.path, q.first_line + 1, target.sibling);
+    let loc = format!("{}:{}#{}", vn.path, q.text_line + 1, target.sibling);
     let Some(next) =
-        schedule_card(&before, args.response, vault.today, settings, ease_seed, Some(&histogram))
+        schedule_card(&before, args.response, &vault.when(), settings, ease_seed, Some(&histogram))
     else {
         // Reset on a new card: the plugin changes nothing.
         if args.json {
             let j = json!({"path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
                 "response": args.response, "before": null, "after": null, "written": false});
-            writeln!(out, "{j}").map_err(stdout_err)?;
+            writeln!(out, "{j}").map_err(Error::stdout)?;
         } else {
-            writeln!(out, "{loc} reset: the card is new; nothing to change").map_err(stdout_err)?;
+            writeln!(out, "{loc} reset: the card is new; nothing to change").map_err(Error::stdout)?;
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -224,13 +170,20 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
 
     let written = if args.dry_run {
         let new_text = splice(&note.text, std::slice::from_ref(&edit));
-        write!(out, "{}", unified_diff(&vn.path, &note.text, &new_text)).map_err(stdout_err)?;
+        write!(out, "{}", unified_diff(&vn.path, &note.text, &new_text)).map_err(Error::stdout)?;
         false
     } else {
         let folder = vn.folder();
-        apply_edits(&vn.abs, &note.text, std::slice::from_ref(&edit), &|text| {
-            relocate(vault, folder, note, q, target.sibling, &next, text)
-        })?;
+        let segment = format_sm2(next.due, next.interval, next.ease);
+        let opts = vault.parse_options();
+        let reloc = |text: &str| relocate(&opts, folder, note, q, target.sibling, &segment, text);
+        let write = NoteWrite {
+            path: &vn.path,
+            abs: &vn.abs,
+            original: &note.text,
+            edits: vec![edit.clone()],
+            relocate: &reloc,
+        };
         let record = crate::log::Record {
             id: crate::log::new_id(),
             ts: crate::log::now_stamp(),
@@ -241,7 +194,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             hash: q.hash(&note.text),
             sibling: target.sibling,
             response: Some(args.response),
-            before: logged(&before),
+            before: logged(&before, vault.zone),
             after: Some(crate::log::LoggedSchedule {
                 due: next.due,
                 interval: next.interval,
@@ -254,7 +207,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         };
         // The note holds the schedule; a log that cannot be written is a
         // warning, not a failed grade.
-        if let Err(e) = crate::log::append(&vault.root, &[record]) {
+        if let Some(e) = write_and_log(&vault.root, &write, &[record])?.log_error {
             eprintln!("warning: the grade was written but not logged: {e}");
         }
         true
@@ -263,43 +216,22 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         let j = json!({
             "path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
             "response": args.response,
-            "before": before_json(&before),
+            "before": before_json(&before, vault.zone),
             "after": {"due": next.due.format("%Y-%m-%d").to_string(), "interval": next.interval, "ease": next.ease},
             "written": written,
         });
-        writeln!(out, "{j}").map_err(stdout_err)?;
+        writeln!(out, "{j}").map_err(Error::stdout)?;
     } else if !args.dry_run {
         writeln!(
             out,
             "{loc} {}: {} → due {}, interval {}, ease {}",
             args.response,
-            show(&before),
+            show(&before, vault.zone),
             next.due.format("%Y-%m-%d"),
             crate::parse::comment::js_number(next.interval),
             crate::parse::comment::js_number(next.ease)
         )
-        .map_err(stdout_err)?;
+        .map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn stdout_err(e: std::io::Error) -> Error {
-    Error::Io { path: "<stdout>".into(), source: e }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse_from_the_right() {
-        assert_eq!(
-            Target::parse("Kafka/a:b.md:12#1").expect("ok"),
-            Target { path: "Kafka/a:b.md".into(), line: 12, sibling: 1 }
-        );
-        assert_eq!(Target::parse("n.md:3").expect("ok").sibling, 0);
-        assert_eq!(Target::parse("C#.md:3").expect("ok").path, "C#.md");
-        assert!(Target::parse("n.md").is_err());
-        assert!(Target::parse("n.md:0").is_err());
-    }
 }

@@ -2,44 +2,41 @@
 //! notes (schedules) and the review log, dry run first.
 //!
 //! Reads the package ([`crate::anki`]), plans ([`crate::import`]) and, with
-//! `--apply`, writes through the batch writer `reschedule --apply` uses:
-//! the reviews of a note's changed cards and its schedule records are
-//! logged with the note's batch; the reviews of cards whose schedule stays
-//! are logged first.
+//! `--apply`, writes through the one batch writer
+//! ([`crate::writeback::write_batch`]): the answers of a note's changed
+//! cards and their schedule records are logged with the note's batch; the
+//! answers of cards whose schedule stays are logged first, on their own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{FixedOffset, Local, Offset, TimeZone, Utc};
-
-use super::batch::{QuestionChanges, plan_note, write_notes};
 use crate::anki::{Limits, PackageError, read_package};
 use crate::cli::{Global, ImportArgs};
 use crate::edit::plan::SiblingChange;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::export::{Selection, collect};
+use crate::import::edits::{QuestionChanges, plan_note, relocate};
+use crate::import::plan::CardPlan;
 use crate::import::summary::{Done, Summary};
 use crate::import::{
-    Calendar, CardKey, ImportedReview, SCHEDULE_DETAIL, Write as Target, match_cards, plan, reviews, segment,
+    Calendar, ImportedReview, SCHEDULE_DETAIL, Write as Target, match_cards, plan, reviews, segment,
 };
 use crate::log::{LoggedSchedule, Op, Record};
-
-/// The system's UTC offset at an instant (Unix seconds).
-fn local_offset(t: i64) -> FixedOffset {
-    Local.timestamp_opt(t, 0).earliest().map_or_else(|| Utc.fix(), |d| d.offset().fix())
-}
+use crate::vault::Vault;
+use crate::writeback::{NoteWrite, write_batch};
 
 pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let vault = crate::load_vault(global, None)?;
-    let package_error = |error: PackageError| Error::Package { path: args.file.clone(), error };
+    let refused = |error: PackageError| Error::Import { path: args.file.clone(), error };
     let file = File::open(&args.file).map_err(|e| Error::io(&args.file, e))?;
-    let col = read_package(BufReader::new(file), &Limits::default()).map_err(package_error)?;
-    let offset_at = local_offset;
-    let cal = Calendar::new(&col, &offset_at)
-        .ok_or_else(|| package_error(PackageError::BadSchema("its creation time is not a date".into())))?;
+    let col = read_package(BufReader::new(file), &Limits::default()).map_err(refused)?;
+    let cal = Calendar::new(&col, vault.zone)
+        .ok_or_else(|| refused(PackageError::BadSchema("its creation time is not a date".into())))?;
 
     let exported = collect(vault, &Selection::default(), &|_| 0);
     let matching = match_cards(vault, &exported, &col);
@@ -47,26 +44,21 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
     let effective = crate::log::effective(&records);
     let plan = plan(vault, &col, matching, &effective, args.prefer, &cal);
 
-    // Segments, grouped by note and question.
+    // New segments, by note and question; then one edit per question.
     let mut by_note: BTreeMap<usize, QuestionChanges> = BTreeMap::new();
-    let mut fsrs_unsupported = 0usize;
     for (c, w) in plan.writes() {
-        match segment(w) {
-            Ok(seg) => by_note
-                .entry(c.key.note)
-                .or_default()
-                .entry(c.key.question)
-                .or_default()
-                .push((c.key.sibling, SiblingChange::Set(seg))),
-            Err(_) => fsrs_unsupported += 1,
-        }
+        by_note
+            .entry(c.key.note)
+            .or_default()
+            .entry(c.key.question)
+            .or_default()
+            .push((c.key.sibling, SiblingChange::Set(segment(w))));
     }
-    let settings = &vault.config.settings;
     let mut plans: Vec<(usize, Vec<Edit>)> = Vec::new();
     let mut err = std::io::stderr().lock();
     for (&ni, qs) in &by_note {
         let n = &vault.notes[ni];
-        match plan_note(&n.note, qs, settings) {
+        match plan_note(&n.note, qs, &vault.config.settings) {
             Ok(edits) if !edits.is_empty() => plans.push((ni, edits)),
             Ok(_) => {}
             Err(e) => {
@@ -79,36 +71,21 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
         }
     }
     let planned: BTreeSet<usize> = plans.iter().map(|(ni, _)| *ni).collect();
-    by_note.retain(|ni, _| planned.contains(ni));
-    let changed: Vec<(CardKey, &crate::import::plan::CardPlan, &Target)> = plan
-        .writes()
-        .filter(|(c, _)| {
-            by_note.get(&c.key.note).is_some_and(|qs| {
-                qs.get(&c.key.question).is_some_and(|s| s.iter().any(|(i, _)| *i == c.key.sibling))
-            })
-        })
-        .map(|(c, w)| (c.key, c, w))
-        .collect();
+    let changed: Vec<(&CardPlan, &Target)> =
+        plan.writes().filter(|(c, _)| planned.contains(&c.key.note)).collect();
 
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.diff {
         for (ni, edits) in &plans {
             let n = &vault.notes[*ni];
             write!(out, "{}", unified_diff(&n.path, &n.note.text, &splice(&n.note.text, edits)))
-                .map_err(io)?;
+                .map_err(Error::stdout)?;
         }
     }
 
-    let mut done = Done {
-        applied: args.apply,
-        cards: changed.len(),
-        notes: plans.len(),
-        fsrs_unsupported,
-        ..Done::default()
-    };
+    let mut done = Done { applied: args.apply, cards: changed.len(), notes: plans.len(), ..Done::default() };
     let mut failed = false;
     if args.apply {
-        // Reviews of cards whose note is not written go first, on their own.
+        // Answers of cards whose note is not written go first, on their own.
         let loose: Vec<Record> = plan
             .reviews
             .iter()
@@ -116,31 +93,65 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
             .map(|r| reviews::record(vault, r, crate::log::new_id()))
             .collect();
         crate::log::append(&vault.root, &loose)?;
-        // A note's log lines: its cards' answers, then their new schedules.
-        let mut per_note: BTreeMap<usize, (Vec<&ImportedReview>, Vec<usize>)> = BTreeMap::new();
-        for r in plan.reviews.iter().filter(|r| planned.contains(&r.key.note)) {
-            per_note.entry(r.key.note).or_default().0.push(r);
-        }
-        for (i, (key, _, _)) in changed.iter().enumerate() {
-            per_note.entry(key.note).or_default().1.push(i);
-        }
-        let records_of = |ni: usize| -> Vec<Record> {
-            let Some((answers, schedules)) = per_note.get(&ni) else { return Vec::new() };
-            let mut recs: Vec<Record> =
-                answers.iter().map(|r| reviews::record(vault, r, crate::log::new_id())).collect();
-            for &i in schedules {
-                let (key, c, w) = changed[i];
-                recs.push(schedule_record(vault, key, c, w));
-            }
-            recs
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+        let bar = if std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(plans.len() as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
         };
-        let written = write_notes(vault, &plans, &by_note, &records_of);
-        done.written = written.written;
-        done.interrupted = written.interrupted;
-        for e in &written.errors {
+        let mut answers: BTreeMap<usize, Vec<&ImportedReview>> = BTreeMap::new();
+        for r in plan.reviews.iter().filter(|r| planned.contains(&r.key.note)) {
+            answers.entry(r.key.note).or_default().push(r);
+        }
+        let mut schedules: BTreeMap<usize, Vec<(&CardPlan, &Target)>> = BTreeMap::new();
+        for &(c, w) in &changed {
+            schedules.entry(c.key.note).or_default().push((c, w));
+        }
+        let relocators: Vec<_> = plans
+            .iter()
+            .map(|(ni, _)| {
+                let n = &vault.notes[*ni];
+                let qs = &by_note[ni];
+                move |text: &str| relocate(vault, &n.path, &n.note, qs, text)
+            })
+            .collect();
+        let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans
+            .iter()
+            .zip(&relocators)
+            .map(|((ni, edits), reloc)| {
+                let n = &vault.notes[*ni];
+                let mut recs: Vec<Record> = answers
+                    .get(ni)
+                    .into_iter()
+                    .flatten()
+                    .map(|r| reviews::record(vault, r, crate::log::new_id()))
+                    .collect();
+                recs.extend(
+                    schedules.get(ni).into_iter().flatten().map(|(c, w)| schedule_record(vault, c, w)),
+                );
+                let write = NoteWrite {
+                    path: &n.path,
+                    abs: &n.abs,
+                    original: &n.note.text,
+                    edits: edits.clone(),
+                    relocate: reloc,
+                };
+                (write, recs)
+            })
+            .collect();
+        let report = write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| {
+            (crate::log::new_id(), crate::log::now_stamp())
+        });
+        bar.finish_and_clear();
+        done.written = report.written;
+        done.interrupted = report.interrupted;
+        for e in &report.errors {
             let _ = writeln!(err, "error: {}", crate::sanitize::one_line(e));
         }
-        failed = written.interrupted || !written.errors.is_empty();
+        failed = report.interrupted || !report.errors.is_empty();
     }
 
     let file = args
@@ -150,27 +161,26 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
     let summary =
         Summary { file: &file, vault, col: &col, plan: &plan, cal: &cal, prefer: args.prefer, done };
     if args.json {
-        writeln!(out, "{}", summary.json()).map_err(io)?;
+        writeln!(out, "{}", summary.json()).map_err(Error::stdout)?;
     } else {
-        write!(out, "{}", summary.text()).map_err(io)?;
+        write!(out, "{}", summary.text()).map_err(Error::stdout)?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// The log record of a schedule taken from Anki.
-fn schedule_record(
-    vault: &crate::vault::Vault,
-    key: CardKey,
-    c: &crate::import::plan::CardPlan,
-    w: &Target,
-) -> Record {
-    let n = &vault.notes[key.note];
-    let q = &n.note.questions[key.question];
+fn schedule_record(vault: &Vault, c: &CardPlan, w: &Target) -> Record {
+    let n = &vault.notes[c.key.note];
+    let q = &n.note.questions[c.key.question];
     let after = match w {
         Target::Sm2 { due, interval, ease } => {
             Some(LoggedSchedule { due: *due, interval: *interval, ease: *ease })
         }
-        Target::Fsrs(_) => None,
+        Target::Fsrs(f) => Some(LoggedSchedule {
+            due: vault.zone.date(f.due),
+            interval: f.interval as f64,
+            ease: crate::schedule::fsrs::difficulty_to_ease(f.difficulty),
+        }),
     };
     Record {
         id: crate::log::new_id(),
@@ -180,9 +190,9 @@ fn schedule_record(
         path: n.path.clone(),
         line: q.first_line + 1,
         hash: q.hash(&n.note.text),
-        sibling: key.sibling,
+        sibling: c.key.sibling,
         response: None,
-        before: LoggedSchedule::of(&c.before),
+        before: LoggedSchedule::of(&c.before, vault.zone),
         after,
         ms: None,
         decks: q.decks.to_vec(),

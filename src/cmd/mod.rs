@@ -1,6 +1,5 @@
 //! One module per subcommand, plus what several of them share.
 
-pub mod batch;
 pub mod cards;
 pub mod check;
 pub mod decks;
@@ -22,8 +21,12 @@ use crate::vault::Vault;
 #[derive(Debug, Clone, Serialize)]
 pub struct CardRow {
     pub path: String,
+    /// The plugin's 1-based question range (the conformance corpus's).
     pub line: usize,
     pub end_line: usize,
+    /// `PATH:LINE` naming this question alone (its own first text line),
+    /// what `grade` takes; with `#SIBLING` for the other siblings.
+    pub address: String,
     pub kind: QuestionKind,
     pub sibling: usize,
     pub decks: Vec<String>,
@@ -52,12 +55,17 @@ pub fn note_rows(path: &str, note: &crate::parse::Note, opts: &crate::parse::Par
                 path: path.to_owned(),
                 line: q.first_line + 1,
                 end_line: q.last_line + 1,
+                address: if i == 0 {
+                    format!("{path}:{}", q.text_line + 1)
+                } else {
+                    format!("{path}:{}#{i}", q.text_line + 1)
+                },
                 kind: q.kind,
                 sibling: i,
                 decks: q.decks.to_vec(),
                 front,
                 back,
-                due: sched.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                due: sched.due_date(opts.zone).map(|d| d.format("%Y-%m-%d").to_string()),
                 interval,
                 ease,
                 state: sched.state(opts.today, opts.now),
@@ -86,13 +94,6 @@ pub fn vault_histogram(vault: &Vault) -> Histogram {
         }
     }
     h
-}
-
-/// True when `deck` is `filter` or one of its subdecks.
-#[must_use]
-pub fn deck_matches(deck: &str, filter: &str) -> bool {
-    let filter = filter.trim_start_matches('#').trim_end_matches('/');
-    deck == filter || (deck.starts_with(filter) && deck.as_bytes().get(filter.len()) == Some(&b'/'))
 }
 
 /// The width of the terminal on stdout, or a default when not a terminal.

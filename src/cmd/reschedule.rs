@@ -1,25 +1,29 @@
 //! `recall reschedule`: batch changes to a vault's schedules, dry run first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
 use crate::cli::{Global, RescheduleArgs, StateFilter};
-use crate::edit::plan::SiblingChange;
+use crate::edit::plan::{SiblingChange, plan_siblings};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{LoggedSchedule, Op, Record};
 use crate::parse::comment::format_sm2;
-use crate::parse::{CardSchedule, CardState, cyrb53};
+use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
 use crate::reschedule::{Change, Operation, Target, compute};
 use crate::schedule::histogram_key;
+use crate::settings::Settings;
 use crate::vault::Vault;
+use crate::writeback::{NoteWrite, write_batch};
 
-use super::batch::{QuestionChanges, plan_note, write_notes};
-use super::{deck_matches, terminal_width, vault_histogram};
+use super::{terminal_width, vault_histogram};
+use crate::deck::deck_matches;
 
 /// Days shown in the before / after chart.
 const CHART_DAYS: i64 = 30;
@@ -65,8 +69,8 @@ fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[S
     format!("{:x}", cyrb53(&key, 7))
 }
 
-fn logged(s: &CardSchedule) -> Option<LoggedSchedule> {
-    crate::cmd::grade::logged(s)
+fn logged(s: &CardSchedule, zone: crate::clock::Zone) -> Option<LoggedSchedule> {
+    crate::cmd::grade::logged(s, zone)
 }
 
 fn change_schedule(c: &Change) -> Option<LoggedSchedule> {
@@ -85,9 +89,66 @@ fn sibling_change(c: &Change) -> SiblingChange {
     }
 }
 
+/// Plans the edits of one note: one per changed question.
+fn plan_note(
+    note: &Note,
+    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
+    settings: &Settings,
+) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    for (&qi, sibs) in changes {
+        let Some(q) = note.questions.get(qi) else { continue };
+        let sc: Vec<(usize, SiblingChange)> = sibs.iter().map(|(s, c)| (*s, sibling_change(c))).collect();
+        match plan_siblings(note, q, &sc, settings) {
+            Ok(Some(e)) => edits.push(e),
+            Ok(None) => {}
+            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
+        }
+    }
+    Ok(edits)
+}
+
+/// The same changes on a note's new text: each question found again by its
+/// text (nearest to where it was).
+fn relocate(
+    vault: &Vault,
+    path: &str,
+    old: &Note,
+    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
+    text: &str,
+) -> Option<Vec<Edit>> {
+    let folder = path.rfind('/').map(|i| &path[..i]);
+    let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
+    let mut moved = BTreeMap::new();
+    for (&qi, sibs) in changes {
+        let q: &Question = old.questions.get(qi)?;
+        let (ni, _) = fresh
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
+            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
+        moved.insert(ni, sibs.clone());
+    }
+    plan_note(&fresh, &moved, &vault.config.settings).ok()
+}
+
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let op = operation(args);
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
+    let decks = if args.deck.is_empty() {
+        Vec::new()
+    } else {
+        let known = crate::deck::with_parents(
+            vault
+                .notes
+                .iter()
+                .filter(|n| n.note.has_deck)
+                .flat_map(|n| n.note.questions.iter())
+                .flat_map(|q| q.decks.iter().map(String::as_str)),
+        );
+        crate::deck::resolve(&args.deck, &known)?
+    };
     let scopes = vault.scopes(&args.paths)?;
     let today = vault.today;
     let settings = &vault.config.settings;
@@ -121,8 +182,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             continue;
         }
         for (qi, q) in n.note.questions.iter().enumerate() {
-            if !args.deck.is_empty() && !q.decks.iter().any(|d| args.deck.iter().any(|f| deck_matches(d, f)))
-            {
+            if !decks.is_empty() && !q.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))) {
                 continue;
             }
             let hash = q.hash(&n.note.text);
@@ -139,7 +199,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                         continue;
                     }
                 }
-                let due = schedule.due_date();
+                let due = schedule.due_date(vault.zone);
                 if args.due_before.is_some_and(|b| due.is_none_or(|d| d >= b))
                     || args.due_after.is_some_and(|a| due.is_none_or(|d| d <= a))
                 {
@@ -150,7 +210,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     continue;
                 }
                 if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
-                    && *after == logged(&schedule)
+                    && *after == logged(&schedule, vault.zone)
                 {
                     resumed += 1;
                     continue;
@@ -172,17 +232,12 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let changes = compute(op, &targets, today, settings, &histogram, seed);
 
     // Group by note and question.
-    let mut by_note: BTreeMap<usize, QuestionChanges> = BTreeMap::new();
+    let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
     let mut after = histogram.clone();
     let mut card_changes: Vec<(&Selected, Change)> = Vec::new();
     for (sel, change) in selected.iter().zip(&changes) {
         let Some(change) = change else { continue };
-        by_note
-            .entry(sel.note)
-            .or_default()
-            .entry(sel.question)
-            .or_default()
-            .push((sel.sibling, sibling_change(change)));
+        by_note.entry(sel.note).or_default().entry(sel.question).or_default().push((sel.sibling, *change));
         if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
             after.decrement(k);
         }
@@ -205,7 +260,6 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     }
     let planned: HashSet<usize> = plans.iter().map(|(ni, _)| *ni).collect();
     card_changes.retain(|(sel, _)| planned.contains(&sel.note));
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     let mut err = std::io::stderr().lock();
     for p in &problems {
         let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
@@ -225,7 +279,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         for (ni, edits) in &plans {
             let n = &vault.notes[*ni];
             let new = splice(&n.note.text, edits);
-            write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(io)?;
+            write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(Error::stdout)?;
         }
     }
 
@@ -234,42 +288,73 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let mut interrupted = false;
     let mut write_errors = Vec::new();
     if args.apply && !plans.is_empty() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+        let bar = if std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(plans.len() as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
         // Each note's card changes, by note (`card_changes` is in note order).
         let changes_of = |ni: usize| {
             let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
             let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
             &card_changes[lo..hi]
         };
-        let records_of = |ni: usize| -> Vec<Record> {
-            let n = &vault.notes[ni];
-            changes_of(ni)
-                .iter()
-                .map(|(sel, change)| {
-                    let q = &n.note.questions[sel.question];
-                    Record {
-                        id: crate::log::new_id(),
-                        ts: crate::log::now_stamp(),
-                        day: today,
-                        op: Op::Reschedule,
-                        path: n.path.clone(),
-                        line: q.first_line + 1,
-                        hash: sel.hash.clone(),
-                        sibling: sel.sibling,
-                        response: None,
-                        before: logged(&sel.target.schedule),
-                        after: change_schedule(change),
-                        ms: None,
-                        decks: q.decks.to_vec(),
-                        undoes: None,
-                        detail: Some(detail.clone()),
-                    }
-                })
-                .collect()
-        };
-        let done = write_notes(vault, &plans, &by_note, &records_of);
-        written = done.written;
-        interrupted = done.interrupted;
-        write_errors = done.errors;
+        let relocators: Vec<_> = plans
+            .iter()
+            .map(|(ni, _)| {
+                let n = &vault.notes[*ni];
+                let qs = &by_note[ni];
+                move |text: &str| relocate(vault, &n.path, &n.note, qs, text)
+            })
+            .collect();
+        let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans
+            .iter()
+            .zip(&relocators)
+            .map(|((ni, edits), reloc)| {
+                let n = &vault.notes[*ni];
+                let records = changes_of(*ni)
+                    .iter()
+                    .map(|(sel, change)| {
+                        let q = &n.note.questions[sel.question];
+                        Record {
+                            id: crate::log::new_id(),
+                            ts: crate::log::now_stamp(),
+                            day: today,
+                            op: Op::Reschedule,
+                            path: n.path.clone(),
+                            line: q.first_line + 1,
+                            hash: sel.hash.clone(),
+                            sibling: sel.sibling,
+                            response: None,
+                            before: logged(&sel.target.schedule, vault.zone),
+                            after: change_schedule(change),
+                            ms: None,
+                            decks: q.decks.to_vec(),
+                            undoes: None,
+                            detail: Some(detail.clone()),
+                        }
+                    })
+                    .collect();
+                let write = NoteWrite {
+                    path: &n.path,
+                    abs: &n.abs,
+                    original: &n.note.text,
+                    edits: edits.clone(),
+                    relocate: reloc,
+                };
+                (write, records)
+            })
+            .collect();
+        let report = write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| {
+            (crate::log::new_id(), crate::log::now_stamp())
+        });
+        written = report.written;
+        interrupted = report.interrupted;
+        write_errors = report.errors;
+        bar.finish_and_clear();
         if !interrupted && write_errors.is_empty() {
             let done = Record {
                 id: crate::log::new_id(),
@@ -319,12 +404,12 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     "path": n.path,
                     "line": n.note.questions[sel.question].first_line + 1,
                     "sibling": sel.sibling,
-                    "before": logged(&sel.target.schedule),
+                    "before": logged(&sel.target.schedule, vault.zone),
                     "after": change_schedule(change),
                 })
             }).collect::<Vec<_>>(),
         });
-        writeln!(out, "{j}").map_err(io)?;
+        writeln!(out, "{j}").map_err(Error::stdout)?;
     } else {
         let verb = if args.apply { "changed" } else { "would change" };
         writeln!(
@@ -334,12 +419,12 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             if cards == 1 { "" } else { "s" },
             if notes == 1 { "" } else { "s" }
         )
-        .map_err(io)?;
+        .map_err(Error::stdout)?;
         if args.apply {
-            writeln!(out, "{written} of {notes} notes written.").map_err(io)?;
+            writeln!(out, "{written} of {notes} notes written.").map_err(Error::stdout)?;
         } else if cards > 0 {
             writeln!(out, "Dry run: nothing was written. --diff shows the changes, --apply writes them.")
-                .map_err(io)?;
+                .map_err(Error::stdout)?;
         }
         if interrupted {
             writeln!(
@@ -347,10 +432,10 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 "Interrupted: run the same command again to finish the other {} notes.",
                 notes - written
             )
-            .map_err(io)?;
+            .map_err(Error::stdout)?;
         }
-        writeln!(out).map_err(io)?;
-        chart(out, &days).map_err(io)?;
+        writeln!(out).map_err(Error::stdout)?;
+        chart(out, &days).map_err(Error::stdout)?;
     }
     Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -15,6 +15,7 @@ use crate::vault::Vault;
 
 pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     // Each note gives its histogram entries; notes with cards to review
@@ -34,7 +35,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             }
         }
         let cards = if Vault::in_scope(&n.path, &scopes) {
-            note_cards(&n.path, &n.note, opts.today, opts.now, &[], &args.deck)
+            note_cards(&n.path, &n.note, opts.today, opts.now, &[], &decks)
         } else {
             Vec::new()
         };
@@ -53,6 +54,12 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             notes.push(note);
             cards.extend(c);
         }
+    }
+    if vault.config.settings.algorithm == "FSRS" {
+        return Err(Error::Refused {
+            message: "the vault is set to FSRS, which recall cannot schedule yet; nothing was written".into(),
+            hint: Some("answer FSRS cards in Obsidian for now".into()),
+        });
     }
     let buried = read_buried(&vault.root, vault.today);
     cards.retain(|c| !buried.contains(&c.hash));
@@ -76,7 +83,6 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let random_decks = vault.config.settings.flashcard_deck_order == "PrevDeckComplete_Random";
     let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
 
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if queue.is_empty() {
         let next = histogram.sorted().into_iter().find(|&(d, n)| d > 0 && n > 0);
         let when = match next {
@@ -84,7 +90,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             Some((d, n)) => format!(" {n} card{} due in {d} days.", if n == 1 { "" } else { "s" }),
             None => String::new(),
         };
-        writeln!(out, "Nothing to review today.{when}").map_err(io)?;
+        writeln!(out, "Nothing to review today.{when}").map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
     let ctx = Context {
@@ -92,6 +98,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         clozes: vault.clozes.clone(),
         today: vault.today,
         now: vault.now,
+        zone: vault.zone,
     };
     let store = DiskStore { root: vault.root.clone() };
     let mut session = Session::new_lazy(ctx, store, notes, queue, histogram);
@@ -103,7 +110,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         crate::session::plain::run(&mut session, &mut input, out)?;
     } else {
         let summary = crate::tui::run(&mut session, &vault.root)?;
-        writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(io)?;
+        writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)
 }

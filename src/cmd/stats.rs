@@ -13,13 +13,15 @@ use crate::stats::render::{RenderOptions, render};
 use crate::stats::{CardInfo, Stats};
 use crate::vault::{self, Vault};
 
-use super::{color_enabled, deck_matches, terminal_width};
+use super::{color_enabled, terminal_width};
+use crate::deck::deck_matches;
 
 pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = vault::discover(global.vault.as_deref(), first)?;
     let scopes = vault::scopes(&root, &args.paths)?;
-    let wanted = |d: &String| args.deck.is_empty() || args.deck.iter().any(|f| deck_matches(d, f));
+    let wanted = |d: &String| decks.is_empty() || decks.iter().any(|f| deck_matches(d, f));
     // Each note is reduced to its cards' decks and schedules, then dropped.
     let (vault, per_note) = crate::scan_vault(global, first, |n, opts| {
         let mut cards = Vec::new();
@@ -30,7 +32,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
                     continue;
                 }
                 for i in 0..q.card_count() {
-                    cards.push(CardInfo::new(decks.clone(), &q.schedule(i), opts.today, opts.now));
+                    cards.push(CardInfo::new(decks.clone(), &q.schedule(i), &opts.when()));
                 }
             }
         }
@@ -50,23 +52,21 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     }
     let records: Vec<&Record> = log::effective(&records)
         .into_iter()
-        .filter(|r| Vault::in_scope(&r.path, &scopes) && (args.deck.is_empty() || r.decks.iter().any(wanted)))
+        .filter(|r| Vault::in_scope(&r.path, &scopes) && (decks.is_empty() || r.decks.iter().any(wanted)))
         .collect();
-    let stats =
-        Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, args.deck.clone());
+    let stats = Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, decks.clone());
 
-    let io = |e: std::io::Error| Error::Io { path: "<stdout>".into(), source: e };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &stats).map_err(|e| Error::Other(e.to_string()))?;
-        writeln!(out).map_err(io)?;
+        serde_json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;
+        writeln!(out).map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let no_cards = if args.deck.is_empty() {
+    let no_cards = if decks.is_empty() {
         format!("no cards: no note has a flashcard tag ({})", vault.config.settings.flashcard_tags.join(", "))
     } else {
-        format!("no cards in {}", args.deck.join(", "))
+        format!("no cards in {}", decks.join(", "))
     };
     let text = render(&stats, &RenderOptions { width: terminal_width(), color: color_enabled(), no_cards });
-    out.write_all(text.as_bytes()).map_err(io)?;
+    out.write_all(text.as_bytes()).map_err(Error::stdout)?;
     Ok(ExitCode::SUCCESS)
 }

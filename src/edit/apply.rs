@@ -1,14 +1,21 @@
-//! Applying edits to a note on disk, atomically and without clobbering.
+//! Writing files: the one atomic writer, and edits applied to a note on
+//! disk without clobbering it.
 //!
-//! The note is re-read under an advisory lock on its folder (so two recall
-//! processes never interleave their read-modify-write of one note). If it is
-//! byte-identical to the text the edits were planned on, they are spliced in;
-//! if it changed (a sync client, an editor), the caller's `relocate` re-plans
-//! on the new text or the write is refused. The new bytes go to a temp file in
-//! the same folder, which is fsynced, given the note's permissions and renamed
-//! over the note; the folder is fsynced too. A crash leaves the old or the new
-//! file, never a mix; a stale temp file from a crash is removed on the next
-//! write to that note.
+//! [`write_file`] is how recall writes any file (notes, the bury list, the
+//! config, exported packages): a temp file in the same folder, fsynced, given
+//! the old file's permissions and renamed over it, the folder fsynced too. A
+//! crash leaves the old or the new file, never a mix. The temp name has a
+//! fixed length (`.recall-<pid>-<n>.tmp`), so a note whose name is at the
+//! file system's limit can still be written; a stale temp file of a crashed
+//! recall is removed on the next write to its folder. A symbolic link is
+//! written through: the temp file and the rename are in the target's
+//! folder, and the link stays a link.
+//!
+//! [`apply_edits`] re-reads a note under an advisory lock on its folder (so
+//! two recall processes never interleave their read-modify-write of one
+//! note). If it is byte-identical to the text the edits were planned on, they
+//! are spliced in; if it changed (a sync client, an editor), the caller's
+//! `relocate` re-plans on the new text or the write is refused.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -16,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Edit, splice};
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 
 /// Environment variable naming a failpoint, for crash and fault tests only:
 /// `before-rename` aborts between the temp write and the rename,
@@ -42,15 +49,15 @@ pub fn apply_edits(
     edits: &[Edit],
     relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
 ) -> Result<(Outcome, String), Error> {
-    let dir = parent_dir(path);
-    let lock = File::open(&dir).map_err(|e| Error::io(&dir, e))?;
-    lock.lock().map_err(|e| Error::io(&dir, e))?;
+    let real = real_path(path).map_err(|e| vanished(path, e))?;
+    let dir = parent_dir(&real);
+    let lock = File::open(&dir).with_path(&dir)?;
+    lock.lock().with_path(&dir)?;
 
-    let meta = fs::metadata(path).map_err(|e| vanished(path, e))?;
     // Read-only means "this user may not write it": probe with a write open
     // (no truncation), as an editor would. A mode without write bits that
     // the user may still write (root) is written, like any editor does.
-    if let Err(e) = OpenOptions::new().write(true).open(path)
+    if let Err(e) = OpenOptions::new().write(true).open(&real)
         && matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
     {
         return Err(Error::Refused {
@@ -58,7 +65,7 @@ pub fn apply_edits(
             hint: Some("make it writable (chmod u+w) to record reviews in it".into()),
         });
     }
-    let current = fs::read(path).map_err(|e| vanished(path, e))?;
+    let current = fs::read(&real).map_err(|e| vanished(path, e))?;
     if failpoint("slow-write") {
         // Holds the lock a while between the re-read and the rename, so a
         // test can start a second writer inside that window.
@@ -78,7 +85,7 @@ pub fn apply_edits(
         let edits = relocate(&text).ok_or_else(refuse)?;
         (Outcome::Relocated, splice(&text, &edits))
     };
-    write_atomic(path, new_text.as_bytes(), &meta)?;
+    write_real(&real, path, |f| f.write_all(new_text.as_bytes()).with_path(path))?;
     drop(lock);
     Ok((outcome, new_text))
 }
@@ -109,12 +116,38 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// The temp-file prefix for a note named `name`.
-fn temp_prefix(name: &str) -> String {
-    format!(".{name}.recall-")
+/// The file a path names: a symbolic link is followed (however many), so the
+/// write lands in the real note and the link is kept. A path that does not
+/// exist yet is itself.
+fn real_path(path: &Path) -> std::io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path),
+        Ok(_) => Ok(path.to_path_buf()),
+        Err(e) => Err(e),
+    }
 }
 
-/// Removes temp files left by a crashed recall for this note.
+/// The prefix of recall's temp files (fixed length whatever the file's name).
+const TEMP_PREFIX: &str = ".recall-";
+
+/// True for a temp file name of ours whose process is gone.
+fn is_stale_temp(fname: &str) -> bool {
+    // `.recall-<pid>-<n>.tmp`, and the older `.<name>.recall-<pid>-<n>.tmp`.
+    let Some(rest) = fname.strip_suffix(".tmp") else { return false };
+    let Some((_, rest)) = rest.rsplit_once(TEMP_PREFIX) else { return false };
+    if !fname.starts_with('.') {
+        return false;
+    }
+    let mut parts = rest.split('-');
+    let pid: Option<u32> = parts.next().and_then(|p| p.parse().ok());
+    if parts.next().is_none_or(|n| n.parse::<u64>().is_err()) {
+        return false;
+    }
+    let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+    !alive
+}
+
+/// Removes temp files left in `dir` by a crashed recall.
 fn sweep_stale(dir: &Path) {
     // Once per folder and process: a batch writing thousands of notes of one
     // folder would otherwise list it thousands of times.
@@ -127,14 +160,7 @@ fn sweep_stale(dir: &Path) {
     }
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
-        let fname = e.file_name();
-        let Some(fname) = fname.to_str() else { continue };
-        let Some(rest) = fname.strip_prefix('.') else { continue };
-        let Some((_, rest)) = rest.rsplit_once(".recall-") else { continue };
-        let Some(rest) = rest.strip_suffix(".tmp") else { continue };
-        let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
-        let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        if e.file_name().to_str().is_some_and(is_stale_temp) {
             let _ = fs::remove_file(e.path());
         }
     }
@@ -142,37 +168,52 @@ fn sweep_stale(dir: &Path) {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// Writes `bytes` to `path` via a temp file + fsync + rename, keeping the
-/// permissions in `meta`.
-pub fn write_atomic(path: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<(), Error> {
-    let dir = parent_dir(path);
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Other(format!("{}: not a file name", path.display())))?;
+/// Writes `bytes` to `path` atomically, keeping an existing file's
+/// permissions (see the module docs).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_file(path, |f| f.write_all(bytes).with_path(path))
+}
+
+/// Writes `path` atomically with what `write` puts into the temp file
+/// (see the module docs); returns what `write` returns.
+pub fn write_file<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T, Error>) -> Result<T, Error> {
+    let real = real_path(path)
+        .or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(path.to_path_buf()) } else { Err(e) })
+        .with_path(path)?;
+    write_real(&real, path, write)
+}
+
+/// [`write_file`] on the resolved `real` path; errors name `shown`.
+fn write_real<T>(
+    real: &Path,
+    shown: &Path,
+    write: impl FnOnce(&mut File) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let dir = parent_dir(real);
     sweep_stale(&dir);
     let tmp = dir.join(format!(
-        "{}{}-{}.tmp",
-        temp_prefix(name),
+        "{TEMP_PREFIX}{}-{}.tmp",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = (|| -> Result<(), Error> {
-        let mut f =
-            OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(path, e))?;
-        f.set_permissions(meta.permissions()).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(path, e))?;
-        f.sync_all().map_err(|e| Error::io(path, e))?;
+    let perms = fs::metadata(real).ok().map(|m| m.permissions());
+    let result = (|| -> Result<T, Error> {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp).with_path(shown)?;
+        if let Some(p) = perms {
+            f.set_permissions(p).with_path(&tmp)?;
+        }
+        let value = write(&mut f)?;
+        f.sync_all().with_path(shown)?;
         drop(f);
         if failpoint("before-rename") {
             // Simulates a crash between the temp write and the rename.
             std::process::abort();
         }
-        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        fs::rename(&tmp, real).with_path(shown)?;
         if let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
         }
-        Ok(())
+        Ok(value)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -258,9 +299,12 @@ mod tests {
         fs::write(&p, "a").expect("write");
         fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).expect("chmod");
         let stale = dir.path().join(".n.md.recall-999999999-0.tmp");
+        let stale_new = dir.path().join(".recall-999999998-3.tmp");
+        fs::write(&stale_new, "half").expect("write");
         fs::write(&stale, "half").expect("write");
         apply_edits(&p, "a", &[edit(1..1, "b")], &|_| None).expect("apply");
         assert_eq!(fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o640);
         assert!(!stale.exists());
+        assert!(!stale_new.exists());
     }
 }

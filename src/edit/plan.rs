@@ -110,6 +110,19 @@ pub fn replan_schedule(
     next: &Next,
     settings: &Settings,
 ) -> Option<Edit> {
+    replan_comment(fresh, old, old_q, sibling, &format_sm2(next.due, next.interval, next.ease), settings)
+}
+
+/// [`replan_schedule`] for a formatted `!segment` (any algorithm).
+#[must_use]
+pub fn replan_comment(
+    fresh: &Note,
+    old: &Note,
+    old_q: &Question,
+    sibling: usize,
+    segment: &str,
+    settings: &Settings,
+) -> Option<Edit> {
     let hash = old_q.hash(&old.text);
     let twins = |n: &'_ Note| -> Vec<usize> {
         (0..n.questions.len())
@@ -125,7 +138,7 @@ pub fn replan_schedule(
     if q.schedule(sibling) != old_q.schedule(sibling) {
         return None;
     }
-    plan_schedule(fresh, q, sibling, next.due, next.interval, next.ease, settings).ok()
+    plan_comment(fresh, q, sibling, segment, settings).ok()
 }
 
 /// Plans putting `comment` (a whole `<!--SR:…-->`) on question `q`.
@@ -252,7 +265,6 @@ fn remove_comment(note: &Note, span: std::ops::Range<usize>) -> Edit {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveTime;
 
     use super::*;
     use crate::parse::cloze::Clozes;
@@ -261,11 +273,12 @@ mod tests {
     fn parse(text: &str, settings: &Settings) -> Note {
         let clozes = Clozes::new(&settings.cloze_patterns);
         let today = NaiveDate::from_ymd_opt(2024, 6, 20).expect("date");
-        let now = today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time"));
+        let zone = crate::clock::Zone::utc();
+        let now = crate::clock::When::noon_of(today, zone).now;
         parse_note(
             text.to_owned(),
             None,
-            &ParseOptions { settings, clozes: &clozes, today, now, detail: crate::parse::Detail::Full },
+            &ParseOptions { settings, clozes: &clozes, today, now, zone, detail: crate::parse::Detail::Full },
             false,
         )
     }

@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 use std::io::{Seek, Write};
 
 use chrono::{NaiveDate, NaiveTime};
+use std::path::Path;
+
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use zip::CompressionMethod;
@@ -52,9 +54,10 @@ pub struct Summary {
 }
 
 /// Renders every note (collecting the media it refers to in `media`), then
-/// writes the package to `out`. `read` returns the bytes of a vault file by
-/// its vault-relative path.
+/// writes the package to `out` (`dest` names it in errors). `read` returns
+/// the bytes of a vault file by its vault-relative path.
 pub fn write<W: Write + Seek>(
+    dest: &Path,
     notes: &[ExportNote],
     opts: &Options,
     media: &mut Pack,
@@ -64,11 +67,19 @@ pub fn write<W: Write + Seek>(
     let rendered: Vec<AnkiNote> =
         notes.iter().map(|n| anki_note(n, source_link(&opts.vault_name, &n.path), media)).collect();
     let files = media.entries.clone();
-    let (db, mut summary) = collection(notes, &rendered, opts).map_err(sqlite)?;
+    let (db, mut summary) = collection(notes, &rendered, opts).map_err(|source| Error::Sqlite {
+        path: dest.to_path_buf(),
+        message: "building the Anki collection".into(),
+        source,
+    })?;
     summary.media = files.len();
 
-    let zip_err = |e: zip::result::ZipError| Error::Other(format!("writing the Anki package: {e}"));
-    let io_err = |e: std::io::Error| Error::Other(format!("writing the Anki package: {e}"));
+    let zip_err = |e: zip::result::ZipError| Error::Package {
+        path: dest.to_path_buf(),
+        message: "writing the Anki package".into(),
+        source: Some(e),
+    };
+    let io_err = |e: std::io::Error| Error::io(dest, e);
     let mut zip = zip::ZipWriter::new(out);
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
@@ -89,11 +100,6 @@ pub fn write<W: Write + Seek>(
     zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(io_err)?;
     zip.finish().map_err(zip_err)?;
     Ok(summary)
-}
-
-#[allow(clippy::needless_pass_by_value)] // used as `map_err(sqlite)`
-fn sqlite(e: rusqlite::Error) -> Error {
-    Error::Other(format!("building the Anki collection: {e}"))
 }
 
 /// The legacy collection schema (Anki's schema 11).
@@ -138,7 +144,7 @@ fn collection(
     let mut created = opts.today;
     if opts.with_scheduling {
         for c in notes.iter().flat_map(|n| &n.cards) {
-            if let Some((due, _, _)) = review_state(&c.schedule) {
+            if let Some((due, _, _)) = review_state(c) {
                 created = created.min(due);
             }
         }
@@ -219,7 +225,7 @@ fn collection(
                 .iter()
                 .find(|c| c.sibling == ord)
                 .filter(|_| opts.with_scheduling)
-                .and_then(|c| review_state(&c.schedule));
+                .and_then(review_state);
             let (kind, due, ivl, factor) = match review {
                 Some((date, ivl, ease)) => {
                     summary.review_cards += 1;
@@ -329,6 +335,7 @@ mod tests {
             path: "Kafka/P.md".into(),
             line: 3,
             end_line: 3,
+            text_line: 3,
             kind: QuestionKind::Basic,
             decks: vec!["flashcards/kafka".into()],
             deck: "flashcards/kafka".into(),
@@ -340,6 +347,7 @@ mod tests {
                 sibling: 0,
                 front: "Q".into(),
                 back: "A".into(),
+                due: schedule.due_date(crate::clock::Zone::utc()),
                 schedule,
                 state: CardState::New,
             }],

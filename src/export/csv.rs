@@ -25,7 +25,7 @@ pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
                     n.kind.name().to_owned(),
                     c.front.clone(),
                     c.back.clone(),
-                    due_string(&c.schedule).unwrap_or_default(),
+                    due_string(c).unwrap_or_default(),
                     interval.map(|i| i.to_string()).unwrap_or_default(),
                     ease.map(|e| e.to_string()).unwrap_or_default(),
                     c.state.name().to_owned(),

@@ -14,6 +14,7 @@ struct Row<'a> {
     path: &'a str,
     line: usize,
     end_line: usize,
+    address: String,
     kind: QuestionKind,
     sibling: usize,
     decks: &'a [String],
@@ -37,12 +38,17 @@ pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
                     path: &n.path,
                     line: n.line,
                     end_line: n.end_line,
+                    address: if c.sibling == 0 {
+                        format!("{}:{}", n.path, n.text_line)
+                    } else {
+                        format!("{}:{}#{}", n.path, n.text_line, c.sibling)
+                    },
                     kind: n.kind,
                     sibling: c.sibling,
                     decks: &n.decks,
                     front: &c.front,
                     back: &c.back,
-                    due: due_string(&c.schedule),
+                    due: due_string(c),
                     interval,
                     ease,
                     state: c.state,

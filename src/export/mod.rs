@@ -31,7 +31,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use crate::cmd::deck_matches;
+use crate::deck::deck_matches;
 use crate::parse::cloze::ClozeSpan;
 use crate::parse::{CardSchedule, CardState, QuestionKind, cyrb53};
 use crate::vault::{Vault, VaultNote};
@@ -41,9 +41,11 @@ use crate::vault::{Vault, VaultNote};
 pub struct ExportNote {
     /// Vault-relative path of the note, `/`-separated.
     pub path: String,
-    /// 1-based first and last line of the question.
+    /// 1-based first and last line of the question (the plugin's range).
     pub line: usize,
     pub end_line: usize,
+    /// 1-based first line of the question's own text (its address).
+    pub text_line: usize,
     pub kind: QuestionKind,
     /// Every deck of the question (recall's paths, `flashcards/kafka`).
     pub decks: Vec<String>,
@@ -91,6 +93,8 @@ pub struct ExportCard {
     pub front: String,
     pub back: String,
     pub schedule: CardSchedule,
+    /// The local day the card is due (`None` for new or unreadable).
+    pub due: Option<NaiveDate>,
     pub state: CardState,
 }
 
@@ -152,13 +156,15 @@ pub fn collect(vault: &Vault, sel: &Selection, mtime: &dyn Fn(&VaultNote) -> i64
                 .map(|(i, (front, back))| {
                     let schedule = q.schedule(i);
                     let state = schedule.state(vault.today, vault.now);
-                    ExportCard { sibling: i, front, back, schedule, state }
+                    let due = schedule.due_date(vault.zone);
+                    ExportCard { sibling: i, front, back, schedule, due, state }
                 })
                 .collect();
             out.push(ExportNote {
                 path: n.path.clone(),
                 line: q.first_line + 1,
                 end_line: q.last_line + 1,
+                text_line: q.text_line + 1,
                 kind: q.kind,
                 decks: q.decks.to_vec(),
                 deck: deck.clone(),
@@ -325,16 +331,16 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// Due date, interval and ease of a scheduled card, as Anki needs them:
 /// `None` for new cards and for schedules whose date cannot be read.
 #[must_use]
-pub fn review_state(s: &CardSchedule) -> Option<(NaiveDate, i64, i64)> {
-    let (interval, ease) = s.interval_ease();
-    let due = s.due_date()?;
+pub fn review_state(c: &ExportCard) -> Option<(NaiveDate, i64, i64)> {
+    let (interval, ease) = c.schedule.interval_ease();
+    let due = c.due?;
     Some((due, interval.unwrap_or(1).max(1), ease.unwrap_or(250).max(130)))
 }
 
 /// The day a card is due as `YYYY-MM-DD` (`None` for new cards).
 #[must_use]
-pub fn due_string(s: &CardSchedule) -> Option<String> {
-    s.due_date().map(|d| d.format("%Y-%m-%d").to_string())
+pub fn due_string(c: &ExportCard) -> Option<String> {
+    c.due.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
 #[cfg(test)]

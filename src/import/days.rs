@@ -9,42 +9,37 @@
 //! that instant less the rollover hours (a 2 am review with the default 4 am
 //! rollover counts for the day before).
 //!
-//! The local offset is an argument (`offset_at(unix seconds)`): the command
-//! passes the system time zone, tests a fixed one.
+//! The time zone is a value ([`Zone`]): the command passes the vault's,
+//! tests a fixed one.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
 
 use crate::anki::Collection;
-
-/// The local UTC offset at an instant (Unix seconds).
-pub type OffsetAt<'a> = &'a dyn Fn(i64) -> FixedOffset;
+use crate::clock::Zone;
 
 /// Converts a collection's day numbers and timestamps to local dates.
-#[derive(Clone, Copy)]
-pub struct Calendar<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar {
     /// The collection's day 0.
     pub day0: NaiveDate,
     /// The hour the day starts.
     pub rollover: u8,
-    offset_at: OffsetAt<'a>,
+    pub zone: Zone,
 }
 
-impl std::fmt::Debug for Calendar<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Calendar").field("day0", &self.day0).field("rollover", &self.rollover).finish()
-    }
-}
-
-impl<'a> Calendar<'a> {
-    /// The calendar of `col`; `None` when its creation time is not a date.
+impl Calendar {
+    /// The calendar of `col` read in `zone`; `None` when its creation time
+    /// is not a date.
     #[must_use]
-    pub fn new(col: &Collection, offset_at: OffsetAt<'a>) -> Option<Calendar<'a>> {
-        let offset = match col.creation_offset {
-            Some(minutes_west) => FixedOffset::west_opt(minutes_west * 60)?,
-            None => offset_at(col.crt),
+    pub fn new(col: &Collection, zone: Zone) -> Option<Calendar> {
+        let created = DateTime::from_timestamp(col.crt, 0)?;
+        let day0 = match col.creation_offset {
+            Some(minutes_west) => {
+                created.with_timezone(&FixedOffset::west_opt(minutes_west * 60)?).date_naive()
+            }
+            None => zone.date(created),
         };
-        let day0 = DateTime::from_timestamp(col.crt, 0)?.with_timezone(&offset).date_naive();
-        Some(Calendar { day0, rollover: col.rollover, offset_at })
+        Some(Calendar { day0, rollover: col.rollover, zone })
     }
 
     /// The date of Anki day `n` (a review card's `due`).
@@ -53,11 +48,13 @@ impl<'a> Calendar<'a> {
         self.day0.checked_add_signed(Duration::try_days(n)?)
     }
 
-    /// The local time of an instant in milliseconds (a review id).
+    /// The local time of an instant in milliseconds (a review id), with its
+    /// UTC offset.
     #[must_use]
     pub fn local(&self, ms: i64) -> Option<DateTime<FixedOffset>> {
         let utc = DateTime::from_timestamp_millis(ms)?;
-        Some(utc.with_timezone(&(self.offset_at)(utc.timestamp())))
+        let offset = (self.zone.local(utc) - utc.naive_utc()).num_seconds();
+        Some(utc.with_timezone(&FixedOffset::east_opt(i32::try_from(offset).ok()?)?))
     }
 
     /// The Anki day (as a date) an instant in milliseconds belongs to.
@@ -65,6 +62,14 @@ impl<'a> Calendar<'a> {
     pub fn day_of(&self, ms: i64) -> Option<NaiveDate> {
         let local = self.local(ms)?;
         Some((local.naive_local() - Duration::hours(i64::from(self.rollover))).date())
+    }
+
+    /// The instant of `date` at the local time of day of `at`: an FSRS due
+    /// on Anki's due day, at the hour of the last review.
+    #[must_use]
+    pub fn on_day_at(&self, date: NaiveDate, at: DateTime<Utc>) -> DateTime<Utc> {
+        let time: NaiveTime = self.zone.local(at).time();
+        self.zone.instant(date.and_time(time))
     }
 }
 
@@ -98,10 +103,10 @@ mod tests {
 
     #[test]
     fn due_days_count_from_the_creation_date_at_its_offset() {
-        let utc = |_: i64| FixedOffset::east_opt(0).expect("utc");
+        let utc = Zone::utc();
         // Anki's own new collection: created at 04:00 UTC on 2026-12-01.
         let c = col(1_796_097_600, Some(0), 4);
-        let cal = Calendar::new(&c, &utc).expect("calendar");
+        let cal = Calendar::new(&c, utc).expect("calendar");
         assert_eq!(cal.day0, d("2026-12-01"));
         assert_eq!(cal.date_of_day(72), Some(d("2027-02-11")));
         assert_eq!(cal.date_of_day(-11), Some(d("2026-11-20")));
@@ -109,22 +114,28 @@ mod tests {
         // Created at 23:30 UTC, in a zone 10 hours east (creationOffset −600):
         // the next local day.
         let c = col(ms("2026-12-01T23:30:00Z") / 1000, Some(-600), 4);
-        assert_eq!(Calendar::new(&c, &utc).expect("cal").day0, d("2026-12-02"));
+        assert_eq!(Calendar::new(&c, utc).expect("cal").day0, d("2026-12-02"));
         // No creation offset: the local one is used.
-        let east = |_: i64| FixedOffset::east_opt(10 * 3600).expect("east");
+        let east = Zone::Fixed(FixedOffset::east_opt(10 * 3600).expect("east"));
         let c = col(ms("2026-12-01T23:30:00Z") / 1000, None, 4);
-        assert_eq!(Calendar::new(&c, &east).expect("cal").day0, d("2026-12-02"));
+        assert_eq!(Calendar::new(&c, east).expect("cal").day0, d("2026-12-02"));
     }
 
     #[test]
     fn reviews_before_the_rollover_count_for_the_day_before() {
-        let berlin = |_: i64| FixedOffset::east_opt(3600).expect("cet");
-        let cal = Calendar::new(&col(1_796_097_600, Some(0), 4), &berlin).expect("calendar");
+        let berlin = Zone::Fixed(FixedOffset::east_opt(3600).expect("cet"));
+        let cal = Calendar::new(&col(1_796_097_600, Some(0), 4), berlin).expect("calendar");
         // 02:30 UTC = 03:30 local: before 4 am, the day before.
         assert_eq!(cal.day_of(ms("2026-12-05T02:30:00Z")), Some(d("2026-12-04")));
         assert_eq!(cal.day_of(ms("2026-12-05T03:00:00Z")), Some(d("2026-12-05")));
         let cal = Calendar { rollover: 0, ..cal };
         assert_eq!(cal.day_of(ms("2026-12-04T23:30:00Z")), Some(d("2026-12-05")));
         assert_eq!(cal.day_of(i64::MAX), None);
+        assert_eq!(
+            cal.local(ms("2026-12-05T02:30:00Z")).map(|t| t.to_rfc3339()),
+            Some("2026-12-05T03:30:00+01:00".into())
+        );
+        let at = DateTime::parse_from_rfc3339("2026-12-05T18:15:00Z").expect("t").to_utc();
+        assert_eq!(cal.on_day_at(d("2026-12-20"), at).to_rfc3339(), "2026-12-20T18:15:00+00:00");
     }
 }

@@ -15,6 +15,7 @@
 //! review id) are never logged again.
 
 pub mod days;
+pub mod edits;
 pub mod matching;
 pub mod plan;
 pub mod reviews;
@@ -25,10 +26,11 @@ mod scenarios;
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::anki::Collection;
 use crate::parse::comment::format_sm2;
+use crate::schedule::fsrs::{FsrsSegment, Stamp};
 
 pub use days::Calendar;
 pub use matching::{CardKey, Matching, match_cards};
@@ -73,48 +75,45 @@ pub enum Write {
     Fsrs(FsrsState),
 }
 
-/// What Anki knows of an FSRS card, for the plugin's `!fsrs,…` segment.
+/// An FSRS card as the plugin's `!fsrs,…` segment holds it, from Anki's
+/// memory state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FsrsState {
+    /// Review cards: Anki's due day at the time of day of the last review;
+    /// learning cards: Anki's due instant.
+    pub due: DateTime<Utc>,
+    /// Days (0 while learning).
+    pub interval: i64,
     pub stability: f64,
     pub difficulty: f64,
     /// 0 new, 1 learning, 2 review, 3 relearning (Anki's card type, which
     /// numbers them as ts-fsrs does).
     pub state: u8,
-    pub due: FsrsDue,
-    /// Days (0 while learning).
-    pub interval: i64,
     pub reps: i64,
     pub lapses: i64,
-    /// Anki's `left` (learning steps left, in its encoding).
-    pub left: i64,
-    /// The last review, milliseconds since the epoch.
-    pub last_review_ms: Option<i64>,
+    /// Learning steps done (ts-fsrs's `learning_steps`): the plugin's
+    /// steps (two to learn, one to relearn) less those Anki has left.
+    pub learning_steps: i64,
+    pub last_review: Option<DateTime<Utc>>,
 }
 
-/// When an FSRS card is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FsrsDue {
-    /// A review card: that day.
-    Day(NaiveDate),
-    /// A learning card: that instant (Unix seconds).
-    At(i64),
-}
-
-/// Why a segment cannot be written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SegmentError {
-    #[error(
-        "not yet supported for FSRS vaults: recall cannot write FSRS schedules (`!fsrs,…`) yet, so this card keeps its schedule"
-    )]
-    FsrsNotSupported,
-}
-
-/// The `!segment` text of `write`.
-pub fn segment(write: &Write) -> Result<String, SegmentError> {
+/// The `!segment` text of `write`, exactly as the plugin writes it.
+#[must_use]
+pub fn segment(write: &Write) -> String {
     match write {
-        Write::Sm2 { due, interval, ease } => Ok(format_sm2(*due, *interval, *ease)),
-        Write::Fsrs(_) => Err(SegmentError::FsrsNotSupported),
+        Write::Sm2 { due, interval, ease } => format_sm2(*due, *interval, *ease),
+        Write::Fsrs(f) => FsrsSegment {
+            due: Stamp::At(f.due),
+            interval: f.interval as f64,
+            stability: f.stability,
+            difficulty: f.difficulty,
+            state: f64::from(f.state),
+            reps: f.reps as f64,
+            lapses: f.lapses as f64,
+            learning_steps: f.learning_steps as f64,
+            last_review: f.last_review.map(Stamp::At),
+        }
+        .format(),
     }
 }
 
@@ -186,20 +185,26 @@ mod tests {
     #[test]
     fn segments_and_details() {
         let due = NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
-        assert_eq!(segment(&Write::Sm2 { due, interval: 3.0, ease: 250.0 }), Ok("!2026-12-04,3,250".into()));
-        assert_eq!(segment(&Write::Sm2 { due, interval: 0.0, ease: 230.0 }), Ok("!2026-12-04,0,230".into()));
+        assert_eq!(segment(&Write::Sm2 { due, interval: 3.0, ease: 250.0 }), "!2026-12-04,3,250");
+        assert_eq!(segment(&Write::Sm2 { due, interval: 0.0, ease: 230.0 }), "!2026-12-04,0,230");
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).expect("time").to_utc();
         let fsrs = FsrsState {
-            stability: 2.3,
-            difficulty: 5.0,
-            state: 2,
-            due: FsrsDue::Day(due),
+            due: at("2026-12-04T09:00:00Z"),
             interval: 3,
-            reps: 1,
-            lapses: 0,
-            left: 0,
-            last_review_ms: None,
+            stability: 3.1262,
+            difficulty: 5.5,
+            state: 2,
+            reps: 4,
+            lapses: 1,
+            learning_steps: 0,
+            last_review: Some(at("2026-12-01T09:00:00Z")),
         };
-        assert_eq!(segment(&Write::Fsrs(fsrs)), Err(SegmentError::FsrsNotSupported));
+        assert_eq!(
+            segment(&Write::Fsrs(fsrs.clone())),
+            "!fsrs,2026-12-04T09:00:00.000Z,3,3.1262,5.5,2,4,1,0,2026-12-01T09:00:00.000Z"
+        );
+        let new = FsrsState { last_review: None, ..fsrs };
+        assert!(segment(&Write::Fsrs(new)).ends_with(",-"));
         assert_eq!(anki_review_id(&review_detail(1_796_118_027_333)), Some(1_796_118_027_333));
         assert_eq!(anki_review_id("anki schedule"), None);
         assert_eq!("vault".parse(), Ok(Prefer::Vault));

@@ -10,7 +10,10 @@
 //!   lowered factor (relearning) or the plugin's ease after Again (a card
 //!   still learning its first steps);
 //! - in an FSRS vault (`algorithm: FSRS`) a card with an FSRS memory state in
-//!   an FSRS collection gets an FSRS schedule ([`Write::Fsrs`]).
+//!   an FSRS collection gets an FSRS schedule ([`Write::Fsrs`]): stability,
+//!   difficulty, state, reps and lapses as Anki holds them, due on Anki's due
+//!   day at the time of day of the last review (a learning card at its due
+//!   instant), the learning steps done counted against the plugin's steps.
 //!
 //! A card with no review in the package changes nothing, and neither does
 //! one whose note already holds that schedule. Otherwise the vault's side is
@@ -29,8 +32,9 @@ use chrono::{DateTime, NaiveDate};
 use super::days::Calendar;
 use super::matching::{CardKey, Matching};
 use super::reviews::{ImportedReview, chain, logged_ids};
-use super::{FsrsDue, FsrsState, Keep, Prefer, Side, Write};
+use super::{FsrsState, Keep, Prefer, Side, Write, segment};
 use crate::anki::{Card, Collection, Review};
+use crate::clock::When;
 use crate::log::{Op, Record};
 use crate::parse::{CardSchedule, js_round};
 use crate::schedule::{Response, schedule_card};
@@ -98,9 +102,9 @@ fn record_ms(r: &Record) -> Option<i64> {
 }
 
 /// The last review a schedule implies: its due date less its interval.
-fn implied_review(s: &CardSchedule) -> Option<NaiveDate> {
+fn implied_review(s: &CardSchedule, zone: crate::clock::Zone) -> Option<NaiveDate> {
     let (interval, _) = s.interval_ease();
-    s.due_date()?.checked_sub_signed(chrono::Duration::try_days(interval?)?)
+    s.due_date(zone)?.checked_sub_signed(chrono::Duration::try_days(interval?)?)
 }
 
 /// Plans the import of `col` into `vault`. `records` are the log's
@@ -112,7 +116,7 @@ pub fn plan(
     matching: Matching,
     records: &[&Record],
     prefer: Prefer,
-    cal: &Calendar<'_>,
+    cal: &Calendar,
 ) -> Plan {
     let settings = &vault.config.settings;
     let fsrs_vault = settings.algorithm == "FSRS";
@@ -157,15 +161,14 @@ pub fn plan(
             continue;
         };
         let mut outcome = target(vault, col, cal, card, key, last.id, fsrs_vault);
-        if let Ok(Write::Sm2 { due, interval, ease }) = &outcome
-            && before
-                == (CardSchedule::Sm2 {
-                    due: Some(*due),
-                    interval: Some(*interval as i64),
-                    ease: Some(*ease as i64),
-                })
-        {
-            outcome = Err(Keep::Same);
+        if let Ok(w) = &outcome {
+            let same_text =
+                q.segment_raw(key.sibling, &n.note.text).is_some_and(|raw| segment(w) == format!("!{raw}"));
+            let same_sm2 = matches!(w, Write::Sm2 { due, interval, ease }
+                if before == CardSchedule::Sm2 { due: Some(*due), interval: Some(*interval as i64), ease: Some(*ease as i64) });
+            if same_text || same_sm2 {
+                outcome = Err(Keep::Same);
+            }
         }
         // Two Anki cards for one sibling cannot both win (a hostile package).
         if outcome.is_ok() && !seen_keys.insert(key) {
@@ -193,7 +196,7 @@ pub fn plan(
 fn target(
     vault: &Vault,
     col: &Collection,
-    cal: &Calendar<'_>,
+    cal: &Calendar,
     card: &Card,
     key: CardKey,
     last_ms: i64,
@@ -213,21 +216,30 @@ fn target(
         && col.fsrs
         && let Some(m) = card.memory
     {
+        let last_review = card.last_review.map_or(Some(last_ms), |s| s.checked_mul(1000));
+        let last_review = last_review.and_then(DateTime::from_timestamp_millis);
         let due = if review {
-            FsrsDue::Day(cal.date_of_day(day_number).ok_or(Keep::Unreadable)?)
+            let date = cal.date_of_day(day_number).ok_or(Keep::Unreadable)?;
+            cal.on_day_at(date, last_review.unwrap_or_else(|| cal.zone.midnight(date)))
         } else {
-            FsrsDue::At(day_number)
+            DateTime::from_timestamp(day_number, 0).ok_or(Keep::Unreadable)?
+        };
+        // The plugin's steps: two to learn (1m, 10m), one to relearn (10m).
+        let steps = match card.kind {
+            1 => 2,
+            3 => 1,
+            _ => 0,
         };
         return Ok(Write::Fsrs(FsrsState {
+            due,
+            interval: if review { card.ivl.max(1) } else { 0 },
             stability: m.stability,
             difficulty: m.difficulty,
             state: u8::try_from(card.kind.clamp(0, 3)).unwrap_or(0),
-            due,
-            interval: if review { card.ivl.max(1) } else { 0 },
             reps: card.reps,
             lapses: card.lapses,
-            left: card.left,
-            last_review_ms: Some(card.last_review.map_or(last_ms, |s| s.saturating_mul(1000))),
+            learning_steps: (steps - card.left.rem_euclid(1000)).max(0),
+            last_review,
         }));
     }
     let anki_ease = (card.factor > 0).then(|| js_round(card.factor as f64 / 10.0).max(130.0));
@@ -246,7 +258,8 @@ fn target(
     let day = cal.day_of(last_ms).ok_or(Keep::Unreadable)?;
     let ease = anki_ease.unwrap_or_else(|| {
         let note_ease = crate::schedule::note_ease(&vault.notes[key.note].note, settings);
-        schedule_card(&CardSchedule::New, Response::Again, day, settings, note_ease, None)
+        let when = When::noon_of(day, cal.zone);
+        schedule_card(&CardSchedule::New, Response::Again, &when, settings, note_ease, None)
             .map_or(settings.base_ease, |next| next.ease)
     });
     Ok(Write::Sm2 { due: day, interval: 0.0, ease })
@@ -259,7 +272,7 @@ fn conflict(
     before: &CardSchedule,
     anki_first: i64,
     anki_last: i64,
-    cal: &Calendar<'_>,
+    cal: &Calendar,
     prefer: Prefer,
 ) -> Option<Conflict> {
     let first_day = cal.day_of(anki_first)?;
@@ -286,7 +299,7 @@ fn conflict(
     }
     // A schedule that moved without a log line (the plugin, an editor):
     // only a later day than Anki's last review says so.
-    if let Some(day) = implied_review(before)
+    if let Some(day) = implied_review(before, cal.zone)
         && day > last_day
     {
         consider(VaultChange::Scheduled(day), true, true);

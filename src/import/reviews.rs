@@ -70,13 +70,13 @@ pub fn chain<S: std::hash::BuildHasher>(
     current: &CardSchedule,
     base_ease: f64,
     fsrs: bool,
-    cal: &Calendar<'_>,
+    cal: &Calendar,
     logged: &HashSet<i64, S>,
 ) -> (Vec<ImportedReview>, usize) {
     let mut out = Vec::new();
     let mut already = 0;
     let first_is_new = rows.first().is_some_and(|r| r.kind == 0 && r.last_ivl == 0);
-    let mut before = if first_is_new { None } else { LoggedSchedule::of(current) };
+    let mut before = if first_is_new { None } else { LoggedSchedule::of(current, cal.zone) };
     let mut ease = current.interval_ease().1.map_or(base_ease, |e| e as f64);
     for row in rows {
         let (Some(day), Some(at)) = (cal.day_of(row.id), cal.local(row.id)) else { continue };
@@ -140,9 +140,10 @@ pub fn record(vault: &Vault, r: &ImportedReview, id: String) -> Record {
 mod tests {
     use super::*;
     use crate::anki::{Collection, Format};
+    use crate::clock::Zone;
 
-    fn cal_utc() -> (Collection, fn(i64) -> FixedOffset) {
-        let col = Collection {
+    fn collection() -> Collection {
+        Collection {
             format: Format::Anki21b,
             schema: 18,
             crt: 1_796_097_600,
@@ -153,8 +154,7 @@ mod tests {
             notes: Vec::new(),
             cards: Vec::new(),
             revlog: Vec::new(),
-        };
-        (col, |_| FixedOffset::east_opt(0).expect("utc"))
+        }
     }
 
     fn row(id: i64, ease: i64, ivl: i64, last_ivl: i64, factor: i64, kind: i64) -> Review {
@@ -167,8 +167,7 @@ mod tests {
 
     #[test]
     fn a_new_card_learnt_then_reviewed() {
-        let (col, utc) = cal_utc();
-        let cal = Calendar::new(&col, &utc).expect("calendar");
+        let cal = Calendar::new(&collection(), Zone::utc()).expect("calendar");
         let key = CardKey { note: 0, question: 0, sibling: 1 };
         // 2026-12-01 10:00 UTC: Good (learning, 10 min), Good (graduates, 1 day);
         // next day Good (3 days); a manual reschedule (not an answer).
@@ -196,8 +195,7 @@ mod tests {
 
     #[test]
     fn a_review_card_lapses_and_fsrs_factors_are_not_eases() {
-        let (col, utc) = cal_utc();
-        let cal = Calendar::new(&col, &utc).expect("calendar");
+        let cal = Calendar::new(&collection(), Zone::utc()).expect("calendar");
         let key = CardKey { note: 0, question: 0, sibling: 0 };
         let current = CardSchedule::Sm2 { due: Some(d("2026-11-20")), interval: Some(13), ease: Some(230) };
         let rows = [row(1_796_119_200_000, 1, -600, 13, 2100, 1)];

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, NaiveDate};
 
 use super::plan::CardPlan;
 use super::*;
@@ -38,11 +38,7 @@ fn world(text: &str, settings: Option<&str>) -> World {
         std::fs::create_dir_all(&p).expect("mkdir");
         std::fs::write(p.join("data.json"), format!("{{\"settings\": {s}}}")).expect("write");
     }
-    let opts = LoadOptions {
-        today: Some(d("2026-12-03")),
-        overrides: crate::settings::CliOverrides::default(),
-        detail: crate::parse::Detail::Full,
-    };
+    let opts = LoadOptions { zone: crate::clock::Zone::utc(), ..LoadOptions::at_day(d("2026-12-03")) };
     let vault = crate::vault::load(dir.path(), &opts).expect("vault");
     let exported = collect(&vault, &Selection::default(), &|_| 0);
     World { _dir: dir, vault, exported }
@@ -108,10 +104,8 @@ fn collection(w: &World) -> Collection {
     }
 }
 
-const UTC: fn(i64) -> FixedOffset = |_| FixedOffset::east_opt(0).expect("utc");
-
 fn run(w: &World, col: &Collection, records: &[Record], prefer: Prefer) -> Plan {
-    let cal = Calendar::new(col, &UTC).expect("calendar");
+    let cal = Calendar::new(col, crate::clock::Zone::utc()).expect("calendar");
     let refs: Vec<&Record> = records.iter().collect();
     plan(&w.vault, col, match_cards(&w.vault, &w.exported, col), &refs, prefer, &cal)
 }
@@ -330,11 +324,10 @@ fn fsrs_vaults_get_fsrs_state_when_anki_has_one() {
     col.revlog = vec![review(t, 10, 3, 5), review(t, 20, 3, 6)];
     let p = run(&w, &col, &[], Prefer::Latest);
     let Ok(Write::Fsrs(f)) = &outcome(&p, 0, 0, 0).outcome else { panic!("fsrs: {:?}", p.cards) };
+    // Due on Anki's day (2026-12-04) at the time of the last review (lrt).
     assert_eq!(
-        (f.stability, f.difficulty, f.state, f.due, f.interval),
-        (12.5, 5.2, 2, FsrsDue::Day(d("2026-12-04")), 5)
+        segment(&Write::Fsrs(f.clone())),
+        "!fsrs,2026-12-04T14:00:00.000Z,5,12.5,5.2,2,1,0,0,2026-12-02T14:00:00.000Z"
     );
-    assert_eq!(f.last_review_ms, Some(1_796_220_000_000));
-    assert_eq!(segment(&Write::Fsrs(f.clone())), Err(SegmentError::FsrsNotSupported));
     assert_eq!(outcome(&p, 0, 1, 0).outcome, sm2("2026-12-05", 6.0, 250.0), "no memory state: SM-2");
 }

@@ -27,8 +27,6 @@ pub struct Done {
     /// Notes written (with `--apply`).
     pub written: usize,
     pub interrupted: bool,
-    /// Cards left alone because their FSRS schedule cannot be written yet.
-    pub fsrs_unsupported: usize,
 }
 
 /// Everything the summary shows.
@@ -37,7 +35,7 @@ pub struct Summary<'a> {
     pub vault: &'a Vault,
     pub col: &'a Collection,
     pub plan: &'a Plan,
-    pub cal: &'a Calendar<'a>,
+    pub cal: &'a Calendar,
     pub prefer: Prefer,
     pub done: Done,
 }
@@ -132,13 +130,6 @@ impl Summary<'_> {
         if !kept.is_empty() {
             let _ = writeln!(s, "Left alone: {}.", kept.join(", "));
         }
-        if d.fsrs_unsupported > 0 {
-            let _ = writeln!(
-                s,
-                "{} not yet supported for FSRS vaults: recall cannot write FSRS schedules yet; left alone.",
-                plural(d.fsrs_unsupported, "card is", "cards are")
-            );
-        }
         if !p.conflicts.is_empty() {
             let prefer = match self.prefer {
                 Prefer::Latest => "latest",
@@ -210,8 +201,8 @@ impl Summary<'_> {
             .writes()
             .map(|(c, w)| {
                 let mut j = card(c.key);
-                j["before"] = json!(crate::log::LoggedSchedule::of(&c.before));
-                j["segment"] = json!(super::segment(w).ok());
+                j["before"] = json!(crate::log::LoggedSchedule::of(&c.before, self.cal.zone));
+                j["segment"] = json!(super::segment(w));
                 j
             })
             .collect();
@@ -225,7 +216,6 @@ impl Summary<'_> {
             "notes": d.notes,
             "written": d.written,
             "interrupted": d.interrupted,
-            "fsrs_unsupported": d.fsrs_unsupported,
             "reviews": p.reviews.len(),
             "already_logged": p.already_logged,
             "left_alone": self.kept().into_iter().map(|(k, n)| (format!("{k:?}").to_lowercase(), json!(n))).collect::<serde_json::Map<_, _>>(),

@@ -196,26 +196,31 @@ impl Clozes {
         self.expand_with(text, None)
     }
 
-    /// Like [`Clozes::expand`], with the asked and hidden deletions wrapped
-    /// in `marks` (for highlighting).
+    /// Like [`Clozes::expand`], with the asked deletions wrapped in
+    /// `marks.0` and the hidden ones (an overlapping cloze's `h`) in
+    /// `marks.1` (each an opening and a closing mark, for highlighting).
     #[must_use]
-    pub fn expand_marked(&self, text: &str, marks: (char, char)) -> Vec<(String, String)> {
+    pub fn expand_marked(&self, text: &str, marks: ((char, char), (char, char))) -> Vec<(String, String)> {
         self.expand_with(text, Some(marks)).1
     }
 
     fn expand_with(
         &self,
         text: &str,
-        marks: Option<(char, char)>,
+        marks: Option<((char, char), (char, char))>,
     ) -> (Option<ClozeType>, Vec<(String, String)>) {
         let (kind, dels) = self.deletions(text);
         let Some(kind) = kind else {
             return (None, Vec::new());
         };
         let count = count_cards(kind, &dels);
-        // Replacement happens in text order; sibling numbering may differ.
-        let mut by_pos: Vec<(usize, &Deletion)> = dels.iter().enumerate().collect();
-        by_pos.sort_by_key(|(_, d)| d.start);
+        // The plugin (clozecraft) builds each side by replacing every
+        // deletion in turn, in the order they were found (pattern by
+        // pattern, then text order), each at the first place its raw text
+        // still occurs: so with two patterns nested or crossing, a deletion
+        // inside another is replaced too (spec §j.1). A `$` in an answer is
+        // kept as written (the plugin's JavaScript replace would read
+        // `$&`, `$'` and `$$`; spec README).
         let cards = (0..count)
             .map(|card| {
                 let role = |idx: usize, d: &Deletion| -> Role {
@@ -241,37 +246,26 @@ impl Clozes {
                         },
                     }
                 };
-                let mut front = String::with_capacity(text.len());
-                let mut back = String::with_capacity(text.len());
-                let mut pos = 0;
-                for &(idx, d) in &by_pos {
-                    if d.start < pos {
-                        continue; // overlaps an earlier deletion (two patterns)
-                    }
-                    front.push_str(&text[pos..d.start]);
-                    back.push_str(&text[pos..d.start]);
+                let mut front = text.to_owned();
+                let mut back = text.to_owned();
+                for (idx, d) in dels.iter().enumerate() {
+                    let raw = &text[d.start..d.end];
                     let blank = match &d.hint {
                         Some(h) => format!("[{h}]"),
                         None => "[...]".to_owned(),
                     };
-                    match role(idx, d) {
+                    let (f, b) = match role(idx, d) {
                         Role::Ask => {
-                            push_marked(&mut front, &blank, marks);
-                            push_marked(&mut back, &d.answer, marks);
+                            (marked(&blank, marks.map(|m| m.0)), marked(&d.answer, marks.map(|m| m.0)))
                         }
                         Role::Hide => {
-                            push_marked(&mut front, &blank, marks);
-                            push_marked(&mut back, &blank, marks);
+                            (marked(&blank, marks.map(|m| m.1)), marked(&blank, marks.map(|m| m.1)))
                         }
-                        Role::Show => {
-                            front.push_str(&d.answer);
-                            back.push_str(&d.answer);
-                        }
-                    }
-                    pos = d.end;
+                        Role::Show => (d.answer.clone(), d.answer.clone()),
+                    };
+                    replace_first(&mut front, raw, &f);
+                    replace_first(&mut back, raw, &b);
                 }
-                front.push_str(&text[pos..]);
-                back.push_str(&text[pos..]);
                 (front, back)
             })
             .collect();
@@ -355,14 +349,25 @@ impl Clozes {
     }
 }
 
-fn push_marked(out: &mut String, text: &str, marks: Option<(char, char)>) {
+/// `text` between the marks of one role (asked, or hidden), when marking.
+fn marked(text: &str, marks: Option<(char, char)>) -> String {
     match marks {
         Some((open, close)) => {
+            let mut out = String::with_capacity(text.len() + 6);
             out.push(open);
             out.push_str(text);
             out.push(close);
+            out
         }
-        None => out.push_str(text),
+        None => text.to_owned(),
+    }
+}
+
+/// JavaScript's `s.replace(raw, with)` for a string pattern, without its
+/// `$` replacement patterns: the first occurrence only.
+fn replace_first(s: &mut String, raw: &str, with: &str) {
+    if let Some(at) = crate::parse::lines::find(s, raw) {
+        s.replace_range(at..at + raw.len(), with);
     }
 }
 
@@ -537,6 +542,37 @@ mod tests {
 
     fn fronts(c: &Clozes, text: &str) -> Vec<String> {
         c.expand(text).1.into_iter().map(|(f, _)| f).collect()
+    }
+
+    /// Outputs of the plugin's own clozecraft 0.4 (spec §j.1): each pattern's
+    /// deletions are replaced in turn over the whole text.
+    #[test]
+    fn nested_and_crossing_deletions_of_two_patterns_like_the_plugin() {
+        let c =
+            Clozes::new(&["==[123;;]answer[;;hint]==".to_owned(), "**[123;;]answer[;;hint]**".to_owned()]);
+        let (kind, cards) = c.expand("A **b** C ==d **e**== F");
+        assert_eq!(kind, Some(ClozeType::Simple));
+        let want = [
+            ("A b C [...] F", "A b C d e F"),
+            ("A [...] C d e F", "A b C d e F"),
+            ("A b C d [...] F", "A b C d e F"),
+        ];
+        assert_eq!(cards, want.map(|(f, b)| (f.to_owned(), b.to_owned())));
+        let cards = c.expand("**x ==y** z==").1;
+        let want = [("**x [...]", "**x y** z"), ("**x y** z", "**x y** z")];
+        assert_eq!(cards, want.map(|(f, b)| (f.to_owned(), b.to_owned())));
+        let cards = c.expand("==a== ==a== **a**").1;
+        let fronts: Vec<&str> = cards.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fronts, ["[...] a a", "a [...] a", "a a [...]"]);
+        // `$` is shown as written (the plugin's replace would read `$&`).
+        assert_eq!(default().expand("x ==$&== y").1, [("x [...] y".to_owned(), "x $& y".to_owned())]);
+    }
+
+    #[test]
+    fn hidden_deletions_have_their_own_marks() {
+        let c = default();
+        let cards = c.expand_marked("==ah;;one== ==ha;;two==", (('<', '>'), ('{', '}')));
+        assert_eq!(cards[0], ("<[...]> {[...]}".to_owned(), "<one> {[...]}".to_owned()));
     }
 
     #[test]

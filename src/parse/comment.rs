@@ -214,18 +214,11 @@ pub fn format_comment(segments: &[String]) -> String {
     s
 }
 
-/// Prints a number the way JavaScript's `Number→String` does for the values
-/// the scheduler produces (integers and one-decimal fractions).
+/// Prints a number the way JavaScript's `Number→String` does (exponents
+/// below 1e-6 and from 1e21 included).
 #[must_use]
 pub fn js_number(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    // Rust's shortest round-trip formatting matches JS for |x| < 1e21.
-    format!("{x}")
+    crate::schedule::fsrs::js_number_string(x)
 }
 
 /// JavaScript's `parseInt(s)` (radix 10, or 16 after `0x`): `None` for NaN.
@@ -557,6 +550,10 @@ mod tests {
         assert_eq!(format_sm2(d(2024, 1, 8), 3.0, 250.0), "!2024-01-08,3,250");
         assert_eq!(format_sm2(d(2024, 1, 8), 2.5, 250.0), "!2024-01-08,2.5,250");
         assert_eq!(js_number(0.0), "0");
+        assert_eq!(js_number(-0.0), "0");
+        assert_eq!(js_number(1e-7), "1e-7");
+        assert_eq!(js_number(1e21), "1e+21");
+        assert_eq!(js_number(6.3), "6.3");
         assert_eq!(format_comment(&["!a".into(), "!b".into()]), "<!--SR:!a!b-->");
     }
 }

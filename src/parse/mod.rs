@@ -16,9 +16,10 @@ pub mod tags;
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::{Local, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::clock::Zone;
 use crate::settings::{Settings, tag_matches_any};
 use cloze::Clozes;
 use comment::{Segment, SegmentKind, js_trim, js_trim_end, js_trim_start, read_schedule};
@@ -67,9 +68,19 @@ pub struct ParseOptions<'a> {
     pub clozes: &'a Clozes,
     /// The local calendar day (`--today`).
     pub today: NaiveDate,
-    /// The local time used for FSRS due tests (12:00 of `today` when pinned).
-    pub now: NaiveDateTime,
+    /// The instant used for FSRS due tests (12:00 of `today` when pinned).
+    pub now: DateTime<Utc>,
+    /// The zone local dates are read in.
+    pub zone: Zone,
     pub detail: Detail,
+}
+
+impl ParseOptions<'_> {
+    /// The moment the parse reads states at.
+    #[must_use]
+    pub fn when(&self) -> crate::clock::When {
+        crate::clock::When { today: self.today, now: self.now, zone: self.zone }
+    }
 }
 
 /// How much of each question the parser records.
@@ -157,6 +168,11 @@ pub struct Question {
     /// The plugin's 0-based line range (comment included).
     pub first_line: usize,
     pub last_line: usize,
+    /// The 0-based line where the question's own text starts. It is
+    /// `first_line` but where the plugin's range starts early (a block right
+    /// after a one-line card or a skipped one-line comment): the question's
+    /// address (`PATH:LINE`) uses this line, so no two questions share one.
+    pub text_line: usize,
     /// The question's text as the plugin builds it (lines joined with `\n`);
     /// see [`Question::text`].
     text: TextRef,
@@ -188,8 +204,8 @@ pub enum CardSchedule {
     New,
     /// An SM-2 schedule. `due` is `None` for a date the plugin cannot read.
     Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
-    /// An FSRS schedule (read, not scheduled by recall yet).
-    Fsrs { due: Option<NaiveDateTime>, interval: Option<i64>, ease: Option<i64> },
+    /// An FSRS schedule. `due` is `None` for a timestamp the plugin cannot read.
+    Fsrs { due: Option<DateTime<Utc>>, interval: Option<i64>, ease: Option<i64> },
 }
 
 /// The review state of a card on a given day.
@@ -213,13 +229,13 @@ impl CardState {
 }
 
 impl CardSchedule {
-    /// The calendar due date, if readable.
+    /// The local calendar due date, if readable.
     #[must_use]
-    pub fn due_date(&self) -> Option<NaiveDate> {
+    pub fn due_date(&self, zone: Zone) -> Option<NaiveDate> {
         match self {
             CardSchedule::New => None,
             CardSchedule::Sm2 { due, .. } => *due,
-            CardSchedule::Fsrs { due, .. } => due.map(|d| d.date()),
+            CardSchedule::Fsrs { due, .. } => due.map(|d| zone.date(d)),
         }
     }
 
@@ -236,7 +252,7 @@ impl CardSchedule {
 
     /// New, due or scheduled on `today` (FSRS cards compare with `now`).
     #[must_use]
-    pub fn state(&self, today: NaiveDate, now: NaiveDateTime) -> CardState {
+    pub fn state(&self, today: NaiveDate, now: DateTime<Utc>) -> CardState {
         match self {
             CardSchedule::New => CardState::New,
             CardSchedule::Sm2 { due: Some(d), .. } if *d <= today => CardState::Due,
@@ -258,7 +274,7 @@ impl Question {
                     CardSchedule::Sm2 { due: *due, interval: *interval, ease: *ease }
                 }
                 SegmentKind::Fsrs { due, interval, difficulty } => CardSchedule::Fsrs {
-                    due: due.map(|d| d.with_timezone(&Local).naive_local()),
+                    due: due.map(|d| d.with_timezone(&Utc)),
                     interval: *interval,
                     ease: difficulty.map(|d| {
                         let d = d.clamp(1.0, 10.0);
@@ -318,7 +334,13 @@ impl Question {
     #[must_use]
     pub fn sides_marked(&self, note: &str, settings: &Settings, clozes: &Clozes) -> Vec<(String, String)> {
         if self.kind == QuestionKind::Cloze {
-            clozes.expand_marked(self.actual(note), (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE))
+            clozes.expand_marked(
+                self.actual(note),
+                (
+                    (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE),
+                    (crate::render::HIDDEN_OPEN, crate::render::HIDDEN_CLOSE),
+                ),
+            )
         } else {
             self.sides(note, settings, clozes)
         }
@@ -341,6 +363,13 @@ impl Question {
     #[must_use]
     pub fn contains_line(&self, line: usize) -> bool {
         (self.first_line..=self.last_line).contains(&line)
+    }
+
+    /// True when `line` (0-based) lies within the question's own lines,
+    /// from its first text line to its last line.
+    #[must_use]
+    pub fn owns_line(&self, line: usize) -> bool {
+        (self.text_line..=self.last_line).contains(&line)
     }
 }
 
@@ -900,10 +929,12 @@ fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Questio
     };
 
     let text = TextRef::new(&raw.text, note, Some(first), first..first);
+    let text_line = raw.pieces.first().and_then(|p| p.line).unwrap_or(raw.first_line).max(raw.first_line);
     Question {
         kind: raw.kind,
         first_line: raw.first_line,
         last_line: raw.last_line,
+        text_line,
         text,
         comment,
         segments,
@@ -940,6 +971,7 @@ fn build_counts(
         kind: raw.kind,
         first_line: raw.first_line,
         last_line: raw.last_line,
+        text_line: raw.first_line,
         text: TextRef::Span(0, 0),
         comment: None,
         segments,

@@ -1,5 +1,4 @@
 use super::*;
-use chrono::NaiveTime;
 
 fn opts_with(settings: &Settings) -> (Clozes, NaiveDate) {
     let _ = settings;
@@ -12,7 +11,8 @@ fn parse_with(text: &str, settings: &Settings) -> Note {
         settings,
         clozes: &clozes,
         today,
-        now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+        now: crate::clock::When::noon_of(today, crate::clock::Zone::utc()).now,
+        zone: crate::clock::Zone::utc(),
         detail: crate::parse::Detail::Full,
     };
     parse_note(text.to_owned(), None, &opts, false)
@@ -56,7 +56,7 @@ fn comment_spans_point_at_the_bytes() {
     let q = &n.questions[0];
     let span = q.comment.clone().expect("comment");
     assert_eq!(&text[span], "<!--SR:!2024-06-18,13,290-->");
-    assert_eq!(q.schedule(0).due_date(), NaiveDate::from_ymd_opt(2024, 6, 18));
+    assert_eq!(q.schedule(0).due_date(crate::clock::Zone::utc()), NaiveDate::from_ymd_opt(2024, 6, 18));
 }
 
 #[test]

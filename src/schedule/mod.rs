@@ -4,13 +4,16 @@
 //! computes in JavaScript numbers and writes one-decimal intervals when load
 //! balancing is off; every rounding step mirrors the plugin's.
 
+pub mod fsrs;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::clock::When;
 use crate::parse::{CardSchedule, Note, js_round};
 use crate::settings::Settings;
 
@@ -216,18 +219,19 @@ pub fn add_days(today: NaiveDate, interval: f64) -> NaiveDate {
     }
 }
 
-/// What the plugin computes when a card with `schedule` is answered on
-/// `today`. `note_ease` seeds new cards of notes with `sr-*` front matter.
-/// `None` means nothing changes (Reset on a new card).
+/// What the plugin's SM-2-OSR computes when a card with `schedule` is
+/// answered at `when`. `note_ease` seeds new cards of notes with `sr-*`
+/// front matter. `None` means nothing changes (Reset on a new card).
 #[must_use]
 pub fn schedule_card(
     schedule: &CardSchedule,
     response: Response,
-    today: NaiveDate,
+    when: &When,
     settings: &Settings,
     note_ease: Option<f64>,
     histogram: Option<&Histogram>,
 ) -> Option<Next> {
+    let today = when.today;
     if response == Response::Reset {
         return match schedule {
             CardSchedule::New => None,
@@ -241,7 +245,9 @@ pub fn schedule_card(
             (*i as f64, *e as f64, delay)
         }
         CardSchedule::Fsrs { due, interval: Some(i), ease: Some(e) } => {
-            let delay = due.map_or(0.0, |d| (d.date() - today).num_days() as f64);
+            // Spec §j.3: an FSRS sibling's delay is `now − due`, the other
+            // way round from SM-2 segments: overdue days earn credit.
+            let delay = due.map_or(0.0, |d| (when.now - d).num_milliseconds() as f64 / 86_400_000.0);
             (*i as f64, *e as f64, delay)
         }
         _ => {
@@ -256,7 +262,7 @@ pub fn schedule_card(
 /// Days from `today` (or `now` for FSRS) to a card's due date, as the
 /// plugin keys its histogram; `None` for new or unreadable schedules.
 #[must_use]
-pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: NaiveDateTime) -> Option<i64> {
+pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: DateTime<Utc>) -> Option<i64> {
     match schedule {
         CardSchedule::New => None,
         CardSchedule::Sm2 { due, .. } => due.map(|d| (d - today).num_days()),
@@ -274,14 +280,18 @@ pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: NaiveDateTi
 pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
     let fm = note.frontmatter.as_ref()?;
     let sched = fm.note_schedule.as_ref()?;
+    // Every scheduled card counts; one whose ease cannot be read makes the
+    // plugin's average NaN, which it treats as "no average" (spec §j.2).
     let mut total = 0.0;
     let mut n = 0usize;
     for q in &note.questions {
         for i in 0..q.card_count() {
-            if let (_, Some(e)) = q.schedule(i).interval_ease() {
-                total += e as f64;
-                n += 1;
+            let s = q.schedule(i);
+            if matches!(s, CardSchedule::New) {
+                continue;
             }
+            total += s.interval_ease().1.map_or(f64::NAN, |e| e as f64);
+            n += 1;
         }
     }
     let cards = if n > 0 {
@@ -303,22 +313,27 @@ pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Zone;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn at(s: &str) -> When {
+        When::noon_of(d(s), Zone::utc())
     }
 
     #[test]
     fn new_card_answers_with_defaults() {
         let s = Settings::default();
         let h = Histogram::default();
-        let today = d("2024-01-05");
-        let run = |r| schedule_card(&CardSchedule::New, r, today, &s, None, Some(&h)).expect("next");
+        let today = at("2024-01-05");
+        let run = |r| schedule_card(&CardSchedule::New, r, &today, &s, None, Some(&h)).expect("next");
         assert_eq!(run(Response::Good), Next { due: d("2024-01-08"), interval: 3.0, ease: 250.0 });
         assert_eq!(run(Response::Easy), Next { due: d("2024-01-09"), interval: 4.0, ease: 270.0 });
         assert_eq!(run(Response::Hard), Next { due: d("2024-01-06"), interval: 1.0, ease: 230.0 });
         assert_eq!(run(Response::Again), Next { due: d("2024-01-05"), interval: 0.0, ease: 230.0 });
-        assert_eq!(schedule_card(&CardSchedule::New, Response::Reset, today, &s, None, Some(&h)), None);
+        assert_eq!(schedule_card(&CardSchedule::New, Response::Reset, &today, &s, None, Some(&h)), None);
     }
 
     #[test]
@@ -340,7 +355,7 @@ mod tests {
             Response::Again,
             Response::Good,
         ] {
-            let next = schedule_card(&sched, r, today, &s, None, Some(&h)).expect("next");
+            let next = schedule_card(&sched, r, &at(&today.to_string()), &s, None, Some(&h)).expect("next");
             got.push((next.interval, next.ease));
             sched = CardSchedule::Sm2 {
                 due: Some(next.due),
@@ -369,12 +384,12 @@ mod tests {
         let s = Settings::default();
         let h = Histogram::default();
         let sched = |due| CardSchedule::Sm2 { due: Some(d(due)), interval: Some(10), ease: Some(250) };
-        let today = d("2024-01-05");
+        let today = at("2024-01-05");
         let late =
-            schedule_card(&sched("2024-01-01"), Response::Good, today, &s, None, Some(&h)).expect("next");
+            schedule_card(&sched("2024-01-01"), Response::Good, &today, &s, None, Some(&h)).expect("next");
         assert!((late.interval - 25.0).abs() < f64::EPSILON);
         let early =
-            schedule_card(&sched("2024-01-09"), Response::Good, today, &s, None, Some(&h)).expect("next");
+            schedule_card(&sched("2024-01-09"), Response::Good, &today, &s, None, Some(&h)).expect("next");
         assert!((early.interval - 30.0).abs() < f64::EPSILON);
     }
 
@@ -390,8 +405,8 @@ mod tests {
     #[test]
     fn fractional_intervals_without_load_balancing() {
         let s = Settings { load_balance: false, ..Settings::default() };
-        let next =
-            schedule_card(&CardSchedule::New, Response::Good, d("2024-01-05"), &s, None, None).expect("next");
+        let next = schedule_card(&CardSchedule::New, Response::Good, &at("2024-01-05"), &s, None, None)
+            .expect("next");
         assert!((next.interval - 2.5).abs() < f64::EPSILON);
         assert_eq!(next.due, d("2024-01-08"));
     }

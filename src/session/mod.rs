@@ -17,7 +17,7 @@ pub mod store;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::edit::Edit;
 use crate::edit::plan::{plan_schedule, replan_schedule};
@@ -36,16 +36,24 @@ pub struct Context {
     pub settings: Settings,
     pub clozes: Clozes,
     pub today: NaiveDate,
-    pub now: NaiveDateTime,
+    pub now: DateTime<Utc>,
+    pub zone: crate::clock::Zone,
 }
 
 impl Context {
+    /// The moment the session works at.
+    #[must_use]
+    pub fn when(&self) -> crate::clock::When {
+        crate::clock::When { today: self.today, now: self.now, zone: self.zone }
+    }
+
     fn parse_options(&self) -> ParseOptions<'_> {
         ParseOptions {
             settings: &self.settings,
             clozes: &self.clozes,
             today: self.today,
             now: self.now,
+            zone: self.zone,
             detail: crate::parse::Detail::Full,
         }
     }
@@ -276,7 +284,7 @@ impl<S: Store> Session<S> {
                 schedule_card(
                     &schedule,
                     r,
-                    self.ctx.today,
+                    &self.ctx.when(),
                     &self.ctx.settings,
                     ease_seed,
                     Some(&self.histogram),
@@ -331,9 +339,14 @@ impl<S: Store> Session<S> {
         };
         let before = q.schedule(card.sibling);
         let seed = note_ease(note, &self.ctx.settings);
-        let Some(next) =
-            schedule_card(&before, response, self.ctx.today, &self.ctx.settings, seed, Some(&self.histogram))
-        else {
+        let Some(next) = schedule_card(
+            &before,
+            response,
+            &self.ctx.when(),
+            &self.ctx.settings,
+            seed,
+            Some(&self.histogram),
+        ) else {
             // Reset on a new card changes nothing; like the plugin, it goes to the back.
             self.requeue_current();
             self.summary.reset += 1;
@@ -388,7 +401,7 @@ impl<S: Store> Session<S> {
             hash: hash.clone(),
             sibling: card.sibling,
             response: Some(response),
-            before: logged(&before),
+            before: logged(&before, self.ctx.zone),
             after: Some(LoggedSchedule { due: next.due, interval: next.interval, ease: next.ease }),
             ms: Some(ms),
             decks,
@@ -504,7 +517,7 @@ impl<S: Store> Session<S> {
                 interval: done.next.interval,
                 ease: done.next.ease,
             }),
-            after: logged(&done.before),
+            after: logged(&done.before, self.ctx.zone),
             ms: None,
             decks: Vec::new(),
             undoes: Some(done.record_id.clone()),
@@ -688,7 +701,7 @@ pub fn note_cards(
     path: &str,
     note: &Note,
     today: NaiveDate,
-    now: NaiveDateTime,
+    now: DateTime<Utc>,
     buried: &[String],
     decks: &[String],
 ) -> Vec<QueueCard> {
@@ -700,7 +713,7 @@ pub fn note_cards(
         let deck = if decks.is_empty() {
             q.decks.first()
         } else {
-            q.decks.iter().find(|d| decks.iter().any(|f| crate::cmd::deck_matches(d, f)))
+            q.decks.iter().find(|d| decks.iter().any(|f| crate::deck::deck_matches(d, f)))
         };
         let Some(deck) = deck else { continue };
         let hash = q.hash(&note.text);
@@ -762,8 +775,8 @@ fn folder_of(path: &str) -> Option<&str> {
     path.rfind('/').map(|i| &path[..i])
 }
 
-fn logged(s: &CardSchedule) -> Option<LoggedSchedule> {
-    crate::cmd::grade::logged(s)
+fn logged(s: &CardSchedule, zone: crate::clock::Zone) -> Option<LoggedSchedule> {
+    crate::cmd::grade::logged(s, zone)
 }
 
 /// The headings above line `line` (0-based), outermost first: the plugin's

@@ -22,26 +22,25 @@ pub fn run<S: Store>(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<Summary, Error> {
-    let io = |e: std::io::Error| Error::Io { path: "<stdio>".into(), source: e };
     let mut shown: Option<(String, usize, usize, bool)> = None;
     loop {
         for n in session.take_notices() {
-            writeln!(out, "note: {}", one_line(&n.0)).map_err(io)?;
+            writeln!(out, "note: {}", one_line(&n.0)).map_err(Error::stdout)?;
         }
         let Some(card) = session.view() else { break };
         let key = (card.path.clone(), card.line, card.sibling, card.revealed);
         if shown.as_ref() != Some(&key) {
             let p = session.progress();
             if card.revealed {
-                print_side(out, "A:", &card.back).map_err(io)?;
+                print_side(out, "A:", &card.back).map_err(Error::stdout)?;
                 let buttons: Vec<String> = card
                     .intervals
                     .iter()
                     .enumerate()
                     .map(|(i, (r, ivl))| format!("{} {} {}", i + 1, r.name(), interval_text(*ivl)))
                     .collect();
-                writeln!(out, "{}", buttons.join(" · ")).map_err(io)?;
-                writeln!(out, "{PROMPT_BACK}").map_err(io)?;
+                writeln!(out, "{}", buttons.join(" · ")).map_err(Error::stdout)?;
+                writeln!(out, "{PROMPT_BACK}").map_err(Error::stdout)?;
             } else {
                 let state = if card.is_new { "new" } else { "review" };
                 writeln!(
@@ -53,26 +52,26 @@ pub fn run<S: Store>(
                     card.line,
                     one_line(&card.decks.join(", "))
                 )
-                .map_err(io)?;
+                .map_err(Error::stdout)?;
                 if !card.context.is_empty() {
-                    writeln!(out, "{}", one_line(&card.context.join(" › "))).map_err(io)?;
+                    writeln!(out, "{}", one_line(&card.context.join(" › "))).map_err(Error::stdout)?;
                 }
-                print_side(out, "Q:", &card.front).map_err(io)?;
-                writeln!(out, "{PROMPT_FRONT}").map_err(io)?;
+                print_side(out, "Q:", &card.front).map_err(Error::stdout)?;
+                writeln!(out, "{PROMPT_FRONT}").map_err(Error::stdout)?;
             }
             shown = Some(key);
         }
-        write!(out, "> ").map_err(io)?;
-        out.flush().map_err(io)?;
+        write!(out, "> ").map_err(Error::stdout)?;
+        out.flush().map_err(Error::stdout)?;
         let mut line = String::new();
-        if input.read_line(&mut line).map_err(io)? == 0 {
-            writeln!(out).map_err(io)?;
+        if input.read_line(&mut line).map_err(Error::stdin)? == 0 {
+            writeln!(out).map_err(Error::stdout)?;
             break;
         }
         let word = line.trim().to_ascii_lowercase();
         match word.as_str() {
             "" if !card.revealed => session.reveal(),
-            "" => writeln!(out, "{PROMPT_BACK}").map_err(io)?,
+            "" => writeln!(out, "{PROMPT_BACK}").map_err(Error::stdout)?,
             "skip" | "s" => {
                 session.skip();
                 shown = None;
@@ -83,9 +82,9 @@ pub fn run<S: Store>(
             }
             "undo" | "u" => {
                 match session.undo() {
-                    Ok(true) => writeln!(out, "undone").map_err(io)?,
-                    Ok(false) => writeln!(out, "nothing to undo").map_err(io)?,
-                    Err(e) => writeln!(out, "error: {}", one_line(&e.to_string())).map_err(io)?,
+                    Ok(true) => writeln!(out, "undone").map_err(Error::stdout)?,
+                    Ok(false) => writeln!(out, "nothing to undo").map_err(Error::stdout)?,
+                    Err(e) => writeln!(out, "error: {}", one_line(&e.to_string())).map_err(Error::stdout)?,
                 }
                 shown = None;
             }
@@ -93,23 +92,23 @@ pub fn run<S: Store>(
             other => match other.parse::<Response>() {
                 Ok(r) if card.revealed || r == Response::Reset => {
                     if let Err(e) = session.answer(r) {
-                        writeln!(out, "error: {}", one_line(&e.to_string())).map_err(io)?;
+                        writeln!(out, "error: {}", one_line(&e.to_string())).map_err(Error::stdout)?;
                     }
                     shown = None;
                 }
-                Ok(_) => writeln!(out, "show the answer first (an empty line)").map_err(io)?,
+                Ok(_) => writeln!(out, "show the answer first (an empty line)").map_err(Error::stdout)?,
                 Err(_) => writeln!(
                     out,
                     "unknown input `{}`: {}",
                     one_line(other),
                     if card.revealed { PROMPT_BACK } else { PROMPT_FRONT }
                 )
-                .map_err(io)?,
+                .map_err(Error::stdout)?,
             },
         }
     }
     let summary = session.summary();
-    writeln!(out, "\n{}", crate::tui::summary_lines(&summary).join("\n")).map_err(io)?;
+    writeln!(out, "\n{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     Ok(summary)
 }
 

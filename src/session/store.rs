@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::edit::apply::apply_edits;
 use crate::edit::{Edit, splice};
-use crate::error::Error;
+use crate::error::{Error, IoResultExt};
 use crate::log::Record;
 
 /// The session's side effects.
@@ -70,8 +70,8 @@ pub fn read_buried(root: &Path, day: NaiveDate) -> Vec<String> {
 impl Store for DiskStore {
     fn read(&self, path: &str) -> Result<String, Error> {
         let abs = self.abs(path);
-        let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
-        String::from_utf8(bytes).map_err(|_| Error::Other(format!("{path}: not valid UTF-8")))
+        let bytes = std::fs::read(&abs).with_path(&abs)?;
+        String::from_utf8(bytes).map_err(|_| Error::NotUtf8 { path: abs })
     }
 
     fn write(
@@ -95,13 +95,11 @@ impl Store for DiskStore {
     fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error> {
         let path = self.root.join(BURIED_PATH);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            std::fs::create_dir_all(dir).with_path(dir)?;
         }
         let body = serde_json::to_string(&Buried { day: Some(day), questions: hashes.to_vec() })
-            .map_err(|e| Error::Other(e.to_string()))?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, body).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+            .map_err(|e| Error::Json { what: path.display().to_string(), source: e })?;
+        crate::edit::apply::write_atomic(&path, body.as_bytes())
     }
 }
 
@@ -115,7 +113,10 @@ pub struct MemStore {
 
 impl Store for MemStore {
     fn read(&self, path: &str) -> Result<String, Error> {
-        self.files.get(path).cloned().ok_or_else(|| Error::Other(format!("{path}: no such note")))
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| Error::io(Path::new(path), std::io::ErrorKind::NotFound.into()))
     }
 
     fn write(

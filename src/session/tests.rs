@@ -1,7 +1,5 @@
 //! Whole sessions driven without a terminal, over notes in memory.
 
-use chrono::NaiveTime;
-
 use super::*;
 
 const TODAY: &str = "2024-06-20";
@@ -12,7 +10,8 @@ fn ctx(settings: Settings) -> Context {
         clozes: Clozes::new(&settings.cloze_patterns),
         settings,
         today,
-        now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+        now: crate::clock::When::noon_of(today, crate::clock::Zone::utc()).now,
+        zone: crate::clock::Zone::utc(),
     }
 }
 

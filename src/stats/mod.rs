@@ -13,7 +13,7 @@ pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use crate::log::{Op, Record};
@@ -87,8 +87,9 @@ pub struct CardInfo {
 impl CardInfo {
     /// Classifies a card's schedule on `today` (FSRS due times compare with `now`).
     #[must_use]
-    pub fn new(decks: Vec<String>, s: &CardSchedule, today: NaiveDate, now: NaiveDateTime) -> CardInfo {
-        let due = s.due_date();
+    pub fn new(decks: Vec<String>, s: &CardSchedule, when: &crate::clock::When) -> CardInfo {
+        let (today, now) = (when.today, when.now);
+        let due = s.due_date(when.zone);
         let (interval, ease) = s.interval_ease();
         let class = match (s.state(today, now), due) {
             (CardState::New, _) => CardClass::New,
@@ -644,8 +645,8 @@ mod tests {
 
     #[test]
     fn classifies_schedules() {
-        let now = TODAY.and_hms_opt(12, 0, 0).expect("time");
-        let c = |s: CardSchedule| CardInfo::new(vec![], &s, TODAY, now).class;
+        let when = crate::clock::When::noon_of(TODAY, crate::clock::Zone::utc());
+        let c = |s: CardSchedule| CardInfo::new(vec![], &s, &when).class;
         let sm2 = |due| CardSchedule::Sm2 { due, interval: Some(3), ease: Some(250) };
         assert_eq!(c(CardSchedule::New), CardClass::New);
         assert_eq!(c(sm2(Some(TODAY))), CardClass::Due);

@@ -351,7 +351,7 @@ pub fn obsidian_uri(vault: &Path, path: &str) -> String {
 /// Runs the full-screen review until the user quits or no card is left.
 pub fn run<S: Store>(session: &mut Session<S>, vault: &Path) -> Result<Summary, Error> {
     if !std::io::stdout().is_terminal() {
-        return Err(Error::Other("the full-screen review needs a terminal; use --plain".into()));
+        return Err(Error::Usage("the full-screen review needs a terminal; use --plain".into()));
     }
     let color = color_enabled();
     let mut terminal = ratatui::init();
@@ -366,7 +366,6 @@ fn event_loop<S: Store>(
     vault: &Path,
     color: bool,
 ) -> Result<Summary, Error> {
-    let io = |e: std::io::Error| Error::Other(format!("terminal: {e}"));
     let mut message: Option<String> = None;
     let mut help = false;
     loop {
@@ -375,11 +374,11 @@ fn event_loop<S: Store>(
             message = Some(n.0.clone());
         }
         let scr = screen(session, message.clone(), help, color);
-        terminal.draw(|f| draw(f, &scr)).map_err(io)?;
-        if !event::poll(Duration::from_millis(500)).map_err(io)? {
+        terminal.draw(|f| draw(f, &scr)).map_err(Error::terminal)?;
+        if !event::poll(Duration::from_millis(500)).map_err(Error::terminal)? {
             continue;
         }
-        let Event::Key(key) = event::read().map_err(io)? else { continue };
+        let Event::Key(key) = event::read().map_err(Error::terminal)? else { continue };
         if key.kind != KeyEventKind::Press {
             continue;
         }

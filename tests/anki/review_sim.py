@@ -2,7 +2,7 @@
 """Reviews recall's package in the real Anki, the way a phone would, and
 exports the result with scheduling in every format recall reads.
 
-Usage: review_sim.py WORKDIR PACKAGE
+Usage: review_sim.py WORKDIR PACKAGE [fsrs]
 
 Imports PACKAGE (a `recall export --with-scheduling` .apkg) into a fresh
 collection in WORKDIR/col, answers cards with Anki's own scheduler over
@@ -16,7 +16,8 @@ after being answered), then writes:
   WORKDIR/current.colpkg the whole collection, current format
 
 and prints, as JSON, what Anki holds: every card (its marker, the `Qnn`
-word of its note's first field), its state, its due date and its reviews.
+word of its note's first field), its state, its due date, its FSRS memory
+state and its reviews. With `fsrs`, the collection schedules with FSRS.
 
 Days pass by moving the collection's creation time back a day and opening
 the collection again (Anki caches the day). Review times are real: every
@@ -62,9 +63,10 @@ def next_day(path, col):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         raise SystemExit(__doc__)
     work, package = sys.argv[1], sys.argv[2]
+    fsrs = sys.argv[3:] == ["fsrs"]
     os.makedirs(os.path.join(work, "col"), exist_ok=True)
     path = os.path.join(work, "col", "collection.anki2")
     col = Collection(path)
@@ -76,6 +78,8 @@ def main():
             ),
         )
     )
+    if fsrs:
+        col.set_config("fsrs", True)
     answered = []
 
     def answer(cid, ease):
@@ -128,6 +132,8 @@ def main():
             cid,
         )
         kind = col.get_note(card.nid).note_type()["name"]
+        data = json.loads(col.db.scalar("select data from cards where id = ?", cid) or "{}")
+        memory = card.memory_state
         out.append(
             {
                 "id": cid,
@@ -139,6 +145,12 @@ def main():
                 "due": card.due,
                 "ivl": card.ivl,
                 "factor": card.factor,
+                "reps": card.reps,
+                "lapses": card.lapses,
+                "left": card.left,
+                "s": data.get("s") if memory else None,
+                "d": data.get("d") if memory else None,
+                "lrt": data.get("lrt"),
                 "due_date": (anki_today + datetime.timedelta(days=card.due - today)).isoformat()
                 if card.type == 2
                 else None,

@@ -120,8 +120,10 @@ fn a_missing_vault_is_an_error() {
     let v = TestVault::new();
     let missing = v.path("nope");
     let run = crate::util::run_in(&missing, "2024-06-20", &["cards"], None, &[]);
-    assert_eq!(run.code(), Some(1));
-    assert!(run.stderr().contains("nope"), "{}", run.stderr());
+    // A PATH that does not exist is a usage error, said once.
+    assert_eq!(run.code(), Some(2));
+    assert!(run.stderr().contains("nope: no such file or folder"), "{}", run.stderr());
+    assert!(!run.stderr().contains("caused by"), "{}", run.stderr());
     let _ = fs::remove_dir_all(v.path("nope"));
 }
 

@@ -166,9 +166,11 @@ fn every_grade_writes_the_expected_bytes() {
     assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
 }
 
-#[test]
-fn every_scheduling_vector_gives_the_plugins_segment() {
-    let text = fs::read_to_string(corpus().join("schedule.jsonl")).expect("schedule.jsonl");
+/// Pipes every vector of `file` through `recall schedule --json` (as
+/// check.py does) and compares the segment, and the button labels where the
+/// vector has them.
+fn check_vectors(file: &str, expected_count: usize) {
+    let text = fs::read_to_string(corpus().join(file)).expect("vector file");
     let vectors: Vec<Value> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -177,8 +179,10 @@ fn every_scheduling_vector_gives_the_plugins_segment() {
     let mut input = String::new();
     for v in &vectors {
         let mut obj = serde_json::Map::new();
-        for k in ["comment", "sibling", "response", "today", "settings", "histogram"] {
-            obj.insert(k.to_owned(), v[k].clone());
+        for k in ["comment", "sibling", "response", "today", "settings", "histogram", "now"] {
+            if let Some(x) = v.get(k) {
+                obj.insert(k.to_owned(), x.clone());
+            }
         }
         input.push_str(&Value::Object(obj).to_string());
         input.push('\n');
@@ -193,8 +197,25 @@ fn every_scheduling_vector_gives_the_plugins_segment() {
         let got: Value = serde_json::from_str(l).expect("output JSON");
         if got["segment"] != v["expected"] {
             failures.push(format!("line {}: expected {}, got {}", i + 1, v["expected"], got));
+        } else if v.get("intervals").is_some() && got["intervals"] != v["intervals"] {
+            failures.push(format!(
+                "line {}: intervals: expected {}, got {}",
+                i + 1,
+                v["intervals"],
+                got["intervals"]
+            ));
         }
     }
-    assert_eq!(vectors.len(), 400);
+    assert_eq!(vectors.len(), expected_count);
     assert!(failures.is_empty(), "{} vectors failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_scheduling_vector_gives_the_plugins_segment() {
+    check_vectors("schedule.jsonl", 400);
+}
+
+#[test]
+fn every_fsrs_vector_gives_the_plugins_segment_and_buttons() {
+    check_vectors("schedule-fsrs.jsonl", 191);
 }

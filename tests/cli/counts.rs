@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use recall::parse::{CardSchedule, Detail, QuestionKind};
-use recall::settings::CliOverrides;
 use recall::vault::{LoadOptions, VaultNote, load, scan};
 
 type Summary =
@@ -46,10 +45,10 @@ fn vaults() -> Vec<PathBuf> {
 
 #[test]
 fn counting_parse_agrees_with_the_full_parse() {
-    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 20);
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 20).expect("date");
     let mut questions = 0;
     for dir in vaults() {
-        let opts = |detail| LoadOptions { today, overrides: CliOverrides::default(), detail };
+        let opts = |detail| LoadOptions { detail, ..LoadOptions::at_day(today) };
         let full = load(&dir, &opts(Detail::Full)).expect("load");
         let full: Vec<Summary> = full.notes.iter().map(summary).collect();
         let (_, counts) = scan(&dir, &opts(Detail::Counts), |n, _| summary(&n)).expect("scan");

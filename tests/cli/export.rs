@@ -513,7 +513,7 @@ fn export_usage_errors_exit_2() {
     let apkg = out.path().join("x.apkg").to_string_lossy().into_owned();
     let r = v.run(TODAY, &["export", "-o", &apkg, "--deck", "flashcards/nothing"]);
     assert_eq!(r.code(), Some(1));
-    assert!(r.stderr().contains("nothing to export"), "{}", r.stderr());
+    assert!(r.stderr().contains("--deck flashcards/nothing: no such deck"), "{}", r.stderr());
     assert!(!out.path().join("x.apkg").exists());
 }
 

@@ -62,6 +62,14 @@ fn vault() -> TestVault {
     v
 }
 
+/// The vault on FSRS (`algorithm: FSRS`; with a data.json the plugin's
+/// cloze patterns must be given).
+fn fsrs_vault() -> TestVault {
+    let v = vault();
+    v.settings(r#"{"algorithm": "FSRS", "clozePatterns": ["==[123;;]answer[;;hint]=="]}"#);
+    v
+}
+
 /// The simulation's output and the folder with its packages.
 struct Sim {
     anki: Value,
@@ -73,7 +81,17 @@ struct Sim {
 /// run; `None` (after saying why) without Anki.
 fn sim() -> Option<&'static Sim> {
     static SIM: OnceLock<Option<Sim>> = OnceLock::new();
-    SIM.get_or_init(|| {
+    SIM.get_or_init(|| run_sim(&vault(), false)).as_ref()
+}
+
+/// The same with FSRS on in Anki and in the vault.
+fn sim_fsrs() -> Option<&'static Sim> {
+    static SIM: OnceLock<Option<Sim>> = OnceLock::new();
+    SIM.get_or_init(|| run_sim(&fsrs_vault(), true)).as_ref()
+}
+
+fn run_sim(v: &TestVault, fsrs: bool) -> Option<Sim> {
+    {
         let python = match anki_python() {
             Ok(p) => p,
             Err(why) => {
@@ -87,21 +105,20 @@ fn sim() -> Option<&'static Sim> {
         };
         let keep = tempfile::tempdir().expect("tempdir");
         let pkg = keep.path().join("recall.apkg");
-        let v = vault();
         v.run(&day(0), &["export", "-o", &pkg.to_string_lossy(), "--with-scheduling"]).ok();
         let dir = keep.path().join("work");
         let out = Command::new(python)
             .arg(repo().join("tests/anki/review_sim.py"))
             .arg(&dir)
             .arg(&pkg)
+            .args(fsrs.then_some("fsrs"))
             .env("TZ", "UTC")
             .output()
             .expect("run python");
         assert!(out.status.success(), "review_sim.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
         let anki: Value = serde_json::from_slice(&out.stdout).expect("JSON from review_sim.py");
         Some(Sim { anki, dir, _keep: keep })
-    })
-    .as_ref()
+    }
 }
 
 fn cards(anki: &Value) -> &Vec<Value> {
@@ -312,4 +329,72 @@ fn a_dry_run_writes_nothing_and_diff_shows_only_comments() {
     }) {
         assert!(line[1..].starts_with("<!--SR:"), "a diff line that is not a schedule comment: {line}");
     }
+}
+
+/// The segment of sibling `ord` of the question marked `marker`, as written.
+fn segment_of(v: &TestVault, path: &str, marker: &str, ord: usize) -> String {
+    let text = v.read_str(path);
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.starts_with(marker)).expect("marker");
+    let comment = lines[start..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .find_map(|l| l.split_once("<!--SR:").map(|(_, c)| c.split("-->").next().unwrap_or("")))
+        .unwrap_or_else(|| panic!("{marker} has no schedule comment"));
+    comment.split('!').skip(1).nth(ord).unwrap_or_else(|| panic!("{marker}#{ord}: {comment}")).to_owned()
+}
+
+fn iso(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0).expect("time").format("%Y-%m-%dT%H:%M:%S.000Z").to_string()
+}
+
+#[test]
+fn an_fsrs_vault_gets_anki_s_memory_state() {
+    let Some(sim) = sim_fsrs() else { return };
+    let v = fsrs_vault();
+    let where_ = places(&v);
+    v.run(&day(0), &["import", &package(sim, "current.apkg"), "--apply"]).ok();
+    let mut checked = 0;
+    for c in cards(&sim.anki) {
+        let queue = c["queue"].as_i64().unwrap_or(0);
+        if c["revlog"].as_array().is_none_or(Vec::is_empty) || matches!(queue, -3..=0) || c["s"].is_null() {
+            continue;
+        }
+        let marker = c["marker"].as_str().expect("marker");
+        let ord = c["ord"].as_u64().expect("ord") as usize;
+        let seg = segment_of(&v, &where_[marker].0, marker, ord);
+        let f: Vec<&str> = seg.split(',').collect();
+        assert_eq!((f.len(), f[0]), (10, "fsrs"), "{marker}#{ord}: {seg}");
+        let num = |i: usize| f[i].parse::<f64>().unwrap_or(f64::NAN);
+        if queue == 2 {
+            assert_eq!(&f[1][..10], c["due_date"].as_str().expect("due date"), "{marker}#{ord}: {seg}");
+            assert_eq!(num(2), c["ivl"].as_f64().expect("ivl"), "{marker}#{ord}: {seg}");
+        } else {
+            assert_eq!(f[1], iso(c["due"].as_i64().expect("due")), "{marker}#{ord}: {seg}");
+            assert_eq!(f[2], "0", "{marker}#{ord}: learning");
+        }
+        assert_eq!(
+            (num(3), num(4)),
+            (c["s"].as_f64().expect("s"), c["d"].as_f64().expect("d")),
+            "{marker}#{ord}: {seg}"
+        );
+        assert_eq!(
+            (num(5), num(6), num(7)),
+            (
+                c["type"].as_f64().expect("type"),
+                c["reps"].as_f64().expect("reps"),
+                c["lapses"].as_f64().expect("lapses")
+            ),
+            "{marker}#{ord}: {seg}"
+        );
+        assert_eq!(f[9], iso(c["lrt"].as_i64().expect("lrt")), "{marker}#{ord}: {seg}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} FSRS cards checked");
+    // recall reads back what it wrote, and a second import changes nothing.
+    let snap = v.snapshot();
+    let again = v.run(&day(0), &["import", &package(sim, "current.apkg"), "--apply"]).ok();
+    assert!(again.contains("0 schedules in 0 notes changed"), "{again}");
+    assert_eq!(v.snapshot(), snap);
+    v.run(&day(0), &["check"]).ok();
 }

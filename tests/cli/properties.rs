@@ -2,7 +2,7 @@
 //! question's comment (or inserts one), and re-parsing gives the new
 //! schedule and the same questions.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use recall::edit::plan::plan_schedule;
@@ -89,7 +89,8 @@ fn parse(text: &str, settings: &Settings, clozes: &Clozes, today: NaiveDate) -> 
         settings,
         clozes,
         today,
-        now: today.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("time")),
+        now: recall::clock::When::noon_of(today, recall::clock::Zone::utc()).now,
+        zone: recall::clock::Zone::utc(),
         detail: recall::parse::Detail::Full,
     };
     parse_note(text.to_owned(), None, &opts, false)
@@ -123,7 +124,7 @@ proptest! {
         let (qi, sibling) = cards[pick.index(cards.len())];
         let q = &before.questions[qi];
         let old = q.schedule(sibling);
-        let Some(next) = schedule_card(&old, response, today, &settings, None, Some(&Histogram::default())) else {
+        let Some(next) = schedule_card(&old, response, &recall::clock::When::noon_of(today, recall::clock::Zone::utc()), &settings, None, Some(&Histogram::default())) else {
             prop_assert!(matches!(old, CardSchedule::New));
             return Ok(());
         };

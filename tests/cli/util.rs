@@ -122,6 +122,93 @@ impl Run {
     }
 }
 
+/// A run of the real binary, built up step by step (just's `Test`):
+/// `Recall::new().vault(root).today("2024-06-20").args(["cards"]).run()`.
+/// TZ is UTC, colour off, and the variables that pin or break things are
+/// removed unless the test sets them.
+pub struct Recall {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+    stdout: Option<Stdio>,
+}
+
+impl Recall {
+    pub fn new() -> Recall {
+        let mut cmd = Command::new(BIN);
+        cmd.env("TZ", "UTC")
+            .env("NO_COLOR", "1")
+            .env_remove("RECALL_TODAY")
+            .env_remove("RECALL_NOW")
+            .env_remove("RECALL_FAILPOINT")
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped());
+        Recall { cmd, stdin: None, stdout: None }
+    }
+
+    /// `--vault DIR`.
+    pub fn vault(mut self, dir: &Path) -> Recall {
+        self.cmd.arg("--vault").arg(dir);
+        self
+    }
+
+    /// `--today DAY`.
+    pub fn today(mut self, day: &str) -> Recall {
+        self.cmd.arg("--today").arg(day);
+        self
+    }
+
+    /// `--now TIME`.
+    pub fn now(mut self, time: &str) -> Recall {
+        self.cmd.arg("--now").arg(time);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Recall
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Recall {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Recall {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Recall {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    /// Where standard output goes (default: captured).
+    pub fn stdout(mut self, to: impl Into<Stdio>) -> Recall {
+        self.stdout = Some(to.into());
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        self.cmd.stdout(self.stdout.take().unwrap_or_else(Stdio::piped));
+        if self.stdin.is_some() {
+            self.cmd.stdin(Stdio::piped());
+        }
+        let mut child = self.cmd.spawn().expect("spawn recall");
+        if let Some(input) = &self.stdin {
+            use std::io::Write;
+            let mut s = child.stdin.take().expect("stdin");
+            // A command may stop reading early (a closed pipe on its side).
+            let _ = s.write_all(input);
+        }
+        Run { output: child.wait_with_output().expect("wait") }
+    }
+}
+
 /// Runs the binary against `vault`.
 pub fn run_in(vault: &Path, today: &str, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(BIN);

@@ -4,11 +4,11 @@
 use std::fs;
 use std::process::Command;
 
-use recall::cmd::grade::relocate;
+use recall::answer::relocate;
 use recall::edit::apply::apply_edits;
 use recall::edit::plan::plan_schedule;
+use recall::parse::comment::format_sm2;
 use recall::schedule::{Histogram, Response, schedule_card};
-use recall::settings::CliOverrides;
 use recall::vault::{LoadOptions, load};
 
 use crate::util::{BIN, TestVault};
@@ -42,22 +42,14 @@ fn grade_with_interference(
     line: usize,
     interfere: impl Fn(&TestVault),
 ) -> Result<String, String> {
-    let vault = load(
-        v.root(),
-        &LoadOptions {
-            today: Some(today()),
-            overrides: CliOverrides::default(),
-            detail: recall::parse::Detail::Full,
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let vault = load(v.root(), &LoadOptions::at_day(today())).map_err(|e| e.to_string())?;
     let idx = vault.find("n.md").expect("note");
     let vn = &vault.notes[idx];
     let q = vn.note.questions.iter().find(|q| q.first_line + 1 == line).expect("question");
     let next = schedule_card(
         &q.schedule(0),
         Response::Good,
-        vault.today,
+        &vault.when(),
         &vault.config.settings,
         None,
         Some(&Histogram::default()),
@@ -66,9 +58,13 @@ fn grade_with_interference(
     let edit = plan_schedule(&vn.note, q, 0, next.due, next.interval, next.ease, &vault.config.settings)
         .expect("plan");
     interfere(v);
-    apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| relocate(&vault, None, &vn.note, q, 0, &next, text))
-        .map(|(_, text)| text)
-        .map_err(|e| e.to_string())
+    let segment = format_sm2(next.due, next.interval, next.ease);
+    let opts = vault.parse_options();
+    apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| {
+        relocate(&opts, None, &vn.note, q, 0, &segment, text)
+    })
+    .map(|(_, text)| text)
+    .map_err(|e| e.to_string())
 }
 
 #[test]

@@ -1,0 +1,55 @@
+//! The edits of an import (pure): each changed question of a note gets one
+//! edit of its schedule comment ([`plan_siblings`]), and a note that changed
+//! on disk since it was read is planned again on its new text.
+
+use std::collections::BTreeMap;
+
+use crate::edit::Edit;
+use crate::edit::plan::{SiblingChange, plan_siblings};
+use crate::parse::{Note, parse_note};
+use crate::settings::Settings;
+use crate::vault::Vault;
+
+/// The changes to one note: question index → (sibling, new segment).
+pub type QuestionChanges = BTreeMap<usize, Vec<(usize, SiblingChange)>>;
+
+/// Plans the edits of one note: one per changed question.
+pub fn plan_note(note: &Note, changes: &QuestionChanges, settings: &Settings) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    for (&qi, sibs) in changes {
+        let Some(q) = note.questions.get(qi) else { continue };
+        match plan_siblings(note, q, sibs, settings) {
+            Ok(Some(e)) => edits.push(e),
+            Ok(None) => {}
+            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
+        }
+    }
+    Ok(edits)
+}
+
+/// The same changes on a note's new text (`text`, read from `path`): each
+/// question found again by its text, nearest to where it was; `None` when
+/// one is gone.
+#[must_use]
+pub fn relocate(
+    vault: &Vault,
+    path: &str,
+    old: &Note,
+    changes: &QuestionChanges,
+    text: &str,
+) -> Option<Vec<Edit>> {
+    let folder = path.rfind('/').map(|i| &path[..i]);
+    let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
+    let mut moved = BTreeMap::new();
+    for (&qi, sibs) in changes {
+        let q = old.questions.get(qi)?;
+        let (ni, _) = fresh
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
+            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
+        moved.insert(ni, sibs.clone());
+    }
+    plan_note(&fresh, &moved, &vault.config.settings).ok()
+}
