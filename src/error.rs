@@ -21,6 +21,9 @@ pub enum Error {
     Usage(String),
     #[error("{message}")]
     Refused { message: String, hint: Option<String> },
+    /// The terminal could not be set up, read or drawn on.
+    #[error("the terminal: {0}")]
+    Terminal(#[source] io::Error),
     #[error("{0}")]
     Other(String),
 }

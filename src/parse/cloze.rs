@@ -196,17 +196,18 @@ impl Clozes {
         self.expand_with(text, None)
     }
 
-    /// Like [`Clozes::expand`], with the asked and hidden deletions wrapped
-    /// in `marks` (for highlighting).
+    /// Like [`Clozes::expand`], with the asked deletions wrapped in `ask`
+    /// and the hidden ones (an overlapping cloze's `h`) in `hide`, as
+    /// `(open, close)` (for highlighting).
     #[must_use]
-    pub fn expand_marked(&self, text: &str, marks: (char, char)) -> Vec<(String, String)> {
-        self.expand_with(text, Some(marks)).1
+    pub fn expand_marked(&self, text: &str, ask: (char, char), hide: (char, char)) -> Vec<(String, String)> {
+        self.expand_with(text, Some((ask, hide))).1
     }
 
     fn expand_with(
         &self,
         text: &str,
-        marks: Option<(char, char)>,
+        marks: Option<((char, char), (char, char))>,
     ) -> (Option<ClozeType>, Vec<(String, String)>) {
         let (kind, dels) = self.deletions(text);
         let Some(kind) = kind else {
@@ -256,12 +257,12 @@ impl Clozes {
                     };
                     match role(idx, d) {
                         Role::Ask => {
-                            push_marked(&mut front, &blank, marks);
-                            push_marked(&mut back, &d.answer, marks);
+                            push_marked(&mut front, &blank, marks.map(|m| m.0));
+                            push_marked(&mut back, &d.answer, marks.map(|m| m.0));
                         }
                         Role::Hide => {
-                            push_marked(&mut front, &blank, marks);
-                            push_marked(&mut back, &blank, marks);
+                            push_marked(&mut front, &blank, marks.map(|m| m.1));
+                            push_marked(&mut back, &blank, marks.map(|m| m.1));
                         }
                         Role::Show => {
                             front.push_str(&d.answer);
@@ -566,6 +567,14 @@ mod tests {
         assert_eq!(cards[0].1, "poll() then commitSync() and [...]");
         assert_eq!(cards[1].0, "poll() then [...] and close()");
         assert_eq!(c.expand("==has;;possesses==").1.len(), 3);
+    }
+
+    #[test]
+    fn asked_and_hidden_deletions_get_their_own_marks() {
+        let c = default();
+        let cards = c.expand_marked("==as;;poll()== then ==h;;close()==", ('<', '>'), ('{', '}'));
+        assert_eq!(cards[0], ("<[...]> then {[...]}".to_owned(), "<poll()> then {[...]}".to_owned()));
+        assert_eq!(cards[1].0, "poll() then close()");
     }
 
     #[test]

@@ -318,7 +318,12 @@ impl Question {
     #[must_use]
     pub fn sides_marked(&self, note: &str, settings: &Settings, clozes: &Clozes) -> Vec<(String, String)> {
         if self.kind == QuestionKind::Cloze {
-            clozes.expand_marked(self.actual(note), (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE))
+            use crate::render::{CLOZE_CLOSE, CLOZE_HIDDEN_CLOSE, CLOZE_HIDDEN_OPEN, CLOZE_OPEN};
+            clozes.expand_marked(
+                self.actual(note),
+                (CLOZE_OPEN, CLOZE_CLOSE),
+                (CLOZE_HIDDEN_OPEN, CLOZE_HIDDEN_CLOSE),
+            )
         } else {
             self.sides(note, settings, clozes)
         }
