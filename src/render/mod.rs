@@ -89,6 +89,10 @@ pub struct Line {
     /// line, a table row): numbered the same at every width, so a scroll
     /// position anchored on it survives a resize.
     pub logical: usize,
+    /// Where in its logical line the row starts (a character index of the
+    /// text, decorations not counted), to find the same place at another
+    /// width.
+    pub start: usize,
 }
 
 impl Line {

@@ -22,32 +22,55 @@ pub(super) fn layout(blocks: &[Block], width: usize) -> (Vec<Line>, usize) {
         let (first, rest) = (fit_prefix(&b.first, width), fit_prefix(&b.rest, width));
         let pw = spans_width(&first).max(spans_width(&rest));
         let avail = width.saturating_sub(pw).max(1);
-        let (rows, count): (Vec<(Vec<Span>, usize, bool)>, usize) = match &b.kind {
-            Kind::Text(spans) => (wrap(spans, avail).into_iter().map(|r| (r, 0, false)).collect(), 1),
-            Kind::Blank => (vec![(Vec::new(), 0, false)], 1),
-            Kind::Rule => (vec![(vec![Span::dim("─".repeat(avail))], 0, false)], 1),
+        let (rows, count): (Vec<Row>, usize) = match &b.kind {
+            Kind::Text(spans) => (
+                wrap_at(spans, avail)
+                    .into_iter()
+                    .map(|(spans, start)| Row { spans, logical: 0, start, code: false })
+                    .collect(),
+                1,
+            ),
+            Kind::Blank => (vec![Row { spans: Vec::new(), logical: 0, start: 0, code: false }], 1),
+            Kind::Rule => (
+                vec![Row { spans: vec![Span::dim("─".repeat(avail))], logical: 0, start: 0, code: false }],
+                1,
+            ),
             Kind::Code { lang, lines } => (code(lang, lines, avail), lines.len() + 2),
             Kind::Table(t) => {
-                (table::layout(t, avail).into_iter().map(|(r, o)| (r, o, false)).collect(), t.rows.len() + 1)
+                let mut rows: Vec<Row> = Vec::new();
+                for (spans, offset) in table::layout(t, avail) {
+                    let start = rows.iter().rev().take_while(|r| r.logical == offset).count();
+                    rows.push(Row { spans, logical: offset, start, code: false });
+                }
+                (rows, t.rows.len() + 1)
             }
         };
-        for (i, (row, offset, code_block)) in rows.into_iter().enumerate() {
+        for (i, row) in rows.into_iter().enumerate() {
             let mut spans = if i == 0 { first.clone() } else { rest.clone() };
-            if row.is_empty() {
+            if row.spans.is_empty() {
                 // An empty row shows no dangling prefix spaces.
                 if let Some(last) = spans.last_mut() {
                     last.text = last.text.trim_end().to_owned();
                 }
                 spans.retain(|s| !s.text.is_empty());
             }
-            for s in row {
+            for s in row.spans {
                 push_span(&mut spans, &s.text, s.look);
             }
-            out.push(Line { spans, code_block, logical: logical + offset });
+            out.push(Line { spans, code_block: row.code, logical: logical + row.logical, start: row.start });
         }
         logical += count;
     }
     (out, logical)
+}
+
+/// One row of a block before its prefix: its logical line (relative to
+/// the block's first) and where in that line it starts.
+struct Row {
+    spans: Vec<Span>,
+    logical: usize,
+    start: usize,
+    code: bool,
 }
 
 /// A prefix no wider than half the row: deep nesting gives way to the text
@@ -94,6 +117,11 @@ struct Atom {
 
 /// Wraps styled text to rows of at most `avail` columns (at least one row).
 pub(super) fn wrap(spans: &[Span], avail: usize) -> Vec<Vec<Span>> {
+    wrap_at(spans, avail).into_iter().map(|(r, _)| r).collect()
+}
+
+/// [`wrap`], with the character index in the text each row starts at.
+fn wrap_at(spans: &[Span], avail: usize) -> Vec<(Vec<Span>, usize)> {
     let flat: Vec<(char, Look, usize)> =
         spans.iter().flat_map(|s| s.text.chars().map(move |c| (c, s.look, c.width().unwrap_or(0)))).collect();
     let mut atoms: Vec<Atom> = Vec::new();
@@ -170,29 +198,34 @@ pub(super) fn wrap(spans: &[Span], avail: usize) -> Vec<Vec<Span>> {
     }
     rows.into_iter()
         .map(|r| {
+            let start = r.first().copied().unwrap_or(0);
             let mut spans = Vec::new();
             for i in r {
                 let (c, look, _) = flat[i];
                 let mut b = [0u8; 4];
                 push_span(&mut spans, c.encode_utf8(&mut b), look);
             }
-            spans
+            (spans, start)
         })
         .collect()
 }
 
-/// Cuts one code line into rows of at most `avail` columns; the rows after
-/// the first start with [`CONTINUED`].
-fn cut(spans: &[Span], avail: usize) -> Vec<Vec<Span>> {
+/// Cuts one code line into rows of at most `avail` columns, each with the
+/// character index it starts at; the rows after the first start with
+/// [`CONTINUED`].
+fn cut(spans: &[Span], avail: usize) -> Vec<(Vec<Span>, usize)> {
     let marker = avail >= 2;
     let mut rows = Vec::new();
     let mut cur = Vec::new();
     let mut cur_w = 0;
+    let mut start = 0;
+    let mut at = 0;
     for s in spans {
         for c in s.text.chars() {
             let w = c.width().unwrap_or(0);
             if cur_w + w > avail && cur_w > 0 {
-                rows.push(std::mem::take(&mut cur));
+                rows.push((std::mem::take(&mut cur), start));
+                start = at;
                 cur_w = 0;
                 if marker {
                     cur.push(Span::dim(CONTINUED));
@@ -202,22 +235,24 @@ fn cut(spans: &[Span], avail: usize) -> Vec<Vec<Span>> {
             let mut b = [0u8; 4];
             push_span(&mut cur, c.encode_utf8(&mut b), s.look);
             cur_w += w;
+            at += 1;
         }
     }
-    rows.push(cur);
+    rows.push((cur, start));
     rows
 }
 
 /// A code block: a frame with the language in its top edge when there is
 /// room, else the lines as they are; every line cut at the frame.
-fn code(lang: &str, lines: &[Vec<Span>], avail: usize) -> Vec<(Vec<Span>, usize, bool)> {
+fn code(lang: &str, lines: &[Vec<Span>], avail: usize) -> Vec<Row> {
+    let row = |spans, logical, start| Row { spans, logical, start, code: true };
     let mut out = Vec::new();
     if avail < 10 {
         if !lang.is_empty() {
-            out.push((vec![Span::dim(fit(&format!("[{lang}]"), avail))], 0, true));
+            out.push(row(vec![Span::dim(fit(&format!("[{lang}]"), avail))], 0, 0));
         }
         for (k, l) in lines.iter().enumerate() {
-            out.extend(cut(l, avail).into_iter().map(|r| (r, k + 1, true)));
+            out.extend(cut(l, avail).into_iter().map(|(r, start)| row(r, k + 1, start)));
         }
         return out;
     }
@@ -231,17 +266,17 @@ fn code(lang: &str, lines: &[Vec<Span>], avail: usize) -> Vec<(Vec<Span>, usize,
         let l = fit(lang, fw - 6);
         format!("┌─ {l} {}┐", "─".repeat(fw - 5 - l.width()))
     };
-    out.push((vec![Span::dim(top)], 0, true));
+    out.push(row(vec![Span::dim(top)], 0, 0));
     for (k, l) in lines.iter().enumerate() {
-        for row in cut(l, inner) {
-            let pad = inner - spans_width(&row);
+        for (r, start) in cut(l, inner) {
+            let pad = inner - spans_width(&r);
             let mut spans = vec![Span::dim("│ ")];
-            spans.extend(row);
+            spans.extend(r);
             spans.push(Span::new(" ".repeat(pad), Look::default()));
             spans.push(Span::dim(" │"));
-            out.push((spans, k + 1, true));
+            out.push(row(spans, k + 1, start));
         }
     }
-    out.push((vec![Span::dim(format!("└{}┘", "─".repeat(fw - 2)))], lines.len() + 1, true));
+    out.push(row(vec![Span::dim(format!("└{}┘", "─".repeat(fw - 2)))], lines.len() + 1, 0));
     out
 }

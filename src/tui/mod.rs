@@ -113,7 +113,7 @@ impl Ui {
             && same_card
             && let Some(answer) = card_text(c, self.drawn.width.max(1)).answer
         {
-            self.scroll = Scroll { logical: answer, row: 0 };
+            self.scroll = Scroll { logical: answer, start: 0 };
         }
         if !same_card {
             self.next_image = 0;

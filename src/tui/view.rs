@@ -41,32 +41,33 @@ pub struct Screen {
 }
 
 /// A scroll position anchored on a logical line (a paragraph line, a code
-/// line, a table row) and a row inside it, so it survives a resize.
+/// line, a table row) and a character in it, so it survives a resize: the
+/// row shown first is the one holding that character at any width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Scroll {
     pub logical: usize,
-    pub row: usize,
+    pub start: usize,
 }
 
 impl Scroll {
     /// The index of the first row shown.
     #[must_use]
     pub fn top(self, lines: &[render::Line]) -> usize {
-        let Some(start) = lines.iter().position(|l| l.logical >= self.logical) else {
+        let Some(first) = lines.iter().position(|l| l.logical >= self.logical) else {
             return lines.len();
         };
-        let same = lines[start..].iter().take_while(|l| l.logical == lines[start].logical).count();
-        start + self.row.min(same.saturating_sub(1))
+        let same =
+            lines[first..].iter().take_while(|l| l.logical == lines[first].logical && l.start <= self.start);
+        first + same.count().saturating_sub(1)
     }
 
     /// The position whose first row shown is `top`.
     #[must_use]
     pub fn at(lines: &[render::Line], top: usize) -> Scroll {
-        let Some(line) = lines.get(top) else {
-            return Scroll { logical: lines.last().map_or(0, |l| l.logical + 1), row: 0 };
-        };
-        let start = lines[..top].iter().rev().take_while(|l| l.logical == line.logical).count();
-        Scroll { logical: line.logical, row: start }
+        match lines.get(top) {
+            Some(line) => Scroll { logical: line.logical, start: line.start },
+            None => Scroll { logical: lines.last().map_or(0, |l| l.logical + 1), start: 0 },
+        }
     }
 }
 
@@ -106,6 +107,7 @@ pub fn card_text(card: &CardView, width: usize) -> CardText {
             spans: vec![render::Span::dim("─".repeat(width))],
             code_block: false,
             logical: rule,
+            start: 0,
         });
         let back = render::render(&card.back_marked, width);
         answer = Some(rule + 1);
