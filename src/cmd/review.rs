@@ -64,16 +64,26 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let buried = read_buried(&vault.root, vault.today);
     cards.retain(|c| !buried.contains(&c.hash));
 
+    // An error before the full screen starts still shows the warnings.
+    let warned = |e: Error| {
+        if !plain {
+            crate::print_warnings(&vault);
+        }
+        e
+    };
     let recall_cfg = &vault.config.recall;
     let order = match (&args.order, &recall_cfg.order) {
         (Some(o), _) => *o,
-        (None, Some(name)) => name.parse::<Order>().map_err(|e| Error::Settings {
-            path: vault.root.join(crate::settings::RECALL_CONFIG),
-            message: format!("order: {e}"),
-        })?,
+        (None, Some(name)) => name
+            .parse::<Order>()
+            .map_err(|e| Error::Settings {
+                path: vault.root.join(crate::settings::RECALL_CONFIG),
+                message: format!("order: {e}"),
+            })
+            .map_err(warned)?,
         (None, None) => Order::from_plugin(&vault.config.settings.flashcard_card_order),
     };
-    let (records, _) = crate::log::read(&vault.root)?;
+    let (records, _) = crate::log::read(&vault.root).map_err(warned)?;
     let (new_done, reviews_done) = done_today(&records, vault.today);
     let new_limit = args.new.or(recall_cfg.new_per_day).map(|n| n.saturating_sub(new_done));
     let review_limit = args.limit.or(recall_cfg.reviews_per_day).map(|n| n.saturating_sub(reviews_done));

@@ -52,13 +52,19 @@ pub fn terminal_width() -> Option<u16> {
 }
 
 /// How the caller sets the review up.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The widest the reading column gets (`reading-width`).
     pub reading_width: u16,
     /// Warnings from reading the vault, not printed yet: shown on the
     /// status line, printed on stderr after the screen is left.
     pub warnings: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { reading_width: crate::settings::READING_WIDTH, warnings: Vec::new() }
+    }
 }
 
 /// Builds the screen for the session's current state.
@@ -157,6 +163,10 @@ fn clamp_add(top: usize, rows: i64, max: usize) -> usize {
 /// afterwards.
 pub fn run<S: Store>(session: &mut Session<S>, vault: &Path, options: &Options) -> Result<Summary, Error> {
     if !std::io::stdout().is_terminal() {
+        let mut err = std::io::stderr().lock();
+        for w in &options.warnings {
+            let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(w));
+        }
         return Err(Error::Refused {
             message: "the full-screen review needs a terminal".into(),
             hint: Some("use `recall review --plain`".into()),
@@ -173,9 +183,10 @@ pub fn run<S: Store>(session: &mut Session<S>, vault: &Path, options: &Options) 
         });
     }
     ui.after.extend(options.warnings.iter().map(|w| format!("warning: {w}")));
-    let signals = term::Signals::listen().map_err(Error::Terminal)?;
-    let mut terminal = term::open().map_err(Error::Terminal)?;
-    let result = event_loop(&mut terminal, session, vault, color, &mut ui, &signals);
+    let result = term::Signals::listen().and_then(|signals| {
+        let mut terminal = term::open()?;
+        event_loop(&mut terminal, session, vault, color, &mut ui, &signals)
+    });
     term::leave();
     let mut err = std::io::stderr().lock();
     for line in &ui.after {
@@ -231,8 +242,6 @@ fn event_loop<S: Store>(
             let scr = screen(session, ui, color);
             let mut drawn = Drawn::default();
             terminal.draw(|f| drawn = draw(f, &scr))?;
-            // A first frame (or a resize) may change the width the answer
-            // anchor was found at; follow it again on the next frame.
             ui.drawn = drawn;
             dirty = false;
         }

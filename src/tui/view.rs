@@ -321,7 +321,7 @@ fn draw_card(frame: &mut Frame, col: Rect, card: &CardView, screen: &Screen) -> 
         let mut block = Block::default().borders(Borders::ALL).border_style(dim());
         let up = (above > 0).then(|| format!(" ▲ {above} more "));
         let down = (below > 0).then(|| format!(" ▼ {below} more "));
-        let room = w.saturating_sub(4 + up.as_ref().map_or(0, |u| width_of(u) + 1));
+        let room = w.saturating_sub(4 + up.as_ref().map_or(0, |u| render::width(u) + 1));
         block = block.title(Line::styled(format!(" {} ", fit(&title, room.saturating_sub(2))), bold()));
         if let Some(u) = up {
             block = block.title(Line::styled(u, dim()).right_aligned());
@@ -352,10 +352,6 @@ fn draw_card(frame: &mut Frame, col: Rect, card: &CardView, screen: &Screen) -> 
         frame.render_widget(Paragraph::new(Line::styled(hints, dim())), r);
     }
     Drawn { width, rows, inline_markers: inline, help_width: 0, help_rows: 0 }
-}
-
-fn width_of(s: &str) -> usize {
-    width(s)
 }
 
 fn draw_crumb(frame: &mut Frame, r: Rect, card: &CardView, p: Progress) {

@@ -96,6 +96,27 @@ fn limits_and_decks() {
 }
 
 #[test]
+fn plain_mode_renders_markdown_wrapped_to_80_columns() {
+    let v = TestVault::new();
+    let words = "word ".repeat(40);
+    v.file(
+        "t.md",
+        format!(
+            "#flashcards\n\nA table?\n?\n| key | value |\n|---|--:|\n| acks | all |\n| linger.ms | 5 |\n\n{words}\n\nThe ==as;;leader== and ==h;;ISR== stay.\n"
+        ),
+    );
+    let out = review_plain(&v, "\n3\n\nquit\n");
+    for row in
+        ["   key       │ value", "   ──────────┼──────", "   acks      │   all", "   linger.ms │     5"]
+    {
+        assert!(out.contains(&format!("{row}\n")), "{row:?} in:\n{out}");
+    }
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    assert!(out.contains("Q: The [...] and ⟨hidden⟩ stay."), "{out}");
+    assert!(out.contains("A: The leader and ⟨hidden⟩ stay."), "{out}");
+}
+
+#[test]
 fn hostile_text_is_printed_safely_in_plain_mode() {
     let v = TestVault::new();
     let long = "y".repeat(10_000);
@@ -271,6 +292,11 @@ fn a_long_answer_scrolls_to_its_last_word_at_60_by_15() {
     let s = pty.wait_for("Beginning");
     assert!(s.contains("more"), "{s}");
     assert!(!s.contains("finalword"), "{s}");
+    // The mouse wheel scrolls (SGR reports, as xterm sends them).
+    pty.keys("\x1b[<65;10;5M\x1b[<65;10;5M\x1b[<65;10;5M");
+    pty.wait_until("the wheel to scroll", |s| !s.contents().contains("Beginning"));
+    pty.keys("\x1b[<64;10;5M\x1b[<64;10;5M\x1b[<64;10;5M");
+    pty.wait_for("Beginning");
     // Page by page (PgDn) to the end: the last word shows.
     for _ in 0..60 {
         pty.keys("\x1b[6~");
