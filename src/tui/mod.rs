@@ -143,6 +143,13 @@ impl Ui {
         self.scroll = Scroll::at(&lines, clamp_add(top, rows, max));
     }
 
+    /// Shows an error on the status line and keeps it to print after
+    /// quitting (the status line may be too narrow for all of it).
+    pub fn error(&mut self, message: String) {
+        self.after.push(format!("error: {message}"));
+        self.status = Some(message);
+    }
+
     /// One page of the text: the rows shown, less one kept for context.
     #[must_use]
     pub fn page(&self) -> i64 {
@@ -320,7 +327,7 @@ fn act<S: Store>(
                     _ => format!("{}: again later today", label(r)),
                 });
             }
-            Err(e) => ui.status = Some(e.to_string()),
+            Err(e) => ui.error(e.to_string()),
         },
         KeyAction::Skip => {
             session.skip();
@@ -334,7 +341,7 @@ fn act<S: Store>(
                 });
             }
             Ok(false) => ui.status = Some("Nothing to undo".into()),
-            Err(e) => ui.status = Some(e.to_string()),
+            Err(e) => ui.error(e.to_string()),
         },
         KeyAction::Bury => {
             let before = session.progress().left;
@@ -349,7 +356,7 @@ fn act<S: Store>(
             term::repaint(terminal)?;
             match status {
                 Ok(()) => session.note_changed(&card.path),
-                Err(e) => ui.status = Some(e),
+                Err(e) => ui.error(e),
             }
         }
         KeyAction::Open => {

@@ -319,13 +319,22 @@ fn a_long_answer_scrolls_to_its_last_word_at_60_by_15() {
 
 #[test]
 fn sigterm_gives_the_terminal_back() {
+    terminal_given_back_on("-TERM");
+}
+
+#[test]
+fn sighup_gives_the_terminal_back() {
+    terminal_given_back_on("-HUP");
+}
+
+fn terminal_given_back_on(signal: &str) {
     let v = vault();
     let pty = Pty::spawn(v.root());
     pty.wait_for("acks=all");
     pty.wait_until("the alternate screen, no cursor, mouse on", |s| {
         s.alternate_screen() && s.hide_cursor() && s.mouse_protocol_mode() != vt100::MouseProtocolMode::None
     });
-    pty.signal("-TERM");
+    pty.signal(signal);
     let mut child = pty.child;
     let status = child.wait().expect("wait");
     assert!(!status.success(), "killed by the signal: {status:?}");
