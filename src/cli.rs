@@ -16,8 +16,8 @@ change the exit status: those files are skipped and never written.
 The vault is --vault DIR, else the nearest folder above PATH (or the current
 folder) that holds `.obsidian/`, else that folder. Settings come from the
 plugin's .obsidian/plugins/obsidian-spaced-repetition/data.json, then
-.recall/config.yaml (keys: new-per-day, reviews-per-day, order, and `plugin:`
-with overrides of data.json settings), then --tag / --folders-as-decks.";
+.recall/config.yaml (keys: new-per-day, reviews-per-day, order, reading-width,
+and `plugin:` with overrides of data.json settings), then --tag / --folders-as-decks.";
 
 /// Spaced repetition over Obsidian notes, compatible with the Obsidian
 /// Spaced Repetition plugin.
@@ -114,8 +114,11 @@ pub struct DecksArgs {
 const REVIEW_HELP: &str = "\
 Keys (full screen): space/enter show the answer (then Good), 1-4 Again/Hard/Good/Easy,
 s skip, u undo (repeatable), b bury until tomorrow, e edit in $EDITOR, o open in
-Obsidian, ? help, q quit. Every answer is written to its note at once and logged in
-.recall/reviews.jsonl.
+Obsidian, i open the card's image, ↓/↑ j/k scroll a line (the mouse wheel too),
+PgDn/PgUp ctrl-d/ctrl-u a page, Home/End the top or end, ctrl-z suspend, ctrl-l redraw,
+? help, q quit. Every answer is written to its note at once and logged in
+.recall/reviews.jsonl. The card sits in a column at most reading-width columns wide
+(.recall/config.yaml, default 100).
 
 Plain mode (--plain, or automatically when stdin or stdout is not a terminal) prints one
 card at a time and reads one line per step: an empty line shows the answer; then 1-4 or

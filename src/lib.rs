@@ -99,8 +99,7 @@ pub fn scan_vault_with<T: Send>(
     detail: parse::Detail,
     f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
 ) -> Result<(Vault, Vec<T>), Error> {
-    let root = vault::discover(global.vault.as_deref(), first_path)?;
-    let (v, out) = vault::scan(&root, &LoadOptions { detail, ..load_options(global) }, f)?;
+    let (v, out) = scan_vault_quiet(global, first_path, detail, f)?;
     print_warnings(&v);
     Ok((v, out))
 }
@@ -122,6 +121,18 @@ pub fn session_clock(global: &Global, when: &clock::When) -> std::sync::Arc<dyn 
     }
 }
 
+/// [`scan_vault_with`] without printing the warnings: the caller shows
+/// them (the full-screen review, whose alternate screen would hide them).
+pub fn scan_vault_quiet<T: Send>(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    detail: parse::Detail,
+    f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
+) -> Result<(Vault, Vec<T>), Error> {
+    let root = vault::discover(global.vault.as_deref(), first_path)?;
+    vault::scan(&root, &LoadOptions { detail, ..load_options(global) }, f)
+}
+
 /// The vault-loading options a command line asks for.
 #[must_use]
 pub fn load_options(global: &Global) -> LoadOptions {
@@ -135,7 +146,8 @@ pub fn load_options(global: &Global) -> LoadOptions {
     }
 }
 
-fn print_warnings(v: &Vault) {
+/// Prints the vault's per-file warnings on stderr.
+pub fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
     for line in warning_lines(&v.warnings) {
         let _ = writeln!(err, "warning: {}", sanitize::one_line(&line));

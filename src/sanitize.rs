@@ -1,8 +1,15 @@
 //! Making note text safe to print on a terminal.
 //!
 //! No control character or escape sequence from a note may reach the
-//! terminal: C0 controls (except newline and tab), DEL, C1 controls and the
-//! bidirectional overrides are replaced by visible symbols (`␛` for ESC).
+//! terminal, and no invisible character may hide text or reorder it: C0
+//! controls (except newline and tab) become their control pictures (`␛` for
+//! ESC), DEL `␡`; C1 controls, the bidirectional marks, embeddings,
+//! overrides and isolates, and the zero-width characters that join or
+//! separate nothing visible (zero-width space, word joiner, BOM, the
+//! invisible operators, line and paragraph separators) become `�`. The
+//! zero-width joiner and non-joiner stay: emoji sequences and scripts such
+//! as Persian need them. This is the one rule; everything that shows note
+//! text goes through [`sanitize`].
 
 /// Replaces control characters with visible stand-ins. Newlines and tabs stay.
 #[must_use]
@@ -16,7 +23,17 @@ pub fn sanitize(s: &str) -> String {
             c if (c as u32) < 0x20 => {
                 out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�'));
             }
-            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push('�'),
+            '\u{80}'..='\u{9f}'
+            | '\u{061c}'
+            | '\u{180e}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}' => out.push('�'),
             c => out.push(c),
         }
     }
@@ -29,25 +46,11 @@ pub fn one_line(s: &str) -> String {
     sanitize(s).replace('\n', " ⏎ ").replace('\t', " ")
 }
 
-/// Cuts `s` to at most `width` terminal columns (wide CJK characters count two), with `…` when cut.
+/// Cuts `s` to at most `width` terminal columns (a CJK character counts
+/// two), with `…` when cut.
 #[must_use]
 pub fn truncate(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    if unicode_width::UnicodeWidthStr::width(s) <= width {
-        return s.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
+    crate::render::fit(s, width)
 }
 
 #[cfg(test)]
@@ -59,6 +62,10 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[2Jb\u{7}c\r"), "a␛[2Jb␇c␍");
         assert_eq!(sanitize("ok\n\tfine ✓"), "ok\n\tfine ✓");
         assert_eq!(sanitize("\u{9b}x\u{202e}"), "�x�");
+        // Invisible characters that could hide or reorder text are shown.
+        assert_eq!(sanitize("a\u{200b}b\u{2060}c\u{feff}d\u{200f}e\u{2066}f"), "a�b�c�d�e�f");
+        // Joiners that emoji and scripts need stay.
+        assert_eq!(sanitize("👩\u{200d}💻 می\u{200c}خواهم"), "👩\u{200d}💻 می\u{200c}خواهم");
     }
 
     #[test]
@@ -66,5 +73,6 @@ mod tests {
         assert_eq!(one_line("a\nb"), "a ⏎ b");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("漢字かな", 5), "漢字…");
     }
 }

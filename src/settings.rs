@@ -224,10 +224,19 @@ pub struct RecallConfig {
     pub reviews_per_day: Option<usize>,
     /// Review order: overrides the plugin's `flashcardCardOrder`.
     pub order: Option<String>,
+    /// The widest the full-screen review's reading column gets, in
+    /// terminal columns (default [`READING_WIDTH`]; at least
+    /// [`MIN_READING_WIDTH`]).
+    pub reading_width: Option<u16>,
     /// Overrides of plugin settings, camelCase keys as in `data.json`.
     #[serde(default)]
     pub plugin: Map<String, Value>,
 }
+
+/// The full-screen review's reading column when `reading-width` is not set.
+pub const READING_WIDTH: u16 = 100;
+/// The narrowest `reading-width` accepted.
+pub const MIN_READING_WIDTH: u16 = 20;
 
 /// Everything a command needs to know about how to read and schedule a vault.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -297,6 +306,16 @@ pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
                 serde_yaml::from_str(&text)
                     .map_err(|e| Error::Settings { path: config_path.clone(), message: e.to_string() })?
             };
+            if let Some(w) = cfg.reading_width
+                && w < MIN_READING_WIDTH
+            {
+                return Err(Error::Settings {
+                    path: config_path,
+                    message: format!(
+                        "reading-width: {w} columns is too narrow to read; use {MIN_READING_WIDTH} or more"
+                    ),
+                });
+            }
             if !cfg.plugin.is_empty() {
                 settings = settings.with_overrides(&cfg.plugin).map_err(|e| Error::Settings {
                     path: config_path.clone(),
@@ -350,6 +369,23 @@ mod tests {
         assert!(tag_matches_any("#flashcards/a/b", &list));
         assert!(!tag_matches_any("#flashcardsX", &list));
         assert!(!tag_matches_any("#Flashcards", &list));
+    }
+
+    #[test]
+    fn reading_width_is_read_and_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join(".recall")).expect("mkdir");
+        let write = |text: &str| std::fs::write(dir.path().join(RECALL_CONFIG), text).expect("write");
+        write("reading-width: 72\n");
+        let cfg = load(dir.path(), &CliOverrides::default()).expect("loads");
+        assert_eq!(cfg.recall.reading_width, Some(72));
+        write("reading-width: 5\n");
+        let e = load(dir.path(), &CliOverrides::default()).expect_err("too narrow");
+        assert!(e.to_string().contains("reading-width: 5 columns is too narrow"), "{e}");
+        write("reading-width: wide\n");
+        assert!(load(dir.path(), &CliOverrides::default()).is_err());
+        write("order: due-first\n");
+        assert_eq!(load(dir.path(), &CliOverrides::default()).expect("loads").recall.reading_width, None);
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     // Each note gives its histogram entries; notes with cards to review
     // today are kept whole, the others are dropped at once.
-    let (vault, per_note) = crate::scan_vault(global, first, |n, opts| {
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let plain = args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
+    // The full screen shows the warnings itself (its alternate screen would
+    // hide them) and prints them when it is left.
+    let (vault, per_note) = crate::scan_vault_quiet(global, first, crate::parse::Detail::Full, |n, opts| {
         let mut keys = Vec::new();
         if n.note.has_deck {
             for q in &n.note.questions {
@@ -43,6 +47,9 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         let keep = (!cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards));
         (keys, keep)
     })?;
+    if plain {
+        crate::print_warnings(&vault);
+    }
     let mut histogram = Histogram::default();
     let mut notes = Vec::new();
     let mut cards: Vec<QueueCard> = Vec::new();
@@ -64,16 +71,26 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let buried = read_buried(&vault.root, vault.today);
     cards.retain(|c| !buried.contains(&c.hash));
 
+    // An error before the full screen starts still shows the warnings.
+    let warned = |e: Error| {
+        if !plain {
+            crate::print_warnings(&vault);
+        }
+        e
+    };
     let recall_cfg = &vault.config.recall;
     let order = match (&args.order, &recall_cfg.order) {
         (Some(o), _) => *o,
-        (None, Some(name)) => name.parse::<Order>().map_err(|e| Error::Settings {
-            path: vault.root.join(crate::settings::RECALL_CONFIG),
-            message: format!("order: {e}"),
-        })?,
+        (None, Some(name)) => name
+            .parse::<Order>()
+            .map_err(|e| Error::Settings {
+                path: vault.root.join(crate::settings::RECALL_CONFIG),
+                message: format!("order: {e}"),
+            })
+            .map_err(warned)?,
         (None, None) => Order::from_plugin(&vault.config.settings.flashcard_card_order),
     };
-    let (records, _) = crate::log::read(&vault.root)?;
+    let (records, _) = crate::log::read(&vault.root).map_err(warned)?;
     let (new_done, reviews_done) = done_today(&records, vault.today);
     let new_limit = args.new.or(recall_cfg.new_per_day).map(|n| n.saturating_sub(new_done));
     let review_limit = args.limit.or(recall_cfg.reviews_per_day).map(|n| n.saturating_sub(reviews_done));
@@ -83,6 +100,9 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let random_decks = vault.config.settings.flashcard_deck_order == "PrevDeckComplete_Random";
     let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
 
+    if !plain && queue.is_empty() {
+        crate::print_warnings(&vault);
+    }
     if queue.is_empty() {
         let next = histogram.sorted().into_iter().find(|&(d, n)| d > 0 && n > 0);
         let when = match next {
@@ -102,14 +122,17 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     };
     let store = DiskStore { root: vault.root.clone() };
     let mut session = Session::new_lazy(ctx, store, notes, queue, histogram);
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let plain = args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
     if plain {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
-        crate::session::plain::run(&mut session, &mut input, out)?;
+        let width = crate::tui::terminal_width().map_or(crate::session::plain::WIDTH, usize::from);
+        crate::session::plain::run(&mut session, &mut input, out, width)?;
     } else {
-        let summary = crate::tui::run(&mut session, &vault.root)?;
+        let options = crate::tui::Options {
+            reading_width: recall_cfg.reading_width.unwrap_or(crate::settings::READING_WIDTH),
+            warnings: crate::warning_lines(&vault.warnings),
+        };
+        let summary = crate::tui::run(&mut session, &vault.root, &options)?;
         writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     }
     Ok(ExitCode::SUCCESS)

@@ -17,6 +17,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::media::{self, Kind};
 use crate::parse::cloze::ClozeSpan;
+use crate::render::wikilink_text;
 
 /// Gives a referenced file its name in the package.
 pub trait Media {
@@ -143,7 +144,7 @@ fn render(md: &str, note: &str, media: &mut dyn Media, dels: &[Deletion]) -> Str
                 if *has_pothole && !alias.trim().is_empty() {
                     links.push(true);
                 } else {
-                    out.push(Event::Text(link_display(dest_url).into()));
+                    out.push(Event::Text(wikilink_text(dest_url).into()));
                     i = end;
                 }
             }
@@ -211,18 +212,6 @@ fn has_scheme(url: &str) -> bool {
     })
 }
 
-/// How Obsidian shows `[[target]]`.
-fn link_display(target: &str) -> String {
-    let target = target.trim().trim_end_matches('\\');
-    let (path, sub) = target.split_once('#').unwrap_or((target, ""));
-    let sub = sub.trim();
-    if sub.is_empty() || sub.starts_with('^') {
-        return path.to_owned();
-    }
-    let sub = sub.replace('#', " > ");
-    if path.is_empty() { sub } else { format!("{path} > {sub}") }
-}
-
 /// An image or other embed: `![[target|size or alt]]` or `![alt|size](target)`.
 fn embed(link_type: LinkType, dest: &str, inner: &str, note: &str, media: &mut dyn Media) -> Event<'static> {
     let wiki = matches!(link_type, LinkType::WikiLink { .. });
@@ -254,9 +243,9 @@ fn embed(link_type: LinkType, dest: &str, inner: &str, note: &str, media: &mut d
         }
         Some(Kind::Sound) => match media.resolve(note, &file) {
             Some(name) => Event::Text(format!("[sound:{name}]").into()),
-            None => Event::Text(CowStr::from(link_display(&link))),
+            None => Event::Text(CowStr::from(wikilink_text(&link))),
         },
-        None => Event::Text(if alt.is_empty() || wiki { link_display(&link) } else { alt }.into()),
+        None => Event::Text(if alt.is_empty() || wiki { wikilink_text(&link) } else { alt }.into()),
     }
 }
 

@@ -196,12 +196,12 @@ impl Clozes {
         self.expand_with(text, None)
     }
 
-    /// Like [`Clozes::expand`], with the asked deletions wrapped in
-    /// `marks.0` and the hidden ones (an overlapping cloze's `h`) in
-    /// `marks.1` (each an opening and a closing mark, for highlighting).
+    /// Like [`Clozes::expand`], with the asked deletions wrapped in `ask`
+    /// and the hidden ones (an overlapping cloze's `h`) in `hide`, as
+    /// `(open, close)` (for highlighting).
     #[must_use]
-    pub fn expand_marked(&self, text: &str, marks: ((char, char), (char, char))) -> Vec<(String, String)> {
-        self.expand_with(text, Some(marks)).1
+    pub fn expand_marked(&self, text: &str, ask: (char, char), hide: (char, char)) -> Vec<(String, String)> {
+        self.expand_with(text, Some((ask, hide))).1
     }
 
     fn expand_with(
@@ -571,7 +571,7 @@ mod tests {
     #[test]
     fn hidden_deletions_have_their_own_marks() {
         let c = default();
-        let cards = c.expand_marked("==ah;;one== ==ha;;two==", (('<', '>'), ('{', '}')));
+        let cards = c.expand_marked("==ah;;one== ==ha;;two==", ('<', '>'), ('{', '}'));
         assert_eq!(cards[0], ("<[...]> {[...]}".to_owned(), "<one> {[...]}".to_owned()));
     }
 
@@ -602,6 +602,14 @@ mod tests {
         assert_eq!(cards[0].1, "poll() then commitSync() and [...]");
         assert_eq!(cards[1].0, "poll() then [...] and close()");
         assert_eq!(c.expand("==has;;possesses==").1.len(), 3);
+    }
+
+    #[test]
+    fn asked_and_hidden_deletions_get_their_own_marks() {
+        let c = default();
+        let cards = c.expand_marked("==as;;poll()== then ==h;;close()==", ('<', '>'), ('{', '}'));
+        assert_eq!(cards[0], ("<[...]> then {[...]}".to_owned(), "<poll()> then {[...]}".to_owned()));
+        assert_eq!(cards[1].0, "poll() then close()");
     }
 
     #[test]

@@ -334,12 +334,11 @@ impl Question {
     #[must_use]
     pub fn sides_marked(&self, note: &str, settings: &Settings, clozes: &Clozes) -> Vec<(String, String)> {
         if self.kind == QuestionKind::Cloze {
+            use crate::render::{CLOZE_CLOSE, CLOZE_HIDDEN_CLOSE, CLOZE_HIDDEN_OPEN, CLOZE_OPEN};
             clozes.expand_marked(
                 self.actual(note),
-                (
-                    (crate::render::CLOZE_OPEN, crate::render::CLOZE_CLOSE),
-                    (crate::render::HIDDEN_OPEN, crate::render::HIDDEN_CLOSE),
-                ),
+                (CLOZE_OPEN, CLOZE_CLOSE),
+                (CLOZE_HIDDEN_OPEN, CLOZE_HIDDEN_CLOSE),
             )
         } else {
             self.sides(note, settings, clozes)

@@ -9,18 +9,24 @@ use std::io::{BufRead, Write};
 
 use super::{Session, Store, Summary};
 use crate::error::Error;
-use crate::render::{interval_text, plain};
+use crate::render::{interval_text, plain, summary_lines};
 use crate::sanitize::one_line;
 use crate::schedule::Response;
 
+const INDENT: &str = "   ";
 const PROMPT_FRONT: &str = "(enter: show answer · skip · bury · undo · quit)";
 const PROMPT_BACK: &str = "(1 again · 2 hard · 3 good · 4 easy · skip · bury · undo · quit)";
 
-/// Runs a session reading answers from `input`, printing to `out`.
+/// The width the card text is wrapped to when the output is no terminal.
+pub const WIDTH: usize = 80;
+
+/// Runs a session reading answers from `input`, printing to `out`; card
+/// text is wrapped to `width` columns (see [`WIDTH`]).
 pub fn run<S: Store>(
     session: &mut Session<S>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
+    width: usize,
 ) -> Result<Summary, Error> {
     let mut shown: Option<(String, usize, usize, bool)> = None;
     loop {
@@ -32,7 +38,7 @@ pub fn run<S: Store>(
         if shown.as_ref() != Some(&key) {
             let p = session.progress();
             if card.revealed {
-                print_side(out, "A:", &card.back).map_err(Error::stdout)?;
+                print_side(out, "A:", &card.back_marked, width).map_err(Error::stdout)?;
                 let buttons: Vec<String> = card
                     .intervals
                     .iter()
@@ -56,7 +62,7 @@ pub fn run<S: Store>(
                 if !card.context.is_empty() {
                     writeln!(out, "{}", one_line(&card.context.join(" › "))).map_err(Error::stdout)?;
                 }
-                print_side(out, "Q:", &card.front).map_err(Error::stdout)?;
+                print_side(out, "Q:", &card.front_marked, width).map_err(Error::stdout)?;
                 writeln!(out, "{PROMPT_FRONT}").map_err(Error::stdout)?;
             }
             shown = Some(key);
@@ -108,19 +114,25 @@ pub fn run<S: Store>(
         }
     }
     let summary = session.summary();
-    writeln!(out, "\n{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
+    writeln!(out, "\n{}", summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     Ok(summary)
 }
 
-fn print_side(out: &mut dyn Write, label: &str, text: &str) -> std::io::Result<()> {
-    let lines = plain(text);
+/// One side of a card: on the label's line when it is one line, else
+/// indented under it. Wrapped to `width` minus the indent.
+fn print_side(out: &mut dyn Write, label: &str, text: &str, width: usize) -> std::io::Result<()> {
+    let lines = plain(text, width.saturating_sub(INDENT.len()).max(20));
     match lines.as_slice() {
         [] => writeln!(out, "{label}"),
         [one] => writeln!(out, "{label} {one}"),
         many => {
             writeln!(out, "{label}")?;
             for l in many {
-                writeln!(out, "   {l}")?;
+                if l.is_empty() {
+                    writeln!(out)?;
+                } else {
+                    writeln!(out, "{INDENT}{l}")?;
+                }
             }
             Ok(())
         }

@@ -1,38 +1,39 @@
 //! The full-screen review: the only module that talks to the terminal.
 //!
 //! Keys become [`Session`] calls; drawing reads a [`Screen`] built from the
-//! session and never changes it (ratatui's immediate mode). The terminal is
-//! restored on quit, on Ctrl-C (a key in raw mode) and on panic.
+//! session and never changes it (ratatui's immediate mode). What belongs
+//! to the screen and not to the session lives in the event loop: the
+//! scroll position, the help, the status line and what to print after
+//! quitting. The terminal is given back on quit, on panic, on SIGTERM,
+//! SIGHUP and SIGINT, and while suspended ([`term`]).
+//!
+//! Nothing is lost behind the alternate screen: the warnings from reading
+//! the vault and the session's notices are shown on the status line and
+//! printed on stderr once the screen is left.
 
-use std::io::IsTerminal;
+mod keys;
+mod term;
+#[cfg(test)]
+mod tests;
+mod view;
+
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use ratatui::Frame;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+
+pub use keys::{HELP, KeyAction, key_action, key_hints};
+pub use view::{CardText, Drawn, MIN_HEIGHT, MIN_WIDTH, Screen, Scroll, card_text, draw, max_top, viewport};
 
 use crate::error::Error;
-use crate::render::{self, Look, interval_text};
-use crate::sanitize::one_line;
+use crate::render::interval_text;
 use crate::schedule::Response;
-use crate::session::{CardView, Progress, Session, Store, Summary};
+use crate::session::{Session, Store, Summary};
 
-/// Everything one frame shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Screen {
-    pub card: Option<CardView>,
-    pub progress: Progress,
-    pub message: Option<String>,
-    pub help: bool,
-    /// Set when the session is over.
-    pub summary: Option<Summary>,
-    pub color: bool,
-}
+/// The summary lines, shared with the plain mode (see [`crate::render::summary_lines`]).
+pub use crate::render::summary_lines;
 
 /// Colours on unless `NO_COLOR` is set (to anything non-empty).
 #[must_use]
@@ -40,394 +41,361 @@ pub fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn look_style(look: Look, color: bool) -> Style {
-    let mut s = Style::default();
-    if look.bold || look.heading {
-        s = s.add_modifier(Modifier::BOLD);
-    }
-    if look.italic {
-        s = s.add_modifier(Modifier::ITALIC);
-    }
-    if look.dim {
-        s = s.add_modifier(Modifier::DIM);
-    }
-    if look.cloze {
-        s = if color {
-            s.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-        } else {
-            s.add_modifier(Modifier::REVERSED)
-        };
-    }
-    if look.link {
-        s = if color { s.fg(Color::Magenta) } else { s.add_modifier(Modifier::UNDERLINED) };
-    }
-    if look.code {
-        s = if color { s.fg(Color::Yellow) } else { s.add_modifier(Modifier::BOLD) };
-    }
-    s
-}
-
-fn to_lines(text: &str, color: bool) -> Vec<Line<'static>> {
-    render::render(text)
-        .into_iter()
-        .map(|l| {
-            Line::from(
-                l.spans
-                    .into_iter()
-                    .map(|s| Span::styled(s.text, look_style(s.look, color)))
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect()
-}
-
-const KEYS: &str = "space reveal · 1-4 answer · s skip · u undo · b bury · e edit · o open · ? help · q quit";
-
-const HELP: &[(&str, &str)] = &[
-    ("space, enter", "show the answer; once shown, Good"),
-    ("1 / 2 / 3 / 4", "Again / Hard / Good / Easy (after the answer is shown)"),
-    ("s", "skip this card for now (its siblings too)"),
-    ("u", "undo the last answer (repeatable)"),
-    ("b", "bury this card and its siblings until tomorrow"),
-    ("e", "edit the note in $EDITOR at the card's line"),
-    ("o", "open the note in Obsidian"),
-    ("?", "this help"),
-    ("q, Esc, Ctrl-C", "quit (every answer is already saved)"),
-];
-
-/// Draws one frame.
-pub fn draw(frame: &mut Frame, screen: &Screen) {
-    let area = frame.area();
-    if let Some(summary) = &screen.summary {
-        draw_summary(frame, area, summary, screen.color);
-        return;
-    }
-    let small = area.height < 16;
-    let [head, body, buttons, gauge, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(u16::from(!small)),
-    ])
-    .areas(area);
-    let accent = if screen.color { Style::default().fg(Color::Blue) } else { Style::default() };
-    let Some(card) = &screen.card else {
-        frame.render_widget(Paragraph::new("No cards left."), body);
-        return;
-    };
-    // Context line: path › headings, and where we are.
-    let mut context = vec![card.path.clone()];
-    context.extend(card.context.iter().cloned());
-    let pos = format!(" {}/{} ", screen.progress.done + 1, screen.progress.done + screen.progress.left);
-    let ctx_text = one_line(&context.join(" › "));
-    let width = usize::from(head.width).saturating_sub(pos.chars().count() + 1);
-    let ctx_text = crate::sanitize::truncate(&ctx_text, width);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(ctx_text.clone(), accent.add_modifier(Modifier::BOLD)),
-            Span::raw(" ".repeat(width.saturating_sub(ctx_text.chars().count()) + 1)),
-            Span::styled(pos, Style::default().add_modifier(Modifier::DIM)),
-        ])),
-        head,
-    );
-    // The card.
-    let deck = one_line(&card.decks.join(", "));
-    let title = if card.is_new { format!(" {deck} · new ") } else { format!(" {deck} ") };
-    let block = Block::default().borders(Borders::ALL).title(title).border_style(accent);
-    let mut lines = to_lines(&card.front_marked, screen.color);
-    if card.revealed {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(
-            "─".repeat(usize::from(body.width.saturating_sub(2))),
-            Style::default().add_modifier(Modifier::DIM),
-        ));
-        lines.push(Line::from(""));
-        lines.extend(to_lines(&card.back_marked, screen.color));
-    }
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), body);
-    // The answer buttons with their intervals (as the plugin's buttons).
-    let buttons_line = if card.revealed {
-        let mut spans = Vec::new();
-        for (i, (r, ivl)) in card.intervals.iter().enumerate() {
-            let name = match r {
-                Response::Again => "Again",
-                Response::Hard => "Hard",
-                Response::Good => "Good",
-                Response::Easy => "Easy",
-                Response::Reset => "Reset",
-            };
-            let style = if screen.color {
-                Style::default().fg(match r {
-                    Response::Again => Color::Red,
-                    Response::Hard => Color::Yellow,
-                    Response::Good => Color::Green,
-                    _ => Color::Cyan,
-                })
-            } else {
-                Style::default()
-            };
-            spans.push(Span::styled(
-                format!("[{}] {name} {} ", i + 1, interval_text(*ivl)),
-                style.add_modifier(Modifier::BOLD),
-            ));
-            spans.push(Span::raw(" "));
-        }
-        Line::from(spans)
-    } else {
-        Line::styled("[space] show answer", Style::default().add_modifier(Modifier::BOLD))
-    };
-    frame.render_widget(Paragraph::new(buttons_line), buttons);
-    // Progress gauge.
-    let p = screen.progress;
-    let total = p.done + p.left;
-    let ratio = if total == 0 { 1.0 } else { p.done as f64 / total as f64 };
-    let label = format!("done {} · left {} (new {}, review {})", p.done, p.left, p.new_left, p.review_left);
-    let gauge_style = if screen.color { Style::default().fg(Color::Green) } else { Style::default() };
-    frame.render_widget(
-        Gauge::default().gauge_style(gauge_style).ratio(ratio.clamp(0.0, 1.0)).label(label),
-        gauge,
-    );
-    if !small {
-        let text = screen.message.clone().map_or_else(|| KEYS.to_owned(), |m| one_line(&m));
-        frame.render_widget(
-            Paragraph::new(Line::styled(text, Style::default().add_modifier(Modifier::DIM))),
-            keys,
-        );
-    }
-    if screen.help {
-        draw_help(frame, area);
-    }
-}
-
-fn draw_help(frame: &mut Frame, area: Rect) {
-    let w = area.width.min(72);
-    let h = area.height.min(u16::try_from(HELP.len() + 2).unwrap_or(u16::MAX));
-    let popup =
-        Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
-    let lines: Vec<Line> = HELP
-        .iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!("{k:>16}  "), Style::default().add_modifier(Modifier::BOLD)),
-                Span::raw(*d),
-            ])
-        })
-        .collect();
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" keys ")),
-        popup,
-    );
-}
-
-/// The summary lines, shared with the plain mode.
+/// The terminal's width in columns, when standard output is one (for the
+/// plain mode's wrapping).
 #[must_use]
-pub fn summary_lines(s: &Summary) -> Vec<String> {
-    let mut out = vec![format!(
-        "Reviewed {} card{} in {}m {:02}s.",
-        s.reviewed,
-        if s.reviewed == 1 { "" } else { "s" },
-        s.seconds / 60,
-        s.seconds % 60
-    )];
-    out.push(format!(
-        "Again {} · Hard {} · Good {} · Easy {}",
-        s.answers[0], s.answers[1], s.answers[2], s.answers[3]
-    ));
-    let mut extra = Vec::new();
-    if s.reset > 0 {
-        extra.push(format!("reset {}", s.reset));
+pub fn terminal_width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
     }
-    if s.skipped > 0 {
-        extra.push(format!("skipped {}", s.skipped));
-    }
-    if s.buried > 0 {
-        extra.push(format!("buried {}", s.buried));
-    }
-    if s.undone > 0 {
-        extra.push(format!("undone {}", s.undone));
-    }
-    if !extra.is_empty() {
-        out.push(extra.join(" · "));
-    }
-    out.push(match s.next_due {
-        Some((1, n)) => format!("Next: {n} card{} due tomorrow.", if n == 1 { "" } else { "s" }),
-        Some((d, n)) => format!("Next: {n} card{} due in {d} days.", if n == 1 { "" } else { "s" }),
-        None => "Nothing else is scheduled.".to_owned(),
-    });
-    out
+    ratatui::crossterm::terminal::size().ok().map(|(w, _)| w).filter(|&w| w > 0)
 }
 
-fn draw_summary(frame: &mut Frame, area: Rect, s: &Summary, color: bool) {
-    let mut lines: Vec<Line> = vec![Line::styled(
-        "Session complete",
-        if color {
-            Style::default().fg(Color::Green).add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().add_modifier(Modifier::BOLD)
-        },
-    )];
-    lines.push(Line::from(""));
-    lines.extend(summary_lines(s).into_iter().map(Line::from));
-    lines.push(Line::from(""));
-    lines.push(Line::styled("press any key to leave", Style::default().add_modifier(Modifier::DIM)));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::default().borders(Borders::ALL).title(" recall "))
-            .wrap(Wrap { trim: true }),
-        area,
-    );
+/// How the caller sets the review up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The widest the reading column gets (`reading-width`).
+    pub reading_width: u16,
+    /// Warnings from reading the vault, not printed yet: shown on the
+    /// status line, printed on stderr after the screen is left.
+    pub warnings: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { reading_width: crate::settings::READING_WIDTH, warnings: Vec::new() }
+    }
 }
 
 /// Builds the screen for the session's current state.
-pub fn screen<S: Store>(session: &Session<S>, message: Option<String>, help: bool, color: bool) -> Screen {
+pub fn screen<S: Store>(session: &Session<S>, ui: &Ui, color: bool) -> Screen {
     Screen {
         card: session.view(),
         progress: session.progress(),
-        message,
-        help,
+        status: ui.status.clone(),
+        help: ui.help,
         summary: session.is_done().then(|| session.summary()),
         color,
+        scroll: ui.scroll,
+        reading_width: ui.reading_width,
     }
 }
 
-/// What a key asks for, before the session is touched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyAction {
-    Reveal,
-    Answer(Response),
-    Skip,
-    Undo,
-    Bury,
-    Edit,
-    Open,
-    Help,
-    Quit,
-    None,
+/// The screen's own state, next to the session's.
+#[derive(Debug, Clone, Default)]
+pub struct Ui {
+    pub status: Option<String>,
+    pub help: Option<usize>,
+    pub scroll: Scroll,
+    pub reading_width: u16,
+    /// What the last frame showed.
+    pub drawn: Drawn,
+    /// The card shown (`path`, `line`, `sibling`) and whether revealed: a
+    /// new card starts at its top, a reveal at the answer.
+    shown: Option<(String, usize, usize, bool)>,
+    /// The answers given, newest last, to name what an undo undid.
+    answered: Vec<(Response, String, usize)>,
+    /// Which image `i` opens next.
+    next_image: usize,
+    /// Printed on stderr after the screen is left.
+    after: Vec<String>,
 }
 
-/// Maps a key press to an action.
-#[must_use]
-pub fn key_action(key: KeyEvent, revealed: bool) -> KeyAction {
-    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'd')) {
-        return KeyAction::Quit;
-    }
-    match key.code {
-        KeyCode::Char(' ') | KeyCode::Enter if !revealed => KeyAction::Reveal,
-        KeyCode::Char(' ') | KeyCode::Enter => KeyAction::Answer(Response::Good),
-        KeyCode::Char(c @ '1'..='4') if revealed => {
-            KeyAction::Answer(Response::BUTTONS[usize::from(c as u8 - b'1')])
+impl Ui {
+    /// Follows the card on screen: a new card starts at its top, a
+    /// revealed one at its answer.
+    pub fn follow(&mut self, card: Option<&crate::session::CardView>) {
+        let key = card.map(|c| (c.path.clone(), c.line, c.sibling, c.revealed));
+        if key == self.shown {
+            return;
         }
-        KeyCode::Char('s') => KeyAction::Skip,
-        KeyCode::Char('u') => KeyAction::Undo,
-        KeyCode::Char('b') => KeyAction::Bury,
-        KeyCode::Char('e') => KeyAction::Edit,
-        KeyCode::Char('o') => KeyAction::Open,
-        KeyCode::Char('?') => KeyAction::Help,
-        KeyCode::Char('q') | KeyCode::Esc => KeyAction::Quit,
-        _ => KeyAction::None,
+        let same_card = match (&key, &self.shown) {
+            (Some(a), Some(b)) => (&a.0, a.1, a.2) == (&b.0, b.1, b.2),
+            _ => false,
+        };
+        self.scroll = Scroll::default();
+        if let Some(c) = card
+            && c.revealed
+            && same_card
+            && let Some(answer) = card_text(c, self.drawn.width.max(1)).answer
+        {
+            self.scroll = Scroll { logical: answer, start: 0 };
+        }
+        if !same_card {
+            self.next_image = 0;
+        }
+        self.shown = key;
+    }
+
+    /// Scrolls the card text (or the help, when open) by `rows`.
+    pub fn scroll_by(&mut self, card: Option<&crate::session::CardView>, rows: i64) {
+        let d = self.drawn;
+        if let Some(top) = self.help {
+            let total = view::help_lines(d.help_width.max(1)).len();
+            let max = max_top(total, d.help_rows.max(1), false);
+            self.help = Some(clamp_add(top, rows, max));
+            return;
+        }
+        let Some(card) = card else { return };
+        let lines = card_text(card, d.width.max(1)).lines;
+        let max = max_top(lines.len(), d.rows.max(1), d.inline_markers);
+        let top = self.scroll.top(&lines).min(max);
+        self.scroll = Scroll::at(&lines, clamp_add(top, rows, max));
+    }
+
+    /// Shows an error on the status line and keeps it to print after
+    /// quitting (the status line may be too narrow for all of it).
+    pub fn error(&mut self, message: String) {
+        self.after.push(format!("error: {message}"));
+        self.status = Some(message);
+    }
+
+    /// One page of the text: the rows shown, less one kept for context.
+    #[must_use]
+    pub fn page(&self) -> i64 {
+        let rows = if self.help.is_some() { self.drawn.help_rows } else { self.drawn.rows };
+        let rows =
+            if self.drawn.inline_markers && self.help.is_none() { rows.saturating_sub(2) } else { rows };
+        rows.saturating_sub(1).max(1) as i64
     }
 }
 
-/// The `obsidian://open` link for a note.
-#[must_use]
-pub fn obsidian_uri(vault: &Path, path: &str) -> String {
-    let name = vault.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
-    format!("obsidian://open?vault={}&file={}", enc(&name), enc(path.strip_suffix(".md").unwrap_or(path)))
+fn clamp_add(top: usize, rows: i64, max: usize) -> usize {
+    let t = top as i64 + rows;
+    t.clamp(0, max as i64) as usize
 }
 
 /// Runs the full-screen review until the user quits or no card is left.
-pub fn run<S: Store>(session: &mut Session<S>, vault: &Path) -> Result<Summary, Error> {
+/// The session's notices and the vault's warnings are printed on stderr
+/// afterwards.
+pub fn run<S: Store>(session: &mut Session<S>, vault: &Path, options: &Options) -> Result<Summary, Error> {
     if !std::io::stdout().is_terminal() {
-        return Err(Error::Usage("the full-screen review needs a terminal; use --plain".into()));
+        let mut err = std::io::stderr().lock();
+        for w in &options.warnings {
+            let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(w));
+        }
+        return Err(Error::Refused {
+            message: "the full-screen review needs a terminal".into(),
+            hint: Some("use `recall review --plain`".into()),
+        });
     }
     let color = color_enabled();
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, session, vault, color);
-    ratatui::restore();
-    result
+    let mut ui = Ui { reading_width: options.reading_width, ..Ui::default() };
+    if let Some(first) = options.warnings.first() {
+        let more = options.warnings.len() - 1;
+        ui.status = Some(if more == 0 {
+            format!("warning: {first} (printed again when you quit)")
+        } else {
+            format!("warning: {first} (+{more} more, printed when you quit)")
+        });
+    }
+    ui.after.extend(options.warnings.iter().map(|w| format!("warning: {w}")));
+    let result = term::Signals::listen().and_then(|signals| {
+        let mut terminal = term::open()?;
+        event_loop(&mut terminal, session, vault, color, &mut ui, &signals)
+    });
+    term::leave();
+    let mut err = std::io::stderr().lock();
+    for line in &ui.after {
+        let _ = writeln!(err, "{}", crate::sanitize::one_line(line));
+    }
+    drop(err);
+    match result {
+        Ok(Ended::Quit) => Ok(session.summary()),
+        Ok(Ended::Signal(sig)) => {
+            term::die_of(sig);
+            Ok(session.summary())
+        }
+        Err(e) => Err(Error::terminal(e)),
+    }
+}
+
+enum Ended {
+    Quit,
+    Signal(i32),
 }
 
 fn event_loop<S: Store>(
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut term::Term,
     session: &mut Session<S>,
     vault: &Path,
     color: bool,
-) -> Result<Summary, Error> {
-    let mut message: Option<String> = None;
-    let mut help = false;
+    ui: &mut Ui,
+    signals: &term::Signals,
+) -> std::io::Result<Ended> {
+    let mut dirty = true;
     loop {
+        if let Some(sig) = signals.ending() {
+            return Ok(if term::Signals::is_interrupt(sig) { Ended::Quit } else { Ended::Signal(sig) });
+        }
+        if signals.take_stop() {
+            term::suspend(terminal)?;
+            signals.take_cont();
+            dirty = true;
+        }
+        if signals.take_cont() {
+            term::resume(terminal)?;
+            dirty = true;
+        }
         let notices = session.take_notices();
         if let Some(n) = notices.last() {
-            message = Some(n.0.clone());
+            ui.status = Some(n.0.clone());
+            dirty = true;
         }
-        let scr = screen(session, message.clone(), help, color);
-        terminal.draw(|f| draw(f, &scr)).map_err(Error::terminal)?;
-        if !event::poll(Duration::from_millis(500)).map_err(Error::terminal)? {
+        ui.after.extend(notices.into_iter().map(|n| format!("note: {}", n.0)));
+        if dirty {
+            let card = session.view();
+            ui.follow(card.as_ref());
+            let scr = screen(session, ui, color);
+            let mut drawn = Drawn::default();
+            terminal.draw(|f| drawn = draw(f, &scr))?;
+            ui.drawn = drawn;
+            dirty = false;
+        }
+        if !event::poll(Duration::from_millis(100))? {
             continue;
         }
-        let Event::Key(key) = event::read().map_err(Error::terminal)? else { continue };
-        if key.kind != KeyEventKind::Press {
+        dirty = true;
+        let key = match event::read()? {
+            Event::Key(k) if k.kind != KeyEventKind::Release => k,
+            Event::Mouse(m) => {
+                let card = session.view();
+                match m.kind {
+                    MouseEventKind::ScrollDown => ui.scroll_by(card.as_ref(), 3),
+                    MouseEventKind::ScrollUp => ui.scroll_by(card.as_ref(), -3),
+                    _ => dirty = false,
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if session.is_done() {
+            return Ok(Ended::Quit);
+        }
+        let card = session.view();
+        let revealed = card.as_ref().is_some_and(|c| c.revealed);
+        let action = key_action(key, revealed);
+        if ui.help.is_some() {
+            match action {
+                KeyAction::Lines(n) => ui.scroll_by(None, i64::from(n)),
+                KeyAction::Pages(n) => ui.scroll_by(None, i64::from(n) * ui.page()),
+                KeyAction::Top => ui.help = Some(0),
+                KeyAction::Bottom => ui.scroll_by(None, i64::MAX / 4),
+                KeyAction::Suspend => term::suspend(terminal)?,
+                KeyAction::Redraw => term::repaint(terminal)?,
+                _ => ui.help = None,
+            }
             continue;
         }
-        if scr.summary.is_some() {
-            return Ok(session.summary());
-        }
-        if help {
-            help = false;
-            continue;
-        }
-        message = None;
-        let revealed = scr.card.as_ref().is_some_and(|c| c.revealed);
-        match key_action(key, revealed) {
-            KeyAction::Reveal => session.reveal(),
-            KeyAction::Answer(r) => {
-                if let Err(e) = session.answer(r) {
-                    message = Some(e.to_string());
-                }
+        match action {
+            KeyAction::Lines(n) => ui.scroll_by(card.as_ref(), i64::from(n)),
+            KeyAction::Pages(n) => ui.scroll_by(card.as_ref(), i64::from(n) * ui.page()),
+            KeyAction::Top => ui.scroll = Scroll::default(),
+            KeyAction::Bottom => ui.scroll_by(card.as_ref(), i64::MAX / 4),
+            KeyAction::Suspend => {
+                term::suspend(terminal)?;
+                signals.take_cont();
             }
-            KeyAction::Skip => session.skip(),
-            KeyAction::Undo => match session.undo() {
-                Ok(true) => message = Some("undone".into()),
-                Ok(false) => message = Some("nothing to undo".into()),
-                Err(e) => message = Some(e.to_string()),
-            },
-            KeyAction::Bury => session.bury(),
-            KeyAction::Edit => {
-                if let Some(card) = &scr.card {
-                    ratatui::restore();
-                    let status = edit_note(vault, &card.path, card.line);
-                    *terminal = ratatui::init();
-                    match status {
-                        Ok(()) => session.note_changed(&card.path),
-                        Err(e) => message = Some(e),
-                    }
-                }
-            }
-            KeyAction::Open => {
-                if let Some(card) = &scr.card {
-                    message = Some(match open_in_obsidian(vault, &card.path) {
-                        Ok(()) => "opened in Obsidian".into(),
-                        Err(e) => e,
-                    });
-                }
-            }
-            KeyAction::Help => help = true,
-            KeyAction::Quit => return Ok(session.summary()),
-            KeyAction::None => {}
+            KeyAction::Redraw => term::repaint(terminal)?,
+            KeyAction::Help => ui.help = Some(0),
+            KeyAction::Quit => return Ok(Ended::Quit),
+            KeyAction::None => dirty = false,
+            action => act(action, session, card.as_ref(), vault, ui, terminal)?,
         }
+    }
+}
+
+/// The keys that change the session or leave the screen for a moment.
+fn act<S: Store>(
+    action: KeyAction,
+    session: &mut Session<S>,
+    card: Option<&crate::session::CardView>,
+    vault: &Path,
+    ui: &mut Ui,
+    terminal: &mut term::Term,
+) -> std::io::Result<()> {
+    let Some(card) = card else { return Ok(()) };
+    ui.status = None;
+    match action {
+        KeyAction::Reveal => session.reveal(),
+        KeyAction::Answer(r) => match session.answer(r) {
+            Ok(()) => {
+                ui.answered.push((r, card.path.clone(), card.line));
+                let ivl = card.intervals.iter().find(|(x, _)| *x == r).map(|(_, d)| *d);
+                ui.status = Some(match ivl {
+                    Some(d) if d >= 1.0 => format!("{}: next in {}", label(r), interval_text(d)),
+                    _ => format!("{}: again later today", label(r)),
+                });
+            }
+            Err(e) => ui.error(e.to_string()),
+        },
+        KeyAction::Skip => {
+            session.skip();
+            ui.status = Some("Skipped".into());
+        }
+        KeyAction::Undo => match session.undo() {
+            Ok(true) => {
+                ui.status = Some(match ui.answered.pop() {
+                    Some((r, path, line)) => format!("Undid {} on {path}:{line}", label(r)),
+                    None => "Undid the last answer".into(),
+                });
+            }
+            Ok(false) => ui.status = Some("Nothing to undo".into()),
+            Err(e) => ui.error(e.to_string()),
+        },
+        KeyAction::Bury => {
+            let before = session.progress().left;
+            session.bury();
+            let n = before.saturating_sub(session.progress().left);
+            ui.status = Some(format!("Buried until tomorrow: {n} card{}", if n == 1 { "" } else { "s" }));
+        }
+        KeyAction::Edit => {
+            term::leave();
+            let status = edit_note(vault, &card.path, card.line);
+            term::enter()?;
+            term::repaint(terminal)?;
+            match status {
+                Ok(()) => session.note_changed(&card.path),
+                Err(e) => ui.error(e),
+            }
+        }
+        KeyAction::Open => {
+            ui.status = Some(match open(&obsidian_uri(vault, &card.path)) {
+                Ok(()) => "Opened in Obsidian".into(),
+                Err(e) => e,
+            });
+        }
+        KeyAction::Image => {
+            let images = card_text(card, 80).images;
+            ui.status = Some(if images.is_empty() {
+                "This card has no image".into()
+            } else {
+                let k = ui.next_image % images.len();
+                ui.next_image = k + 1;
+                let what = if images.len() > 1 {
+                    format!(" ({} of {})", k + 1, images.len())
+                } else {
+                    String::new()
+                };
+                match open_image(vault, &card.path, &images[k]) {
+                    Ok(()) => format!("Opened {}{what}", images[k]),
+                    Err(e) => e,
+                }
+            });
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// An answer as its button says it.
+fn label(r: Response) -> &'static str {
+    match r {
+        Response::Again => "Again",
+        Response::Hard => "Hard",
+        Response::Good => "Good",
+        Response::Easy => "Easy",
+        Response::Reset => "Reset",
     }
 }
 
@@ -445,18 +413,49 @@ fn edit_note(vault: &Path, path: &str, line: usize) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("the editor `{editor}` exited with {status}")) }
 }
 
-fn open_in_obsidian(vault: &Path, path: &str) -> Result<(), String> {
-    let uri = obsidian_uri(vault, path);
+/// The `obsidian://open` link for a note (or any file of the vault).
+#[must_use]
+pub fn obsidian_uri(vault: &Path, path: &str) -> String {
+    let name = vault.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    format!("obsidian://open?vault={}&file={}", enc(&name), enc(path.strip_suffix(".md").unwrap_or(path)))
+}
+
+/// Opens an image the card embeds: a URL as it is, a file found next to
+/// the note or at the vault's root with the system's viewer, anything else
+/// through Obsidian, which finds it by name the way the note's link does.
+fn open_image(vault: &Path, note: &str, target: &str) -> Result<(), String> {
+    if target.contains("://") {
+        return open(target);
+    }
+    let folder = note.rfind('/').map_or("", |i| &note[..i]);
+    for candidate in [vault.join(folder).join(target), vault.join(target)] {
+        if candidate.is_file() {
+            return open(&candidate.to_string_lossy());
+        }
+    }
+    open(&obsidian_uri(vault, target))
+}
+
+/// Hands `what` (a path or a URI) to the system's opener, without waiting.
+fn open(what: &str) -> Result<(), String> {
     let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
     Command::new(opener)
-        .arg(&uri)
+        .arg(what)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(|_| ())
-        .map_err(|e| format!("could not run {opener} for {uri}: {e}"))
+        .map_err(|e| format!("could not run {opener} for {what}: {e}"))
 }
-
-#[cfg(test)]
-mod tests;

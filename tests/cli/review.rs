@@ -96,6 +96,27 @@ fn limits_and_decks() {
 }
 
 #[test]
+fn plain_mode_renders_markdown_wrapped_to_80_columns() {
+    let v = TestVault::new();
+    let words = "word ".repeat(40);
+    v.file(
+        "t.md",
+        format!(
+            "#flashcards\n\nA table?\n?\n| key | value |\n|---|--:|\n| acks | all |\n| linger.ms | 5 |\n\n{words}\n\nThe ==as;;leader== and ==h;;ISR== stay.\n"
+        ),
+    );
+    let out = review_plain(&v, "\n3\n\nquit\n");
+    for row in
+        ["   key       │ value", "   ──────────┼──────", "   acks      │   all", "   linger.ms │     5"]
+    {
+        assert!(out.contains(&format!("{row}\n")), "{row:?} in:\n{out}");
+    }
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    assert!(out.contains("Q: The [...] and ⟨hidden⟩ stay."), "{out}");
+    assert!(out.contains("A: The leader and ⟨hidden⟩ stay."), "{out}");
+}
+
+#[test]
 fn hostile_text_is_printed_safely_in_plain_mode() {
     let v = TestVault::new();
     let long = "y".repeat(10_000);
@@ -103,7 +124,11 @@ fn hostile_text_is_printed_safely_in_plain_mode() {
     let out = run_in(v.root(), TODAY, &["review", "--plain"], Some(b"\nquit\n"), &[]).ok();
     assert!(out.contains("␛[2J"), "{out}");
     assert!(out.contains("␇"));
-    assert!(out.contains(&long));
+    // The long word is wrapped to 80 columns, every character of it kept.
+    let ys: String =
+        out.lines().map(str::trim).filter(|l| !l.is_empty() && l.chars().all(|c| c == 'y')).collect();
+    assert_eq!(ys, long);
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'));
 }
 
@@ -116,9 +141,13 @@ struct Pty {
 
 impl Pty {
     fn spawn(vault: &std::path::Path) -> Pty {
+        Pty::spawn_sized(vault, 24, 90)
+    }
+
+    fn spawn_sized(vault: &std::path::Path, rows: u16, cols: u16) -> Pty {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 90, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(["review", "--order", "due-first", "--today", TODAY, "--vault"]);
@@ -131,8 +160,8 @@ impl Pty {
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(24).expect("rows"),
-            std::num::NonZero::new(90).expect("cols"),
+            std::num::NonZero::new(rows).expect("rows"),
+            std::num::NonZero::new(cols).expect("cols"),
             0,
         )));
         let p = Arc::clone(&parser);
@@ -171,6 +200,28 @@ impl Pty {
         }
     }
 
+    /// Waits until the terminal's state satisfies `ok`.
+    fn wait_until(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) {
+        let start = Instant::now();
+        loop {
+            if self.parser.lock().is_ok_and(|p| ok(p.screen())) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn signal(&self, sig: &str) {
+        let pid = self.child.process_id().expect("pid");
+        let status = std::process::Command::new("kill").args([sig, &pid.to_string()]).status().expect("kill");
+        assert!(status.success());
+    }
+
     fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("write keys");
         self.writer.flush().expect("flush");
@@ -193,7 +244,7 @@ fn full_screen_session_in_a_pseudo_terminal() {
     pty.keys("4");
     pty.wait_for("Which topic stores offsets?");
     pty.keys("u");
-    pty.wait_for("undone");
+    pty.wait_for("Undid Easy on Kafka/a.md:8");
     pty.wait_for("linger.ms");
     pty.keys(" ");
     pty.wait_for("[2] Hard");
@@ -216,4 +267,122 @@ fn full_screen_session_in_a_pseudo_terminal() {
     assert_eq!(ops, vec!["review", "review", "undo", "review"]);
     assert_eq!(log[2]["undoes"], log[1]["id"]);
     assert!(log[0]["ms"].as_u64().is_some());
+}
+
+/// A card whose answer is 600 words long, the last one `finalword`.
+fn long_vault() -> TestVault {
+    let v = TestVault::new();
+    let words = (0..599).fold(String::new(), |mut s, i| {
+        s.push('w');
+        s.push_str(&i.to_string());
+        s.push(' ');
+        s
+    });
+    v.file("long.md", format!("#flashcards\n\nHow long is it?\n?\nBeginning {words}finalword\n"));
+    v
+}
+
+#[test]
+fn a_long_answer_scrolls_to_its_last_word_at_60_by_15() {
+    let v = long_vault();
+    let mut pty = Pty::spawn_sized(v.root(), 15, 60);
+    pty.wait_for("How long is it?");
+    pty.keys(" ");
+    // The answer starts on screen, and the screen says there is more.
+    let s = pty.wait_for("Beginning");
+    assert!(s.contains("more"), "{s}");
+    assert!(!s.contains("finalword"), "{s}");
+    // The mouse wheel scrolls (SGR reports, as xterm sends them).
+    pty.keys("\x1b[<65;10;5M\x1b[<65;10;5M\x1b[<65;10;5M");
+    pty.wait_until("the wheel to scroll", |s| !s.contents().contains("Beginning"));
+    pty.keys("\x1b[<64;10;5M\x1b[<64;10;5M\x1b[<64;10;5M");
+    pty.wait_for("Beginning");
+    // Page by page (PgDn) to the end: the last word shows.
+    for _ in 0..60 {
+        pty.keys("\x1b[6~");
+        if pty.screen().contains("finalword") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let s = pty.wait_for("finalword");
+    assert!(s.contains("w598 finalword"), "{s}");
+    // Home goes back to the question, End to the last word again.
+    pty.keys("\x1b[H");
+    pty.wait_for("How long is it?");
+    pty.keys("\x1b[F");
+    pty.wait_for("finalword");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    assert_eq!(v.read_str("long.md").matches("<!--SR:").count(), 0, "nothing was answered");
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back() {
+    terminal_given_back_on("-TERM");
+}
+
+#[test]
+fn sighup_gives_the_terminal_back() {
+    terminal_given_back_on("-HUP");
+}
+
+fn terminal_given_back_on(signal: &str) {
+    let v = vault();
+    let pty = Pty::spawn(v.root());
+    pty.wait_for("acks=all");
+    pty.wait_until("the alternate screen, no cursor, mouse on", |s| {
+        s.alternate_screen() && s.hide_cursor() && s.mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    });
+    pty.signal(signal);
+    let mut child = pty.child;
+    let status = child.wait().expect("wait");
+    assert!(!status.success(), "killed by the signal: {status:?}");
+    let parser = pty.parser;
+    let start = Instant::now();
+    loop {
+        let (alt, hidden, mouse) = {
+            let p = parser.lock().expect("parser");
+            let s = p.screen();
+            (s.alternate_screen(), s.hide_cursor(), s.mouse_protocol_mode())
+        };
+        if !alt && !hidden && mouse == vt100::MouseProtocolMode::None {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "alternate {alt}, cursor hidden {hidden}, mouse {mouse:?}"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    assert_eq!(v.read_str("Kafka/a.md"), A, "nothing was written");
+}
+
+#[test]
+fn ctrl_z_suspends_and_sigcont_comes_back() {
+    let v = vault();
+    let mut pty = Pty::spawn(v.root());
+    pty.wait_for("acks=all");
+    pty.keys("\x1a");
+    pty.wait_until("the main screen while stopped", |s| !s.alternate_screen() && !s.hide_cursor());
+    pty.signal("-CONT");
+    pty.wait_until("the review again", |s| s.alternate_screen() && s.contents().contains("acks=all"));
+    pty.keys(" ");
+    pty.wait_for("[3] Good 25d");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+}
+
+#[test]
+fn warnings_are_shown_and_printed_after_quitting() {
+    let v = vault();
+    std::fs::write(v.root().join("broken.md"), b"#flashcards\nQ::\xff\xfe\n").expect("write");
+    let mut pty = Pty::spawn(v.root());
+    let s = pty.wait_for("acks=all");
+    assert!(s.contains("warning: broken.md"), "on the status line:\n{s}");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    pty.wait_until("the main screen", |s| !s.alternate_screen());
+    let s = pty.wait_for("Reviewed 0 cards");
+    assert!(s.contains("warning: broken.md"), "printed after the screen is left:\n{s}");
 }
