@@ -30,6 +30,7 @@ use crate::log::{LoggedSchedule, Op, Record};
 use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
 
+/// Runs `recall import` (see the module docs).
 pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let vault = crate::load_vault(global, None)?;
     let refused = |error: PackageError| Error::Import { path: args.file.clone(), error };

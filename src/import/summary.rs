@@ -57,10 +57,13 @@ impl Summary<'_> {
         format!("{}:{}{sib}", n.path, q.first_line + 1)
     }
 
+    /// The front of the card as the review shows it, shortened.
     fn card_front(&self, k: CardKey) -> String {
         let n = &self.vault.notes[k.note];
         let q = &n.note.questions[k.question];
-        shorten(q.text(&n.note.text).lines().next().unwrap_or(""), 50)
+        let sides = q.sides(&n.note.text, &self.vault.config.settings, &self.vault.clozes);
+        let front = sides.get(k.sibling).map_or("", |(front, _)| front.as_str());
+        shorten(front.lines().next().unwrap_or(""), 50)
     }
 
     fn time(&self, ms: i64) -> String {
