@@ -1,5 +1,6 @@
 //! `recall grade PATH:LINE[#SIBLING] RESPONSE`: grade one card and write its
-//! new schedule into the note, without a session.
+//! new schedule into the note, without a session. A target without a
+//! `:LINE` suffix is a note: [`super::notes::grade`] reviews it.
 
 use std::io::Write;
 use std::path::Path;
@@ -98,9 +99,30 @@ fn show(s: &CardSchedule) -> String {
     }
 }
 
+/// What a grade target names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GradeTarget {
+    /// `PATH:LINE[#SIBLING]`.
+    Card(Target),
+    /// A note's `PATH`.
+    Note(String),
+}
+
+/// A card when the target ends in `:LINE[#SIBLING]` and is not itself the
+/// name of a file (a note may have `:` in its name), else a note.
+#[must_use]
+pub fn classify(root: &Path, s: &str) -> GradeTarget {
+    let is_file = |p: &str| root.join(p.trim_start_matches("./")).is_file() || Path::new(p).is_file();
+    match Target::parse(s) {
+        Ok(t) if !is_file(s) => GradeTarget::Card(t),
+        _ => GradeTarget::Note(s.to_owned()),
+    }
+}
+
 /// Resolves the target's path to a vault-relative path: as given (relative
 /// to the vault), else as a path from the current folder inside the vault.
-fn resolve(root: &Path, path: &str) -> Result<String, Error> {
+/// `hint` says how to name it when neither exists.
+pub fn resolve(root: &Path, path: &str, hint: &str) -> Result<String, Error> {
     let rel = path.trim_start_matches("./").replace('\\', "/");
     if root.join(&rel).is_file() {
         return Ok(rel);
@@ -113,7 +135,7 @@ fn resolve(root: &Path, path: &str) -> Result<String, Error> {
     }
     Err(Error::Refused {
         message: format!("{path}: no such note in the vault {}", root.display()),
-        hint: Some("give the path relative to the vault, e.g. Kafka/Producer.md:12".into()),
+        hint: Some(hint.into()),
     })
 }
 
@@ -133,9 +155,12 @@ pub fn relocate(
 }
 
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let target = Target::parse(&args.target)?;
     let root = crate::vault::discover(global.vault.as_deref(), None)?;
-    let rel = resolve(&root, &target.path)?;
+    let target = match classify(&root, &args.target) {
+        GradeTarget::Card(t) => t,
+        GradeTarget::Note(path) => return super::notes::grade(global, args, &root, &path, out),
+    };
+    let rel = resolve(&root, &target.path, "give the path relative to the vault, e.g. Kafka/Producer.md:12")?;
     // Only the graded note is kept; the others give their due dates for the
     // load balancing histogram and are dropped.
     let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
