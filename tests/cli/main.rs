@@ -7,6 +7,7 @@ mod counts;
 mod export;
 mod faults;
 mod help;
+mod notes;
 mod properties;
 mod reschedule;
 mod review;
