@@ -56,7 +56,7 @@ pub enum Command {
     Decks(DecksArgs),
     /// Review due and new cards: full-screen, or line by line with --plain.
     Review(ReviewArgs),
-    /// Grade one card (PATH:LINE[#SIBLING] again|hard|good|easy|reset) or review a note (PATH easy|good|hard).
+    /// Grade one card (PATH:LINE[#SIBLING]) or review one note (PATH) without a session.
     Grade(GradeArgs),
     /// The note review queue: notes tagged for review (#review), due, new and scheduled.
     Notes(NotesArgs),

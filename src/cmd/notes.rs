@@ -26,7 +26,7 @@ fn load(
     keep: Option<&str>,
 ) -> Result<(Vault, NoteIndex, Option<VaultNote>), Error> {
     let (vault, per_note) = crate::scan_vault(global, first, |n, opts| {
-        let facts = notes::facts(&n.path, &n.note, opts.settings, opts.today);
+        let facts = notes::facts(&n.path, &n.note, opts.settings);
         let kept = (keep == Some(n.path.as_str())).then_some(n);
         (facts, kept)
     })?;

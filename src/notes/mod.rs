@@ -22,7 +22,6 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::parse::Note;
-use crate::parse::comment::parse_moment_date;
 use crate::schedule::{Histogram, Response, note_ease};
 use crate::settings::{Settings, tag_matches_any};
 
@@ -93,7 +92,7 @@ pub enum NoteError {
 
 /// Reads what the note review needs from one parsed note (spec §e).
 #[must_use]
-pub fn facts(path: &str, note: &Note, settings: &Settings, today: NaiveDate) -> NoteFacts {
+pub fn facts(path: &str, note: &Note, settings: &Settings) -> NoteFacts {
     let tags: Vec<&str> = note.all_tags().collect();
     let decks = settings
         .tags_to_review
@@ -104,7 +103,7 @@ pub fn facts(path: &str, note: &Note, settings: &Settings, today: NaiveDate) -> 
     let ignored_tag =
         tags.iter().find(|t| tag_matches_any(t, &settings.note_tags_to_ignore)).map(|t| (*t).to_owned());
     let schedule = note.frontmatter.as_ref().and_then(|f| f.note_schedule.as_ref()).map(|s| ReadSchedule {
-        due: parse_moment_date(&s.due, today),
+        due: s.date,
         interval: s.interval,
         ease: s.ease,
     });

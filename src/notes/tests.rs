@@ -31,7 +31,7 @@ fn build(notes: &[(&str, &str)], settings: &Settings) -> NoteIndex {
         .iter()
         .map(|(path, text)| {
             let folder = path.rfind('/').map(|i| &path[..i]);
-            facts(path, &parse_note((*text).to_owned(), folder, &opts, false), settings, today)
+            facts(path, &parse_note((*text).to_owned(), folder, &opts, false), settings)
         })
         .collect();
     index(facts, &[], settings, today)
@@ -256,7 +256,7 @@ fn links_to_ignored_files_still_count_in_the_graph() {
         detail: Detail::Full,
     };
     let n = parse_note("#review [[flow.excalidraw]] [[Missing]]\n".to_owned(), None, &opts, false);
-    let f = facts("a.md", &n, &s, today);
+    let f = facts("a.md", &n, &s);
     let ix = index(vec![f], &["Sketch/flow.excalidraw.md".to_owned()], &s, today);
     assert!(ix.rank("Sketch/flow.excalidraw.md") > ix.rank("a.md"));
     assert!(ix.rank("a.md") > 0.0);

@@ -44,12 +44,16 @@ impl SrKeys {
     }
 }
 
-/// A note-review schedule from complete `sr-*` keys. The date stays text
-/// (moment's reading of it needs today's year); the numbers are read with
-/// `parseFloat`, so `4.5` survives and text that is no number is `NaN`.
+/// A note-review schedule from complete `sr-*` keys. The numbers are read
+/// with `parseFloat`, so `4.5` survives and text that is no number is `NaN`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteSchedule {
+    /// `sr-due` as written.
     pub due: String,
+    /// `sr-due` read with moment's formats; `None` when it cannot be read.
+    /// [`crate::parse::parse_note`] fills it in (moment defaults a missing
+    /// year to today's), [`find`] leaves it `None`.
+    pub date: Option<chrono::NaiveDate>,
     pub interval: f64,
     pub ease: f64,
 }
@@ -143,7 +147,8 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
     fm.sr_keys = SrKeys { due: text("sr-due"), interval: text("sr-interval"), ease: text("sr-ease") };
     if let SrKeys { due: Some(due), interval: Some(interval), ease: Some(ease) } = &fm.sr_keys {
         let num = |s: &str| js_parse_float(s).unwrap_or(f64::NAN);
-        fm.note_schedule = Some(NoteSchedule { due: due.clone(), interval: num(interval), ease: num(ease) });
+        fm.note_schedule =
+            Some(NoteSchedule { due: due.clone(), date: None, interval: num(interval), ease: num(ease) });
     }
     fm
 }
@@ -372,7 +377,7 @@ mod tests {
         };
         assert_eq!(
             f.note_schedule,
-            Some(NoteSchedule { due: "2024-06-25".into(), interval: 12.0, ease: 230.0 })
+            Some(NoteSchedule { due: "2024-06-25".into(), date: None, interval: 12.0, ease: 230.0 })
         );
         let Found::Closed(f) = fm("---\nsr-due: 2024-06-25\n---") else { panic!() };
         assert_eq!(f.note_schedule, None);
@@ -392,7 +397,7 @@ mod tests {
         };
         assert_eq!(
             f.note_schedule,
-            Some(NoteSchedule { due: "2024-06-25".into(), interval: 4.5, ease: 262.5 })
+            Some(NoteSchedule { due: "2024-06-25".into(), date: None, interval: 4.5, ease: 262.5 })
         );
         let Found::Closed(f) =
             fm("---\n{\"sr-due\": \"2024-06-19\", \"sr-interval\": \"soon\", \"sr-ease\": 250}\n---")

@@ -416,7 +416,12 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
         quirks: Vec::new(),
     };
     match frontmatter::find(|i| note.lines.get(i).map(|l| &note.text[l.start..l.end])) {
-        Found::Closed(fm) => note.frontmatter = Some(fm),
+        Found::Closed(mut fm) => {
+            if let Some(s) = &mut fm.note_schedule {
+                s.date = comment::parse_moment_date(&s.due, opts.today);
+            }
+            note.frontmatter = Some(fm);
+        }
         Found::Unclosed => note.frontmatter_unclosed = true,
         Found::None => {}
     }
