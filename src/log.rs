@@ -63,9 +63,11 @@ pub struct Record {
     pub op: Op,
     /// Vault-relative path of the note.
     pub path: String,
-    /// 1-based first line of the question when the record was made.
+    /// 1-based first line of the question when the record was made (0 for
+    /// a note review).
     pub line: usize,
-    /// The question's hash (the plugin's cyrb53 of its text without schedule).
+    /// The question's hash (the plugin's cyrb53 of its text without
+    /// schedule; empty for a note review).
     pub hash: String,
     pub sibling: usize,
     /// The answer, for reviews and grades.

@@ -49,16 +49,28 @@ fn js_json(x: f64) -> Value {
     }
 }
 
-fn row_json(q: &QueuedNote) -> Value {
-    json!({
-        "deck": q.deck,
-        "path": q.path,
-        "due": q.due.map(|d| d.format("%Y-%m-%d").to_string()),
-        "interval": q.interval.map(js_json),
-        "ease": q.ease.map(js_json),
-        "state": q.state.name(),
-        "rank": js_json(q.rank),
-    })
+/// One `notes --json` row, fields in the documented order.
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    deck: &'a str,
+    path: &'a str,
+    due: Option<String>,
+    interval: Option<Value>,
+    ease: Option<Value>,
+    state: &'static str,
+    rank: Value,
+}
+
+fn row_json(q: &QueuedNote) -> Row<'_> {
+    Row {
+        deck: &q.deck,
+        path: &q.path,
+        due: q.due.map(|d| d.format("%Y-%m-%d").to_string()),
+        interval: q.interval.map(js_json),
+        ease: q.ease.map(js_json),
+        state: q.state.name(),
+        rank: js_json(q.rank),
+    }
 }
 
 /// `recall notes`.
@@ -76,13 +88,14 @@ pub fn run(global: &Global, args: &NotesArgs, out: &mut dyn Write) -> Result<Exi
         .filter(|q| wanted(&q.deck) && Vault::in_scope(&q.path, &scopes))
         .collect();
     if args.json {
-        let mut buf = String::from("[");
+        let mut buf = Vec::with_capacity(rows.len() * 160);
+        buf.push(b'[');
         for (i, r) in rows.iter().enumerate() {
-            buf.push_str(if i == 0 { "\n" } else { ",\n" });
-            buf.push_str(&row_json(r).to_string());
+            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut buf, &row_json(r)).map_err(|e| stdout_err(e.into()))?;
         }
-        buf.push_str("\n]\n");
-        out.write_all(buf.as_bytes()).map_err(stdout_err)?;
+        buf.extend_from_slice(b"\n]\n");
+        out.write_all(&buf).map_err(stdout_err)?;
         return Ok(ExitCode::SUCCESS);
     }
     let width = super::terminal_width();

@@ -27,6 +27,8 @@ pub struct LinkGraph {
     edges: Vec<Vec<(usize, f64)>>,
     /// Per node: the total weight of its outgoing edges.
     outbound: Vec<f64>,
+    /// `(source, target)` → position of the edge in `edges[source]`.
+    edge_at: HashMap<(usize, usize), usize>,
 }
 
 impl LinkGraph {
@@ -48,9 +50,12 @@ impl LinkGraph {
         let s = self.node(source);
         self.outbound[s] += weight;
         let t = self.node(target);
-        match self.edges[s].iter_mut().find(|(to, _)| *to == t) {
-            Some((_, w)) => *w += weight,
-            None => self.edges[s].push((t, weight)),
+        match self.edge_at.get(&(s, t)) {
+            Some(&i) => self.edges[s][i].1 += weight,
+            None => {
+                self.edge_at.insert((s, t), self.edges[s].len());
+                self.edges[s].push((t, weight));
+            }
         }
     }
 

@@ -275,11 +275,15 @@ fn normalise(folder: &str, rel: &str) -> Option<String> {
 #[must_use]
 pub fn resolved(resolver: &Resolver, from: &str, links: &[String]) -> Vec<(String, u32)> {
     let mut out: Vec<(String, u32)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for link in links {
         let Some(target) = resolver.resolve(from, link) else { continue };
-        match out.iter_mut().find(|(t, _)| t == target) {
-            Some((_, n)) => *n += 1,
-            None => out.push((target.to_owned(), 1)),
+        match at.get(target) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                at.insert(target, out.len());
+                out.push((target.to_owned(), 1));
+            }
         }
     }
     out
