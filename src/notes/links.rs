@@ -114,10 +114,9 @@ fn markdown_link(line: &str, at: usize) -> Option<(usize, Option<String>)> {
         return None;
     }
     let dest_start = text_end + 2;
-    let (dest, end) = if b.get(dest_start) == Some(&b'<') {
+    let (dest, dest_end) = if b.get(dest_start) == Some(&b'<') {
         let close = line[dest_start + 1..].find('>')? + dest_start + 1;
-        let end = line[close..].find(')')? + close;
-        (&line[dest_start + 1..close], end + 1)
+        (&line[dest_start + 1..close], close + 1)
     } else {
         // Up to white space (a title may follow) or the `)` that closes.
         let mut parens = 0usize;
@@ -133,13 +132,32 @@ fn markdown_link(line: &str, at: usize) -> Option<(usize, Option<String>)> {
             }
             k += 1;
         };
-        let end = line[dest_end..].find(')')? + dest_end;
-        (&line[dest_start..dest_end], end + 1)
+        (&line[dest_start..dest_end], dest_end)
     };
+    let end = link_end(b, dest_end)?;
     if is_url(dest) {
         return Some((end, None));
     }
     Some((end, link_path(&percent_decode(dest))))
+}
+
+/// One past the `)` that closes a markdown link whose destination ends at
+/// `at`: white space, an optional title (`"…"`, `'…'` or `(…)`), white
+/// space, `)`. `None` when something else follows (`[t](a b.md)` is no link).
+fn link_end(b: &[u8], at: usize) -> Option<usize> {
+    let skip = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip(at);
+    if let Some(&open) = b.get(i).filter(|&&c| i > at && matches!(c, b'"' | b'\'' | b'(')) {
+        let close = if open == b'(' { b')' } else { open };
+        i += 1 + b[i + 1..].iter().position(|&c| c == close)? + 1;
+        i = skip(i);
+    }
+    (b.get(i) == Some(&b')')).then_some(i + 1)
 }
 
 /// `scheme:` at the start (`https:`, `mailto:`, `obsidian:`): not a note.
@@ -324,6 +342,14 @@ mod tests {
                 "[a](../Systems/Log%20segments.md) [b](<New ideas/KRaft.md>) [c](Kafka.md \"title\") ![d](x.md#h)"
             ),
             vec!["../Systems/Log segments.md", "New ideas/KRaft.md", "Kafka.md", "x.md"]
+        );
+    }
+
+    #[test]
+    fn a_destination_with_a_space_is_no_link() {
+        assert_eq!(
+            links("[a](Log segments.md) [b](x.md 'title') [c](y.md (title)) [d](<z w.md> \"t\")"),
+            vec!["x.md", "y.md", "z w.md"]
         );
     }
 
