@@ -35,7 +35,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let line = |key: &str| key_line(ctx, fm.end_line, key);
-    let first_key = ["sr-due", "sr-interval", "sr-ease"].into_iter().find_map(|k| line(k)).unwrap_or(0);
+    let first_key = ["sr-due", "sr-interval", "sr-ease"].into_iter().find_map(&line).unwrap_or(0);
     if !tagged {
         out.push(
             Finding::new(

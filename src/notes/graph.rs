@@ -50,12 +50,11 @@ impl LinkGraph {
         let s = self.node(source);
         self.outbound[s] += weight;
         let t = self.node(target);
-        match self.edge_at.get(&(s, t)) {
-            Some(&i) => self.edges[s][i].1 += weight,
-            None => {
-                self.edge_at.insert((s, t), self.edges[s].len());
-                self.edges[s].push((t, weight));
-            }
+        if let Some(&i) = self.edge_at.get(&(s, t)) {
+            self.edges[s][i].1 += weight;
+        } else {
+            self.edge_at.insert((s, t), self.edges[s].len());
+            self.edges[s].push((t, weight));
         }
     }
 

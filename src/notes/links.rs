@@ -296,12 +296,11 @@ pub fn resolved(resolver: &Resolver, from: &str, links: &[String]) -> Vec<(Strin
     let mut at: HashMap<&str, usize> = HashMap::new();
     for link in links {
         let Some(target) = resolver.resolve(from, link) else { continue };
-        match at.get(target) {
-            Some(&i) => out[i].1 += 1,
-            None => {
-                at.insert(target, out.len());
-                out.push((target.to_owned(), 1));
-            }
+        if let Some(&i) = at.get(target) {
+            out[i].1 += 1;
+        } else {
+            at.insert(target, out.len());
+            out.push((target.to_owned(), 1));
         }
     }
     out

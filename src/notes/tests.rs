@@ -1,3 +1,6 @@
+//! The note index on real note texts: case 42's queue and schedules, the
+//! note histogram, refusals, unreadable values, and recording answers.
+
 use chrono::NaiveDate;
 
 use super::*;

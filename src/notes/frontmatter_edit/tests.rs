@@ -1,3 +1,6 @@
+//! Byte-for-byte tests of the front-matter edit: YAML, one-line JSON, none,
+//! CRLF, BOM, comments, quotes, flow lists, and the refusals.
+
 use chrono::NaiveDate;
 
 use super::*;
