@@ -15,6 +15,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod log;
+pub mod notes;
 pub mod parse;
 pub mod render;
 pub mod reschedule;
@@ -43,6 +44,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
         Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
+        Command::Notes(a) => cmd::notes::run(&cli.global, a, &mut out)?,
         Command::Reschedule(a) => cmd::reschedule::run(&cli.global, a, &mut out)?,
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,

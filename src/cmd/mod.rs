@@ -5,6 +5,7 @@ pub mod check;
 pub mod decks;
 pub mod export;
 pub mod grade;
+pub mod notes;
 pub mod reschedule;
 pub mod review;
 pub mod schedule;

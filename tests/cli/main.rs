@@ -9,6 +9,7 @@ mod faults;
 mod fit;
 mod fsrs;
 mod help;
+mod notes;
 mod pipes;
 mod properties;
 mod reschedule;
