@@ -112,7 +112,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     };
     let vn = &vn;
     let note = &vn.note;
-    if vault.config.settings.algorithm == "FSRS" {
+    if vault.config.settings.algorithm == crate::settings::Algorithm::Fsrs {
         // Scheduling an FSRS vault with SM-2 would throw away every card's
         // memory state: refuse instead of destroying it.
         return Err(Error::Refused {
