@@ -45,6 +45,31 @@ impl Target {
     }
 }
 
+/// What a `recall grade` target names: a card (`PATH:LINE[#SIBLING]`) or a
+/// whole note (`PATH`, note review).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    Card(Target),
+    Note(String),
+}
+
+impl Named {
+    /// A card when the target ends in `:LINE[#SIBLING]` and is not itself the
+    /// name of an existing file (a note may have `:` in its name), else a
+    /// note. The file is looked for from the current folder and in the vault.
+    #[must_use]
+    pub fn classify(vault: Option<&Path>, s: &str) -> Named {
+        let in_vault = |root: &Path| root.join(s.trim_start_matches("./")).is_file();
+        let exists = Path::new(s).is_file()
+            || vault.is_some_and(in_vault)
+            || (vault.is_none() && crate::vault::discover(None, None).is_ok_and(|r| in_vault(&r)));
+        match Target::parse(s) {
+            Ok(t) if !exists => Named::Card(t),
+            _ => Named::Note(s.to_owned()),
+        }
+    }
+}
+
 /// The question a 1-based `line` names: the one whose own text starts
 /// there, else the one whose own lines hold it, else (an address from an
 /// older listing, the plugin's line) the last one whose plugin range holds

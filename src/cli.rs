@@ -60,8 +60,10 @@ pub enum Command {
     Decks(DecksArgs),
     /// Review due and new cards: full-screen, or line by line with --plain.
     Review(ReviewArgs),
-    /// Grade one card without a session: PATH:LINE[#SIBLING] again|hard|good|easy|reset.
+    /// Grade one card (PATH:LINE[#SIBLING]) or review one note (PATH) without a session.
     Grade(GradeArgs),
+    /// The note review queue: notes tagged for review (#review), due, new and scheduled.
+    Notes(NotesArgs),
     /// Re-schedule many cards at once: shift, spread, set due, reset, rebalance, cap.
     Reschedule(RescheduleArgs),
     /// Export cards: Anki package, Anki text, CSV or JSON.
@@ -228,11 +230,19 @@ pub struct RescheduleArgs {
     pub seed: Option<u64>,
 }
 
+const GRADE_HELP: &str = "\
+A TARGET with a `:LINE` suffix names a card; a TARGET without one (or a file that exists
+under that very name) names a note, which is reviewed as a whole, as the plugin's note
+review does: only easy, good and hard, and only notes tagged for review (tagsToReview,
+default #review). The note's schedule is written into its front matter (sr-due,
+sr-interval, sr-ease), changing or adding only those three lines.";
+
 #[derive(Debug, Args)]
+#[command(after_long_help = GRADE_HELP)]
 pub struct GradeArgs {
-    /// The card: PATH:LINE[#SIBLING]; LINE is any 1-based line of the question.
+    /// The card, PATH:LINE[#SIBLING] (LINE is any 1-based line of the question), or a note, PATH.
     pub target: String,
-    /// again, hard, good, easy or reset.
+    /// again, hard, good, easy or reset (notes: easy, good or hard).
     pub response: Response,
     /// Print what changed as JSON.
     #[arg(long)]
@@ -240,6 +250,28 @@ pub struct GradeArgs {
     /// Print the unified diff that would be applied; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+const NOTES_HELP: &str = "\
+One row per note and review deck (a tagsToReview entry; a note tagged for two decks is
+listed in both): due notes by due date then PageRank, then new notes by PageRank, then
+notes scheduled later. Columns: deck, path, state, due, interval, ease, rank (PageRank of
+the note's links × 10000). Review a note with `recall grade PATH easy|good|hard`.
+
+--json prints an array of {deck, path, due, interval, ease, state, rank}; due, interval
+and ease are as read from the front matter, null for new notes.";
+
+#[derive(Debug, Args)]
+#[command(after_long_help = NOTES_HELP)]
+pub struct NotesArgs {
+    /// Notes or folders inside the vault (default: all); links and ranks still span the vault.
+    pub paths: Vec<PathBuf>,
+    /// Print JSON (fields below).
+    #[arg(long)]
+    pub json: bool,
+    /// Only this review deck (`#review` or `review`; repeatable).
+    #[arg(long, value_name = "DECK")]
+    pub deck: Vec<String>,
 }
 
 /// Export formats.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod log;
+pub mod notes;
 pub mod parse;
 pub mod render;
 pub mod reschedule;
@@ -45,6 +46,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
         Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
+        Command::Notes(a) => cmd::notes::run(&cli.global, a, &mut out)?,
         Command::Reschedule(a) => cmd::reschedule::run(&cli.global, a, &mut out)?,
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
         Command::Import(a) => cmd::import::run(&cli.global, a, &mut out)?,

@@ -1,8 +1,8 @@
 //! The review log: `<vault>/.recall/reviews.jsonl`, one JSON object a line,
 //! append-only.
 //!
-//! Every answer (session or `grade`), every batch change (`reschedule`) and
-//! every undo appends a record. Nothing is ever rewritten: an undo is a new
+//! Every answer (session or `grade`), every note review, every batch change
+//! (`reschedule`) and every undo appends a record. Nothing is ever rewritten: an undo is a new
 //! record whose `undoes` names the record it cancels, and readers drop both
 //! (see [`effective`]). Each append is one `write` of a whole line to a file
 //! opened with `O_APPEND`, then fsynced, so concurrent writers never
@@ -58,6 +58,10 @@ pub enum Op {
     /// `recall import`: a review done in Anki (its id in `detail`), or a
     /// schedule taken from Anki.
     Import,
+    /// A note review (`recall grade PATH RESPONSE`): the note's `sr-*`
+    /// front matter changed. `line` and `sibling` are 0 and `hash` empty;
+    /// `decks` are the note's review decks (`#review`).
+    NoteReview,
 }
 
 /// One line of the log.
@@ -72,9 +76,11 @@ pub struct Record {
     pub op: Op,
     /// Vault-relative path of the note.
     pub path: String,
-    /// 1-based first line of the question when the record was made.
+    /// 1-based first line of the question when the record was made (0 for
+    /// a note review).
     pub line: usize,
-    /// The question's hash (the plugin's cyrb53 of its text without schedule).
+    /// The question's hash (the plugin's cyrb53 of its text without
+    /// schedule; empty for a note review).
     pub hash: String,
     pub sibling: usize,
     /// The answer, for reviews and grades.

@@ -27,8 +27,8 @@ pub struct Settings {
     pub flashcard_tags_to_ignore: Vec<String>,
     pub convert_folders_to_decks: bool,
     pub bury_sibling_cards: bool,
-    pub flashcard_card_order: String,
-    pub flashcard_deck_order: String,
+    pub flashcard_card_order: CardOrder,
+    pub flashcard_deck_order: DeckOrder,
     pub cloze_patterns: Vec<String>,
     pub single_line_card_separator: String,
     pub single_line_reversed_card_separator: String,
@@ -40,7 +40,7 @@ pub struct Settings {
     pub note_folders_to_ignore: Vec<String>,
     pub show_context_in_cards: bool,
     pub use_callouts_for_scheduling_comments: bool,
-    pub algorithm: String,
+    pub algorithm: Algorithm,
     pub base_ease: f64,
     pub lapses_interval_change: f64,
     pub easy_bonus: f64,
@@ -51,6 +51,34 @@ pub struct Settings {
     pub max_link_factor: f64,
     pub card_comment_on_same_line: bool,
     pub start_of_day: String,
+}
+
+/// The scheduler of flashcards (`algorithm`); notes always use SM-2-OSR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum Algorithm {
+    #[serde(rename = "SM-2-OSR")]
+    Sm2Osr,
+    #[serde(rename = "FSRS")]
+    Fsrs,
+}
+
+/// The plugin's `flashcardCardOrder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum CardOrder {
+    NewFirstSequential,
+    NewFirstRandom,
+    DueFirstSequential,
+    DueFirstRandom,
+    EveryCardRandomDeckAndCard,
+}
+
+/// The plugin's `flashcardDeckOrder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum DeckOrder {
+    #[serde(rename = "PrevDeckComplete_Sequential")]
+    Sequential,
+    #[serde(rename = "PrevDeckComplete_Random")]
+    Random,
 }
 
 /// The plugin's defaults (`settings.ts`), as JSON so merging is key by key.

@@ -119,6 +119,10 @@ pub struct Vault {
     pub zone: Zone,
     /// Every note that could be read, sorted by path bytes.
     pub notes: Vec<VaultNote>,
+    /// Markdown files the walk saw and `noteFoldersToIgnore` skips (files in
+    /// folders that are skipped whole are not listed), sorted: Obsidian still
+    /// resolves links to them.
+    pub ignored_notes: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -263,27 +267,29 @@ fn walk(
     root: &Path,
     settings: &Settings,
     warnings: &mut Vec<Warning>,
+    ignored: &mut Vec<String>,
     found: &mut dyn FnMut(String, PathBuf),
 ) {
     let rules = IgnoreRules::new(settings);
     let mut ancestors: Vec<PathBuf> = Vec::new();
     let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     ancestors.push(root_canon);
-    walk_dir(root, "", &rules, &mut ancestors, found, warnings);
+    let mut out = WalkOut { found, warnings, ignored };
+    walk_dir(root, "", &rules, &mut ancestors, &mut out);
 }
 
-fn walk_dir(
-    dir: &Path,
-    rel: &str,
-    rules: &IgnoreRules,
-    ancestors: &mut Vec<PathBuf>,
-    found: &mut dyn FnMut(String, PathBuf),
-    warnings: &mut Vec<Warning>,
-) {
+/// Where the walk reports what it sees.
+struct WalkOut<'a> {
+    found: &'a mut dyn FnMut(String, PathBuf),
+    warnings: &'a mut Vec<Warning>,
+    ignored: &'a mut Vec<String>,
+}
+
+fn walk_dir(dir: &Path, rel: &str, rules: &IgnoreRules, ancestors: &mut Vec<PathBuf>, out: &mut WalkOut) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            warnings.push(Warning::new(
+            out.warnings.push(Warning::new(
                 if rel.is_empty() { ".".to_owned() } else { rel.to_owned() },
                 None,
                 WarningKind::Folder,
@@ -297,7 +303,7 @@ fn walk_dir(
         let name = match entry.file_name().into_string() {
             Ok(name) => name,
             Err(name) => {
-                warnings.push(Warning::new(
+                out.warnings.push(Warning::new(
                     format!("{rel}{}", name.to_string_lossy()),
                     None,
                     WarningKind::FileName,
@@ -329,7 +335,7 @@ fn walk_dir(
                     } else {
                         (WarningKind::Unreadable, format!("cannot read: {e}"))
                     };
-                    warnings.push(Warning::new(rel_path, None, kind, message));
+                    out.warnings.push(Warning::new(rel_path, None, kind, message));
                     continue;
                 }
             },
@@ -337,7 +343,7 @@ fn walk_dir(
         if is_dir {
             let canon = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if ancestors.contains(&canon) {
-                warnings.push(Warning::new(
+                out.warnings.push(Warning::new(
                     rel_path,
                     None,
                     WarningKind::Link,
@@ -349,13 +355,14 @@ fn walk_dir(
                 continue;
             }
             ancestors.push(canon);
-            walk_dir(&path, &rel_path, rules, ancestors, found, warnings);
+            walk_dir(&path, &rel_path, rules, ancestors, out);
             ancestors.pop();
-        } else if is_file
-            && Path::new(&name).extension().is_some_and(|e| e == "md")
-            && !rules.is_ignored(&rel_path)
-        {
-            found(rel_path, path);
+        } else if is_file && Path::new(&name).extension().is_some_and(|e| e == "md") {
+            if rules.is_ignored(&rel_path) {
+                out.ignored.push(rel_path);
+            } else {
+                (out.found)(rel_path, path);
+            }
         }
     }
 }
@@ -463,6 +470,7 @@ pub fn scan<T: Send>(
         load.pin.resolve(load.clock_now, load.zone, &config.settings.start_of_day).map_err(Error::Usage)?;
     let clozes = Clozes::new(&config.settings.cloze_patterns);
     let mut warnings = Vec::new();
+    let mut ignored_notes = Vec::new();
     let opts =
         ParseOptions { settings: &config.settings, clozes: &clozes, today, now, zone, detail: load.detail };
     // The walk feeds the workers as it goes, so reading starts at once; paths
@@ -498,7 +506,7 @@ pub fn scan<T: Send>(
             })
             .collect();
         let mut pending = Vec::with_capacity(BATCH);
-        walk(root, &config.settings, &mut warnings, &mut |rel, abs| {
+        walk(root, &config.settings, &mut warnings, &mut ignored_notes, &mut |rel, abs| {
             pending.push((rel, abs));
             if pending.len() == BATCH {
                 let _ = tx.send(std::mem::replace(&mut pending, Vec::with_capacity(BATCH)));
@@ -517,8 +525,18 @@ pub fn scan<T: Send>(
         warnings.extend(w);
     }
     warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    let vault =
-        Vault { root: root.to_path_buf(), config, clozes, today, now, zone, notes: Vec::new(), warnings };
+    ignored_notes.sort_unstable_by(|a: &String, b: &String| a.as_bytes().cmp(b.as_bytes()));
+    let vault = Vault {
+        root: root.to_path_buf(),
+        config,
+        clozes,
+        today,
+        now,
+        zone,
+        notes: Vec::new(),
+        ignored_notes,
+        warnings,
+    };
     Ok((vault, out))
 }
 

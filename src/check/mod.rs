@@ -9,12 +9,13 @@
 //!
 //! Card rules run on notes the plugin reads (they have a deck) and on notes
 //! that look meant as flashcard notes (a schedule comment, or a heading
-//! naming flashcards); other notes only get the tag check, so a vault full of
-//! prose and Dataview `key:: value` fields stays quiet.
+//! naming flashcards); other notes only get the tag and note-review checks,
+//! so a vault full of prose and Dataview `key:: value` fields stays quiet.
 
 pub mod cards;
 pub mod mojibake;
 pub mod quirks;
+pub mod review;
 pub mod schedule;
 pub mod tags;
 pub mod text;
@@ -79,11 +80,19 @@ Codes (usual severity):
   mojibake-tag         warning  a tag that is UTF-8 read as Mac Roman or
                                 Windows-1252, with its repair (fixable)
   front-matter         warning  front matter not closed or not valid YAML
+  review-front-matter  error    a note tagged for review whose front matter is
+                                not valid YAML: its schedule cannot be written
+  review-bad-date      error    an `sr-due` the plugin cannot read: the note
+                                never comes due
+  review-bad-number    error    an `sr-interval` or `sr-ease` that is no number
+  review-incomplete    warning  a note schedule missing one of its three `sr-`
+                                keys: the note is treated as new
   legacy-schedule      info     `<!--SR:date,ivl,ease-->` from before 2021
+  review-untagged      info     `sr-` keys on a note without a review tag
 
 Card rules run on notes the plugin reads and on notes that look meant as
 flashcard notes (a schedule comment or a heading naming flashcards); other
-notes only get the tag check.
+notes only get the tag and note-review checks.
 
 --fix shows, as a unified diff, only the repairs that cannot lose
 information: repairing mojibake tags, dropping surplus segments and
@@ -151,6 +160,11 @@ pub enum Code {
     MojibakeTag,
     SkippedFile,
     FrontMatter,
+    ReviewFrontMatter,
+    ReviewBadDate,
+    ReviewBadNumber,
+    ReviewIncomplete,
+    ReviewUntagged,
 }
 
 /// Every code with its usual severity and what it means (for `--help` and
@@ -256,6 +270,23 @@ pub const CODES: &[(Code, Severity, &str)] = &[
         Severity::Warning,
         "front matter that is not closed or not valid YAML: its tags are ignored",
     ),
+    (
+        Code::ReviewFrontMatter,
+        Severity::Error,
+        "a note tagged for review whose front matter is not valid YAML: its schedule cannot be written",
+    ),
+    (Code::ReviewBadDate, Severity::Error, "an `sr-due` the plugin cannot read: the note never comes due"),
+    (Code::ReviewBadNumber, Severity::Error, "an `sr-interval` or `sr-ease` that is not a number"),
+    (
+        Code::ReviewIncomplete,
+        Severity::Warning,
+        "a note schedule missing one of `sr-due`, `sr-interval`, `sr-ease`: the note is treated as new",
+    ),
+    (
+        Code::ReviewUntagged,
+        Severity::Info,
+        "`sr-` keys on a note without a review tag: the plugin never shows it for review",
+    ),
 ];
 
 impl Code {
@@ -287,6 +318,11 @@ impl Code {
             Code::MojibakeTag => "mojibake-tag",
             Code::SkippedFile => "skipped-file",
             Code::FrontMatter => "front-matter",
+            Code::ReviewFrontMatter => "review-front-matter",
+            Code::ReviewBadDate => "review-bad-date",
+            Code::ReviewBadNumber => "review-bad-number",
+            Code::ReviewIncomplete => "review-incomplete",
+            Code::ReviewUntagged => "review-untagged",
         }
     }
 }
@@ -373,6 +409,7 @@ pub fn check_note(note: &Note, settings: &Settings, clozes: &Clozes) -> Vec<Find
     let ctx = Ctx { note, settings, clozes, view };
     let mut out = Vec::new();
     tags::check(&ctx, &mut out);
+    review::check(&ctx, &mut out);
     if ctx.view.card_rules {
         quirks::check(&ctx, &mut out);
         schedule::check(&ctx, &mut out);
@@ -478,7 +515,7 @@ mod tests {
             assert!(seen.insert(c.name()), "{}", c.name());
             assert!(!text.is_empty());
         }
-        assert_eq!(seen.len(), 24);
+        assert_eq!(seen.len(), 29);
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! A per-line view of a note for the rules, and small text helpers.
 
-use std::ops::Range;
-
 use crate::parse::comment::js_trim;
 use crate::parse::lines;
 use crate::parse::tags::FenceState;
@@ -108,48 +106,7 @@ fn names_flashcards(title: &str) -> bool {
         || t.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "card" | "cards" | "anki"))
 }
 
-/// Byte ranges of the inline code spans of a line, CommonMark's way: a run
-/// of n backticks up to the next run of exactly n.
-#[must_use]
-pub fn code_spans(line: &str) -> Vec<Range<usize>> {
-    let b = line.as_bytes();
-    let runs: Vec<(usize, usize)> = {
-        let mut v = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] == b'`' {
-                let start = i;
-                while i < b.len() && b[i] == b'`' {
-                    i += 1;
-                }
-                v.push((start, i - start));
-            } else {
-                i += 1;
-            }
-        }
-        v
-    };
-    let mut spans = Vec::new();
-    let mut k = 0;
-    while k < runs.len() {
-        let (start, len) = runs[k];
-        match runs[k + 1..].iter().position(|&(_, l)| l == len) {
-            Some(off) => {
-                let (close, _) = runs[k + 1 + off];
-                spans.push(start..close + len);
-                k += off + 2;
-            }
-            None => k += 1,
-        }
-    }
-    spans
-}
-
-/// True when byte `at` lies inside one of `spans`.
-#[must_use]
-pub fn inside(spans: &[Range<usize>], at: usize) -> bool {
-    spans.iter().any(|s| s.contains(&at))
-}
+pub use crate::parse::lines::{code_spans, inside};
 
 /// True when the plugin would see something card-like on this line: an
 /// inline separator, a multi-line separator, a cloze or a schedule comment.

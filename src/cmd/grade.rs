@@ -1,5 +1,6 @@
 //! `recall grade PATH:LINE[#SIBLING] RESPONSE`: grade one card and write its
-//! new schedule into the note, without a session.
+//! new schedule into the note, without a session. A target without a
+//! `:LINE` suffix is a note: [`super::notes::grade`] reviews it.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::answer::{Target, locate_note, question_at, relocate};
+use crate::answer::{Named, locate_note, question_at, relocate};
 use crate::cli::{Global, GradeArgs};
 use crate::clock::Zone;
 use crate::edit::plan::plan_schedule;
@@ -60,7 +61,14 @@ fn show(s: &CardSchedule, zone: Zone) -> String {
 }
 
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let target = Target::parse(&args.target)?;
+    let target = match Named::classify(global.vault.as_deref(), &args.target) {
+        Named::Card(t) => t,
+        Named::Note(path) => {
+            let (root, rel) = locate_note(global.vault.as_deref(), &path)?;
+            let global = &Global { vault: Some(root), ..global.clone() };
+            return super::notes::grade(global, args, &rel, out);
+        }
+    };
     let (root, rel) = locate_note(global.vault.as_deref(), &target.path)?;
     let global = &Global { vault: Some(root), ..global.clone() };
     // Only the graded note is kept; the others give their due dates for the
@@ -103,7 +111,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     };
     let vn = &vn;
     let note = &vn.note;
-    if vault.config.settings.algorithm == "FSRS" {
+    if vault.config.settings.algorithm == crate::settings::Algorithm::Fsrs {
         // Scheduling an FSRS vault with SM-2 would throw away every card's
         // memory state: refuse instead of destroying it.
         return Err(Error::Refused {

@@ -6,6 +6,7 @@ pub mod decks;
 pub mod export;
 pub mod grade;
 pub mod import;
+pub mod notes;
 pub mod reschedule;
 pub mod review;
 pub mod schedule;

@@ -62,7 +62,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             cards.extend(c);
         }
     }
-    if vault.config.settings.algorithm == "FSRS" {
+    if vault.config.settings.algorithm == crate::settings::Algorithm::Fsrs {
         return Err(Error::Refused {
             message: "the vault is set to FSRS, which recall cannot schedule yet; nothing was written".into(),
             hint: Some("answer FSRS cards in Obsidian for now".into()),
@@ -88,7 +88,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
                 message: format!("order: {e}"),
             })
             .map_err(warned)?,
-        (None, None) => Order::from_plugin(&vault.config.settings.flashcard_card_order),
+        (None, None) => Order::from_plugin(vault.config.settings.flashcard_card_order),
     };
     let (records, _) = crate::log::read(&vault.root).map_err(warned)?;
     let (new_done, reviews_done) = done_today(&records, vault.today);
@@ -97,7 +97,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
     });
-    let random_decks = vault.config.settings.flashcard_deck_order == "PrevDeckComplete_Random";
+    let random_decks = vault.config.settings.flashcard_deck_order == crate::settings::DeckOrder::Random;
     let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
 
     if !plain && queue.is_empty() {

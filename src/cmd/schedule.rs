@@ -50,7 +50,7 @@ fn answer(line: &str) -> Result<Value, String> {
 fn answer_in(line: &str, zone: Zone) -> Result<Value, String> {
     let input: Input = serde_json::from_str(line).map_err(|e| format!("bad input: {e}"))?;
     let settings = Settings::from_partial(&input.settings).map_err(|e| format!("bad settings: {e}"))?;
-    if settings.algorithm == "FSRS" {
+    if settings.algorithm == crate::settings::Algorithm::Fsrs {
         return fsrs_answer(&input, &settings, zone);
     }
     let mut pairs = Vec::new();

@@ -119,7 +119,7 @@ pub fn plan(
     cal: &Calendar,
 ) -> Plan {
     let settings = &vault.config.settings;
-    let fsrs_vault = settings.algorithm == "FSRS";
+    let fsrs_vault = settings.algorithm == crate::settings::Algorithm::Fsrs;
     let logged = logged_ids(records);
     let mut rows: HashMap<i64, Vec<&Review>> = HashMap::new();
     for r in &col.revlog {

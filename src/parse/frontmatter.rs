@@ -18,16 +18,42 @@ pub struct FrontMatter {
     pub obsidian_tags: Vec<String>,
     /// Tags as the plugin's deck code reads them, each with a leading `#`.
     pub plugin_tags: Vec<String>,
-    /// `sr-due`, `sr-interval`, `sr-ease` when all three are present.
+    /// The note-review keys as the plugin reads them, each on its own.
+    pub sr_keys: SrKeys,
+    /// `sr-due`, `sr-interval`, `sr-ease` when all three are present and
+    /// non-empty (the plugin's test for a scheduled note).
     pub note_schedule: Option<NoteSchedule>,
     /// The YAML could not be read: the message (tags are then empty).
     pub error: Option<String>,
 }
 
-/// A note-review schedule from `sr-*` keys (kept as text; parsed on use).
+/// The `sr-due`, `sr-interval` and `sr-ease` values as JavaScript's
+/// `String(value)` gives them; `None` when a key is missing, null or empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SrKeys {
+    pub due: Option<String>,
+    pub interval: Option<String>,
+    pub ease: Option<String>,
+}
+
+impl SrKeys {
+    /// True when at least one of the three keys has a value.
+    #[must_use]
+    pub fn any(&self) -> bool {
+        self.due.is_some() || self.interval.is_some() || self.ease.is_some()
+    }
+}
+
+/// A note-review schedule from complete `sr-*` keys. The numbers are read
+/// with `parseFloat`, so `4.5` survives and text that is no number is `NaN`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteSchedule {
+    /// `sr-due` as written.
     pub due: String,
+    /// `sr-due` read with moment's formats; `None` when it cannot be read.
+    /// [`crate::parse::parse_note`] fills it in (moment defaults a missing
+    /// year to today's), [`find`] leaves it `None`.
+    pub date: Option<chrono::NaiveDate>,
     pub interval: f64,
     pub ease: f64,
 }
@@ -111,20 +137,18 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
             .map(|t| if t.starts_with('#') { t.to_owned() } else { hash_tag(t) })
             .collect();
     }
-    let num = |k: &str| -> Option<f64> {
-        match get(k)? {
-            Val::Num(n) => Some(*n),
-            Val::Str(s) => js_parse_float(s),
-            _ => None,
-        }
+    let text = |k: &str| -> Option<String> {
+        let s = match get(k)? {
+            Val::Other(_) => return None,
+            v => js_to_string(v),
+        };
+        (!s.is_empty()).then_some(s)
     };
-    let due = match get("sr-due") {
-        Some(Val::Str(s)) if !s.is_empty() => Some(s.clone()),
-        Some(v @ Val::Num(_)) => Some(scalar(v)),
-        _ => None,
-    };
-    if let (Some(due), Some(interval), Some(ease)) = (due, num("sr-interval"), num("sr-ease")) {
-        fm.note_schedule = Some(NoteSchedule { due, interval, ease });
+    fm.sr_keys = SrKeys { due: text("sr-due"), interval: text("sr-interval"), ease: text("sr-ease") };
+    if let SrKeys { due: Some(due), interval: Some(interval), ease: Some(ease) } = &fm.sr_keys {
+        let num = |s: &str| js_parse_float(s).unwrap_or(f64::NAN);
+        fm.note_schedule =
+            Some(NoteSchedule { due: due.clone(), date: None, interval: num(interval), ease: num(ease) });
     }
     fm
 }
@@ -273,12 +297,40 @@ fn js_to_string(v: &Val) -> String {
     }
 }
 
-fn js_parse_float(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let end = s
-        .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+'))))
-        .map_or(s.len(), |(i, _)| i);
+/// JavaScript's `parseFloat(s)`: the longest decimal prefix after leading
+/// white space (`4.5kg` is 4.5, `1e3` is 1000, `Infinity` too); `None` for NaN.
+#[must_use]
+pub fn js_parse_float(s: &str) -> Option<f64> {
+    let s = crate::parse::comment::js_trim_start(s);
+    let b = s.as_bytes();
+    let i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    if s[i..].starts_with("Infinity") {
+        return Some(if b.first() == Some(&b'-') { f64::NEG_INFINITY } else { f64::INFINITY });
+    }
+    let digits = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let int_end = digits(i);
+    let mut end = int_end;
+    let mut any = int_end > i;
+    if b.get(end) == Some(&b'.') {
+        let frac_end = digits(end + 1);
+        any |= frac_end > end + 1;
+        end = frac_end;
+    }
+    if !any {
+        return None;
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+        let exp_end = digits(end + 1 + sign);
+        if exp_end > end + 1 + sign {
+            end = exp_end;
+        }
+    }
     s[..end].parse().ok()
 }
 
@@ -325,10 +377,57 @@ mod tests {
         };
         assert_eq!(
             f.note_schedule,
-            Some(NoteSchedule { due: "2024-06-25".into(), interval: 12.0, ease: 230.0 })
+            Some(NoteSchedule { due: "2024-06-25".into(), date: None, interval: 12.0, ease: 230.0 })
         );
         let Found::Closed(f) = fm("---\nsr-due: 2024-06-25\n---") else { panic!() };
         assert_eq!(f.note_schedule, None);
+        assert_eq!(f.sr_keys, SrKeys { due: Some("2024-06-25".into()), interval: None, ease: None });
+        // Empty and null values count as missing.
+        let Found::Closed(f) = fm("---\nsr-due: 2024-06-25\nsr-interval:\nsr-ease: ''\n---") else {
+            panic!()
+        };
+        assert_eq!(f.note_schedule, None);
+        assert!(f.sr_keys.any());
+    }
+
+    #[test]
+    fn note_schedule_numbers_are_decimals_and_text_is_nan() {
+        let Found::Closed(f) = fm("---\nsr-due: 2024-06-25\nsr-interval: 4.5\nsr-ease: '262.5'\n---") else {
+            panic!()
+        };
+        assert_eq!(
+            f.note_schedule,
+            Some(NoteSchedule { due: "2024-06-25".into(), date: None, interval: 4.5, ease: 262.5 })
+        );
+        let Found::Closed(f) =
+            fm("---\n{\"sr-due\": \"2024-06-19\", \"sr-interval\": \"soon\", \"sr-ease\": 250}\n---")
+        else {
+            panic!()
+        };
+        let s = f.note_schedule.expect("present keys make a schedule");
+        assert!(s.interval.is_nan());
+        assert!((s.ease - 250.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn parse_float_like_javascript() {
+        let cases: [(&str, Option<f64>); 12] = [
+            ("4.5", Some(4.5)),
+            ("  10", Some(10.0)),
+            ("3.7days", Some(3.7)),
+            ("1e3", Some(1000.0)),
+            ("1e", Some(1.0)),
+            (".5", Some(0.5)),
+            ("5.", Some(5.0)),
+            ("-2", Some(-2.0)),
+            ("+7.25x", Some(7.25)),
+            ("Infinity", Some(f64::INFINITY)),
+            ("abc", None),
+            (".", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(js_parse_float(s), want, "{s:?}");
+        }
     }
 
     #[test]

@@ -119,6 +119,49 @@ pub fn first_terminator(text: &str, lines: &[Line]) -> &'static str {
     }
 }
 
+/// Byte ranges of the inline code spans of a line, CommonMark's way: a run
+/// of n backticks up to the next run of exactly n.
+#[must_use]
+pub fn code_spans(line: &str) -> Vec<std::ops::Range<usize>> {
+    let b = line.as_bytes();
+    let runs: Vec<(usize, usize)> = {
+        let mut v = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'`' {
+                let start = i;
+                while i < b.len() && b[i] == b'`' {
+                    i += 1;
+                }
+                v.push((start, i - start));
+            } else {
+                i += 1;
+            }
+        }
+        v
+    };
+    let mut spans = Vec::new();
+    let mut k = 0;
+    while k < runs.len() {
+        let (start, len) = runs[k];
+        match runs[k + 1..].iter().position(|&(_, l)| l == len) {
+            Some(off) => {
+                let (close, _) = runs[k + 1 + off];
+                spans.push(start..close + len);
+                k += off + 2;
+            }
+            None => k += 1,
+        }
+    }
+    spans
+}
+
+/// True when byte `at` lies inside one of `spans`.
+#[must_use]
+pub fn inside(spans: &[std::ops::Range<usize>], at: usize) -> bool {
+    spans.iter().any(|s| s.contains(&at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,7 +75,16 @@ pub struct ParseOptions<'a> {
     pub detail: Detail,
 }
 
-impl ParseOptions<'_> {
+impl<'a> ParseOptions<'a> {
+    /// Options for a pinned day: "now" is 12:00 UTC of `today` (tests, and
+    /// callers with no clock of their own), every detail recorded.
+    #[must_use]
+    pub fn at_noon(settings: &'a Settings, clozes: &'a Clozes, today: NaiveDate) -> ParseOptions<'a> {
+        let zone = Zone::utc();
+        let now = crate::clock::When::noon_of(today, zone).now;
+        ParseOptions { settings, clozes, today, now, zone, detail: Detail::Full }
+    }
+
     /// The moment the parse reads states at.
     #[must_use]
     pub fn when(&self) -> crate::clock::When {
@@ -444,7 +453,12 @@ pub fn parse_note(text: String, folder: Option<&str>, opts: &ParseOptions, all_q
         quirks: Vec::new(),
     };
     match frontmatter::find(|i| note.lines.get(i).map(|l| &note.text[l.start..l.end])) {
-        Found::Closed(fm) => note.frontmatter = Some(fm),
+        Found::Closed(mut fm) => {
+            if let Some(s) = &mut fm.note_schedule {
+                s.date = comment::parse_moment_date(&s.due, opts.today);
+            }
+            note.frontmatter = Some(fm);
+        }
         Found::Unclosed => note.frontmatter_unclosed = true,
         Found::None => {}
     }

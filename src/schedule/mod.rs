@@ -275,13 +275,28 @@ pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: DateTime<Ut
 
 /// The plugin's note-ease entry for a note with `sr-*` front matter (spec
 /// §e): the mean ease of its scheduled cards, pulled towards `baseEase`
-/// when there are few, averaged with the note's own `sr-ease`.
+/// when there are few, averaged with the note's own `sr-ease`. Cards count
+/// only when the plugin loads them (the note has a deck). One unreadable
+/// card ease makes the card average `NaN`, which the plugin takes as "no
+/// average": `sr-ease` alone is the entry then (spec §j.2).
 #[must_use]
 pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
-    let fm = note.frontmatter.as_ref()?;
-    let sched = fm.note_schedule.as_ref()?;
-    // Every scheduled card counts; one whose ease cannot be read makes the
-    // plugin's average NaN, which it treats as "no average" (spec §j.2).
+    let sched = note.frontmatter.as_ref()?.note_schedule.as_ref()?;
+    let cards = if note.has_deck { flashcard_average(note, settings) } else { 0.0 };
+    let own = sched.ease;
+    let usable = |x: f64| x != 0.0 && !x.is_nan();
+    let ease = match (usable(cards), usable(own)) {
+        (true, true) => f64::midpoint(cards, own),
+        (true, false) => cards,
+        (false, true) => own,
+        (false, false) => return None,
+    };
+    Some(ease)
+}
+
+/// The plugin's `calculateFlashcardAvgEase`: 0 without scheduled cards,
+/// `NaN` when one of them has an unreadable ease.
+fn flashcard_average(note: &Note, settings: &Settings) -> f64 {
     let mut total = 0.0;
     let mut n = 0usize;
     for q in &note.questions {
@@ -294,20 +309,11 @@ pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
             n += 1;
         }
     }
-    let cards = if n > 0 {
-        let c = ((n as f64 + 0.5).ln() / 64f64.ln()).min(1.0);
-        (total / n as f64) * c + settings.base_ease * (1.0 - c)
-    } else {
-        0.0
-    };
-    let own = sched.ease;
-    let ease = match (cards != 0.0 && !cards.is_nan(), own != 0.0 && !own.is_nan()) {
-        (true, true) => f64::midpoint(cards, own),
-        (true, false) => cards,
-        (false, true) => own,
-        (false, false) => return None,
-    };
-    Some(ease)
+    if n == 0 {
+        return 0.0;
+    }
+    let c = ((n as f64 + 0.5).ln() / 64f64.ln()).min(1.0);
+    (total / n as f64) * c + settings.base_ease * (1.0 - c)
 }
 
 #[cfg(test)]
@@ -409,5 +415,38 @@ mod tests {
             .expect("next");
         assert!((next.interval - 2.5).abs() < f64::EPSILON);
         assert_eq!(next.due, d("2024-01-08"));
+    }
+
+    fn parsed(text: &str) -> Note {
+        let s = Settings::default();
+        let clozes = crate::parse::cloze::Clozes::new(&s.cloze_patterns);
+        let today = d("2024-06-20");
+        let opts = crate::parse::ParseOptions::at_noon(&s, &clozes, today);
+        crate::parse::parse_note(text.to_owned(), None, &opts, false)
+    }
+
+    #[test]
+    fn note_ease_mixes_cards_and_sr_ease() {
+        let s = Settings::default();
+        let fm = "---\ntags: [flashcards]\nsr-due: 2024-06-20\nsr-interval: 3\nsr-ease: 310\n---\n";
+        // One card of ease 230: c = ln(1.5)/ln(64), average pulled towards 250.
+        let n = parsed(&format!("{fm}a::b\n<!--SR:!2024-06-21,3,230-->\n"));
+        let c = 1.5f64.ln() / 64f64.ln();
+        let want = f64::midpoint(230.0 * c + 250.0 * (1.0 - c), 310.0);
+        assert!((note_ease(&n, &s).expect("entry") - want).abs() < 1e-9);
+        // No scheduled card, or no deck: sr-ease alone.
+        assert_eq!(note_ease(&parsed(&format!("{fm}a::b\n")), &s), Some(310.0));
+        let no_deck =
+            "---\nsr-due: 2024-06-20\nsr-interval: 3\nsr-ease: 310\n---\na::b\n<!--SR:!2024-06-21,3,230-->\n";
+        assert_eq!(note_ease(&parsed(no_deck), &s), Some(310.0));
+        // No complete sr-* keys: no entry, whatever the cards say.
+        assert_eq!(note_ease(&parsed("#flashcards\na::b\n<!--SR:!2024-06-21,3,230-->\n"), &s), None);
+    }
+
+    #[test]
+    fn an_unreadable_card_ease_leaves_sr_ease_alone() {
+        let s = Settings::default();
+        let text = "---\ntags: [flashcards]\nsr-due: 2024-06-20\nsr-interval: 3\nsr-ease: 310\n---\na::b\n<!--SR:!2024-06-21,3,230-->\n\nc::d\n<!--SR:!2024-06-01,x,y-->\n";
+        assert_eq!(note_ease(&parsed(text), &s), Some(310.0));
     }
 }

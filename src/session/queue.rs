@@ -48,13 +48,14 @@ impl Order {
     /// The plugin's setting value (`DueFirstRandom`, …); unknown values give
     /// the plugin's default.
     #[must_use]
-    pub fn from_plugin(s: &str) -> Order {
-        match s {
-            "NewFirstSequential" => Order::NewFirstSequential,
-            "NewFirstRandom" => Order::NewFirstRandom,
-            "DueFirstSequential" => Order::DueFirstSequential,
-            "EveryCardRandomDeckAndCard" => Order::EveryCardRandom,
-            _ => Order::DueFirstRandom,
+    pub fn from_plugin(o: crate::settings::CardOrder) -> Order {
+        use crate::settings::CardOrder;
+        match o {
+            CardOrder::NewFirstSequential => Order::NewFirstSequential,
+            CardOrder::NewFirstRandom => Order::NewFirstRandom,
+            CardOrder::DueFirstSequential => Order::DueFirstSequential,
+            CardOrder::EveryCardRandomDeckAndCard => Order::EveryCardRandom,
+            CardOrder::DueFirstRandom => Order::DueFirstRandom,
         }
     }
 }
@@ -231,7 +232,9 @@ mod tests {
     fn order_names() {
         assert_eq!("due-first".parse::<Order>(), Ok(Order::DueFirstSequential));
         assert!("sideways".parse::<Order>().is_err());
-        assert_eq!(Order::from_plugin("EveryCardRandomDeckAndCard"), Order::EveryCardRandom);
-        assert_eq!(Order::from_plugin("???"), Order::DueFirstRandom);
+        assert_eq!(
+            Order::from_plugin(crate::settings::CardOrder::EveryCardRandomDeckAndCard),
+            Order::EveryCardRandom
+        );
     }
 }

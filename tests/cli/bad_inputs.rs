@@ -130,7 +130,8 @@ fn a_missing_vault_is_an_error() {
 #[test]
 fn usage_errors_exit_2() {
     let v = good_vault();
-    let run = v.run("2024-06-20", &["grade", "good.md", "good"]);
+    // A PATH alone is a note review, which has no Again.
+    let run = v.run("2024-06-20", &["grade", "good.md", "again"]);
     assert_eq!(run.code(), Some(2), "{}", run.stderr());
     let run = v.run("2024-06-20", &["grade", "good.md:3", "maybe"]);
     assert_eq!(run.code(), Some(2), "{}", run.stderr());

@@ -59,6 +59,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("duplicate", "#flashcards\n\nQ::A\n\nQ::A\n"),
     ("mojibake-tag", "#flashcards #caf\u{c3}\u{a9}\n\nQ::A\n"),
     ("front-matter", "---\ntags: [a\n---\nQ::A\n"),
+    ("review-untagged", "---\nsr-due: 2024-06-16\nsr-interval: 10\nsr-ease: 270\n---\nA note.\n"),
+    ("review-bad-date", "---\ntags: review\nsr-due: someday\nsr-interval: 10\nsr-ease: 270\n---\n"),
+    ("review-bad-number", "---\ntags: review\nsr-due: 2024-06-16\nsr-interval: 10\nsr-ease: high\n---\n"),
+    ("review-incomplete", "---\ntags: review\nsr-due: 2024-06-16\nsr-ease: 270\n---\n"),
 ];
 
 /// Near misses of every rule: none may fire.
@@ -97,6 +101,20 @@ fn every_diagnostic_fires_on_its_minimal_note_and_only_there() {
         }
     }
     assert_eq!(json["summary"]["notes"], CATALOGUE.len() + 1);
+}
+
+#[test]
+fn a_review_tag_in_broken_yaml_is_an_error() {
+    let v = TestVault::new();
+    v.file("n.md", "---\ntags: [review\n---\nbody\n");
+    let (json, code) = check_json(&v, &[]);
+    assert_eq!(codes_by_path(&json)["n.md"], vec!["review-front-matter", "front-matter"]);
+    assert_eq!(code, Some(1));
+    let out = v.run(TODAY, &["check"]).stdout();
+    assert!(
+        out.contains("n.md:1: error: this note is tagged for review, but its front matter is not valid YAML"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The plugin conformance corpus (tests/conformance, copied from the shared
-//! corpus): every case's cards.json, every grades.jsonl line and every
-//! scheduling vector, against the real binary.
+//! corpus): every case's cards.json and notes.json, every grades.jsonl line
+//! (cards and notes) and every scheduling vector, against the real binary,
+//! the way tests/conformance/check.py checks them.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -22,7 +23,7 @@ fn cases() -> Vec<PathBuf> {
         .filter(|p| p.join("case.json").is_file())
         .collect();
     v.sort();
-    assert!(v.len() >= 39, "the corpus is incomplete: {} cases", v.len());
+    assert!(v.len() >= 42, "the corpus is incomplete: {} cases", v.len());
     v
 }
 
@@ -109,7 +110,12 @@ fn check_grade(case: &Path, g: &Value) -> Vec<String> {
     copy_dir(&case.join("vault"), tmp.path());
     let before = files(tmp.path());
     let path = g["path"].as_str().expect("path");
-    let target = format!("{}:{}#{}", path, g["line"], g["sibling"]);
+    // A note review names the note alone.
+    let target = if g["note"] == Value::Bool(true) {
+        path.to_owned()
+    } else {
+        format!("{}:{}#{}", path, g["line"], g["sibling"])
+    };
     let response = g["response"].as_str().expect("response");
     let run =
         run_in(tmp.path(), g["today"].as_str().expect("today"), &["grade", &target, response], None, &[]);
@@ -135,6 +141,54 @@ fn check_grade(case: &Path, g: &Value) -> Vec<String> {
     problems
 }
 
+/// check.py's note-queue comparison: the whole array in order, on these
+/// fields, JSON types included (`10` is not `10.0`).
+fn check_notes(case: &Path) -> Vec<String> {
+    const FIELDS: [&str; 6] = ["deck", "path", "due", "interval", "ease", "state"];
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&case.join("vault"), tmp.path());
+    let got = run_in(tmp.path(), &today_of(case), &["notes", "--json"], None, &[]).json();
+    let want: Value = serde_json::from_str(&fs::read_to_string(case.join("notes.json")).expect("notes.json"))
+        .expect("notes.json is JSON");
+    let rows = |v: &Value| -> Vec<Vec<Value>> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|n| {
+                FIELDS
+                    .iter()
+                    .map(|f| n.get(*f).cloned().unwrap_or(Value::String("<missing>".into())))
+                    .collect()
+            })
+            .collect()
+    };
+    let (got, want) = (rows(&got), rows(&want));
+    if got == want {
+        return Vec::new();
+    }
+    let mut problems = vec![format!("queue differs ({} expected, {} got):", want.len(), got.len())];
+    for i in 0..want.len().max(got.len()) {
+        if want.get(i) != got.get(i) {
+            problems.push(format!("  #{i}: expected {:?}, got {:?}", want.get(i), got.get(i)));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_note_queue_is_the_plugins() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for case in cases().into_iter().filter(|c| c.join("notes.json").is_file()) {
+        count += 1;
+        for p in check_notes(&case) {
+            failures.push(format!("{}: {p}", case.display()));
+        }
+    }
+    assert!(count >= 3, "only {count} notes.json found");
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+}
+
 #[test]
 fn every_case_lists_the_plugins_cards() {
     let mut failures = Vec::new();
@@ -150,6 +204,7 @@ fn every_case_lists_the_plugins_cards() {
 fn every_grade_writes_the_expected_bytes() {
     let mut failures = Vec::new();
     let mut count = 0;
+    let mut notes = 0;
     for case in cases() {
         let Ok(text) = fs::read_to_string(case.join("grades.jsonl")) else {
             continue;
@@ -157,12 +212,14 @@ fn every_grade_writes_the_expected_bytes() {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let g: Value = serde_json::from_str(line).expect("grade line");
             count += 1;
+            notes += usize::from(g["note"] == Value::Bool(true));
             for p in check_grade(&case, &g) {
                 failures.push(format!("{}: {p}", case.display()));
             }
         }
     }
     assert!(count >= 100, "only {count} grade lines found");
+    assert!(notes >= 25, "only {notes} note review lines found");
     assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
 }
 

@@ -11,6 +11,7 @@ mod fsrs;
 mod help;
 mod import;
 mod import_bad;
+mod notes;
 mod pipes;
 mod properties;
 mod reschedule;
