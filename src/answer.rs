@@ -5,10 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::clock::When;
 use crate::edit::Edit;
-use crate::edit::plan::replan_comment;
+use crate::edit::plan::{plan_comment, replan_comment};
 use crate::error::{Error, IoResultExt};
-use crate::parse::{Note, ParseOptions, Question, parse_note};
+use crate::log::{CardRef, Op, Record, Stamp};
+use crate::parse::{CardSchedule, Note, ParseOptions, Question, parse_note};
+use crate::schedule::{Answered, CardContext, Histogram, Response, Scheduler, note_ease};
+use crate::writeback::{NoteWrite, Written, write_and_log};
 
 /// A parsed `PATH:LINE[#SIBLING]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +140,93 @@ pub fn relocate(
 ) -> Option<Vec<Edit>> {
     let note = parse_note(text.to_owned(), folder, opts, true);
     replan_comment(&note, old, old_q, sibling, segment, opts.settings).map(|e| vec![e])
+}
+
+/// A planned answer to one card: what it was, what it becomes, the edit.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub before: CardSchedule,
+    pub after: Answered,
+    pub edit: Edit,
+}
+
+/// One card of a parsed note.
+#[derive(Debug, Clone, Copy)]
+pub struct CardAt<'a> {
+    /// Vault-relative path of the note.
+    pub path: &'a str,
+    pub note: &'a Note,
+    /// Index of the question in the note.
+    pub question: usize,
+    pub sibling: usize,
+}
+
+/// Plans answering `card` at `at` (`None`: nothing changes, Reset on a new
+/// card). Errors name `path:line`.
+pub fn plan_answer(
+    card: CardAt<'_>,
+    response: Response,
+    at: &When,
+    scheduler: &dyn Scheduler,
+    histogram: Option<&Histogram>,
+    opts: &ParseOptions<'_>,
+) -> Result<Option<Planned>, Error> {
+    let CardAt { path, note, question: qi, sibling } = card;
+    let q = &note.questions[qi];
+    let before = q.schedule(sibling);
+    let ctx = CardContext { note_ease: note_ease(note, opts.settings), histogram };
+    let refused =
+        |e: String| Error::Refused { message: format!("{path}:{}: {e}", q.text_line + 1), hint: None };
+    let Some(after) = scheduler.answer(&before, response, at, &ctx).map_err(|e| refused(e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    let edit = plan_comment(note, q, sibling, &after.schedule.segment(), opts.settings)
+        .map_err(|e| refused(e.to_string()))?;
+    Ok(Some(Planned { before, after, edit }))
+}
+
+/// The card a record names.
+#[must_use]
+pub fn card_ref(path: &str, note: &Note, q: &Question, sibling: usize) -> CardRef {
+    CardRef {
+        path: path.to_owned(),
+        line: q.text_line + 1,
+        hash: q.hash(&note.text),
+        sibling,
+        decks: q.decks.to_vec(),
+    }
+}
+
+/// Writes a planned answer into the note at `abs` (re-planned by its text
+/// if the note changed) and logs it: the one way an answer reaches disk.
+pub fn commit(
+    root: &Path,
+    abs: &Path,
+    card: CardAt<'_>,
+    planned: &Planned,
+    record: (Op, Response, Stamp, Option<u64>),
+    opts: &ParseOptions<'_>,
+) -> Result<Written, Error> {
+    let CardAt { path, note, question: qi, sibling } = card;
+    let q = &note.questions[qi];
+    let folder = path.rfind('/').map(|i| &path[..i]);
+    let segment = planned.after.schedule.segment();
+    let reloc = |text: &str| relocate(opts, folder, note, q, sibling, &segment, text);
+    let write =
+        NoteWrite { path, abs, original: &note.text, edits: vec![planned.edit.clone()], relocate: &reloc };
+    let (op, response, stamp, ms) = record;
+    let rec = Record::answer(
+        stamp,
+        opts.today,
+        op,
+        card_ref(path, note, q, sibling),
+        response,
+        planned.before.to_schedule(),
+        Some(planned.after.schedule.clone()),
+        ms,
+    );
+    write_and_log(root, &write, &[rec])
 }
 
 #[cfg(test)]

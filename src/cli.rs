@@ -154,6 +154,13 @@ pub struct ReviewArgs {
     /// Line mode instead of the full-screen view.
     #[arg(long)]
     pub plain: bool,
+    /// Cram: every card whatever its due date; nothing is written to the
+    /// notes (answers are logged as cram).
+    #[arg(long, conflicts_with = "ahead")]
+    pub cram: bool,
+    /// Also the cards due in the next DAYS days, scheduled as early reviews.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub ahead: Option<u32>,
 }
 
 const RESCHEDULE_HELP: &str = "\

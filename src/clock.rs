@@ -39,6 +39,16 @@ impl Zone {
         }
     }
 
+    /// An instant as local RFC 3339 with milliseconds and the offset.
+    #[must_use]
+    pub fn rfc3339(self, t: DateTime<Utc>) -> String {
+        let f = chrono::SecondsFormat::Millis;
+        match self {
+            Zone::Local => t.with_timezone(&Local).to_rfc3339_opts(f, false),
+            Zone::Fixed(o) => t.with_timezone(&o).to_rfc3339_opts(f, false),
+        }
+    }
+
     /// The local calendar date of an instant.
     #[must_use]
     pub fn date(self, t: DateTime<Utc>) -> NaiveDate {

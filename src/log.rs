@@ -14,32 +14,16 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::clock::Zone;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoResultExt};
-use crate::schedule::Response;
+use crate::schedule::{Response, Schedule};
 
 /// The log's path inside a vault.
 pub const LOG_PATH: &str = ".recall/reviews.jsonl";
-
-/// A schedule as logged.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct LoggedSchedule {
-    pub due: NaiveDate,
-    pub interval: f64,
-    pub ease: f64,
-}
-
-impl LoggedSchedule {
-    /// A card's schedule as logged (`None` when new or unreadable); an FSRS
-    /// due instant is dated in `zone`.
-    #[must_use]
-    pub fn of(s: &crate::parse::CardSchedule, zone: crate::clock::Zone) -> Option<LoggedSchedule> {
-        let (i, e) = s.interval_ease();
-        Some(LoggedSchedule { due: s.due_date(zone)?, interval: i? as f64, ease: e? as f64 })
-    }
-}
 
 /// What produced a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +46,9 @@ pub enum Op {
     /// front matter changed. `line` and `sibling` are 0 and `hash` empty;
     /// `decks` are the note's review decks (`#review`).
     NoteReview,
+    /// An answer in cram mode (`recall review --cram`): nothing was
+    /// written to the note, and schedules and statistics ignore it.
+    Cram,
 }
 
 /// One line of the log.
@@ -87,9 +74,9 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Response>,
     /// Schedule before (`null` for a new card).
-    pub before: Option<LoggedSchedule>,
+    pub before: Option<Schedule>,
     /// Schedule after (`null` when the card became new again).
-    pub after: Option<LoggedSchedule>,
+    pub after: Option<Schedule>,
     /// Time from showing the card to answering it, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ms: Option<u64>,
@@ -106,22 +93,124 @@ pub struct Record {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// A new unique record id.
-#[must_use]
-pub fn new_id() -> String {
-    let now = chrono::Local::now();
-    format!(
-        "{}-{}-{}",
-        now.format("%Y%m%dT%H%M%S%.3f"),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+/// When a record was made: its unique id (local time, process id and a
+/// counter) and its local timestamp. Made from the command's clock, so a
+/// pinned `--now` gives reproducible logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub id: String,
+    pub ts: String,
 }
 
-/// The current local time as logged.
-#[must_use]
-pub fn now_stamp() -> String {
-    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+impl Stamp {
+    /// A new stamp for the instant `now`, shown in `zone`.
+    #[must_use]
+    pub fn at(now: DateTime<Utc>, zone: Zone) -> Stamp {
+        let local = zone.local(now);
+        let id = format!(
+            "{}-{}-{}",
+            local.format("%Y%m%dT%H%M%S%.3f"),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        Stamp { id, ts: zone.rfc3339(now) }
+    }
+}
+
+/// The card a record is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRef {
+    pub path: String,
+    /// 1-based first line of the question when the record was made.
+    pub line: usize,
+    pub hash: String,
+    pub sibling: usize,
+    pub decks: Vec<String>,
+}
+
+impl Record {
+    fn base(stamp: Stamp, day: NaiveDate, op: Op, card: CardRef) -> Record {
+        Record {
+            id: stamp.id,
+            ts: stamp.ts,
+            day,
+            op,
+            path: card.path,
+            line: card.line,
+            hash: card.hash,
+            sibling: card.sibling,
+            response: None,
+            before: None,
+            after: None,
+            ms: None,
+            decks: card.decks,
+            undoes: None,
+            detail: None,
+        }
+    }
+
+    /// An answer: in a session (`Op::Review`, with the time taken) or by
+    /// `recall grade` (`Op::Grade`).
+    #[must_use]
+    #[expect(clippy::too_many_arguments, reason = "an answer record names every field it logs")]
+    pub fn answer(
+        stamp: Stamp,
+        day: NaiveDate,
+        op: Op,
+        card: CardRef,
+        response: Response,
+        before: Option<Schedule>,
+        after: Option<Schedule>,
+        ms: Option<u64>,
+    ) -> Record {
+        Record { response: Some(response), before, after, ms, ..Record::base(stamp, day, op, card) }
+    }
+
+    /// The record that cancels `of` (its schedules swapped).
+    #[must_use]
+    pub fn undo(stamp: Stamp, day: NaiveDate, of: &Record) -> Record {
+        Record {
+            id: stamp.id,
+            ts: stamp.ts,
+            day,
+            op: Op::Undo,
+            response: None,
+            before: of.after.clone(),
+            after: of.before.clone(),
+            ms: None,
+            undoes: Some(of.id.clone()),
+            ..of.clone()
+        }
+    }
+
+    /// A batch change of one card (`reschedule`, `import`), `detail` naming
+    /// the run.
+    #[must_use]
+    pub fn batch(
+        stamp: Stamp,
+        day: NaiveDate,
+        op: Op,
+        card: CardRef,
+        before: Option<Schedule>,
+        after: Option<Schedule>,
+        detail: String,
+    ) -> Record {
+        Record { before, after, detail: Some(detail), ..Record::base(stamp, day, op, card) }
+    }
+
+    /// A mark that a batch run completed (no card).
+    #[must_use]
+    pub fn run_mark(stamp: Stamp, day: NaiveDate, op: Op, detail: String) -> Record {
+        let card =
+            CardRef { path: String::new(), line: 0, hash: String::new(), sibling: 0, decks: Vec::new() };
+        Record { detail: Some(detail), ..Record::base(stamp, day, op, card) }
+    }
+
+    /// A `check --fix` repair at `line`.
+    #[must_use]
+    pub fn fix(stamp: Stamp, day: NaiveDate, card: CardRef, detail: String) -> Record {
+        Record { detail: Some(detail), ..Record::base(stamp, day, Op::Fix, card) }
+    }
 }
 
 /// The log file of the vault at `root`.
@@ -190,6 +279,15 @@ pub fn read(root: &Path) -> Result<(Vec<Record>, Vec<BadLine>), Error> {
     Ok((records, bad))
 }
 
+/// The effective records about one card, in log order.
+#[must_use]
+pub fn card_history<'r>(records: &'r [Record], path: &str, hash: &str, sibling: usize) -> Vec<&'r Record> {
+    effective(records)
+        .into_iter()
+        .filter(|r| r.path == path && r.hash == hash && r.sibling == sibling && r.response.is_some())
+        .collect()
+}
+
 /// The records that still count: undo records and the records they cancel
 /// are dropped.
 #[must_use]
@@ -214,11 +312,11 @@ mod tests {
             sibling: 0,
             response: Some(Response::Good),
             before: None,
-            after: Some(LoggedSchedule {
+            after: Some(Schedule::Sm2(crate::schedule::Sm2 {
                 due: NaiveDate::from_ymd_opt(2024, 6, 23).expect("date"),
                 interval: 3.0,
                 ease: 250.0,
-            }),
+            })),
             ms: Some(1200),
             decks: vec!["flashcards".into()],
             undoes: undoes.map(str::to_owned),

@@ -627,6 +627,20 @@ impl Vault {
         }
     }
 
+    /// The flashcard scheduler the settings choose.
+    #[must_use]
+    pub fn scheduler(&self) -> Box<dyn crate::schedule::Scheduler> {
+        crate::schedule::scheduler::for_settings(&self.config.settings, self.fsrs_parameters())
+    }
+
+    /// The FSRS parameters: the plugin's, with `fsrsDesiredRetention` and
+    /// `maximumInterval`.
+    #[must_use]
+    pub fn fsrs_parameters(&self) -> crate::schedule::fsrs::Parameters {
+        let s = &self.config.settings;
+        crate::schedule::fsrs::Parameters::plugin(s.fsrs_desired_retention, s.maximum_interval)
+    }
+
     /// The moment the command works at.
     #[must_use]
     pub fn when(&self) -> When {

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::edit::Edit;
 use crate::edit::apply::{Outcome, apply_edits};
 use crate::error::Error;
-use crate::log::{Op, Record};
+use crate::log::Record;
 
 /// Notes of a batch written at once. The writes wait on fsync, not on the
 /// CPU, so a few more than the cores overlap them (docs/performance.md).
@@ -81,7 +81,7 @@ pub fn write_batch(
     notes: &[(NoteWrite<'_>, Vec<Record>)],
     stop: &AtomicBool,
     on_note: &(dyn Fn() + Sync),
-    undo_stamp: &(dyn Fn() -> (String, String) + Sync),
+    undo_stamp: &(dyn Fn() -> crate::log::Stamp + Sync),
 ) -> BatchReport {
     let mut report = BatchReport::default();
     let order = interleave_folders(notes);
@@ -130,22 +130,7 @@ pub fn write_batch(
         failed.sort_by_key(|(i, _)| *i);
         for (i, e) in failed {
             // Cancel the log lines of a note that was not written.
-            let undo: Vec<Record> = batch[i]
-                .1
-                .iter()
-                .map(|r| {
-                    let (id, ts) = undo_stamp();
-                    Record {
-                        id,
-                        ts,
-                        op: Op::Undo,
-                        undoes: Some(r.id.clone()),
-                        before: r.after,
-                        after: r.before,
-                        ..r.clone()
-                    }
-                })
-                .collect();
+            let undo: Vec<Record> = batch[i].1.iter().map(|r| Record::undo(undo_stamp(), r.day, r)).collect();
             let _ = crate::log::append(root, &undo);
             report.errors.push(e.to_string());
         }
@@ -231,7 +216,10 @@ mod tests {
             ),
         ];
         let stop = AtomicBool::new(false);
-        let report = write_batch(root, &notes, &stop, &|| {}, &|| ("u".into(), "t".into()));
+        let report = write_batch(root, &notes, &stop, &|| {}, &|| crate::log::Stamp {
+            id: "u".into(),
+            ts: "t".into(),
+        });
         assert_eq!(report.written, 2);
         assert!(!report.interrupted);
         assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
@@ -251,7 +239,10 @@ mod tests {
             vec![],
         )];
         let stop = AtomicBool::new(true);
-        let report = write_batch(root, &notes, &stop, &|| {}, &|| ("u".into(), "t".into()));
+        let report = write_batch(root, &notes, &stop, &|| {}, &|| crate::log::Stamp {
+            id: "u".into(),
+            ts: "t".into(),
+        });
         assert!(report.interrupted);
         assert_eq!(std::fs::read_to_string(&a).expect("read"), "A");
     }

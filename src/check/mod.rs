@@ -87,8 +87,12 @@ Codes (usual severity):
   review-bad-number    error    an `sr-interval` or `sr-ease` that is no number
   review-incomplete    warning  a note schedule missing one of its three `sr-`
                                 keys: the note is treated as new
+  bad-fsrs             error    an FSRS segment with a field the plugin cannot
+                                schedule (a number, the state, the last review)
   legacy-schedule      info     `<!--SR:date,ivl,ease-->` from before 2021
   review-untagged      info     `sr-` keys on a note without a review tag
+  fsrs-under-sm2       info     an FSRS segment in a vault set to SM-2: its
+                                next answer writes an SM-2 schedule
 
 Card rules run on notes the plugin reads and on notes that look meant as
 flashcard notes (a schedule comment or a heading naming flashcards); other
@@ -165,6 +169,8 @@ pub enum Code {
     ReviewBadNumber,
     ReviewIncomplete,
     ReviewUntagged,
+    BadFsrs,
+    FsrsUnderSm2,
 }
 
 /// Every code with its usual severity and what it means (for `--help` and
@@ -287,6 +293,16 @@ pub const CODES: &[(Code, Severity, &str)] = &[
         Severity::Info,
         "`sr-` keys on a note without a review tag: the plugin never shows it for review",
     ),
+    (
+        Code::BadFsrs,
+        Severity::Error,
+        "an FSRS segment with a field the plugin cannot schedule (a number, the state, the last review)",
+    ),
+    (
+        Code::FsrsUnderSm2,
+        Severity::Info,
+        "an FSRS segment in a vault set to SM-2: its next answer turns it into an SM-2 schedule",
+    ),
 ];
 
 impl Code {
@@ -323,6 +339,8 @@ impl Code {
             Code::ReviewBadNumber => "review-bad-number",
             Code::ReviewIncomplete => "review-incomplete",
             Code::ReviewUntagged => "review-untagged",
+            Code::BadFsrs => "bad-fsrs",
+            Code::FsrsUnderSm2 => "fsrs-under-sm2",
         }
     }
 }
@@ -515,7 +533,7 @@ mod tests {
             assert!(seen.insert(c.name()), "{}", c.name());
             assert!(!text.is_empty());
         }
-        assert_eq!(seen.len(), 29);
+        assert_eq!(seen.len(), 31);
     }
 
     #[test]

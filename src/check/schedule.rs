@@ -50,6 +50,20 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             let raw = text.get(seg.raw.clone()).unwrap_or("");
             let card = if q.cards > 1 { format!(" of card {}", i + 1) } else { String::new() };
             segment_findings(raw, &seg.kind, seg.is_placeholder(), &card, line, qi, out);
+            if matches!(seg.kind, SegmentKind::Fsrs(_))
+                && ctx.settings.algorithm == crate::settings::Algorithm::Sm2Osr
+            {
+                out.push(
+                    Finding::new(
+                        line,
+                        Severity::Info,
+                        Code::FsrsUnderSm2,
+                        format!("an FSRS schedule{card} in a vault set to SM-2: its next answer writes an SM-2 schedule from its difficulty (the plugin does the same)"),
+                    )
+                    .hint("set `algorithm` to FSRS in the plugin's settings to keep scheduling it with FSRS")
+                    .question(qi),
+                );
+            }
         }
         if q.cards > 0 && q.segments.len() > q.cards {
             let kept: Vec<String> =
@@ -118,14 +132,48 @@ fn segment_findings(
         out.push(Finding::new(line, severity, code, message).hint(hint).question(qi));
     };
     match kind {
-        SegmentKind::Fsrs { due: None, .. } => push(
+        SegmentKind::Fsrs(f) if f.due.instant().is_none() => push(
             out,
             Severity::Error,
             Code::InvalidDate,
             format!("the FSRS schedule{card} has a due time the plugin cannot read (`{}`)", excerpt(raw, 40)),
             "write the due time as the plugin does (2024-07-02T08:30:00.000Z), or delete the segment",
         ),
-        SegmentKind::Fsrs { .. } => {}
+        SegmentKind::Fsrs(f) => {
+            let mut bad: Vec<&str> = Vec::new();
+            for (name, v) in [
+                ("interval", f.interval),
+                ("stability", f.stability),
+                ("difficulty", f.difficulty),
+                ("reps", f.reps),
+                ("lapses", f.lapses),
+                ("learning steps", f.learning_steps),
+            ] {
+                if !v.is_finite() {
+                    bad.push(name);
+                }
+            }
+            if crate::schedule::fsrs::State::from_number(f.state).is_none() {
+                bad.push("state (0 to 3)");
+            }
+            if f.state != 0.0 && f.last_review.as_ref().is_some_and(|r| r.instant().is_none()) {
+                bad.push("last review");
+            }
+            if !bad.is_empty() {
+                push(
+                    out,
+                    Severity::Error,
+                    Code::BadFsrs,
+                    format!(
+                        "the FSRS schedule{card} has a {} the plugin cannot schedule (`{}`)",
+                        bad.join(", "),
+                        excerpt(raw, 60)
+                    ),
+                    "the segment is `!fsrs,due,interval,stability,difficulty,state,reps,lapses,learning-steps,last-review`; fix the field or delete the segment (the card becomes new)",
+                );
+            }
+        }
+        SegmentKind::Null => {}
         SegmentKind::Sm2 { due, interval, ease } => {
             if placeholder {
                 return;
@@ -204,8 +252,32 @@ mod tests {
         format!("#flashcards\n\nQ::A\n{comment}\n")
     }
 
+    /// The codes found, less the note that FSRS segments are scheduled by
+    /// SM-2 in an SM-2 vault (the tests' default).
     fn codes_of(comment: &str) -> Vec<(&'static str, Severity)> {
-        findings(&card(comment)).iter().map(|f| (f.code.name(), f.severity)).collect()
+        findings(&card(comment))
+            .iter()
+            .map(|f| (f.code.name(), f.severity))
+            .filter(|(c, _)| *c != "fsrs-under-sm2")
+            .collect()
+    }
+
+    #[test]
+    fn fsrs_segments_with_unreadable_fields_and_fsrs_under_sm2() {
+        let all =
+            |c: &str| -> Vec<&'static str> { findings(&card(c)).iter().map(|f| f.code.name()).collect() };
+        assert_eq!(
+            all("<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,2024-06-18T08:30:00.000Z-->"),
+            ["fsrs-under-sm2"]
+        );
+        assert_eq!(
+            codes_of("<!--SR:!fsrs,2024-07-02T08:30:00.000Z,x,14.2,5.1,9,3,0,0,2024-06-18T08:30:00.000Z-->"),
+            [("bad-fsrs", Severity::Error)]
+        );
+        assert_eq!(
+            codes_of("<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,yesterday-->"),
+            [("bad-fsrs", Severity::Error)]
+        );
     }
 
     #[test]

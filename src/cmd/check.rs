@@ -17,13 +17,13 @@ use serde::Serialize;
 use crate::check::text::may_need_card_rules;
 use crate::check::{Code, Finding, Severity, check_note, fix_edits, fix_plan};
 use crate::cli::{CheckArgs, Global};
-use crate::edit::apply::apply_edits;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
-use crate::log::{Op, Record};
+use crate::log::{CardRef, Record, Stamp};
 use crate::parse::{ParseOptions, parse_note};
 use crate::sanitize::{one_line, sanitize};
 use crate::vault::{self, Vault, VaultNote, Warning};
+use crate::writeback::{NoteWrite, write_and_log};
 
 /// What one note gave.
 struct NoteReport {
@@ -158,12 +158,28 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
     let mut fixes_json: Vec<FixJson> = Vec::new();
     let mut diffs: Vec<DiffJson> = Vec::new();
     let mut failed = false;
-    let mut records: Vec<Record> = Vec::new();
     if args.fix {
         for (ri, r) in reports.iter().enumerate() {
             let Some(text) = &r.text else { continue };
             let plan = fix_plan(&r.findings);
             let edits = fix_edits(&r.findings);
+            // The records of this note's repairs, logged with its write.
+            let note_records: Vec<Record> = plan
+                .iter()
+                .filter_map(|&i| {
+                    let f = &r.findings[i];
+                    let fix = f.fix.as_ref()?;
+                    let (hash, decks) = r.fix_meta.get(i).cloned().flatten().unwrap_or_default();
+                    let card =
+                        CardRef { path: r.path.clone(), line: f.line.unwrap_or(0), hash, sibling: 0, decks };
+                    Some(Record::fix(
+                        Stamp::at(vault.now, vault.zone),
+                        vault.today,
+                        card,
+                        format!("{}: {}", f.code.name(), fix.summary),
+                    ))
+                })
+                .collect();
             let applied = if args.apply {
                 let folder = r.folder.as_deref();
                 let relocate = |now: &str| -> Option<Vec<Edit>> {
@@ -171,8 +187,15 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
                     let e = fix_edits(&check_note(&note, &vault.config.settings, &vault.clozes));
                     (!e.is_empty()).then_some(e)
                 };
-                match apply_edits(&r.abs, text, &edits, &relocate) {
-                    Ok(_) => true,
+                let write =
+                    NoteWrite { path: &r.path, abs: &r.abs, original: text, edits, relocate: &relocate };
+                match write_and_log(&vault.root, &write, &note_records) {
+                    Ok(w) => {
+                        if let Some(e) = w.log_error {
+                            eprintln!("warning: the fixes were written but not logged: {e}");
+                        }
+                        true
+                    }
                     Err(e) => {
                         eprintln!("error: {}", one_line(&e.to_string()));
                         if let Some(h) = e.hint() {
@@ -199,32 +222,10 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
                     summary: &fix.summary,
                     applied,
                 });
-                if !applied {
-                    continue;
+                if applied {
+                    fixed[ri][i] = true;
                 }
-                fixed[ri][i] = true;
-                let (hash, decks) = r.fix_meta.get(i).cloned().flatten().unwrap_or_default();
-                records.push(Record {
-                    id: crate::log::new_id(),
-                    ts: crate::log::now_stamp(),
-                    day: vault.today,
-                    op: Op::Fix,
-                    path: r.path.clone(),
-                    line: f.line.unwrap_or(0),
-                    hash,
-                    sibling: 0,
-                    response: None,
-                    before: None,
-                    after: None,
-                    ms: None,
-                    decks,
-                    undoes: None,
-                    detail: Some(format!("{}: {}", f.code.name(), fix.summary)),
-                });
             }
-        }
-        if let Err(e) = crate::log::append(&vault.root, &records) {
-            eprintln!("warning: the fixes were written but not logged: {e}");
         }
     }
 

@@ -5,45 +5,42 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use serde::Serialize;
 use serde_json::json;
 
-use crate::answer::{Named, locate_note, question_at, relocate};
+use crate::answer::{CardAt, Named, commit, locate_note, plan_answer, question_at};
 use crate::cli::{Global, GradeArgs};
 use crate::clock::Zone;
-use crate::edit::plan::plan_schedule;
 use crate::edit::{splice, unified_diff};
 use crate::error::Error;
+use crate::log::{Op, Stamp};
 use crate::parse::CardSchedule;
-use crate::parse::comment::format_sm2;
-use crate::schedule::{histogram_key, note_ease, schedule_card};
-use crate::writeback::{NoteWrite, write_and_log};
+use crate::schedule::{Histogram, Schedule, card_keys};
 
-#[derive(Serialize)]
-struct ScheduleJson {
-    due: Option<String>,
-    interval: Option<f64>,
-    ease: Option<f64>,
+/// A schedule as `grade --json` prints it.
+fn schedule_json(s: &Schedule, zone: Zone) -> serde_json::Value {
+    let mut j = json!({
+        "due": s.due_date(zone).map(|d| d.format("%Y-%m-%d").to_string()),
+        "interval": s.interval(),
+        "ease": s.ease(),
+    });
+    if let Schedule::Fsrs(_) = s {
+        j["segment"] = json!(s.segment());
+    }
+    j
 }
 
-fn before_json(s: &CardSchedule, zone: Zone) -> Option<ScheduleJson> {
+fn before_json(s: &CardSchedule, zone: Zone) -> serde_json::Value {
     match s {
-        CardSchedule::New => None,
+        CardSchedule::New => serde_json::Value::Null,
         other => {
-            let (i, e) = other.interval_ease();
-            Some(ScheduleJson {
-                due: other.due_date(zone).map(|d| d.format("%Y-%m-%d").to_string()),
-                interval: i.map(|v| v as f64),
-                ease: e.map(|v| v as f64),
-            })
+            if let Some(s) = other.to_schedule() {
+                schedule_json(&s, zone)
+            } else {
+                let (i, e) = other.interval_ease();
+                json!({"due": other.due_date(zone).map(|d| d.format("%Y-%m-%d").to_string()), "interval": i, "ease": e})
+            }
         }
     }
-}
-
-/// A card's schedule as the review log records it (`None` when new or unreadable).
-#[must_use]
-pub fn logged(s: &CardSchedule, zone: Zone) -> Option<crate::log::LoggedSchedule> {
-    crate::log::LoggedSchedule::of(s, zone)
 }
 
 fn show(s: &CardSchedule, zone: Zone) -> String {
@@ -57,6 +54,24 @@ fn show(s: &CardSchedule, zone: Zone) -> String {
                 .map_or_else(|| "unreadable date".to_owned(), |d| d.format("%Y-%m-%d").to_string());
             format!("due {due}, interval {}, ease {}", f(i), f(e))
         }
+    }
+}
+
+fn show_after(s: &Schedule, zone: Zone) -> String {
+    let n = crate::parse::comment::js_number;
+    match s {
+        Schedule::Sm2(s) => {
+            format!("due {}, interval {}, ease {}", s.due.format("%Y-%m-%d"), n(s.interval), n(s.ease))
+        }
+        Schedule::Fsrs(f) => format!(
+            "due {}, interval {}, stability {}, difficulty {}",
+            f.due
+                .instant()
+                .map_or_else(|| "?".to_owned(), |t| zone.local(t).format("%Y-%m-%d %H:%M").to_string()),
+            n(f.interval),
+            n(f.stability),
+            n(f.difficulty)
+        ),
     }
 }
 
@@ -74,20 +89,11 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     // Only the graded note is kept; the others give their due dates for the
     // load balancing histogram and are dropped.
     let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
-        let mut keys = Vec::new();
-        if n.note.has_deck {
-            for q in &n.note.questions {
-                for i in 0..q.card_count() {
-                    if let Some(k) = histogram_key(&q.schedule(i), opts.today, opts.now) {
-                        keys.push(k);
-                    }
-                }
-            }
-        }
+        let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let keep = (n.path == rel).then_some(n);
         (keys, keep)
     })?;
-    let mut histogram = crate::schedule::Histogram::default();
+    let mut histogram = Histogram::default();
     let mut found = None;
     for (keys, keep) in per_note {
         for k in keys {
@@ -109,19 +115,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             hint: None,
         });
     };
-    let vn = &vn;
     let note = &vn.note;
-    if vault.config.settings.algorithm == crate::settings::Algorithm::Fsrs {
-        // Scheduling an FSRS vault with SM-2 would throw away every card's
-        // memory state: refuse instead of destroying it.
-        return Err(Error::Refused {
-            message: format!(
-                "{}: the vault is set to FSRS, which recall cannot schedule yet; nothing was written",
-                vn.path
-            ),
-            hint: Some("answer FSRS cards in Obsidian for now".into()),
-        });
-    }
     if !note.has_deck {
         return Err(Error::Refused {
             message: format!(
@@ -148,23 +142,23 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             message: format!(
                 "{}:{}#{}: the question has {} card(s), numbered from 0",
                 vn.path,
-                q.first_line + 1,
+                q.text_line + 1,
                 target.sibling,
                 q.card_count()
             ),
             hint: None,
         });
     }
-    let before = q.schedule(target.sibling);
-    let settings = &vault.config.settings;
-    let ease_seed = note_ease(note, settings);
+    let when = vault.when();
+    let opts = vault.parse_options();
+    let scheduler = vault.scheduler();
     let loc = format!("{}:{}#{}", vn.path, q.text_line + 1, target.sibling);
-    let Some(next) =
-        schedule_card(&before, args.response, &vault.when(), settings, ease_seed, Some(&histogram))
-    else {
+    let card = CardAt { path: &vn.path, note, question: qi, sibling: target.sibling };
+    let planned = plan_answer(card, args.response, &when, scheduler.as_ref(), Some(&histogram), &opts)?;
+    let Some(planned) = planned else {
         // Reset on a new card: the plugin changes nothing.
         if args.json {
-            let j = json!({"path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
+            let j = json!({"path": vn.path, "line": q.first_line + 1, "address": loc, "sibling": target.sibling,
                 "response": args.response, "before": null, "after": null, "written": false});
             writeln!(out, "{j}").map_err(Error::stdout)?;
         } else {
@@ -172,72 +166,39 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let edit = plan_schedule(note, q, target.sibling, next.due, next.interval, next.ease, settings).map_err(
-        |e| Error::Refused { message: format!("{}:{}: {e}", vn.path, q.first_line + 1), hint: None },
-    )?;
-
+    if let Some(n) = &planned.after.notice {
+        eprintln!("note: {loc}: {n}");
+    }
     let written = if args.dry_run {
-        let new_text = splice(&note.text, std::slice::from_ref(&edit));
+        let new_text = splice(&note.text, std::slice::from_ref(&planned.edit));
         write!(out, "{}", unified_diff(&vn.path, &note.text, &new_text)).map_err(Error::stdout)?;
         false
     } else {
-        let folder = vn.folder();
-        let segment = format_sm2(next.due, next.interval, next.ease);
-        let opts = vault.parse_options();
-        let reloc = |text: &str| relocate(&opts, folder, note, q, target.sibling, &segment, text);
-        let write = NoteWrite {
-            path: &vn.path,
-            abs: &vn.abs,
-            original: &note.text,
-            edits: vec![edit.clone()],
-            relocate: &reloc,
-        };
-        let record = crate::log::Record {
-            id: crate::log::new_id(),
-            ts: crate::log::now_stamp(),
-            day: vault.today,
-            op: crate::log::Op::Grade,
-            path: vn.path.clone(),
-            line: q.first_line + 1,
-            hash: q.hash(&note.text),
-            sibling: target.sibling,
-            response: Some(args.response),
-            before: logged(&before, vault.zone),
-            after: Some(crate::log::LoggedSchedule {
-                due: next.due,
-                interval: next.interval,
-                ease: next.ease,
-            }),
-            ms: None,
-            decks: q.decks.to_vec(),
-            undoes: None,
-            detail: None,
-        };
+        let stamp = Stamp::at(when.now, when.zone);
+        let w = commit(&vault.root, &vn.abs, card, &planned, (Op::Grade, args.response, stamp, None), &opts)?;
         // The note holds the schedule; a log that cannot be written is a
         // warning, not a failed grade.
-        if let Some(e) = write_and_log(&vault.root, &write, &[record])?.log_error {
+        if let Some(e) = w.log_error {
             eprintln!("warning: the grade was written but not logged: {e}");
         }
         true
     };
     if args.json {
         let j = json!({
-            "path": vn.path, "line": q.first_line + 1, "sibling": target.sibling,
+            "path": vn.path, "line": q.first_line + 1, "address": loc, "sibling": target.sibling,
             "response": args.response,
-            "before": before_json(&before, vault.zone),
-            "after": {"due": next.due.format("%Y-%m-%d").to_string(), "interval": next.interval, "ease": next.ease},
+            "before": before_json(&planned.before, vault.zone),
+            "after": schedule_json(&planned.after.schedule, vault.zone),
             "written": written,
         });
         writeln!(out, "{j}").map_err(Error::stdout)?;
     } else if !args.dry_run {
         writeln!(
             out,
-            "{loc} {}: {} → due {}, interval {}, ease {}",
+            "{loc} {}: {} → {}",
             args.response,
-            show(&before, vault.zone),
-            next.due.format("%Y-%m-%d"),
-            crate::parse::comment::js_number(next.interval),
-            crate::parse::comment::js_number(next.ease)
+            show(&planned.before, vault.zone),
+            show_after(&planned.after.schedule, vault.zone)
         )
         .map_err(Error::stdout)?;
     }

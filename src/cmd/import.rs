@@ -26,7 +26,7 @@ use crate::import::summary::{Done, Summary};
 use crate::import::{
     Calendar, ImportedReview, SCHEDULE_DETAIL, Write as Target, match_cards, plan, reviews, segment,
 };
-use crate::log::{LoggedSchedule, Op, Record};
+use crate::log::{CardRef, Op, Record, Stamp};
 use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
 
@@ -91,7 +91,7 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
             .reviews
             .iter()
             .filter(|r| !planned.contains(&r.key.note))
-            .map(|r| reviews::record(vault, r, crate::log::new_id()))
+            .map(|r| reviews::record(vault, r, Stamp::at(vault.now, vault.zone).id))
             .collect();
         crate::log::append(&vault.root, &loose)?;
 
@@ -128,7 +128,7 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
                     .get(ni)
                     .into_iter()
                     .flatten()
-                    .map(|r| reviews::record(vault, r, crate::log::new_id()))
+                    .map(|r| reviews::record(vault, r, Stamp::at(vault.now, vault.zone).id))
                     .collect();
                 recs.extend(
                     schedules.get(ni).into_iter().flatten().map(|(c, w)| schedule_record(vault, c, w)),
@@ -143,9 +143,8 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
                 (write, recs)
             })
             .collect();
-        let report = write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| {
-            (crate::log::new_id(), crate::log::now_stamp())
-        });
+        let report =
+            write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| Stamp::at(vault.now, vault.zone));
         bar.finish_and_clear();
         done.written = report.written;
         done.interrupted = report.interrupted;
@@ -173,31 +172,20 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
 fn schedule_record(vault: &Vault, c: &CardPlan, w: &Target) -> Record {
     let n = &vault.notes[c.key.note];
     let q = &n.note.questions[c.key.question];
-    let after = match w {
-        Target::Sm2 { due, interval, ease } => {
-            Some(LoggedSchedule { due: *due, interval: *interval, ease: *ease })
-        }
-        Target::Fsrs(f) => Some(LoggedSchedule {
-            due: vault.zone.date(f.due),
-            interval: f.interval as f64,
-            ease: crate::schedule::fsrs::difficulty_to_ease(f.difficulty),
-        }),
-    };
-    Record {
-        id: crate::log::new_id(),
-        ts: crate::log::now_stamp(),
-        day: vault.today,
-        op: Op::Import,
+    let card = CardRef {
         path: n.path.clone(),
-        line: q.first_line + 1,
+        line: q.text_line + 1,
         hash: q.hash(&n.note.text),
         sibling: c.key.sibling,
-        response: None,
-        before: LoggedSchedule::of(&c.before, vault.zone),
-        after,
-        ms: None,
         decks: q.decks.to_vec(),
-        undoes: None,
-        detail: Some(SCHEDULE_DETAIL.to_owned()),
-    }
+    };
+    Record::batch(
+        Stamp::at(vault.now, vault.zone),
+        vault.today,
+        Op::Import,
+        card,
+        c.before.to_schedule(),
+        Some(w.to_schedule()),
+        SCHEDULE_DETAIL.to_owned(),
+    )
 }

@@ -9,15 +9,15 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::cli::{Global, GradeArgs, NotesArgs};
-use crate::edit::apply::apply_edits;
 use crate::edit::{splice, unified_diff};
 use crate::error::Error;
-use crate::log::{LoggedSchedule, Op, Record};
+use crate::log::{CardRef, Op, Record, Stamp};
 use crate::notes::{self, EditError, NoteError, NoteIndex, QueuedNote, ReadSchedule};
 use crate::parse::comment::js_number;
 use crate::sanitize::{one_line, truncate};
-use crate::schedule::{Next, Response};
+use crate::schedule::{Response, Schedule, Sm2};
 use crate::vault::{Vault, VaultNote};
+use crate::writeback::{NoteWrite, write_and_log};
 
 /// Scans the vault into its note index, keeping the note at `keep` whole.
 fn load(
@@ -163,27 +163,28 @@ pub fn grade(global: &Global, args: &GradeArgs, path: &str, out: &mut dyn Write)
         write!(out, "{}", unified_diff(&rel, &vn.note.text, &new_text)).map_err(stdout_err)?;
         false
     } else {
-        apply_edits(&vn.abs, &vn.note.text, &edits, &|text| notes::plan_edit(text, &next).ok())?;
-        let record = Record {
-            id: crate::log::new_id(),
-            ts: crate::log::now_stamp(),
-            day: vault.today,
-            op: Op::NoteReview,
+        let card = CardRef {
             path: rel.clone(),
             line: 0,
             hash: String::new(),
             sibling: 0,
-            response: Some(args.response),
-            before: before.and_then(logged),
-            after: Some(LoggedSchedule { due: next.due, interval: next.interval, ease: next.ease }),
-            ms: None,
             decks: facts.map(|f| f.decks.clone()).unwrap_or_default(),
-            undoes: None,
-            detail: None,
         };
+        let record = Record::answer(
+            Stamp::at(vault.now, vault.zone),
+            vault.today,
+            Op::NoteReview,
+            card,
+            args.response,
+            before.and_then(logged),
+            Some(Schedule::Sm2(next)),
+            None,
+        );
+        let reloc = |text: &str| notes::plan_edit(text, &next).ok();
+        let write = NoteWrite { path: &rel, abs: &vn.abs, original: &vn.note.text, edits, relocate: &reloc };
         // The note holds the schedule; a log that cannot be written is a
         // warning, not a failed review.
-        if let Err(e) = crate::log::append(&vault.root, &[record]) {
+        if let Some(e) = write_and_log(&vault.root, &write, &[record])?.log_error {
             eprintln!("warning: the review was written but not logged: {e}");
         }
         true
@@ -207,11 +208,11 @@ pub fn grade(global: &Global, args: &GradeArgs, path: &str, out: &mut dyn Write)
     Ok(ExitCode::SUCCESS)
 }
 
-fn logged(s: ReadSchedule) -> Option<LoggedSchedule> {
+fn logged(s: ReadSchedule) -> Option<Schedule> {
     if !s.readable_numbers() {
         return None;
     }
-    Some(LoggedSchedule { due: s.due?, interval: s.interval, ease: s.ease })
+    Some(Schedule::Sm2(Sm2 { due: s.due?, interval: s.interval, ease: s.ease }))
 }
 
 fn show(s: Option<ReadSchedule>) -> String {
@@ -226,7 +227,7 @@ fn show(s: Option<ReadSchedule>) -> String {
     }
 }
 
-fn show_next(n: &Next) -> String {
+fn show_next(n: &Sm2) -> String {
     format!(
         "due {}, interval {}, ease {}",
         n.due.format("%Y-%m-%d"),

@@ -13,11 +13,12 @@ use crate::cli::{Global, RescheduleArgs, StateFilter};
 use crate::edit::plan::{SiblingChange, plan_siblings};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
-use crate::log::{LoggedSchedule, Op, Record};
+use crate::log::{CardRef, Op, Record, Stamp};
 use crate::parse::comment::format_sm2;
 use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
 use crate::reschedule::{Change, Operation, Target, compute};
 use crate::schedule::histogram_key;
+use crate::schedule::{Schedule, Sm2};
 use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
@@ -69,14 +70,10 @@ fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[S
     format!("{:x}", cyrb53(&key, 7))
 }
 
-fn logged(s: &CardSchedule, zone: crate::clock::Zone) -> Option<LoggedSchedule> {
-    crate::cmd::grade::logged(s, zone)
-}
-
-fn change_schedule(c: &Change) -> Option<LoggedSchedule> {
+fn change_schedule(c: &Change) -> Option<Schedule> {
     match c {
         Change::Set { due, interval, ease } => {
-            Some(LoggedSchedule { due: *due, interval: *interval, ease: *ease })
+            Some(Schedule::Sm2(Sm2 { due: *due, interval: *interval, ease: *ease }))
         }
         Change::MakeNew => None,
     }
@@ -164,13 +161,13 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     // Card → the schedule that run gave it. A card is skipped only when it
     // still has exactly that schedule, so a run killed between a note's
     // write and its log line neither repeats nor loses a change.
-    let already: HashMap<(String, String, usize), Option<LoggedSchedule>> = if completed {
+    let already: HashMap<(String, String, usize), Option<Schedule>> = if completed {
         HashMap::new()
     } else {
         effective
             .iter()
             .filter(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(detail.as_str()))
-            .map(|r| ((r.path.clone(), r.hash.clone(), r.sibling), r.after))
+            .map(|r| ((r.path.clone(), r.hash.clone(), r.sibling), r.after.clone()))
             .collect()
     };
     let mut resumed = 0usize;
@@ -210,7 +207,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     continue;
                 }
                 if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
-                    && *after == logged(&schedule, vault.zone)
+                    && *after == schedule.to_schedule()
                 {
                     resumed += 1;
                     continue;
@@ -319,23 +316,22 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     .iter()
                     .map(|(sel, change)| {
                         let q = &n.note.questions[sel.question];
-                        Record {
-                            id: crate::log::new_id(),
-                            ts: crate::log::now_stamp(),
-                            day: today,
-                            op: Op::Reschedule,
+                        let card = CardRef {
                             path: n.path.clone(),
-                            line: q.first_line + 1,
+                            line: q.text_line + 1,
                             hash: sel.hash.clone(),
                             sibling: sel.sibling,
-                            response: None,
-                            before: logged(&sel.target.schedule, vault.zone),
-                            after: change_schedule(change),
-                            ms: None,
                             decks: q.decks.to_vec(),
-                            undoes: None,
-                            detail: Some(detail.clone()),
-                        }
+                        };
+                        Record::batch(
+                            Stamp::at(vault.now, vault.zone),
+                            today,
+                            Op::Reschedule,
+                            card,
+                            sel.target.schedule.to_schedule(),
+                            change_schedule(change),
+                            detail.clone(),
+                        )
                     })
                     .collect();
                 let write = NoteWrite {
@@ -348,31 +344,19 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 (write, records)
             })
             .collect();
-        let report = write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| {
-            (crate::log::new_id(), crate::log::now_stamp())
-        });
+        let report =
+            write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| Stamp::at(vault.now, vault.zone));
         written = report.written;
         interrupted = report.interrupted;
         write_errors = report.errors;
         bar.finish_and_clear();
         if !interrupted && write_errors.is_empty() {
-            let done = Record {
-                id: crate::log::new_id(),
-                ts: crate::log::now_stamp(),
-                day: today,
-                op: Op::Reschedule,
-                path: String::new(),
-                line: 0,
-                hash: String::new(),
-                sibling: 0,
-                response: None,
-                before: None,
-                after: None,
-                ms: None,
-                decks: Vec::new(),
-                undoes: None,
-                detail: Some(format!("{detail} | complete")),
-            };
+            let done = Record::run_mark(
+                Stamp::at(vault.now, vault.zone),
+                today,
+                Op::Reschedule,
+                format!("{detail} | complete"),
+            );
             let _ = crate::log::append(&vault.root, &[done]);
         }
         for e in &write_errors {
@@ -404,7 +388,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     "path": n.path,
                     "line": n.note.questions[sel.question].first_line + 1,
                     "sibling": sel.sibling,
-                    "before": logged(&sel.target.schedule, vault.zone),
+                    "before": sel.target.schedule.to_schedule(),
                     "after": change_schedule(change),
                 })
             }).collect::<Vec<_>>(),

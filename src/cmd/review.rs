@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use crate::cli::{Global, ReviewArgs};
 use crate::error::Error;
-use crate::parse::CardSchedule;
-use crate::schedule::{Histogram, histogram_key};
+use crate::schedule::{Histogram, card_keys};
 use crate::session::store::read_buried;
 use crate::session::{
-    Context, DiskStore, Order, QueueCard, Session, done_today, fingerprint, note_cards, queue,
+    Context, DiskStore, Mode, Order, QueueCard, Session, done_today, fingerprint, note_cards, queue,
 };
 use crate::vault::Vault;
 
@@ -24,22 +23,15 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let plain = args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
     // The full screen shows the warnings itself (its alternate screen would
     // hide them) and prints them when it is left.
+    let mode = match (args.cram, args.ahead) {
+        (true, _) => Mode::Cram,
+        (false, Some(days)) => Mode::Ahead(days),
+        (false, None) => Mode::Normal,
+    };
     let (vault, per_note) = crate::scan_vault_quiet(global, first, crate::parse::Detail::Full, |n, opts| {
-        let mut keys = Vec::new();
-        if n.note.has_deck {
-            for q in &n.note.questions {
-                for i in 0..q.card_count() {
-                    let s = q.schedule(i);
-                    if !matches!(s, CardSchedule::New)
-                        && let Some(k) = histogram_key(&s, opts.today, opts.now)
-                    {
-                        keys.push(k);
-                    }
-                }
-            }
-        }
+        let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let cards = if Vault::in_scope(&n.path, &scopes) {
-            note_cards(&n.path, &n.note, opts.today, opts.now, &[], &decks)
+            note_cards(&n.path, &n.note, &opts.when(), mode, &[], &decks)
         } else {
             Vec::new()
         };
@@ -61,12 +53,6 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             notes.push(note);
             cards.extend(c);
         }
-    }
-    if vault.config.settings.algorithm == crate::settings::Algorithm::Fsrs {
-        return Err(Error::Refused {
-            message: "the vault is set to FSRS, which recall cannot schedule yet; nothing was written".into(),
-            hint: Some("answer FSRS cards in Obsidian for now".into()),
-        });
     }
     let buried = read_buried(&vault.root, vault.today);
     cards.retain(|c| !buried.contains(&c.hash));
@@ -92,11 +78,16 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     };
     let (records, _) = crate::log::read(&vault.root).map_err(warned)?;
     let (new_done, reviews_done) = done_today(&records, vault.today);
-    let new_limit = args.new.or(recall_cfg.new_per_day).map(|n| n.saturating_sub(new_done));
-    let review_limit = args.limit.or(recall_cfg.reviews_per_day).map(|n| n.saturating_sub(reviews_done));
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
-    });
+    // Cram is outside the daily limits (nothing is scheduled).
+    let (new_limit, review_limit) = if mode == Mode::Cram {
+        (args.new, args.limit)
+    } else {
+        (
+            args.new.or(recall_cfg.new_per_day).map(|n| n.saturating_sub(new_done)),
+            args.limit.or(recall_cfg.reviews_per_day).map(|n| n.saturating_sub(reviews_done)),
+        )
+    };
+    let seed = args.seed.unwrap_or_else(|| vault.now.timestamp_nanos_opt().map_or(0, |n| n as u64));
     let random_decks = vault.config.settings.flashcard_deck_order == crate::settings::DeckOrder::Random;
     let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
 
@@ -110,18 +101,21 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             Some((d, n)) => format!(" {n} card{} due in {d} days.", if n == 1 { "" } else { "s" }),
             None => String::new(),
         };
-        writeln!(out, "Nothing to review today.{when}").map_err(Error::stdout)?;
+        let what = if mode == Mode::Cram { "Nothing to cram" } else { "Nothing to review today" };
+        writeln!(out, "{what}.{when}").map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
     let ctx = Context {
         settings: vault.config.settings.clone(),
         clozes: vault.clozes.clone(),
-        today: vault.today,
-        now: vault.now,
         zone: vault.zone,
+        today: vault.today,
+        scheduler: vault.scheduler(),
+        mode,
     };
     let store = DiskStore { root: vault.root.clone() };
-    let mut session = Session::new_lazy(ctx, store, notes, queue, histogram);
+    let clock = crate::session_clock(global, &vault.when());
+    let mut session = Session::new_lazy(ctx, clock, store, notes, queue, histogram);
     if plain {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();

@@ -12,16 +12,18 @@
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use chrono::{DateTime, Days, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::clock::{When, Zone};
 use crate::error::Error;
 use crate::parse::CardSchedule;
-use crate::parse::comment::{SegmentKind, format_sm2, read_schedule};
-use crate::schedule::fsrs::{self, Card, FsrsError, FsrsSegment, Parameters, Rating};
-use crate::schedule::{Histogram, Response, schedule_card};
-use crate::settings::Settings;
+use crate::parse::comment::{SegmentKind, read_schedule};
+use crate::schedule::fsrs::{self, Parameters};
+use crate::schedule::scheduler::for_settings;
+use crate::schedule::{CardContext, Histogram, Response, Schedule};
+use crate::settings::{Algorithm, Settings};
 
 #[derive(Deserialize)]
 struct Input {
@@ -38,118 +40,69 @@ struct Input {
     histogram: std::collections::HashMap<String, u32>,
 }
 
-/// Where a local date and time lies in time (the caller's time zone).
-type Zone = fn(NaiveDateTime) -> Option<DateTime<Utc>>;
-
 /// Computes the output object for one input line, in the local time zone.
 fn answer(line: &str) -> Result<Value, String> {
-    answer_in(line, local_instant)
+    answer_in(line, Zone::Local)
+}
+
+/// The sibling's schedule as a note would hold it, dates read in `zone`.
+fn card_schedule(input: &Input, zone: Zone) -> CardSchedule {
+    let Some(comment) = input.comment.as_deref() else { return CardSchedule::New };
+    let mut segments = read_schedule(comment, input.today).1;
+    let Some(segment) = segments.get_mut(input.sibling) else { return CardSchedule::New };
+    segment.place(zone);
+    if segment.is_placeholder() {
+        return CardSchedule::New;
+    }
+    match &segment.kind {
+        SegmentKind::Sm2 { due, interval, ease } => {
+            CardSchedule::Sm2 { due: *due, interval: *interval, ease: *ease }
+        }
+        SegmentKind::Fsrs(f) => CardSchedule::Fsrs(f.clone()),
+        SegmentKind::Null => CardSchedule::New,
+    }
+}
+
+/// The plugin's desktop button text for an FSRS outcome (`10 min`,
+/// `25 day(s)`, `1.1 month(s)`), as the vectors record it.
+fn plugin_text(s: &Schedule, at: &When) -> String {
+    match s {
+        Schedule::Fsrs(f) => match f.to_card(at.now) {
+            Ok(card) => fsrs::button_text(at.now, &card),
+            Err(_) => String::new(),
+        },
+        Schedule::Sm2(x) => crate::schedule::value::days_label(x.interval),
+    }
 }
 
 /// Computes the output object for one input line, dates read in `zone`.
 fn answer_in(line: &str, zone: Zone) -> Result<Value, String> {
     let input: Input = serde_json::from_str(line).map_err(|e| format!("bad input: {e}"))?;
     let settings = Settings::from_partial(&input.settings).map_err(|e| format!("bad settings: {e}"))?;
-    if settings.algorithm == crate::settings::Algorithm::Fsrs {
-        return fsrs_answer(&input, &settings, zone);
-    }
     let mut pairs = Vec::new();
     for (k, v) in &input.histogram {
         pairs.push((k.trim().parse::<i64>().map_err(|_| format!("bad histogram key `{k}`"))?, *v));
     }
     let histogram = Histogram::from_counts(pairs);
-    let segments = input.comment.as_deref().map(|c| read_schedule(c, input.today).1).unwrap_or_default();
-    let schedule = match segments.get(input.sibling) {
-        None => CardSchedule::New,
-        Some(s) if s.is_placeholder() => CardSchedule::New,
-        Some(s) => match s.kind {
-            SegmentKind::Sm2 { due, interval, ease } => CardSchedule::Sm2 { due, interval, ease },
-            SegmentKind::Fsrs { .. } => return Err("FSRS segments are not scheduled by recall".into()),
-        },
+    let when = match &input.now {
+        Some(s) => When { today: input.today, now: crate::clock::parse_instant(s)?, zone },
+        None => When::noon_of(input.today, zone),
     };
-    let when = crate::clock::When::noon_of(input.today, crate::clock::Zone::Local);
-    let next = schedule_card(&schedule, input.response, &when, &settings, None, Some(&histogram))
-        .ok_or_else(|| "reset on a new card changes nothing".to_owned())?;
-    Ok(json!({ "segment": format_sm2(next.due, next.interval, next.ease) }))
-}
-
-/// An instant for a local date and time, as JavaScript's `Date` picks it
-/// (a time skipped by a daylight-saving change moves forward an hour).
-fn local_instant(t: NaiveDateTime) -> Option<DateTime<Utc>> {
-    Local
-        .from_local_datetime(&t)
-        .earliest()
-        .or_else(|| Local.from_local_datetime(&(t + chrono::Duration::hours(1))).earliest())
-        .map(|d| d.with_timezone(&Utc))
-}
-
-/// The FSRS card the plugin would schedule for the sibling, or `None` for
-/// a new card.
-fn fsrs_card(input: &Input, now: DateTime<Utc>, zone: Zone) -> Result<Option<Card>, String> {
-    let midnight = |d: NaiveDate| zone(d.and_time(NaiveTime::MIN));
-    let Some(comment) = input.comment.as_deref() else { return Ok(None) };
-    let segments = read_schedule(comment, input.today).1;
-    let Some(segment) = segments.get(input.sibling) else { return Ok(None) };
-    if segment.is_placeholder() {
-        return Ok(None);
-    }
-    match segment.kind {
-        SegmentKind::Sm2 { due: Some(date), interval: Some(interval), ease: Some(ease) } => {
-            // The plugin counts `interval` days back from local midnight of
-            // the SM-2 date, in local calendar days.
-            let i = fsrs::sm2_interval(Some(interval as f64));
-            let last = date.checked_sub_days(Days::new(i as u64)).and_then(midnight);
-            let (Some(due), Some(last)) = (midnight(date), last) else {
-                return Err("the SM-2 schedule's dates are out of range".into());
-            };
-            Ok(Some(fsrs::from_sm2_at(due, last, Some(interval as f64), Some(ease as f64), now)))
-        }
-        // An unreadable SM-2 date, interval or ease: new (spec README).
-        SegmentKind::Sm2 { .. } => Ok(None),
-        SegmentKind::Fsrs { .. } => match FsrsSegment::parse(&comment[segment.raw.clone()]) {
-            None => Ok(None),
-            Some(seg) => seg.placed(zone).to_card(now).map(Some).map_err(|e| e.to_string()),
-        },
-    }
-}
-
-/// The FSRS path: the written segment and the four button labels.
-fn fsrs_answer(input: &Input, settings: &Settings, zone: Zone) -> Result<Value, String> {
-    let now = match &input.now {
-        Some(s) => {
-            DateTime::parse_from_rfc3339(s).map_err(|e| format!("bad now `{s}`: {e}"))?.with_timezone(&Utc)
-        }
-        None => input.today.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
-    };
+    let card = card_schedule(&input, zone);
     let params = Parameters::plugin(settings.fsrs_desired_retention, settings.maximum_interval);
-    let card = fsrs_card(input, now, zone)?.unwrap_or_else(|| fsrs::empty_card(now));
-    let label = |r: Rating| fsrs::next(&params, &card, now, r).ok().map(|c| fsrs::button_text(now, &c));
-    let intervals = json!({
-        "again": label(Rating::Again),
-        "hard": label(Rating::Hard),
-        "good": label(Rating::Good),
-        "easy": label(Rating::Easy),
-    });
-    let rating = match input.response {
-        Response::Reset => {
-            let segment = FsrsSegment::from_card(&fsrs::reset_card(now)).format();
-            return Ok(json!({ "segment": segment, "intervals": intervals }));
-        }
-        Response::Again => Rating::Again,
-        Response::Hard => Rating::Hard,
-        Response::Good => Rating::Good,
-        Response::Easy => Rating::Easy,
-    };
-    let next = match fsrs::next(&params, &card, now, rating) {
-        // The plugin cannot answer a card last reviewed after now; recall
-        // answers it as if last reviewed now (spec README).
-        Err(FsrsError::InvalidDeltaT { .. }) => {
-            fsrs::next(&params, &Card { last_review: Some(now), ..card.clone() }, now, rating)
-        }
-        other => other,
+    let scheduler = for_settings(&settings, params);
+    let ctx = CardContext { note_ease: None, histogram: Some(&histogram) };
+    let answered = scheduler
+        .answer(&card, input.response, &when, &ctx)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "reset on a new card changes nothing".to_owned())?;
+    if settings.algorithm == Algorithm::Fsrs {
+        let [again, hard, good, easy] =
+            scheduler.preview(&card, &when, &ctx).map(|s| s.map(|s| plugin_text(&s, &when)));
+        let intervals = json!({"again": again, "hard": hard, "good": good, "easy": easy});
+        return Ok(json!({ "segment": answered.schedule.segment(), "intervals": intervals }));
     }
-    .map_err(|e| e.to_string())?;
-    Ok(json!({ "segment": FsrsSegment::from_card(&next).format(), "intervals": intervals }))
+    Ok(json!({ "segment": answered.schedule.segment() }))
 }
 
 pub fn run(input: impl BufRead, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -182,7 +135,10 @@ mod tests {
     }
 
     /// Dates read in UTC, as check.py runs the binary.
-    const UTC: Zone = |t| Some(t.and_utc());
+    const UTC: Zone = Zone::Fixed(match chrono::FixedOffset::east_opt(0) {
+        Some(o) => o,
+        None => panic!("zero offset"),
+    });
 
     /// Every vector of the shared corpus's `schedule-fsrs.jsonl` (made with
     /// the plugin's code, TZ=UTC): the segment and the button labels.
@@ -227,7 +183,7 @@ mod tests {
         // Two hours ahead of UTC (checked with the plugin's code under
         // TZ=Etc/GMT-2): local midnight of 2024-01-01 is 22:00 the day
         // before, so the last review falls a UTC day earlier.
-        let ahead: Zone = |t| Some(t.and_utc() - chrono::Duration::hours(2));
+        let ahead = Zone::Fixed(chrono::FixedOffset::east_opt(2 * 3600).expect("offset"));
         assert_eq!(
             run("<!--SR:!2024-01-01,10,250-->", "good", ahead),
             "!fsrs,2024-02-11T09:00:00.000Z,37,36.60622769,5.48972837,2,4,0,0,2024-01-05T09:00:00.000Z"

@@ -8,13 +8,11 @@
 //! stands; otherwise one is inserted after the question, in the line's own
 //! terminator, or on the same line when `cardCommentOnSameLine` is set.
 
-use chrono::NaiveDate;
-
 use super::Edit;
 use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2, js_trim};
 use crate::parse::lines::first_terminator;
 use crate::parse::{Note, Question, QuestionKind};
-use crate::schedule::Next;
+use crate::schedule::Schedule;
 use crate::settings::Settings;
 
 /// Why an edit cannot be planned.
@@ -39,14 +37,20 @@ fn keep_segment(note: &str, q: &Question, i: usize, base_ease: f64) -> String {
         None => placeholder(),
         Some(s) if s.is_placeholder() => placeholder(),
         Some(s) => {
-            if let SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } = s.kind {
-                return format_sm2(due, ivl as f64, ease as f64);
-            }
-            // FSRS segments are written back as read; unreadable ones too
-            // (the plugin would write `!0NaN-NaN-NaN,…`), less any `-->`:
-            // a payload may start with one (`<!--SR:-->…-->`), which would
-            // close the new comment early.
-            let mut raw = q.segment_raw(i, note).unwrap_or_default().to_owned();
+            let mut raw = match &s.kind {
+                SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } => {
+                    return format_sm2(*due, *ivl as f64, *ease as f64);
+                }
+                // FSRS siblings are written from their parsed numbers, as
+                // the plugin writes them (a timestamp it cannot read is
+                // kept as written).
+                SegmentKind::Fsrs(f) => f.format()[1..].to_owned(),
+                // Unreadable SM-2 segments are kept as read (the plugin would
+                // write `!0NaN-NaN-NaN,…`).
+                _ => q.segment_raw(i, note).unwrap_or_default().to_owned(),
+            };
+            // Less any `-->`: a payload may start with one
+            // (`<!--SR:-->…-->`), which would close the new comment early.
             while raw.contains("-->") {
                 raw = raw.replace("-->", "--");
             }
@@ -64,17 +68,15 @@ pub fn comment_with(note: &str, q: &Question, sibling: usize, segment: &str, set
     format_comment(&segs)
 }
 
-/// Plans writing `due, interval, ease` for one sibling of question `q`.
+/// Plans writing `schedule` for one sibling of question `q`.
 pub fn plan_schedule(
     note: &Note,
     q: &Question,
     sibling: usize,
-    due: NaiveDate,
-    interval: f64,
-    ease: f64,
+    schedule: &Schedule,
     settings: &Settings,
 ) -> Result<Edit, PlanError> {
-    plan_comment(note, q, sibling, &format_sm2(due, interval, ease), settings)
+    plan_comment(note, q, sibling, &schedule.segment(), settings)
 }
 
 /// Plans writing a formatted `!segment` for one sibling of question `q`.
@@ -101,19 +103,6 @@ pub fn plan_comment(
 /// from the sibling's old schedule, so it is written only if that sibling
 /// still has it (a compare-and-swap on the card); the other siblings keep
 /// what the note holds now. `None`: refuse.
-#[must_use]
-pub fn replan_schedule(
-    fresh: &Note,
-    old: &Note,
-    old_q: &Question,
-    sibling: usize,
-    next: &Next,
-    settings: &Settings,
-) -> Option<Edit> {
-    replan_comment(fresh, old, old_q, sibling, &format_sm2(next.due, next.interval, next.ease), settings)
-}
-
-/// [`replan_schedule`] for a formatted `!segment` (any algorithm).
 #[must_use]
 pub fn replan_comment(
     fresh: &Note,
@@ -266,7 +255,13 @@ fn remove_comment(note: &Note, span: std::ops::Range<usize>) -> Edit {
 #[cfg(test)]
 mod tests {
 
+    use chrono::NaiveDate;
+
     use super::*;
+
+    fn sm2(due: chrono::NaiveDate, interval: f64, ease: f64) -> Schedule {
+        Schedule::Sm2(crate::schedule::Sm2 { due, interval, ease })
+    }
     use crate::parse::cloze::Clozes;
     use crate::parse::{CardSchedule, ParseOptions, parse_note};
 
@@ -299,13 +294,13 @@ mod tests {
             let note = parse(text, &s);
             let q = &note.questions[0];
             assert_eq!(q.comment, None, "{text:?}");
-            let got = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s);
+            let got = plan_schedule(&note, q, 0, &sm2(due(2024, 6, 23), 3.0, 250.0), &s);
             assert_eq!(got, Err(PlanError::BrokenComment), "{text:?}");
         }
         // With same-line comments, an unclosed one on the card's own line.
         let same_line = Settings { card_comment_on_same_line: true, ..Settings::default() };
         let note = parse("#flashcards\nQ::A <!--SR:!2024-06-23,x\n", &same_line);
-        let got = plan_schedule(&note, &note.questions[0], 0, due(2024, 6, 23), 3.0, 250.0, &same_line);
+        let got = plan_schedule(&note, &note.questions[0], 0, &sm2(due(2024, 6, 23), 3.0, 250.0), &same_line);
         assert_eq!(got, Err(PlanError::BrokenComment));
     }
 
@@ -324,7 +319,7 @@ mod tests {
         ] {
             let note = parse(text, &s);
             let q = &note.questions[0];
-            let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
+            let edit = plan_schedule(&note, q, 0, &sm2(due(2024, 6, 23), 3.0, 250.0), &s).expect("planned");
             assert!(edit.new.starts_with("\n<!--SR:"), "{:?}", edit.new);
             let after = parse(&crate::edit::splice(text, &[edit]), &s);
             assert_eq!(after.questions.len(), note.questions.len(), "{text:?}");
@@ -345,7 +340,7 @@ mod tests {
         ] {
             let note = parse(text, &s);
             let q = &note.questions[0];
-            let edit = plan_schedule(&note, q, 0, due(2024, 6, 23), 3.0, 250.0, &s).expect("planned");
+            let edit = plan_schedule(&note, q, 0, &sm2(due(2024, 6, 23), 3.0, 250.0), &s).expect("planned");
             let after = parse(&crate::edit::splice(text, &[edit]), &s);
             assert_eq!(
                 after.questions[0].schedule(0),
@@ -363,12 +358,12 @@ mod tests {
         let s = Settings::default();
         let text = "#flashcards\nQ::A\nQ::A\n";
         let old = parse(text, &s);
-        let next = Next { due: due(2024, 6, 23), interval: 3.0, ease: 250.0 };
+        let next = sm2(due(2024, 6, 23), 3.0, 250.0).segment();
         // Another writer answers the first copy; then the second's answer lands.
         let first =
-            plan_schedule(&old, &old.questions[0], 0, due(2024, 6, 22), 2.0, 230.0, &s).expect("plan");
+            plan_schedule(&old, &old.questions[0], 0, &sm2(due(2024, 6, 22), 2.0, 230.0), &s).expect("plan");
         let fresh = parse(&crate::edit::splice(text, &[first]), &s);
-        let edit = replan_schedule(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
+        let edit = replan_comment(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
         let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
         let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
         assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
@@ -385,7 +380,7 @@ mod tests {
         let note = parse(text, &s);
         let q = &note.questions[0];
         assert_eq!(q.segments.len(), 1);
-        let edit = plan_schedule(&note, q, 1, due(2024, 6, 23), 3.0, 250.0, &s).expect("plan");
+        let edit = plan_schedule(&note, q, 1, &sm2(due(2024, 6, 23), 3.0, 250.0), &s).expect("plan");
         assert_eq!(edit.new, "<!--SR:!--!2024-06-23,3,250-->");
         let after = parse(&crate::edit::splice(text, &[edit]), &s);
         assert_eq!(after.questions[0].schedule(0), q.schedule(0));
@@ -401,10 +396,10 @@ mod tests {
     fn replanning_refuses_when_identical_questions_come_or_go() {
         let s = Settings::default();
         let old = parse("#flashcards\nQ::A\nQ::A\n", &s);
-        let next = Next { due: due(2024, 6, 23), interval: 3.0, ease: 250.0 };
+        let next = sm2(due(2024, 6, 23), 3.0, 250.0).segment();
         for changed in ["#flashcards\nQ::A, edited\nQ::A\n", "#flashcards\nQ::A\nQ::A\nQ::A\n"] {
             let fresh = parse(changed, &s);
-            assert_eq!(replan_schedule(&fresh, &old, &old.questions[0], 0, &next, &s), None, "{changed:?}");
+            assert_eq!(replan_comment(&fresh, &old, &old.questions[0], 0, &next, &s), None, "{changed:?}");
         }
     }
 }

@@ -29,7 +29,6 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::anki::Collection;
-use crate::parse::comment::format_sm2;
 use crate::schedule::fsrs::{FsrsSegment, Stamp};
 
 pub use days::Calendar;
@@ -100,20 +99,31 @@ pub struct FsrsState {
 /// The `!segment` text of `write`, exactly as the plugin writes it.
 #[must_use]
 pub fn segment(write: &Write) -> String {
-    match write {
-        Write::Sm2 { due, interval, ease } => format_sm2(*due, *interval, *ease),
-        Write::Fsrs(f) => FsrsSegment {
-            due: Stamp::At(f.due),
-            interval: f.interval as f64,
-            stability: f.stability,
-            difficulty: f.difficulty,
-            state: f64::from(f.state),
-            reps: f.reps as f64,
-            lapses: f.lapses as f64,
-            learning_steps: f.learning_steps as f64,
-            last_review: f.last_review.map(Stamp::At),
+    write.to_schedule().segment()
+}
+
+impl Write {
+    /// The one schedule value this writes.
+    #[must_use]
+    pub fn to_schedule(&self) -> crate::schedule::Schedule {
+        match self {
+            Write::Sm2 { due, interval, ease } => crate::schedule::Schedule::Sm2(crate::schedule::Sm2 {
+                due: *due,
+                interval: *interval,
+                ease: *ease,
+            }),
+            Write::Fsrs(f) => crate::schedule::Schedule::Fsrs(Box::new(FsrsSegment {
+                due: Stamp::At(f.due),
+                interval: f.interval as f64,
+                stability: f.stability,
+                difficulty: f.difficulty,
+                state: f64::from(f.state),
+                reps: f.reps as f64,
+                lapses: f.lapses as f64,
+                learning_steps: f.learning_steps as f64,
+                last_review: f.last_review.map(Stamp::At),
+            })),
         }
-        .format(),
     }
 }
 

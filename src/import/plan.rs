@@ -260,7 +260,7 @@ fn target(
         let note_ease = crate::schedule::note_ease(&vault.notes[key.note].note, settings);
         let when = When::noon_of(day, cal.zone);
         schedule_card(&CardSchedule::New, Response::Again, &when, settings, note_ease, None)
-            .map_or(settings.base_ease, |next| next.ease)
+            .map_or(settings.base_ease, |next| next.ease())
     });
     Ok(Write::Sm2 { due: day, interval: 0.0, ease })
 }

@@ -19,9 +19,10 @@ use super::days::Calendar;
 use super::matching::CardKey;
 use super::{anki_review_id, review_detail};
 use crate::anki::Review;
-use crate::log::{LoggedSchedule, Op, Record};
+use crate::log::{Op, Record};
 use crate::parse::CardSchedule;
 use crate::schedule::Response;
+use crate::schedule::{Schedule, Sm2};
 use crate::vault::Vault;
 
 /// One Anki answer to log.
@@ -37,8 +38,8 @@ pub struct ImportedReview {
     pub response: Response,
     /// Time taken.
     pub ms: Option<u64>,
-    pub before: Option<LoggedSchedule>,
-    pub after: Option<LoggedSchedule>,
+    pub before: Option<Schedule>,
+    pub after: Option<Schedule>,
 }
 
 /// The Anki review ids the log already holds (effective imports).
@@ -76,7 +77,7 @@ pub fn chain<S: std::hash::BuildHasher>(
     let mut out = Vec::new();
     let mut already = 0;
     let first_is_new = rows.first().is_some_and(|r| r.kind == 0 && r.last_ivl == 0);
-    let mut before = if first_is_new { None } else { LoggedSchedule::of(current, cal.zone) };
+    let mut before = if first_is_new { None } else { current.to_schedule() };
     let mut ease = current.interval_ease().1.map_or(base_ease, |e| e as f64);
     for row in rows {
         let (Some(day), Some(at)) = (cal.day_of(row.id), cal.local(row.id)) else { continue };
@@ -89,7 +90,7 @@ pub fn chain<S: std::hash::BuildHasher>(
         } else {
             let days = row.ivl.clamp(0, 36_500);
             let due = day.checked_add_signed(Duration::days(days)).unwrap_or(day);
-            Some(LoggedSchedule { due, interval: days as f64, ease })
+            Some(Schedule::Sm2(Sm2 { due, interval: days as f64, ease }))
         };
         if let Some(resp) = response(row.ease) {
             if logged.contains(&row.id) {
@@ -102,8 +103,8 @@ pub fn chain<S: std::hash::BuildHasher>(
                     at,
                     response: resp,
                     ms: u64::try_from(row.time).ok().filter(|&t| t > 0 && t < 86_400_000),
-                    before,
-                    after,
+                    before: before.clone(),
+                    after: after.clone(),
                 });
             }
         }
@@ -112,7 +113,7 @@ pub fn chain<S: std::hash::BuildHasher>(
     (out, already)
 }
 
-/// The log record of an imported review (`id` from [`crate::log::new_id`]).
+/// The log record of an imported review (`id` from a [`crate::log::Stamp`]).
 #[must_use]
 pub fn record(vault: &Vault, r: &ImportedReview, id: String) -> Record {
     let n = &vault.notes[r.key.note];
@@ -127,8 +128,8 @@ pub fn record(vault: &Vault, r: &ImportedReview, id: String) -> Record {
         hash: q.hash(&n.note.text),
         sibling: r.key.sibling,
         response: Some(r.response),
-        before: r.before,
-        after: r.after,
+        before: r.before.clone(),
+        after: r.after.clone(),
         ms: r.ms,
         decks: q.decks.to_vec(),
         undoes: None,
@@ -183,10 +184,19 @@ mod tests {
         assert_eq!(already, 1);
         assert_eq!(got.len(), 2, "the first is logged already, the manual row is no answer");
         assert_eq!(got[0].day, d("2026-12-01"));
-        assert_eq!(got[0].before, Some(LoggedSchedule { due: d("2026-12-01"), interval: 0.0, ease: 250.0 }));
-        assert_eq!(got[0].after, Some(LoggedSchedule { due: d("2026-12-02"), interval: 1.0, ease: 250.0 }));
+        assert_eq!(
+            got[0].before,
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-01"), interval: 0.0, ease: 250.0 }))
+        );
+        assert_eq!(
+            got[0].after,
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-02"), interval: 1.0, ease: 250.0 }))
+        );
         assert_eq!(got[1].response, Response::Good);
-        assert_eq!(got[1].after, Some(LoggedSchedule { due: d("2026-12-05"), interval: 3.0, ease: 250.0 }));
+        assert_eq!(
+            got[1].after,
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-05"), interval: 3.0, ease: 250.0 }))
+        );
         assert_eq!(got[1].ms, Some(4200));
         assert_eq!(got[1].at.to_rfc3339(), "2026-12-02T10:00:00+00:00");
         let (all, _) = chain(key, &refs, &CardSchedule::New, 250.0, false, &cal, &HashSet::new());
@@ -202,9 +212,15 @@ mod tests {
         let refs: Vec<&Review> = rows.iter().collect();
         let (got, _) = chain(key, &refs, &current, 250.0, false, &cal, &HashSet::new());
         assert_eq!(got[0].response, Response::Again);
-        assert_eq!(got[0].before, Some(LoggedSchedule { due: d("2026-11-20"), interval: 13.0, ease: 230.0 }));
-        assert_eq!(got[0].after, Some(LoggedSchedule { due: d("2026-12-01"), interval: 0.0, ease: 210.0 }));
+        assert_eq!(
+            got[0].before,
+            Some(Schedule::Sm2(Sm2 { due: d("2026-11-20"), interval: 13.0, ease: 230.0 }))
+        );
+        assert_eq!(
+            got[0].after,
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-01"), interval: 0.0, ease: 210.0 }))
+        );
         let (fsrs, _) = chain(key, &refs, &current, 250.0, true, &cal, &HashSet::new());
-        assert_eq!(fsrs[0].after.map(|a| a.ease), Some(230.0), "FSRS rows hold the difficulty");
+        assert_eq!(fsrs[0].after.as_ref().map(Schedule::ease), Some(230.0), "FSRS rows hold the difficulty");
     }
 }

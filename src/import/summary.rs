@@ -204,7 +204,7 @@ impl Summary<'_> {
             .writes()
             .map(|(c, w)| {
                 let mut j = card(c.key);
-                j["before"] = json!(crate::log::LoggedSchedule::of(&c.before, self.cal.zone));
+                j["before"] = json!(c.before.to_schedule());
                 j["segment"] = json!(super::segment(w));
                 j
             })

@@ -28,7 +28,7 @@ use crate::edit::{Edit, splice};
 use crate::parse::comment::js_number;
 use crate::parse::frontmatter::{self, Found};
 use crate::parse::lines::{Line, first_terminator, split_lines};
-use crate::schedule::Next;
+use crate::schedule::Sm2;
 
 /// The three keys, in the order the plugin adds them.
 const KEYS: [&str; 3] = ["sr-due", "sr-interval", "sr-ease"];
@@ -50,7 +50,7 @@ pub enum EditError {
 }
 
 /// The edits that record `next` in the note whose text is `text`.
-pub fn plan_edit(text: &str, next: &Next) -> Result<Vec<Edit>, EditError> {
+pub fn plan_edit(text: &str, next: &Sm2) -> Result<Vec<Edit>, EditError> {
     let values = [next.due.format("%Y-%m-%d").to_string(), js_number(next.interval), js_number(next.ease)];
     let lines = note_lines(text);
     let edits = match front_matter(text, &lines)? {

@@ -230,7 +230,7 @@ impl NoteIndex {
     /// the note becomes scheduled at `next` in all its decks, the histogram
     /// is counted again, and a note that had a schedule gets the new ease
     /// as its note-ease entry.
-    pub fn record(&mut self, path: &str, next: &crate::schedule::Next) {
+    pub fn record(&mut self, path: &str, next: &crate::schedule::Sm2) {
         let Some(&i) = self.by_path.get(path) else { return };
         let n = &mut self.notes[i];
         if n.schedule.is_some() {

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use super::{NoteError, NoteIndex};
 use crate::parse::js_round;
-use crate::schedule::{Next, Response, add_days, osr_schedule};
+use crate::schedule::{Response, Sm2, add_days, osr_schedule};
 use crate::settings::Settings;
 
 /// The link statistics of a note (the plugin's `calcNoteLinkStat`).
@@ -75,7 +75,7 @@ impl NoteIndex {
     }
 
     /// The next schedule of the note at `path` answered `response` today.
-    pub fn schedule(&self, path: &str, response: Response, settings: &Settings) -> Result<Next, NoteError> {
+    pub fn schedule(&self, path: &str, response: Response, settings: &Settings) -> Result<Sm2, NoteError> {
         if !matches!(response, Response::Easy | Response::Good | Response::Hard) {
             return Err(NoteError::Response(response));
         }
@@ -87,7 +87,7 @@ impl NoteIndex {
             _ => (1.0, self.new_note_ease(path, settings), 0.0),
         };
         let (ivl, ease) = osr_schedule(response, interval, ease, delay, settings, Some(self.histogram()));
-        Ok(Next { due: add_days(self.today, ivl), interval: ivl, ease })
+        Ok(Sm2 { due: add_days(self.today, ivl), interval: ivl, ease })
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::parse::cloze::Clozes;
 use crate::parse::{ParseOptions, parse_note};
-use crate::schedule::Next;
+use crate::schedule::Sm2;
 
 /// Bit-for-bit equality (the values must be exactly the plugin's).
 fn same(got: f64, want: f64) {
@@ -74,7 +74,7 @@ fn case_42() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-fn answer(ix: &NoteIndex, path: &str, r: Response) -> Next {
+fn answer(ix: &NoteIndex, path: &str, r: Response) -> Sm2 {
     ix.schedule(path, r, &Settings::default()).expect("schedule")
 }
 
@@ -108,20 +108,20 @@ fn a_new_note_takes_the_ease_of_the_notes_it_links() {
     same(ix.new_note_ease("Topics/Consensus.md", &Settings::default()), 249.0);
     assert_eq!(
         answer(&ix, "Topics/Consensus.md", Response::Good),
-        Next { due: d("2024-06-22"), interval: 2.0, ease: 249.0 }
+        Sm2 { due: d("2024-06-22"), interval: 2.0, ease: 249.0 }
     );
     assert_eq!(
         answer(&ix, "Topics/Consensus.md", Response::Easy),
-        Next { due: d("2024-06-23"), interval: 3.0, ease: 269.0 }
+        Sm2 { due: d("2024-06-23"), interval: 3.0, ease: 269.0 }
     );
     assert_eq!(
         answer(&ix, "Topics/Consensus.md", Response::Hard),
-        Next { due: d("2024-06-21"), interval: 1.0, ease: 229.0 }
+        Sm2 { due: d("2024-06-21"), interval: 1.0, ease: 229.0 }
     );
     // No links to notes with an entry: baseEase.
     assert_eq!(
         answer(&ix, "Inbox/Quick idea.md", Response::Good),
-        Next { due: d("2024-06-23"), interval: 3.0, ease: 250.0 }
+        Sm2 { due: d("2024-06-23"), interval: 3.0, ease: 250.0 }
     );
 }
 
@@ -131,16 +131,16 @@ fn overdue_notes_get_credit_early_ones_none() {
     // Due 4 days ago, interval 10, ease 270: (10 + 4/2) × 2.7 = 32.4 → 32.
     assert_eq!(
         answer(&ix, "Topics/Raft.md", Response::Good),
-        Next { due: d("2024-07-22"), interval: 32.0, ease: 270.0 }
+        Sm2 { due: d("2024-07-22"), interval: 32.0, ease: 270.0 }
     );
     // Due in 5 days: no bonus. (4.5 × 2.5 × 1.3 = 14.6 → 15.)
     assert_eq!(
         answer(&ix, "Topics/Paxos.md", Response::Easy),
-        Next { due: d("2024-07-05"), interval: 15.0, ease: 250.0 }
+        Sm2 { due: d("2024-07-05"), interval: 15.0, ease: 250.0 }
     );
     assert_eq!(
         answer(&ix, "Topics/Paxos.md", Response::Hard),
-        Next { due: d("2024-06-22"), interval: 2.0, ease: 210.0 }
+        Sm2 { due: d("2024-06-22"), interval: 2.0, ease: 210.0 }
     );
 }
 

@@ -10,7 +10,9 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{Datelike, NaiveDate};
+
+use crate::schedule::fsrs::{FsrsSegment, Stamp};
 use regex::Regex;
 
 /// The date the plugin writes for a sibling that has never been reviewed.
@@ -35,8 +37,12 @@ pub enum SegmentKind {
     /// `date,interval,ease` (SM-2-OSR). `None` where the plugin reads `NaN` or
     /// an invalid date.
     Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
-    /// `fsrs,due,interval,stability,difficulty,…`; preserved verbatim.
-    Fsrs { due: Option<DateTime<FixedOffset>>, interval: Option<i64>, difficulty: Option<f64> },
+    /// `fsrs,due,interval,stability,difficulty,…`, read field by field as
+    /// the plugin reads it (spec §b.4).
+    Fsrs(Box<FsrsSegment>),
+    /// A piece the plugin reads as no schedule at all (`fsrs,-,…`): the
+    /// sibling is new; the piece is kept as written.
+    Null,
 }
 
 impl Segment {
@@ -44,13 +50,8 @@ impl Segment {
     /// defaulting of a missing year (a piece such as `Wed Jun 05`).
     #[must_use]
     pub fn parse(raw: &str, at: usize, today: NaiveDate) -> Segment {
-        let kind = if let Some(rest) = raw.strip_prefix("fsrs,") {
-            let fields: Vec<&str> = rest.split(',').collect();
-            SegmentKind::Fsrs {
-                due: fields.first().and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok()),
-                interval: fields.get(1).and_then(|s| js_parse_int(s)),
-                difficulty: fields.get(3).and_then(|s| s.trim().parse::<f64>().ok()),
-            }
+        let kind = if raw.starts_with("fsrs,") {
+            FsrsSegment::parse(raw).map_or(SegmentKind::Null, |s| SegmentKind::Fsrs(Box::new(s)))
         } else if let Some(kind) = canonical_sm2(raw) {
             kind
         } else {
@@ -65,10 +66,22 @@ impl Segment {
         Segment { raw: at..at + raw.len(), kind }
     }
 
-    /// True for the `2000-01-01` placeholder: the sibling is new.
+    /// True for the `2000-01-01` placeholder (or a piece the plugin reads
+    /// as nothing): the sibling is new.
     #[must_use]
     pub fn is_placeholder(&self) -> bool {
         matches!(self.kind, SegmentKind::Sm2 { due: Some(d), .. } if d == PLACEHOLDER_DATE)
+            || matches!(self.kind, SegmentKind::Null)
+    }
+
+    /// Reads a zone-less FSRS timestamp in `zone` (moment reads it in local
+    /// time); other segments are unchanged.
+    pub fn place(&mut self, zone: crate::clock::Zone) {
+        if let SegmentKind::Fsrs(s) = &mut self.kind
+            && (matches!(s.due, Stamp::Floating(_)) || matches!(s.last_review, Some(Stamp::Floating(_))))
+        {
+            **s = s.as_ref().clone().placed(|t| Some(zone.instant(t)));
+        }
     }
 }
 
@@ -539,7 +552,7 @@ mod tests {
             "<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,2024-06-18T08:30:00.000Z-->",
             TODAY,
         );
-        assert!(matches!(f[0].kind, SegmentKind::Fsrs { interval: Some(14), .. }));
+        assert!(matches!(&f[0].kind, SegmentKind::Fsrs(s) if (s.interval - 14.0).abs() < 1e-9));
         let text = "<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0,2024-06-18T08:30:00.000Z-->";
         assert!(text[f[0].raw.clone()].starts_with("fsrs,2024-07-02"));
         assert!(text[f[0].raw.clone()].ends_with(":00.000Z"));

@@ -213,8 +213,9 @@ pub enum CardSchedule {
     New,
     /// An SM-2 schedule. `due` is `None` for a date the plugin cannot read.
     Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
-    /// An FSRS schedule. `due` is `None` for a timestamp the plugin cannot read.
-    Fsrs { due: Option<DateTime<Utc>>, interval: Option<i64>, ease: Option<i64> },
+    /// An FSRS schedule as read (its due may be a timestamp the plugin
+    /// cannot read: the card is then neither new nor due).
+    Fsrs(Box<crate::schedule::fsrs::FsrsSegment>),
 }
 
 /// The review state of a card on a given day.
@@ -244,7 +245,7 @@ impl CardSchedule {
         match self {
             CardSchedule::New => None,
             CardSchedule::Sm2 { due, .. } => *due,
-            CardSchedule::Fsrs { due, .. } => due.map(|d| zone.date(d)),
+            CardSchedule::Fsrs(s) => s.due.instant().map(|d| zone.date(d)),
         }
     }
 
@@ -253,9 +254,28 @@ impl CardSchedule {
     pub fn interval_ease(&self) -> (Option<i64>, Option<i64>) {
         match self {
             CardSchedule::New => (None, None),
-            CardSchedule::Sm2 { interval, ease, .. } | CardSchedule::Fsrs { interval, ease, .. } => {
-                (*interval, *ease)
+            CardSchedule::Sm2 { interval, ease, .. } => (*interval, *ease),
+            CardSchedule::Fsrs(s) => {
+                let ease = crate::schedule::fsrs::difficulty_to_ease(s.difficulty);
+                (s.interval.is_finite().then_some(s.interval as i64), ease.is_finite().then_some(ease as i64))
             }
+        }
+    }
+
+    /// The schedule as the one schedule value (`None` for a new card or
+    /// an SM-2 segment that cannot be read whole).
+    #[must_use]
+    pub fn to_schedule(&self) -> Option<crate::schedule::Schedule> {
+        match self {
+            CardSchedule::Sm2 { due: Some(due), interval: Some(i), ease: Some(e) } => {
+                Some(crate::schedule::Schedule::Sm2(crate::schedule::Sm2 {
+                    due: *due,
+                    interval: *i as f64,
+                    ease: *e as f64,
+                }))
+            }
+            CardSchedule::New | CardSchedule::Sm2 { .. } => None,
+            CardSchedule::Fsrs(f) => Some(crate::schedule::Schedule::Fsrs(f.clone())),
         }
     }
 
@@ -265,7 +285,7 @@ impl CardSchedule {
         match self {
             CardSchedule::New => CardState::New,
             CardSchedule::Sm2 { due: Some(d), .. } if *d <= today => CardState::Due,
-            CardSchedule::Fsrs { due: Some(d), .. } if *d <= now => CardState::Due,
+            CardSchedule::Fsrs(s) if s.due.instant().is_some_and(|d| d <= now) => CardState::Due,
             _ => CardState::Scheduled,
         }
     }
@@ -282,14 +302,8 @@ impl Question {
                 SegmentKind::Sm2 { due, interval, ease } => {
                     CardSchedule::Sm2 { due: *due, interval: *interval, ease: *ease }
                 }
-                SegmentKind::Fsrs { due, interval, difficulty } => CardSchedule::Fsrs {
-                    due: due.map(|d| d.with_timezone(&Utc)),
-                    interval: *interval,
-                    ease: difficulty.map(|d| {
-                        let d = d.clamp(1.0, 10.0);
-                        js_round(130.0 + 240.0 * (10.0 - d) / 9.0) as i64
-                    }),
-                },
+                SegmentKind::Fsrs(f) => CardSchedule::Fsrs(f.clone()),
+                SegmentKind::Null => CardSchedule::New,
             },
         }
     }
@@ -877,6 +891,9 @@ fn card_count(kind: QuestionKind, actual: &str, clozes: &Clozes) -> usize {
 
 fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions) -> Question {
     let (comment_in_text, mut segments) = read_schedule(&raw.text, opts.today);
+    for s in &mut segments {
+        s.place(opts.zone);
+    }
     if opts.detail == Detail::Counts {
         return build_counts(raw, comment_in_text.as_ref(), segments, opts);
     }

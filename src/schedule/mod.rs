@@ -5,6 +5,11 @@
 //! balancing is off; every rounding step mirrors the plugin's.
 
 pub mod fsrs;
+pub mod scheduler;
+pub mod value;
+
+pub use scheduler::{Answered, CardContext, ScheduleError, Scheduler};
+pub use value::{Schedule, Sm2};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -199,14 +204,6 @@ pub fn osr_schedule(
     (ivl, ease)
 }
 
-/// A card's next schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Next {
-    pub due: NaiveDate,
-    pub interval: f64,
-    pub ease: f64,
-}
-
 /// `today + interval` days the way moment adds fractional days (rounded half
 /// away from zero).
 #[must_use]
@@ -230,12 +227,25 @@ pub fn schedule_card(
     settings: &Settings,
     note_ease: Option<f64>,
     histogram: Option<&Histogram>,
-) -> Option<Next> {
+) -> Option<Schedule> {
+    sm2_answer(schedule, response, when, settings, note_ease, histogram).map(Schedule::Sm2)
+}
+
+/// [`schedule_card`] as the SM-2 value (what notes use as well).
+#[must_use]
+pub fn sm2_answer(
+    schedule: &CardSchedule,
+    response: Response,
+    when: &When,
+    settings: &Settings,
+    note_ease: Option<f64>,
+    histogram: Option<&Histogram>,
+) -> Option<Sm2> {
     let today = when.today;
     if response == Response::Reset {
         return match schedule {
             CardSchedule::New => None,
-            _ => Some(Next { due: today, interval: 1.0, ease: settings.base_ease }),
+            _ => Some(Sm2 { due: today, interval: 1.0, ease: settings.base_ease }),
         };
     }
     let (interval, ease, delay) = match schedule {
@@ -244,11 +254,13 @@ pub fn schedule_card(
             let delay = due.map_or(0.0, |d| (d - today).num_days() as f64);
             (*i as f64, *e as f64, delay)
         }
-        CardSchedule::Fsrs { due, interval: Some(i), ease: Some(e) } => {
+        CardSchedule::Fsrs(f) if f.interval.is_finite() && f.difficulty.is_finite() => {
             // Spec §j.3: an FSRS sibling's delay is `now − due`, the other
-            // way round from SM-2 segments: overdue days earn credit.
-            let delay = due.map_or(0.0, |d| (when.now - d).num_milliseconds() as f64 / 86_400_000.0);
-            (*i as f64, *e as f64, delay)
+            // way round from SM-2 segments: overdue days earn credit. Its
+            // interval is read with parseFloat, its ease from the difficulty.
+            let delay =
+                f.due.instant().map_or(0.0, |d| (when.now - d).num_milliseconds() as f64 / 86_400_000.0);
+            (f.interval, fsrs::difficulty_to_ease(f.difficulty), delay)
         }
         _ => {
             let ease = note_ease.map_or(settings.base_ease, js_round);
@@ -256,7 +268,17 @@ pub fn schedule_card(
         }
     };
     let (ivl, ease) = osr_schedule(response, interval, ease, delay, settings, histogram);
-    Some(Next { due: add_days(today, ivl), interval: ivl, ease })
+    Some(Sm2 { due: add_days(today, ivl), interval: ivl, ease })
+}
+
+/// Every scheduled card of a note the plugin loads (one with a deck), as
+/// histogram keys (see [`histogram_key`]).
+pub fn card_keys(note: &Note, today: NaiveDate, now: DateTime<Utc>) -> impl Iterator<Item = i64> + '_ {
+    note.questions
+        .iter()
+        .filter(move |_| note.has_deck)
+        .flat_map(|q| (0..q.card_count()).map(move |i| q.schedule(i)))
+        .filter_map(move |s| histogram_key(&s, today, now))
 }
 
 /// Days from `today` (or `now` for FSRS) to a card's due date, as the
@@ -266,7 +288,7 @@ pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: DateTime<Ut
     match schedule {
         CardSchedule::New => None,
         CardSchedule::Sm2 { due, .. } => due.map(|d| (d - today).num_days()),
-        CardSchedule::Fsrs { due, .. } => due.map(|d| {
+        CardSchedule::Fsrs(f) => f.due.instant().map(|d| {
             let ms = (d - now).num_milliseconds();
             ms.div_euclid(86_400_000) + i64::from(ms.rem_euclid(86_400_000) != 0)
         }),
@@ -334,12 +356,12 @@ mod tests {
         let s = Settings::default();
         let h = Histogram::default();
         let today = at("2024-01-05");
-        let run = |r| schedule_card(&CardSchedule::New, r, &today, &s, None, Some(&h)).expect("next");
-        assert_eq!(run(Response::Good), Next { due: d("2024-01-08"), interval: 3.0, ease: 250.0 });
-        assert_eq!(run(Response::Easy), Next { due: d("2024-01-09"), interval: 4.0, ease: 270.0 });
-        assert_eq!(run(Response::Hard), Next { due: d("2024-01-06"), interval: 1.0, ease: 230.0 });
-        assert_eq!(run(Response::Again), Next { due: d("2024-01-05"), interval: 0.0, ease: 230.0 });
-        assert_eq!(schedule_card(&CardSchedule::New, Response::Reset, &today, &s, None, Some(&h)), None);
+        let run = |r| sm2_answer(&CardSchedule::New, r, &today, &s, None, Some(&h)).expect("next");
+        assert_eq!(run(Response::Good), Sm2 { due: d("2024-01-08"), interval: 3.0, ease: 250.0 });
+        assert_eq!(run(Response::Easy), Sm2 { due: d("2024-01-09"), interval: 4.0, ease: 270.0 });
+        assert_eq!(run(Response::Hard), Sm2 { due: d("2024-01-06"), interval: 1.0, ease: 230.0 });
+        assert_eq!(run(Response::Again), Sm2 { due: d("2024-01-05"), interval: 0.0, ease: 230.0 });
+        assert_eq!(sm2_answer(&CardSchedule::New, Response::Reset, &today, &s, None, Some(&h)), None);
     }
 
     #[test]
@@ -361,7 +383,7 @@ mod tests {
             Response::Again,
             Response::Good,
         ] {
-            let next = schedule_card(&sched, r, &at(&today.to_string()), &s, None, Some(&h)).expect("next");
+            let next = sm2_answer(&sched, r, &at(&today.to_string()), &s, None, Some(&h)).expect("next");
             got.push((next.interval, next.ease));
             sched = CardSchedule::Sm2 {
                 due: Some(next.due),
@@ -392,10 +414,10 @@ mod tests {
         let sched = |due| CardSchedule::Sm2 { due: Some(d(due)), interval: Some(10), ease: Some(250) };
         let today = at("2024-01-05");
         let late =
-            schedule_card(&sched("2024-01-01"), Response::Good, &today, &s, None, Some(&h)).expect("next");
+            sm2_answer(&sched("2024-01-01"), Response::Good, &today, &s, None, Some(&h)).expect("next");
         assert!((late.interval - 25.0).abs() < f64::EPSILON);
         let early =
-            schedule_card(&sched("2024-01-09"), Response::Good, &today, &s, None, Some(&h)).expect("next");
+            sm2_answer(&sched("2024-01-09"), Response::Good, &today, &s, None, Some(&h)).expect("next");
         assert!((early.interval - 30.0).abs() < f64::EPSILON);
     }
 
@@ -411,8 +433,8 @@ mod tests {
     #[test]
     fn fractional_intervals_without_load_balancing() {
         let s = Settings { load_balance: false, ..Settings::default() };
-        let next = schedule_card(&CardSchedule::New, Response::Good, &at("2024-01-05"), &s, None, None)
-            .expect("next");
+        let next =
+            sm2_answer(&CardSchedule::New, Response::Good, &at("2024-01-05"), &s, None, None).expect("next");
         assert!((next.interval - 2.5).abs() < f64::EPSILON);
         assert_eq!(next.due, d("2024-01-08"));
     }

@@ -3,19 +3,19 @@
 //! stdin or stdout is not a terminal.
 //!
 //! Input lines: empty = show the answer, `1`-`4` or `again|hard|good|easy`
-//! (`reset` too), `skip`, `undo`, `bury`, `quit`. End of input quits.
+//! (`reset` too), `skip`, `undo`, `bury`, `info`, `quit`. End of input quits.
 
 use std::io::{BufRead, Write};
 
-use super::{Session, Store, Summary};
+use super::{Phase, Session, Store, Summary, Undone};
 use crate::error::Error;
-use crate::render::{interval_text, plain, summary_lines};
+use crate::render::{plain, summary_lines};
 use crate::sanitize::one_line;
 use crate::schedule::Response;
 
 const INDENT: &str = "   ";
-const PROMPT_FRONT: &str = "(enter: show answer · skip · bury · undo · quit)";
-const PROMPT_BACK: &str = "(1 again · 2 hard · 3 good · 4 easy · skip · bury · undo · quit)";
+const PROMPT_FRONT: &str = "(enter: show answer · skip · bury · undo · info · quit)";
+const PROMPT_BACK: &str = "(1 again · 2 hard · 3 good · 4 easy · reset · skip · bury · undo · info · quit)";
 
 /// The width the card text is wrapped to when the output is no terminal.
 pub const WIDTH: usize = 80;
@@ -43,12 +43,22 @@ pub fn run<S: Store>(
                     .intervals
                     .iter()
                     .enumerate()
-                    .map(|(i, (r, ivl))| format!("{} {} {}", i + 1, r.name(), interval_text(*ivl)))
+                    .map(|(i, (r, ivl))| format!("{} {} {}", i + 1, r.name(), ivl.as_deref().unwrap_or("–")))
                     .collect();
                 writeln!(out, "{}", buttons.join(" · ")).map_err(Error::stdout)?;
                 writeln!(out, "{PROMPT_BACK}").map_err(Error::stdout)?;
             } else {
-                let state = if card.is_new { "new" } else { "review" };
+                let mut state = match card.phase {
+                    Phase::New => "new".to_owned(),
+                    Phase::Learning => "learning".to_owned(),
+                    Phase::Review => "review".to_owned(),
+                };
+                if card.cram {
+                    state.push_str(" · cram");
+                }
+                if let Some(w) = card.waiting {
+                    state.push_str(&format!(" · due in {}m", (w.num_seconds() + 59) / 60));
+                }
                 writeln!(
                     out,
                     "\n[{}/{}] {}:{} · {} · {state}",
@@ -83,16 +93,25 @@ pub fn run<S: Store>(
                 shown = None;
             }
             "bury" | "b" => {
-                session.bury();
+                let n = session.bury();
+                writeln!(out, "buried until tomorrow: {n} card{}", if n == 1 { "" } else { "s" })
+                    .map_err(Error::stdout)?;
                 shown = None;
             }
             "undo" | "u" => {
                 match session.undo() {
-                    Ok(true) => writeln!(out, "undone").map_err(Error::stdout)?,
-                    Ok(false) => writeln!(out, "nothing to undo").map_err(Error::stdout)?,
+                    Ok(Some(u)) => writeln!(out, "{}", undone_text(&u)).map_err(Error::stdout)?,
+                    Ok(None) => writeln!(out, "nothing to undo").map_err(Error::stdout)?,
                     Err(e) => writeln!(out, "error: {}", one_line(&e.to_string())).map_err(Error::stdout)?,
                 }
                 shown = None;
+            }
+            "info" | "i" => {
+                if let Some(info) = session.card_info() {
+                    for l in info_lines(&info) {
+                        writeln!(out, "{}", one_line(&l)).map_err(Error::stdout)?;
+                    }
+                }
             }
             "quit" | "q" | "exit" => break,
             other => match other.parse::<Response>() {
@@ -116,6 +135,49 @@ pub fn run<S: Store>(
     let summary = session.summary();
     writeln!(out, "\n{}", summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     Ok(summary)
+}
+
+/// What an undo took back, as one line.
+#[must_use]
+pub fn undone_text(u: &Undone) -> String {
+    match u {
+        Undone::Answer { response, path, line } => {
+            let name = response.name();
+            let name: String =
+                name.chars().take(1).flat_map(char::to_uppercase).chain(name.chars().skip(1)).collect();
+            format!("undid {name} on {path}:{line}")
+        }
+        Undone::Skip { path, line } => format!("undid the skip of {path}:{line}"),
+        Undone::Bury { path, line, cards } => {
+            format!("undid the bury of {path}:{line} ({cards} card{})", if *cards == 1 { "" } else { "s" })
+        }
+    }
+}
+
+/// A card's info (`i`) as lines: where it is, its schedule, its history.
+#[must_use]
+pub fn info_lines(info: &super::CardInfo) -> Vec<String> {
+    let mut out = vec![format!(
+        "{}:{}#{} · {} · {}",
+        info.path,
+        info.line,
+        info.sibling,
+        info.kind.name(),
+        info.decks.join(", ")
+    )];
+    out.extend(info.schedule.iter().cloned());
+    if info.history.is_empty() {
+        out.push("history: no answers in the review log".into());
+    } else {
+        out.push("history:".into());
+        for h in &info.history {
+            let resp = h.response.map_or("-", |r| r.name());
+            let ivl = h.interval.as_deref().map_or(String::new(), |i| format!(" → {i}"));
+            let ms = h.ms.map_or(String::new(), |ms| format!(" ({:.1}s)", ms as f64 / 1000.0));
+            out.push(format!("  {} {} {resp}{ivl}{ms}", h.day, h.op));
+        }
+    }
+    out
 }
 
 /// One side of a card: on the label's line when it is one line, else

@@ -19,10 +19,25 @@ pub struct QueueCard {
     /// The question's hash (text without schedule).
     pub hash: String,
     pub is_new: bool,
+    /// New, learning or review, for the progress counts (a card moves on
+    /// as it is answered).
+    pub phase: Phase,
     /// The card's deck (its first one) for ordering.
     pub deck: String,
     /// Position of that deck in the deck order; Again requeues within it.
     pub deck_rank: usize,
+}
+
+/// Where a card is in its life, as the progress line counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Never answered.
+    New,
+    /// In (re)learning: an FSRS step due within the day, or answered Again
+    /// this session.
+    Learning,
+    /// A review card.
+    Review,
 }
 
 /// The plugin's `flashcardCardOrder`.
@@ -179,6 +194,7 @@ mod tests {
             line: 1,
             hash: path.into(),
             is_new,
+            phase: if is_new { Phase::New } else { Phase::Review },
             deck: deck.into(),
             deck_rank: 0,
         }

@@ -7,30 +7,34 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::edit::apply::apply_edits;
 use crate::edit::{Edit, splice};
 use crate::error::{Error, IoResultExt};
 use crate::log::Record;
+use crate::writeback::{NoteWrite, write_and_log};
 
 /// The session's side effects.
 pub trait Store {
     /// The note's current text.
     fn read(&self, path: &str) -> Result<String, Error>;
     /// Applies `edits` planned on `original` (re-planned by `relocate` if
-    /// the note changed); returns the note's new text.
-    fn write(
+    /// the note changed), then logs `records`: the one write path. Returns
+    /// the note's new text and, when the log could not be written, why.
+    fn commit(
         &mut self,
         path: &str,
         original: &str,
         edits: &[Edit],
-        relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
-    ) -> Result<String, Error>;
+        relocate: &(dyn Fn(&str) -> Option<Vec<Edit>> + Sync),
+        records: &[Record],
+    ) -> Result<(String, Option<Error>), Error>;
     /// Appends records to the review log.
     fn log(&mut self, records: &[Record]) -> Result<(), Error>;
     /// Question hashes buried for `day`.
     fn buried(&self, day: NaiveDate) -> Vec<String>;
     /// Replaces the buried questions of `day`.
     fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error>;
+    /// A card's answers in the log, oldest first.
+    fn history(&self, path: &str, hash: &str, sibling: usize) -> Vec<Record>;
 }
 
 /// recall's per-day bury list (`.recall/buried.json`); the plugin's own
@@ -74,14 +78,23 @@ impl Store for DiskStore {
         String::from_utf8(bytes).map_err(|_| Error::NotUtf8 { path: abs })
     }
 
-    fn write(
+    fn commit(
         &mut self,
         path: &str,
         original: &str,
         edits: &[Edit],
-        relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
-    ) -> Result<String, Error> {
-        apply_edits(&self.abs(path), original, edits, relocate).map(|(_, text)| text)
+        relocate: &(dyn Fn(&str) -> Option<Vec<Edit>> + Sync),
+        records: &[Record],
+    ) -> Result<(String, Option<Error>), Error> {
+        let abs = self.abs(path);
+        let write = NoteWrite { path, abs: &abs, original, edits: edits.to_vec(), relocate };
+        let w = write_and_log(&self.root, &write, records)?;
+        Ok((w.text, w.log_error))
+    }
+
+    fn history(&self, path: &str, hash: &str, sibling: usize) -> Vec<Record> {
+        let Ok((records, _)) = crate::log::read(&self.root) else { return Vec::new() };
+        crate::log::card_history(&records, path, hash, sibling).into_iter().cloned().collect()
     }
 
     fn log(&mut self, records: &[Record]) -> Result<(), Error> {
@@ -119,13 +132,14 @@ impl Store for MemStore {
             .ok_or_else(|| Error::io(Path::new(path), std::io::ErrorKind::NotFound.into()))
     }
 
-    fn write(
+    fn commit(
         &mut self,
         path: &str,
         original: &str,
         edits: &[Edit],
-        relocate: &dyn Fn(&str) -> Option<Vec<Edit>>,
-    ) -> Result<String, Error> {
+        relocate: &(dyn Fn(&str) -> Option<Vec<Edit>> + Sync),
+        records: &[Record],
+    ) -> Result<(String, Option<Error>), Error> {
         let current = self.read(path)?;
         let new = if current == original {
             splice(original, edits)
@@ -137,7 +151,12 @@ impl Store for MemStore {
             splice(&current, &edits)
         };
         self.files.insert(path.to_owned(), new.clone());
-        Ok(new)
+        self.log.extend_from_slice(records);
+        Ok((new, None))
+    }
+
+    fn history(&self, path: &str, hash: &str, sibling: usize) -> Vec<Record> {
+        crate::log::card_history(&self.log, path, hash, sibling).into_iter().cloned().collect()
     }
 
     fn log(&mut self, records: &[Record]) -> Result<(), Error> {

@@ -1,42 +1,75 @@
 //! Whole sessions driven without a terminal, over notes in memory.
 
+use std::sync::Arc;
+
 use super::*;
+use crate::clock::{When, Zone};
 
 const TODAY: &str = "2024-06-20";
 
+fn today() -> NaiveDate {
+    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("date")
+}
+
+fn noon() -> When {
+    When::noon_of(today(), Zone::utc())
+}
+
 fn ctx(settings: Settings) -> Context {
-    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("date");
+    ctx_in(settings, Mode::Normal)
+}
+
+fn ctx_in(settings: Settings, mode: Mode) -> Context {
+    let scheduler = crate::schedule::scheduler::for_settings(
+        &settings,
+        crate::schedule::fsrs::Parameters::plugin(settings.fsrs_desired_retention, settings.maximum_interval),
+    );
     Context {
         clozes: Clozes::new(&settings.cloze_patterns),
         settings,
-        today,
-        now: crate::clock::When::noon_of(today, crate::clock::Zone::utc()).now,
-        zone: crate::clock::Zone::utc(),
+        zone: Zone::utc(),
+        today: today(),
+        scheduler,
+        mode,
     }
+}
+
+/// A clock at 12:00 UTC of the test day that tests move by hand.
+fn clock() -> Arc<crate::clock::FixedClock> {
+    Arc::new(crate::clock::FixedClock::new(noon().now))
 }
 
 /// A session over in-memory notes, due-first in note order.
 fn session(files: &[(&str, &str)], settings: Settings) -> Session<MemStore> {
-    let ctx = ctx(settings);
+    session_at(files, ctx(settings), clock())
+}
+
+/// [`session`] with a context and a clock of the test's own.
+fn session_at(
+    files: &[(&str, &str)],
+    ctx: Context,
+    clock: Arc<crate::clock::FixedClock>,
+) -> Session<MemStore> {
+    let when = When { now: clock.now(), ..noon() };
     let mut store = MemStore::default();
     let mut notes = Vec::new();
     let mut cards = Vec::new();
     let mut histogram = Histogram::default();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
-        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(), false);
+        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(when.now), false);
         for q in &note.questions {
             for i in 0..q.card_count() {
-                if let Some(k) = histogram_key(&q.schedule(i), ctx.today, ctx.now) {
+                if let Some(k) = histogram_key(&q.schedule(i), when.today, when.now) {
                     histogram.increment(k);
                 }
             }
         }
-        cards.extend(note_cards(path, &note, ctx.today, ctx.now, &[], &[]));
+        cards.extend(note_cards(path, &note, &when, ctx.mode, &[], &[]));
         notes.push(SessionNote { path: (*path).to_owned(), note });
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
-    Session::new(ctx, store, notes, queue, histogram)
+    Session::new(ctx, clock, store, notes, queue, histogram)
 }
 
 fn front(s: &Session<MemStore>) -> String {
@@ -49,13 +82,19 @@ const B: &str = "#flashcards\r\n\r\nB1:::bee\r\n";
 #[test]
 fn answers_are_written_and_logged_in_order() {
     let mut s = session(&[("a.md", A), ("b.md", B)], Settings::default());
-    assert_eq!(s.progress(), Progress { done: 0, left: 4, new_left: 3, review_left: 1 });
+    assert_eq!(s.progress(), Progress { done: 0, left: 4, new_left: 3, learning_left: 0, review_left: 1 });
     assert_eq!(front(&s), "A1");
     let v = s.view().expect("card");
     assert!(!v.revealed && !v.is_new);
+    let labels: Vec<(Response, Option<&str>)> = v.intervals.iter().map(|(r, l)| (*r, l.as_deref())).collect();
     assert_eq!(
-        v.intervals,
-        vec![(Response::Again, 0.0), (Response::Hard, 2.0), (Response::Good, 8.0), (Response::Easy, 11.0)]
+        labels,
+        vec![
+            (Response::Again, Some("now")),
+            (Response::Hard, Some("2d")),
+            (Response::Good, Some("8d")),
+            (Response::Easy, Some("11d"))
+        ]
     );
     s.reveal();
     assert!(s.view().expect("card").revealed);
@@ -103,13 +142,13 @@ fn undo_chains_across_files_restore_every_byte() {
         s.answer(r).expect("answer");
     }
     assert_ne!(s.store().files["b.md"], B);
-    assert!(s.undo().expect("undo"));
+    assert!(s.undo().expect("undo").is_some());
     assert_eq!(s.store().files["b.md"], B);
     assert_eq!(front(&s), "B1");
-    assert!(s.undo().expect("undo"));
-    assert!(s.undo().expect("undo"));
+    assert!(s.undo().expect("undo").is_some());
+    assert!(s.undo().expect("undo").is_some());
     assert_eq!(s.store().files["a.md"], A);
-    assert!(!s.undo().expect("nothing left"));
+    assert!(s.undo().expect("nothing left").is_none());
     assert_eq!(front(&s), "A1");
     assert_eq!(s.progress().left, 4, "every card is back, the again copy included once");
     let log = &s.store().log;
@@ -128,12 +167,12 @@ fn undo_after_the_note_changed_elsewhere() {
     // A sync client adds a line above both cards.
     let changed = format!("New line from the phone\n{}", s.store().files["a.md"]);
     s.store.files.insert("a.md".into(), changed);
-    assert!(s.undo().expect("undo"));
+    assert!(s.undo().expect("undo").is_some());
     assert_eq!(
         s.store().files["a.md"],
         format!("New line from the phone\n{}", A.replace("2024-06-19,3,250", "2024-07-01,11,270"))
     );
-    assert!(s.undo().expect("undo"));
+    assert!(s.undo().expect("undo").is_some());
     assert_eq!(s.store().files["a.md"], format!("New line from the phone\n{A}"));
 }
 
@@ -151,9 +190,9 @@ fn skip_and_bury_remove_the_whole_question() {
     assert_eq!((sum.skipped, sum.buried), (1, 1));
     // A new session today leaves the buried question out.
     let ctx = ctx(Settings::default());
-    let note = parse_note(c.to_owned(), None, &ctx.parse_options(), false);
+    let note = parse_note(c.to_owned(), None, &ctx.parse_options(noon().now), false);
     let buried = s.store().buried(ctx.today);
-    let cards = note_cards("c.md", &note, ctx.today, ctx.now, &buried, &[]);
+    let cards = note_cards("c.md", &note, &noon(), Mode::Normal, &buried, &[]);
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].line, 4);
 }
@@ -202,6 +241,7 @@ fn limits_count_what_was_done_today() {
             line: 1,
             hash: format!("h{i}"),
             is_new: i % 2 == 0,
+            phase: if i % 2 == 0 { Phase::New } else { Phase::Review },
             deck: "d".into(),
             deck_rank: 0,
         })
@@ -265,17 +305,18 @@ fn an_answer_relocates_over_a_sibling_answered_elsewhere() {
 /// comes up (what `recall review` does).
 fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
     let ctx = ctx(Settings::default());
+    let when = noon();
     let mut store = MemStore::default();
     let mut unloaded = Vec::new();
     let mut cards = Vec::new();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
-        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(), false);
-        cards.extend(note_cards(path, &note, ctx.today, ctx.now, &[], &[]));
+        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(when.now), false);
+        cards.extend(note_cards(path, &note, &when, Mode::Normal, &[], &[]));
         unloaded.push(((*path).to_owned(), fingerprint(text)));
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
-    Session::new_lazy(ctx, store, unloaded, queue, Histogram::default())
+    Session::new_lazy(ctx, clock(), store, unloaded, queue, Histogram::default())
 }
 
 #[test]

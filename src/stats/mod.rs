@@ -460,7 +460,7 @@ fn days_before(day: NaiveDate, n: u64) -> NaiveDate {
 
 /// What the card was before an answer: `None` new, else mature or not.
 fn before_mature(r: &Record) -> Option<bool> {
-    r.before.map(|b| b.interval >= MATURE_DAYS as f64)
+    r.before.as_ref().map(|b| b.interval() >= MATURE_DAYS as f64)
 }
 
 /// Statistics of the answers in `records` (effective ones, already filtered
@@ -622,7 +622,7 @@ impl Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::LoggedSchedule;
+    use crate::schedule::{Schedule, Sm2};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
@@ -708,7 +708,7 @@ mod tests {
             hash: String::new(),
             sibling: 0,
             response: Some(resp),
-            before: before_ivl.map(|interval| LoggedSchedule { due: day, interval, ease: 250.0 }),
+            before: before_ivl.map(|interval| Schedule::Sm2(Sm2 { due: day, interval, ease: 250.0 })),
             after: None,
             ms,
             decks: vec![],

@@ -18,6 +18,10 @@ pub enum KeyAction {
     Open,
     /// Open the card's next image.
     Image,
+    /// Show the card's info and history.
+    Info,
+    /// Reset the card to new (asks first).
+    Reset,
     Help,
     Quit,
     /// Scroll by this many rows (negative: up).
@@ -38,11 +42,13 @@ pub const HELP: &[(&str, &str)] = &[
     ("space, enter", "show the answer; once shown, Good"),
     ("1 2 3 4", "Again / Hard / Good / Easy, once the answer is shown"),
     ("s", "skip this card for now (its siblings too)"),
-    ("u", "undo the last answer (repeatable)"),
+    ("u", "undo the last answer, skip or bury (repeatable)"),
+    ("r", "reset the card to new, as the plugin's Reset (asks first)"),
+    ("i", "the card's info: where it is, its schedule, its history"),
     ("b", "bury this card and its siblings until tomorrow"),
     ("e", "edit the note in $VISUAL or $EDITOR at the card's line"),
     ("o", "open the note in Obsidian"),
-    ("i", "open the card's image (again: the next one)"),
+    ("v", "view the card's image (again: the next one)"),
     ("↓ ↑, j k", "scroll a line; the mouse wheel scrolls too"),
     ("PgDn PgUp", "scroll a page (also ctrl-d, ctrl-u)"),
     ("Home End, g G", "the top or the end of the card"),
@@ -78,7 +84,9 @@ pub fn key_action(key: KeyEvent, revealed: bool) -> KeyAction {
         KeyCode::Char('b') => KeyAction::Bury,
         KeyCode::Char('e') => KeyAction::Edit,
         KeyCode::Char('o') => KeyAction::Open,
-        KeyCode::Char('i') => KeyAction::Image,
+        KeyCode::Char('v') => KeyAction::Image,
+        KeyCode::Char('i') => KeyAction::Info,
+        KeyCode::Char('r') => KeyAction::Reset,
         KeyCode::Char('?') => KeyAction::Help,
         KeyCode::Char('q') | KeyCode::Esc => KeyAction::Quit,
         KeyCode::Down | KeyCode::Char('j') => KeyAction::Lines(1),
@@ -101,8 +109,9 @@ pub fn key_hints(revealed: bool, scrolls: bool, images: bool, w: usize) -> Strin
         items.push("↓↑ scroll");
     }
     items.extend(["s skip", "u undo", "b bury", "e edit", "o open"]);
+    items.push("i info");
     if images {
-        items.push("i image");
+        items.push("v image");
     }
     items.push("q quit");
     let end = "? help";

@@ -28,7 +28,6 @@ pub use keys::{HELP, KeyAction, key_action, key_hints};
 pub use view::{CardText, Drawn, MIN_HEIGHT, MIN_WIDTH, Screen, Scroll, card_text, draw, max_top, viewport};
 
 use crate::error::Error;
-use crate::render::interval_text;
 use crate::schedule::Response;
 use crate::session::{Session, Store, Summary};
 
@@ -75,6 +74,7 @@ pub fn screen<S: Store>(session: &Session<S>, ui: &Ui, color: bool) -> Screen {
         status: ui.status.clone(),
         help: ui.help,
         summary: session.is_done().then(|| session.summary()),
+        info: ui.info.clone(),
         color,
         scroll: ui.scroll,
         reading_width: ui.reading_width,
@@ -93,8 +93,10 @@ pub struct Ui {
     /// The card shown (`path`, `line`, `sibling`) and whether revealed: a
     /// new card starts at its top, a reveal at the answer.
     shown: Option<(String, usize, usize, bool)>,
-    /// The answers given, newest last, to name what an undo undid.
-    answered: Vec<(Response, String, usize)>,
+    /// The card's info lines while `i` shows them (in the help's place).
+    pub info: Option<Vec<String>>,
+    /// `r` was pressed once: the next `r` resets the card.
+    confirm_reset: bool,
     /// Which image `i` opens next.
     next_image: usize,
     /// Printed on stderr after the screen is left.
@@ -131,7 +133,10 @@ impl Ui {
     pub fn scroll_by(&mut self, card: Option<&crate::session::CardView>, rows: i64) {
         let d = self.drawn;
         if let Some(top) = self.help {
-            let total = view::help_lines(d.help_width.max(1)).len();
+            let total = match &self.info {
+                Some(info) => view::info_lines(info, d.help_width.max(1)).len(),
+                None => view::help_lines(d.help_width.max(1)).len(),
+            };
             let max = max_top(total, d.help_rows.max(1), false);
             self.help = Some(clamp_add(top, rows, max));
             return;
@@ -158,6 +163,11 @@ impl Ui {
             if self.drawn.inline_markers && self.help.is_none() { rows.saturating_sub(2) } else { rows };
         rows.saturating_sub(1).max(1) as i64
     }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 fn clamp_add(top: usize, rows: i64, max: usize) -> usize {
@@ -283,7 +293,10 @@ fn event_loop<S: Store>(
                 KeyAction::Bottom => ui.scroll_by(None, i64::MAX / 4),
                 KeyAction::Suspend => term::suspend(terminal)?,
                 KeyAction::Redraw => term::repaint(terminal)?,
-                _ => ui.help = None,
+                _ => {
+                    ui.help = None;
+                    ui.info = None;
+                }
             }
             continue;
         }
@@ -316,37 +329,50 @@ fn act<S: Store>(
 ) -> std::io::Result<()> {
     let Some(card) = card else { return Ok(()) };
     ui.status = None;
+    if !matches!(action, KeyAction::Reset) {
+        ui.confirm_reset = false;
+    }
     match action {
         KeyAction::Reveal => session.reveal(),
         KeyAction::Answer(r) => match session.answer(r) {
             Ok(()) => {
-                ui.answered.push((r, card.path.clone(), card.line));
-                let ivl = card.intervals.iter().find(|(x, _)| *x == r).map(|(_, d)| *d);
+                let ivl = card.intervals.iter().find(|(x, _)| *x == r).and_then(|(_, l)| l.clone());
                 ui.status = Some(match ivl {
-                    Some(d) if d >= 1.0 => format!("{}: next in {}", label(r), interval_text(d)),
-                    _ => format!("{}: again later today", label(r)),
+                    _ if card.cram => format!("{}: not scheduled (cram)", label(r)),
+                    Some(l) if l == "now" => format!("{}: again later today", label(r)),
+                    Some(l) if l.ends_with('m') || l.ends_with('h') => format!("{}: again in {l}", label(r)),
+                    Some(l) => format!("{}: next in {l}", label(r)),
+                    None => label(r).to_owned(),
                 });
             }
             Err(e) => ui.error(e.to_string()),
         },
+        KeyAction::Reset if !ui.confirm_reset => {
+            ui.confirm_reset = true;
+            ui.status = Some("Reset this card to new? Press r again to reset, any other key keeps it".into());
+            return Ok(());
+        }
+        KeyAction::Reset => match session.answer(Response::Reset) {
+            Ok(()) => ui.status = Some(format!("Reset {}:{}", card.path, card.line)),
+            Err(e) => ui.error(e.to_string()),
+        },
+        KeyAction::Info => {
+            if let Some(info) = session.card_info() {
+                ui.info = Some(crate::session::plain::info_lines(&info));
+                ui.help = Some(0);
+            }
+        }
         KeyAction::Skip => {
             session.skip();
             ui.status = Some("Skipped".into());
         }
         KeyAction::Undo => match session.undo() {
-            Ok(true) => {
-                ui.status = Some(match ui.answered.pop() {
-                    Some((r, path, line)) => format!("Undid {} on {path}:{line}", label(r)),
-                    None => "Undid the last answer".into(),
-                });
-            }
-            Ok(false) => ui.status = Some("Nothing to undo".into()),
+            Ok(Some(u)) => ui.status = Some(capitalise(&crate::session::plain::undone_text(&u))),
+            Ok(None) => ui.status = Some("Nothing to undo".into()),
             Err(e) => ui.error(e.to_string()),
         },
         KeyAction::Bury => {
-            let before = session.progress().left;
-            session.bury();
-            let n = before.saturating_sub(session.progress().left);
+            let n = session.bury();
             ui.status = Some(format!("Buried until tomorrow: {n} card{}", if n == 1 { "" } else { "s" }));
         }
         KeyAction::Edit => {

@@ -25,22 +25,27 @@ fn card(front: &str, back: &str, revealed: bool) -> CardView {
         front_marked: front.into(),
         back_marked: back.into(),
         is_new: false,
+        phase: crate::session::Phase::Review,
         revealed,
         intervals: vec![
-            (Response::Again, 0.0),
-            (Response::Hard, 2.0),
-            (Response::Good, 8.0),
-            (Response::Easy, 11.0),
+            (Response::Again, Some("now".into())),
+            (Response::Hard, Some("2d".into())),
+            (Response::Good, Some("8d".into())),
+            (Response::Easy, Some("11d".into())),
         ],
+        waiting: None,
+        shown_at: chrono::DateTime::UNIX_EPOCH,
+        cram: false,
     }
 }
 
 fn screen_with(card: Option<CardView>) -> Screen {
     Screen {
         card,
-        progress: Progress { done: 2, left: 5, new_left: 1, review_left: 4 },
+        progress: Progress { done: 2, left: 5, new_left: 1, learning_left: 0, review_left: 4 },
         status: None,
         help: None,
+        info: None,
         summary: None,
         color: false,
         scroll: Scroll::default(),
@@ -157,7 +162,7 @@ fn card_screen_shows_the_front_only() {
     assert!(out.contains("Which acks waits for the ISR?"), "{out}");
     assert!(!out.contains("acks=all"), "{out}");
     assert!(out.contains("[space] show answer"), "{out}");
-    assert!(out.contains("done 2 · left 5 (new 1, review 4)"), "{out}");
+    assert!(out.contains("done 2 · left 5 (new 1, learning 0, review 4)"), "{out}");
     assert!(out.contains("? help"), "{out}");
     insta::assert_snapshot!("front_80x20", out);
 }
@@ -405,7 +410,10 @@ fn small_windows_give_way_in_order() {
 #[test]
 fn the_progress_line_never_runs_over_its_text() {
     for w in [20usize, 30, 40, 60, 80, 200] {
-        let line = view::progress_line(Progress { done: 20, left: 5, new_left: 1, review_left: 4 }, w);
+        let line = view::progress_line(
+            Progress { done: 20, left: 5, new_left: 1, learning_left: 0, review_left: 4 },
+            w,
+        );
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(crate::render::width(&text) <= w, "{w}: {text}");
         assert!(text.starts_with("done 20 · left 5") || text.starts_with("20/25"), "{w}: {text}");
@@ -463,7 +471,9 @@ fn keys_map_to_actions() {
     assert_eq!(key_action(k(KeyCode::End), true), KeyAction::Bottom);
     assert_eq!(key_action(k(KeyCode::Home), true), KeyAction::Top);
     assert_eq!(key_action(ctrl('z'), true), KeyAction::Suspend);
-    assert_eq!(key_action(k(KeyCode::Char('i')), true), KeyAction::Image);
+    assert_eq!(key_action(k(KeyCode::Char('v')), true), KeyAction::Image);
+    assert_eq!(key_action(k(KeyCode::Char('i')), true), KeyAction::Info);
+    assert_eq!(key_action(k(KeyCode::Char('r')), true), KeyAction::Reset);
 }
 
 #[test]

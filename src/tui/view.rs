@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::keys::{HELP, key_hints};
-use crate::render::{self, Look, fit, interval_text, summary_lines, width};
+use crate::render::{self, Look, fit, summary_lines, width};
 use crate::sanitize::one_line;
 use crate::schedule::Response;
 use crate::session::{CardView, Progress, Summary};
@@ -29,8 +29,11 @@ pub struct Screen {
     pub progress: Progress,
     /// The status line's message.
     pub status: Option<String>,
-    /// The help is open, scrolled this many rows down.
+    /// The help (or the card's info, when `info` is set) is open,
+    /// scrolled this many rows down.
     pub help: Option<usize>,
+    /// The card's info lines, shown instead of the help.
+    pub info: Option<Vec<String>>,
     /// Set when the session is over.
     pub summary: Option<Summary>,
     pub color: bool,
@@ -280,7 +283,16 @@ pub fn draw(frame: &mut Frame, screen: &Screen) -> Drawn {
         }
     };
     if let Some(top) = screen.help {
-        let (w, rows) = draw_help(frame, col, top);
+        let (w, rows) = match &screen.info {
+            Some(info) => draw_popup(
+                frame,
+                col,
+                " card info · any other key closes ",
+                &info_lines(info, inner_width(col)),
+                top,
+            ),
+            None => draw_help(frame, col, top),
+        };
         drawn.help_width = w;
         drawn.help_rows = rows;
     }
@@ -357,7 +369,13 @@ fn draw_card(frame: &mut Frame, col: Rect, card: &CardView, screen: &Screen) -> 
 fn draw_crumb(frame: &mut Frame, r: Rect, card: &CardView, p: Progress) {
     let mut context = vec![card.path.clone()];
     context.extend(card.context.iter().cloned());
-    let pos = format!(" {}/{}", p.done + 1, p.done + p.left);
+    let mut pos = format!(" {}/{}", p.done + 1, p.done + p.left);
+    if let Some(w) = card.waiting {
+        pos = format!(" learning, due in {}m ·{pos}", (w.num_seconds() + 59) / 60);
+    }
+    if card.cram {
+        pos = format!(" cram ·{pos}");
+    }
     let room = usize::from(r.width).saturating_sub(width(&pos) + 1);
     let crumb = fit(&one_line(&context.join(" › ")), room);
     let gap = usize::from(r.width).saturating_sub(width(&crumb) + width(&pos));
@@ -392,7 +410,7 @@ pub(super) fn buttons(card: &CardView, w: usize, color: bool) -> Line<'static> {
             .intervals
             .iter()
             .enumerate()
-            .map(|(i, (r, ivl))| form(f, i, *r, &interval_text(*ivl)))
+            .map(|(i, (r, ivl))| form(f, i, *r, ivl.as_deref().unwrap_or("–")))
             .collect();
         let total: usize =
             parts.iter().map(|p| width(p)).sum::<usize>() + gap.len() * parts.len().saturating_sub(1);
@@ -433,11 +451,15 @@ fn button_style(r: Response, color: bool) -> Style {
 pub(super) fn progress_line(p: Progress, w: usize) -> Line<'static> {
     let total = p.done + p.left;
     let texts = [
-        format!("done {} · left {} (new {}, review {})", p.done, p.left, p.new_left, p.review_left),
+        format!(
+            "done {} · left {} (new {}, learning {}, review {})",
+            p.done, p.left, p.new_left, p.learning_left, p.review_left
+        ),
+        format!("done {} · left {} ({}/{}/{})", p.done, p.left, p.new_left, p.learning_left, p.review_left),
         format!("done {} · left {}", p.done, p.left),
         format!("{}/{total}", p.done),
     ];
-    let text = texts.iter().find(|t| width(t) <= w).cloned().unwrap_or_else(|| fit(&texts[2], w));
+    let text = texts.iter().find(|t| width(t) <= w).cloned().unwrap_or_else(|| fit(&texts[3], w));
     let room = w.saturating_sub(width(&text) + 1);
     let mut spans = vec![Span::raw(text)];
     if room >= 5 {
@@ -471,10 +493,32 @@ pub(super) fn help_lines(w: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// The width inside a popup over `col`.
+fn inner_width(col: Rect) -> usize {
+    usize::from(col.width.saturating_sub(4)).max(1)
+}
+
+/// The card info's rows at `w` columns.
+pub(super) fn info_lines(info: &[String], w: usize) -> Vec<Line<'static>> {
+    info.iter().flat_map(|l| render::wrap_plain(l, w)).map(Line::from).collect()
+}
+
 /// Draws the help over the column; returns its width and rows.
 fn draw_help(frame: &mut Frame, col: Rect, top: usize) -> (usize, usize) {
-    let inner_w = usize::from(col.width.saturating_sub(4)).max(1);
-    let lines = help_lines(inner_w);
+    let lines = help_lines(inner_width(col));
+    draw_popup(frame, col, " keys · any other key closes ", &lines, top)
+}
+
+/// Draws `lines` in a box over the column, scrolled to `top`; returns its
+/// width and rows.
+fn draw_popup(
+    frame: &mut Frame,
+    col: Rect,
+    title: &str,
+    lines: &[Line<'static>],
+    top: usize,
+) -> (usize, usize) {
+    let inner_w = inner_width(col);
     let rows = usize::from(col.height.saturating_sub(2)).min(lines.len()).max(1);
     let (top, visible, above, below) = viewport(lines.len(), rows, top, false);
     let popup = Rect {
@@ -482,10 +526,9 @@ fn draw_help(frame: &mut Frame, col: Rect, top: usize) -> (usize, usize) {
         y: col.y + (col.height - (rows + 2).min(usize::from(col.height)) as u16) / 2,
         ..col
     };
-    let mut block = Block::default().borders(Borders::ALL).title(Line::styled(
-        fit(" keys · any other key closes ", usize::from(col.width.saturating_sub(2))),
-        bold(),
-    ));
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::styled(fit(title, usize::from(col.width.saturating_sub(2))), bold()));
     if above > 0 {
         block = block.title_bottom(Line::styled(format!(" ▲ {above} "), dim()).left_aligned());
     }

@@ -38,13 +38,23 @@ fn sm2_vault_grading_the_fsrs_sibling_writes_what_the_plugin_writes() {
     assert_eq!(comment(&v), "<!--SR:!2026-12-18,17,261!2026-11-20,4,250-->");
 }
 
+/// Under FSRS each sibling's answer gives the segment ts-fsrs 5.4.1 gives
+/// (computed with the real package under node; spec §c.7) and leaves the
+/// other sibling's segment as it was. The SM-2 sibling is converted first.
 #[test]
-fn fsrs_vault_never_turns_fsrs_state_into_sm2() {
-    for target in ["n.md:3#0", "n.md:3#1"] {
-        let v = vault("FSRS");
-        let r = v.run(TODAY, &["grade", target, "good"]);
-        assert_eq!(r.code(), Some(1), "{}", r.stderr());
-        assert!(r.stderr().contains("FSRS"), "{}", r.stderr());
-        assert_eq!(v.read_str("n.md"), NOTE);
-    }
+fn fsrs_vault_grades_each_sibling_as_the_plugin_does_and_keeps_the_other() {
+    let v = vault("FSRS");
+    v.run(TODAY, &["grade", "n.md:3#0", "good"]).ok();
+    assert_eq!(
+        comment(&v),
+        "<!--SR:!fsrs,2026-12-23T12:00:00.000Z,22,22.18264878,5.09012837,2,4,0,0,2026-12-01T12:00:00.000Z!2026-11-20,4,250-->"
+    );
+    let v = vault("FSRS");
+    v.run(TODAY, &["grade", "n.md:3#1", "good"]).ok();
+    assert_eq!(
+        comment(&v),
+        format!(
+            "<!--SR:{FSRS_SEG}!fsrs,2026-12-26T12:00:00.000Z,25,24.840439,5.48972837,2,3,0,0,2026-12-01T12:00:00.000Z-->"
+        )
+    );
 }

@@ -9,7 +9,7 @@ use recall::edit::plan::plan_schedule;
 use recall::edit::splice;
 use recall::parse::cloze::Clozes;
 use recall::parse::{CardSchedule, Note, ParseOptions, parse_note};
-use recall::schedule::{Histogram, Response, schedule_card};
+use recall::schedule::{Histogram, Response, sm2_answer};
 use recall::settings::Settings;
 
 fn word() -> impl Strategy<Value = String> {
@@ -124,11 +124,11 @@ proptest! {
         let (qi, sibling) = cards[pick.index(cards.len())];
         let q = &before.questions[qi];
         let old = q.schedule(sibling);
-        let Some(next) = schedule_card(&old, response, &recall::clock::When::noon_of(today, recall::clock::Zone::utc()), &settings, None, Some(&Histogram::default())) else {
+        let Some(next) = sm2_answer(&old, response, &recall::clock::When::noon_of(today, recall::clock::Zone::utc()), &settings, None, Some(&Histogram::default())) else {
             prop_assert!(matches!(old, CardSchedule::New));
             return Ok(());
         };
-        let edit = plan_schedule(&before, q, sibling, next.due, next.interval, next.ease, &settings)
+        let edit = plan_schedule(&before, q, sibling, &recall::schedule::Schedule::Sm2(next), &settings)
             .expect("plan");
         let after_text = splice(&before.text, std::slice::from_ref(&edit));
 

@@ -56,7 +56,7 @@ fn plain_session_writes_what_grade_writes() {
 fn plain_undo_skip_bury_and_eof() {
     let v = vault();
     let out = review_plain(&v, "\n3\nundo\nskip\nbury\n");
-    assert!(out.contains("undone"), "{out}");
+    assert!(out.contains("undid Good on Kafka/a.md:"), "{out}");
     assert_eq!(v.read_str("Kafka/a.md"), A, "the undone answer left no trace in the note");
     assert!(out.contains("Reviewed 0 cards"), "{out}");
     assert!(out.contains("skipped 1"), "{out}");

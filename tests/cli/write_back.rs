@@ -7,7 +7,6 @@ use std::process::Command;
 use recall::answer::relocate;
 use recall::edit::apply::apply_edits;
 use recall::edit::plan::plan_schedule;
-use recall::parse::comment::format_sm2;
 use recall::schedule::{Histogram, Response, schedule_card};
 use recall::vault::{LoadOptions, load};
 
@@ -55,10 +54,9 @@ fn grade_with_interference(
         Some(&Histogram::default()),
     )
     .expect("next");
-    let edit = plan_schedule(&vn.note, q, 0, next.due, next.interval, next.ease, &vault.config.settings)
-        .expect("plan");
+    let edit = plan_schedule(&vn.note, q, 0, &next, &vault.config.settings).expect("plan");
     interfere(v);
-    let segment = format_sm2(next.due, next.interval, next.ease);
+    let segment = next.segment();
     let opts = vault.parse_options();
     apply_edits(&vn.abs, &vn.note.text, &[edit], &|text| {
         relocate(&opts, None, &vn.note, q, 0, &segment, text)

@@ -5,15 +5,15 @@ use chrono::NaiveDate;
 
 use super::*;
 
-fn next(due: &str, interval: f64, ease: f64) -> Next {
-    Next { due: NaiveDate::parse_from_str(due, "%Y-%m-%d").expect("date"), interval, ease }
+fn next(due: &str, interval: f64, ease: f64) -> Sm2 {
+    Sm2 { due: NaiveDate::parse_from_str(due, "%Y-%m-%d").expect("date"), interval, ease }
 }
 
-fn edited(text: &str, n: &Next) -> String {
+fn edited(text: &str, n: &Sm2) -> String {
     splice(text, &plan_edit(text, n).expect("plan"))
 }
 
-fn good() -> Next {
+fn good() -> Sm2 {
     next("2024-06-22", 2.0, 249.0)
 }
 

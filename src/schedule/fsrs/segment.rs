@@ -77,7 +77,7 @@ impl Stamp {
         }
     }
 
-    fn format(&self) -> String {
+    pub fn format(&self) -> String {
         match self {
             Stamp::Invalid(raw) => raw.clone(),
             _ => self.instant().map(to_iso_string).unwrap_or_default(),

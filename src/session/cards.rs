@@ -1,0 +1,148 @@
+//! What a session is made of before it starts: the reviewable cards of a
+//! note, what the log says was done today, the headings above a card, and a
+//! fingerprint to tell whether a note read later is still the one scanned.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use super::queue::{Phase, QueueCard};
+use crate::clock::When;
+use crate::deck::deck_matches;
+use crate::log::{Op, Record};
+use crate::parse::{CardState, Note};
+
+/// Which cards a session takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Due and new cards; answers are scheduled and written.
+    #[default]
+    Normal,
+    /// Also the cards due in the next `n` days, scheduled normally (the
+    /// plugin's early-review rule gives them their bonus).
+    Ahead(u32),
+    /// Every card, whatever its due date; nothing is written to the notes
+    /// and the answers are logged as cram (the plugin's cram mode).
+    Cram,
+}
+
+/// The reviewable cards of one note in the decks matching `decks` (all when
+/// empty), not buried today, in note order: due and new cards, and in
+/// `mode`'s wider selections the others too.
+#[must_use]
+pub fn note_cards(
+    path: &str,
+    note: &Note,
+    when: &When,
+    mode: Mode,
+    buried: &[String],
+    decks: &[String],
+) -> Vec<QueueCard> {
+    let mut out = Vec::new();
+    if !note.has_deck {
+        return out;
+    }
+    let (today, now) = (when.today, when.now);
+    let ahead_until = match mode {
+        Mode::Ahead(days) => today.checked_add_days(chrono::Days::new(u64::from(days))),
+        _ => None,
+    };
+    for (qi, q) in note.questions.iter().enumerate() {
+        let deck = if decks.is_empty() {
+            q.decks.first()
+        } else {
+            q.decks.iter().find(|d| decks.iter().any(|f| deck_matches(d, f)))
+        };
+        let Some(deck) = deck else { continue };
+        let hash = q.hash(&note.text);
+        if buried.contains(&hash) {
+            continue;
+        }
+        for sibling in 0..q.card_count() {
+            let schedule = q.schedule(sibling);
+            let state = schedule.state(today, now);
+            let take = match (state, mode) {
+                (CardState::New | CardState::Due, _) | (CardState::Scheduled, Mode::Cram) => true,
+                (CardState::Scheduled, Mode::Ahead(_)) => {
+                    schedule.due_date(when.zone).zip(ahead_until).is_some_and(|(d, until)| d <= until)
+                }
+                (CardState::Scheduled, Mode::Normal) => false,
+            };
+            if !take {
+                continue;
+            }
+            let phase = match state {
+                CardState::New => Phase::New,
+                _ => match &schedule {
+                    crate::parse::CardSchedule::Fsrs(f) if f.interval < 1.0 && f.state != 0.0 => {
+                        Phase::Learning
+                    }
+                    _ => Phase::Review,
+                },
+            };
+            out.push(QueueCard {
+                path: path.to_owned(),
+                question: qi,
+                sibling,
+                line: q.text_line + 1,
+                hash: hash.clone(),
+                is_new: state == CardState::New,
+                phase,
+                deck: deck.clone(),
+                deck_rank: 0,
+            });
+        }
+    }
+    out
+}
+
+/// New cards and reviews already done on `day`, from the review log (undone
+/// answers do not count; a card counts once; cram answers do not count).
+#[must_use]
+pub fn done_today(records: &[Record], day: NaiveDate) -> (usize, usize) {
+    let mut new = HashSet::new();
+    let mut reviews = HashSet::new();
+    for r in crate::log::effective(records) {
+        if r.day != day || !matches!(r.op, Op::Review | Op::Grade) {
+            continue;
+        }
+        let key = (r.path.as_str(), r.hash.as_str(), r.sibling);
+        if r.before.is_none() {
+            new.insert(key);
+        } else if !new.contains(&key) {
+            reviews.insert(key);
+        }
+    }
+    (new.len(), reviews.len())
+}
+
+/// A fingerprint of a note's text, to tell whether a note read later is
+/// still the one its cards were queued from.
+#[must_use]
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The headings above line `line` (0-based), outermost first: the plugin's
+/// `showContextInCards` breadcrumb.
+#[must_use]
+pub fn headings_above(note: &Note, line: usize) -> Vec<String> {
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut fence = crate::parse::tags::FenceState::default();
+    let from = note.frontmatter.as_ref().map_or(0, |f| f.end_line + 1);
+    for i in from..line.min(note.lines.len()) {
+        let l = note.line(i);
+        if fence.in_code(l) {
+            continue;
+        }
+        let level = l.bytes().take_while(|&b| b == b'#').count();
+        if (1..=6).contains(&level) && l.as_bytes().get(level) == Some(&b' ') {
+            stack.retain(|(lv, _)| *lv < level);
+            stack.push((level, l[level + 1..].trim().to_owned()));
+        }
+    }
+    stack.into_iter().map(|(_, h)| h).collect()
+}
