@@ -77,6 +77,9 @@ pub enum Error {
     Usage(String),
     #[error("{message}")]
     Refused { message: String, hint: Option<String> },
+    /// `recall optimize` cannot fit (too little history, or the crate failed).
+    #[error(transparent)]
+    Optimize(#[from] crate::optimize::OptimizeError),
 }
 
 impl Error {
@@ -140,6 +143,13 @@ impl Error {
             ),
             Error::Settings { .. } => Some("see `recall --help` for the keys of .recall/config.yaml".into()),
             Error::Refused { hint, .. } => hint.clone(),
+            Error::Optimize(
+                crate::optimize::OptimizeError::TooLittle { .. } | crate::optimize::OptimizeError::NoLongHistory,
+            ) => Some(
+                "a review counts when it comes on a later day than the card's previous answer; first answers, \
+                 same-day repeats and cards already scheduled when the log began do not"
+                    .into(),
+            ),
             Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
                 Some("check the file's permissions".into())
             }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod log;
 pub mod notes;
+pub mod optimize;
 pub mod parse;
 pub mod render;
 pub mod reschedule;
@@ -49,6 +50,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
+        Command::Optimize(a) => cmd::optimize::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(Error::stdout)?;

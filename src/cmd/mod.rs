@@ -6,6 +6,7 @@ pub mod decks;
 pub mod export;
 pub mod grade;
 pub mod notes;
+pub mod optimize;
 pub mod reschedule;
 pub mod review;
 pub mod schedule;

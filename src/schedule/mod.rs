@@ -5,6 +5,7 @@
 //! balancing is off; every rounding step mirrors the plugin's.
 
 pub mod fsrs;
+pub mod params;
 
 use std::collections::HashMap;
 use std::fmt;
