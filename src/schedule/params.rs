@@ -32,8 +32,7 @@ mod tests {
     use super::*;
     use crate::schedule::fsrs::{DEFAULT_WEIGHTS, FsrsSegment, Rating, empty_card, next};
 
-    /// A learner's weights unlike the defaults (those the optimizer tests
-    /// simulate).
+    /// A learner's weights unlike the defaults.
     const OWN: [f64; 21] = [
         0.6, 2.1, 4.2, 14.0, 5.8, 0.6, 2.2, 0.03, 1.5, 0.25, 1.1, 1.7, 0.09, 0.35, 1.2, 0.4, 2.4, 0.4, 0.2,
         0.1, 0.28,
