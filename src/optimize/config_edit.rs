@@ -33,34 +33,31 @@ pub fn set_fsrs_weights(text: &str, weights: &[f64; 21]) -> Result<String, EditE
     let line = weights_line(weights);
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let out = match lines.iter().position(|l| l.starts_with(KEY)) {
-        Some(start) => {
-            let is_continuation =
-                |l: &&&str| l.starts_with([' ', '\t']) || (l.starts_with('-') && !l.starts_with("---"));
-            let end = start + 1 + lines[start + 1..].iter().take_while(is_continuation).count();
-            let last = lines[end - 1];
-            let ending = if last.ends_with("\r\n") {
-                "\r\n"
-            } else if last.ends_with('\n') {
-                "\n"
-            } else {
-                ""
-            };
-            let mut out: String = lines[..start].concat();
-            out.push_str(&line);
-            out.push_str(ending);
-            out.push_str(&lines[end..].concat());
-            out
-        }
-        None => {
-            let mut out = text.to_owned();
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push_str(eol);
-            }
-            out.push_str(&line);
+    let out = if let Some(start) = lines.iter().position(|l| l.starts_with(KEY)) {
+        let is_continuation =
+            |l: &&&str| l.starts_with([' ', '\t']) || (l.starts_with('-') && !l.starts_with("---"));
+        let end = start + 1 + lines[start + 1..].iter().take_while(is_continuation).count();
+        let last = lines[end - 1];
+        let ending = if last.ends_with("\r\n") {
+            "\r\n"
+        } else if last.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        let mut out: String = lines[..start].concat();
+        out.push_str(&line);
+        out.push_str(ending);
+        out.push_str(&lines[end..].concat());
+        out
+    } else {
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
             out.push_str(eol);
-            out
         }
+        out.push_str(&line);
+        out.push_str(eol);
+        out
     };
     let refuse = |reason: String| EditError { reason, line: line.clone() };
     let parsed: RecallConfig =

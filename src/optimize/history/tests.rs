@@ -11,8 +11,8 @@ fn d(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 3, day).expect("date")
 }
 
-fn sched(day: u32) -> Option<LoggedSchedule> {
-    Some(LoggedSchedule { due: d(day), interval: 1.0, ease: 250.0 })
+fn sched(day: u32) -> LoggedSchedule {
+    LoggedSchedule { due: d(day), interval: 1.0, ease: 250.0 }
 }
 
 /// A record of card `hash` (in `n.md`, sibling 0) on March `day` at
@@ -28,8 +28,8 @@ fn rec(id: &str, day: u32, minute: u32, op: Op, hash: &str, response: Option<Res
         hash: hash.into(),
         sibling: 0,
         response,
-        before: if new { None } else { sched(day) },
-        after: sched(day + 1),
+        before: if new { None } else { Some(sched(day)) },
+        after: Some(sched(day + 1)),
         ms: None,
         decks: vec![],
         undoes: None,
