@@ -4,11 +4,11 @@
 //! question sits on changes when text above it moves, the hash only when the
 //! question itself is edited. Only answers count: `review` and `grade`
 //! records with Again, Hard, Good or Easy. Undone records are gone before
-//! this module sees the log ([`crate::log::effective`]); reschedules, fixes,
-//! note reviews and any other kind of record are not answers and are left
-//! out (an Anki import of phone reviews must be added to [`kind`] when it
-//! exists). A Reset answer, or a reschedule that makes the card new, starts
-//! the card's history over, as Anki drops the history before a reset.
+//! this module sees the log ([`crate::log::effective`]); reschedules, fixes
+//! and note reviews are not answers and are left out (every op is named in
+//! `kind`, so a new one must be decided there). A Reset answer, or a
+//! reschedule that makes the card new, starts the card's history over, as
+//! Anki drops the history before a reset.
 //!
 //! FSRS learns a card's initial stability from its first answer, so a
 //! history is used only when it starts with the card's first answer: an
@@ -82,9 +82,10 @@ enum Kind {
     Ignore,
 }
 
-/// How one record counts. Any op other than `review` and `grade` (and a
-/// reschedule to new) is ignored, including kinds added later such as cram
-/// sessions, whose answers do not follow the schedule.
+/// How one record counts. The match lists every op on purpose: a new kind
+/// of record must be decided here (an import of Anki reviews answers like
+/// `review`; a cram session's answers do not follow the schedule and are
+/// ignored).
 fn kind(r: &Record) -> Kind {
     if r.hash.is_empty() {
         // Note reviews, and the summary record of a batch reschedule.
@@ -100,7 +101,7 @@ fn kind(r: &Record) -> Kind {
             None => Kind::Ignore,
         },
         Op::Reschedule if r.before.is_some() && r.after.is_none() => Kind::Restart,
-        _ => Kind::Ignore,
+        Op::Reschedule | Op::Fix | Op::Undo | Op::NoteReview => Kind::Ignore,
     }
 }
 

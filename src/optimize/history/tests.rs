@@ -95,7 +95,7 @@ fn a_card_is_its_path_hash_and_sibling_whatever_its_line() {
 }
 
 #[test]
-fn undone_reschedule_fix_note_and_unknown_records_are_not_answers() {
+fn undone_reschedule_fix_and_note_records_are_not_answers() {
     let mut undo = rec("u", 2, 1, Op::Undo, "q", None, false);
     undo.undoes = Some("2".into());
     let mut note = rec("n", 3, 0, Op::NoteReview, "", Some(Again), false);
