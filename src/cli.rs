@@ -17,7 +17,8 @@ The vault is --vault DIR, else the nearest folder above PATH (or the current
 folder) that holds `.obsidian/`, else that folder. Settings come from the
 plugin's .obsidian/plugins/obsidian-spaced-repetition/data.json, then
 .recall/config.yaml (keys: new-per-day, reviews-per-day, order, reading-width,
-and `plugin:` with overrides of data.json settings), then --tag / --folders-as-decks.";
+fsrs-weights (see `recall optimize --help`), and `plugin:` with overrides of
+data.json settings), then --tag / --folders-as-decks.";
 
 /// Spaced repetition over Obsidian notes, compatible with the Obsidian
 /// Spaced Repetition plugin.
@@ -76,6 +77,9 @@ pub enum Command {
     /// Statistics: card states per deck, due forecast, intervals, eases and review history.
     #[command(after_long_help = crate::stats::HELP)]
     Stats(StatsArgs),
+    /// Fit FSRS weights to your own review log (and with --apply, schedule with them).
+    #[command(after_long_help = OPTIMIZE_HELP)]
+    Optimize(OptimizeArgs),
     /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
     #[command(hide = true)]
     Schedule(ScheduleArgs),
@@ -381,6 +385,43 @@ pub struct StatsArgs {
     /// Print JSON (fields below).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `recall optimize --help`.
+pub const OPTIMIZE_HELP: &str = "\
+Fits the 21 FSRS-6 weights to the answers in .recall/reviews.jsonl with the
+optimizer Anki uses (the `fsrs` crate), and shows how well the plugin's default
+weights and the fitted ones predict that history: log loss and RMSE over bins
+of similar reviews, lower is better. The fit is the same for the same log.
+
+A card is its note, question and sibling, so moving it within its note keeps
+its history; editing the question starts a new one. Undone answers, resets
+(the history starts over), reschedules and fixes are left out, and so are
+cards that were already scheduled when the log began. A review counts when it
+comes on a later day than the card's previous answer: at least 64 are needed.
+Answers given under SM-2 count too: FSRS needs only the answers and their days.
+
+--apply writes the weights to .recall/config.yaml as `fsrs-weights: [...]`
+(only when they predict better than the defaults; the rest of the file is kept).
+From then on recall's FSRS answers, button intervals and retrievability use
+them. recall now schedules FSRS cards with your own weights (fsrs-weights in
+.recall/config.yaml) while Obsidian's plugin keeps its default weights, so the
+two give different dates for the same answer; delete the fsrs-weights line to
+return to the plugin's schedule.
+
+--json prints one object: {\"cards\": N, \"reviews\": N, \"parameters\": [21
+numbers], \"default\": {\"log_loss\": x, \"rmse\": x}, \"fitted\": {\"log_loss\": x,
+\"rmse\": x}}. Exit status 1 when the history is too short (the message says how
+many more reviews are needed).";
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Print JSON (fields below).
+    #[arg(long)]
+    pub json: bool,
+    /// Write the fitted weights to .recall/config.yaml (`fsrs-weights`).
+    #[arg(long)]
+    pub apply: bool,
 }
 
 #[derive(Debug, Args)]

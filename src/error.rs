@@ -80,6 +80,9 @@ pub enum Error {
     /// An Anki package that `recall import` cannot read.
     #[error("{path}: {error}")]
     Import { path: PathBuf, error: crate::anki::PackageError },
+    /// `recall optimize` cannot fit (too little history, or the crate failed).
+    #[error(transparent)]
+    Optimize(#[from] crate::optimize::OptimizeError),
 }
 
 impl Error {
@@ -144,6 +147,13 @@ impl Error {
             Error::Settings { .. } => Some("see `recall --help` for the keys of .recall/config.yaml".into()),
             Error::Refused { hint, .. } => hint.clone(),
             Error::Import { error, .. } => error.hint().map(str::to_owned),
+            Error::Optimize(
+                crate::optimize::OptimizeError::TooLittle { .. } | crate::optimize::OptimizeError::NoLongHistory,
+            ) => Some(
+                "a review counts when it comes on a later day than the card's previous answer; first answers, \
+                 same-day repeats and cards already scheduled when the log began do not"
+                    .into(),
+            ),
             Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
                 Some("check the file's permissions".into())
             }

@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod log;
 pub mod notes;
+pub mod optimize;
 pub mod parse;
 pub mod render;
 pub mod reschedule;
@@ -52,6 +53,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Import(a) => cmd::import::run(&cli.global, a, &mut out)?,
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
+        Command::Optimize(a) => cmd::optimize::run(&cli.global, a, &mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(Error::stdout)?;

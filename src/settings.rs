@@ -259,6 +259,29 @@ pub struct RecallConfig {
     /// Overrides of plugin settings, camelCase keys as in `data.json`.
     #[serde(default)]
     pub plugin: Map<String, Value>,
+    /// The user's own FSRS-6 weights (21 numbers, written by `recall
+    /// optimize --apply`), used instead of the plugin's defaults; see
+    /// [`crate::schedule::params::fsrs_parameters`].
+    pub fsrs_weights: Option<Vec<f64>>,
+}
+
+/// The number of FSRS-6 weights.
+pub const FSRS_WEIGHT_COUNT: usize = 21;
+
+/// Checks `fsrs-weights`: exactly 21 finite numbers. The message names the
+/// key and says what to do.
+pub fn check_fsrs_weights(w: &[f64]) -> Result<(), String> {
+    let fix = "run `recall optimize --apply` to write them, or delete the key to use the plugin's weights";
+    if w.len() != FSRS_WEIGHT_COUNT {
+        return Err(format!(
+            "fsrs-weights: {} number(s); FSRS-6 needs exactly {FSRS_WEIGHT_COUNT} ({fix})",
+            w.len()
+        ));
+    }
+    if let Some(i) = w.iter().position(|x| !x.is_finite()) {
+        return Err(format!("fsrs-weights: number {} is not a finite number ({fix})", i + 1));
+    }
+    Ok(())
 }
 
 /// The full-screen review's reading column when `reading-width` is not set.
@@ -344,6 +367,10 @@ pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
                     ),
                 });
             }
+            if let Some(w) = &cfg.fsrs_weights {
+                check_fsrs_weights(w)
+                    .map_err(|message| Error::Settings { path: config_path.clone(), message })?;
+            }
             if !cfg.plugin.is_empty() {
                 settings = settings.with_overrides(&cfg.plugin).map_err(|e| Error::Settings {
                     path: config_path.clone(),
@@ -414,6 +441,31 @@ mod tests {
         assert!(load(dir.path(), &CliOverrides::default()).is_err());
         write("order: due-first\n");
         assert_eq!(load(dir.path(), &CliOverrides::default()).expect("loads").recall.reading_width, None);
+    }
+
+    #[test]
+    fn fsrs_weights_are_read_and_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join(".recall")).expect("mkdir");
+        let write = |text: &str| std::fs::write(dir.path().join(RECALL_CONFIG), text).expect("write");
+        let load = || load(dir.path(), &CliOverrides::default());
+        let w: Vec<String> = (1..=21).map(|i| format!("0.{i}")).collect();
+        write(&format!("new-per-day: 5\nfsrs-weights: [{}]\n", w.join(", ")));
+        let cfg = load().expect("loads");
+        assert_eq!(cfg.recall.fsrs_weights.as_deref().map(<[f64]>::len), Some(21));
+        assert_eq!(cfg.recall.fsrs_weights.as_ref().map(|w| w[20]), Some(0.21));
+        write(&format!("fsrs-weights: [{}]\n", w[..20].join(", ")));
+        let e = load().expect_err("20 numbers");
+        assert!(e.to_string().contains("fsrs-weights: 20 number(s); FSRS-6 needs exactly 21"), "{e}");
+        assert!(e.to_string().contains(".recall/config.yaml"), "{e}");
+        write(&format!("fsrs-weights: [.nan, {}]\n", w[1..].join(", ")));
+        let e = load().expect_err("NaN");
+        assert!(e.to_string().contains("fsrs-weights: number 1 is not a finite number"), "{e}");
+        write("fsrs-weights: [a, b]\n");
+        let e = load().expect_err("not numbers");
+        assert!(e.to_string().contains("fsrs-weights"), "{e}");
+        write("new-per-day: 5\n");
+        assert_eq!(load().expect("loads").recall.fsrs_weights, None);
     }
 
     #[test]

@@ -633,12 +633,12 @@ impl Vault {
         crate::schedule::scheduler::for_settings(&self.config.settings, self.fsrs_parameters())
     }
 
-    /// The FSRS parameters: the plugin's, with `fsrsDesiredRetention` and
-    /// `maximumInterval`.
+    /// The FSRS parameters: the plugin's (`fsrsDesiredRetention`,
+    /// `maximumInterval`), with the user's fitted weights when
+    /// `.recall/config.yaml` has `fsrs-weights`.
     #[must_use]
     pub fn fsrs_parameters(&self) -> crate::schedule::fsrs::Parameters {
-        let s = &self.config.settings;
-        crate::schedule::fsrs::Parameters::plugin(s.fsrs_desired_retention, s.maximum_interval)
+        crate::schedule::params::fsrs_parameters(&self.config.settings, &self.config.recall)
     }
 
     /// The moment the command works at.

@@ -7,6 +7,7 @@ pub mod export;
 pub mod grade;
 pub mod import;
 pub mod notes;
+pub mod optimize;
 pub mod reschedule;
 pub mod review;
 pub mod schedule;

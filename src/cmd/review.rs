@@ -111,6 +111,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         zone: vault.zone,
         today: vault.today,
         scheduler: vault.scheduler(),
+        fsrs: vault.fsrs_parameters(),
         mode,
     };
     let store = DiskStore { root: vault.root.clone() };

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use crate::cli::{Global, StatsArgs};
 use crate::error::Error;
 use crate::log::{self, Record};
+use crate::settings::Algorithm;
+use crate::stats::fsrs::fsrs_stats;
 use crate::stats::render::{RenderOptions, render};
 use crate::stats::{CardInfo, Stats};
 use crate::vault::{self, Vault};
@@ -54,7 +56,13 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
         .into_iter()
         .filter(|r| Vault::in_scope(&r.path, &scopes) && (decks.is_empty() || r.decks.iter().any(wanted)))
         .collect();
-    let stats = Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, decks.clone());
+    let mut stats =
+        Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, decks.clone());
+    let config = &vault.config;
+    if config.settings.algorithm == Algorithm::Fsrs {
+        let own = config.recall.fsrs_weights.is_some();
+        stats.fsrs = Some(fsrs_stats(&stats.log, config.settings.fsrs_desired_retention, own));
+    }
 
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;

@@ -5,6 +5,7 @@
 //! balancing is off; every rounding step mirrors the plugin's.
 
 pub mod fsrs;
+pub mod params;
 pub mod scheduler;
 pub mod value;
 

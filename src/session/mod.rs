@@ -50,6 +50,8 @@ pub struct Context {
     /// The review day (`--today`, or the local date when the session began).
     pub today: NaiveDate,
     pub scheduler: Box<dyn Scheduler>,
+    /// The FSRS parameters (for retrievability in the card info).
+    pub fsrs: crate::schedule::fsrs::Parameters,
     pub mode: Mode,
 }
 

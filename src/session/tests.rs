@@ -20,16 +20,16 @@ fn ctx(settings: Settings) -> Context {
 }
 
 fn ctx_in(settings: Settings, mode: Mode) -> Context {
-    let scheduler = crate::schedule::scheduler::for_settings(
-        &settings,
-        crate::schedule::fsrs::Parameters::plugin(settings.fsrs_desired_retention, settings.maximum_interval),
-    );
+    let fsrs =
+        crate::schedule::fsrs::Parameters::plugin(settings.fsrs_desired_retention, settings.maximum_interval);
+    let scheduler = crate::schedule::scheduler::for_settings(&settings, fsrs.clone());
     Context {
         clozes: Clozes::new(&settings.cloze_patterns),
         settings,
         zone: Zone::utc(),
         today: today(),
         scheduler,
+        fsrs,
         mode,
     }
 }

@@ -255,8 +255,7 @@ fn describe<S: Store>(s: &CardSchedule, when: &crate::clock::When, session: &Ses
 }
 
 fn session_params<S: Store>(session: &Session<S>) -> crate::schedule::fsrs::Parameters {
-    let s = &session.ctx.settings;
-    crate::schedule::fsrs::Parameters::plugin(s.fsrs_desired_retention, s.maximum_interval)
+    session.ctx.fsrs.clone()
 }
 
 fn history_line(r: &Record, when: &crate::clock::When) -> HistoryLine {

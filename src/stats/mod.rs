@@ -9,6 +9,7 @@
 //! *true retention* is the share of non-Again answers to cards that had
 //! already been learned (young or mature before the answer).
 
+pub mod fsrs;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,6 +59,9 @@ retention is shown for today, 7 days, 30 days, 365 days and all time.
                            365d, all; rate is null without answers),
               answer_time: {timed, total_ms, average_ms},
               streak: {current, longest, studied_today}}
+  fsrs       (vaults whose algorithm is FSRS) {desired_retention,
+              true_retention_30d, true_retention_all (total rates above, null
+              without answers), own_weights (fsrs-weights is set)}
 Answers are counted in new / young / mature by the card's interval before
 the answer; `ms` is the answer time in milliseconds (answers from `recall
 grade` are not timed).";
@@ -599,6 +603,10 @@ pub struct Stats {
     pub intervals: Distribution,
     pub eases: Distribution,
     pub log: LogStats,
+    /// FSRS vaults only: true retention against the desired one, and
+    /// whether recall uses the user's own weights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fsrs: Option<fsrs::FsrsStats>,
 }
 
 impl Stats {
@@ -615,7 +623,7 @@ impl Stats {
     ) -> Stats {
         let (cards, forecast, intervals, eases) = card_stats(cards, today, days);
         let log = log_stats(records, log_present, bad_lines, today, days);
-        Stats { today, days, decks, cards, forecast, intervals, eases, log }
+        Stats { today, days, decks, cards, forecast, intervals, eases, log, fsrs: None }
     }
 }
 

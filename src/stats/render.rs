@@ -452,6 +452,10 @@ pub fn render(s: &Stats, o: &RenderOptions) -> String {
         );
     }
     history(&mut out, s, width, &p);
+    if let Some(f) = &s.fsrs {
+        let _ = writeln!(out);
+        out.push_str(&super::fsrs::render(f));
+    }
     if s.log.bad_lines > 0 {
         let _ = writeln!(
             out,

@@ -58,3 +58,31 @@ fn fsrs_vault_grades_each_sibling_as_the_plugin_does_and_keeps_the_other() {
         )
     );
 }
+
+/// `fsrs-weights` in `.recall/config.yaml` (what `recall optimize --apply`
+/// writes) makes recall schedule with the user's weights; without the key
+/// it is the plugin's schedule again. Expected segments from ts-fsrs 5.4.1
+/// under node with the same weights.
+#[test]
+fn fitted_weights_are_used_when_set_and_only_then() {
+    let v = TestVault::new();
+    v.settings(r#"{"algorithm": "FSRS"}"#);
+    let note = "#flashcards\n\nQ::A\n";
+    let own = "fsrs-weights: [0.6, 2.1, 4.2, 14.0, 5.8, 0.6, 2.2, 0.03, 1.5, 0.25, 1.1, 1.7, 0.09, 0.35, 1.2, 0.4, 2.4, 0.4, 0.2, 0.1, 0.28]\n";
+    v.file(".recall/config.yaml", own);
+    v.file("n.md", note);
+    v.run(TODAY, &["grade", "n.md:3", "easy"]).ok();
+    assert_eq!(
+        v.read_str("n.md"),
+        format!("{note}<!--SR:!fsrs,2026-12-15T12:00:00.000Z,14,14,1,2,1,0,0,2026-12-01T12:00:00.000Z-->\n")
+    );
+    v.file(".recall/config.yaml", "");
+    v.file("n.md", note);
+    v.run(TODAY, &["grade", "n.md:3", "easy"]).ok();
+    assert_eq!(
+        v.read_str("n.md"),
+        format!(
+            "{note}<!--SR:!fsrs,2026-12-09T12:00:00.000Z,8,8.2956,1,2,1,0,0,2026-12-01T12:00:00.000Z-->\n"
+        )
+    );
+}

@@ -6,9 +6,15 @@ use crate::util::run_in;
 fn help_texts() {
     let run = |args: &[&str]| run_in(std::path::Path::new("."), "2024-06-20", args, None, &[]).ok();
     insta::assert_snapshot!("recall_help", run(&["--help"]));
-    for cmd in ["review", "cards", "decks", "grade", "notes", "reschedule", "export", "import"] {
+    for cmd in ["review", "cards", "decks", "grade", "notes", "reschedule", "export", "import", "optimize"] {
         insta::assert_snapshot!(format!("{cmd}_help"), run(&[cmd, "--help"]));
     }
+    // The sentence about own weights is the one `stats` and the README say.
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let note = recall::optimize::OWN_WEIGHTS_NOTE;
+    assert!(squeeze(&run(&["optimize", "--help"])).contains(note));
+    let readme = std::fs::read_to_string(crate::util::repo().join("README.md")).expect("README");
+    assert!(squeeze(&readme).contains(note), "the README says: {note}");
     // The scheduler filter stays out of the list.
     assert!(!run(&["--help"]).contains("\n  schedule "));
 }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::export::anki_python;
-use crate::util::{TestVault, repo};
+use crate::util::{Recall, TestVault, repo};
 
 /// Today as Anki counts it under `TZ=UTC` (the default 4 am rollover):
 /// the vault's dates are relative to it, so the export and Anki's reviews
@@ -278,7 +278,10 @@ fn a_card_graded_in_the_vault_after_anki_keeps_its_schedule() {
     // Q15 was answered once in Anki; then graded in the vault.
     let (path, line) = where_["Q15"].clone();
     let card = format!("{path}:{line}");
-    v.run(&day(0), &["grade", &card, "hard"]).ok();
+    // Graded now, after Anki's reviews (the simulation answers at the real
+    // time): recall stamps the answer with the command's clock.
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Recall::new().vault(v.root()).now(&now).args(["grade", &card, "hard"]).run().ok();
     let graded = schedules(&v)[&(path.clone(), line, 0)].clone();
     let pkg = package(sim, "current.apkg");
 
