@@ -278,9 +278,17 @@ fn a_card_graded_in_the_vault_after_anki_keeps_its_schedule() {
     // Q15 was answered once in Anki; then graded in the vault.
     let (path, line) = where_["Q15"].clone();
     let card = format!("{path}:{line}");
-    // Graded now, after Anki's reviews (the simulation answers at the real
-    // time): recall stamps the answer with the command's clock.
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Graded after Anki's last review (the simulation answers at the real
+    // time, in milliseconds; a stamp taken now could fall in the same
+    // second, before it): recall stamps the answer with the command's clock.
+    let last_ms = cards(&sim.anki)
+        .iter()
+        .flat_map(|c| c["revlog"].as_array().into_iter().flatten())
+        .filter_map(|r| r["id"].as_i64())
+        .max()
+        .expect("Anki reviewed something");
+    let after = chrono::DateTime::from_timestamp(last_ms / 1000 + 2, 0).expect("time");
+    let now = after.max(chrono::Utc::now()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     Recall::new().vault(v.root()).now(&now).args(["grade", &card, "hard"]).run().ok();
     let graded = schedules(&v)[&(path.clone(), line, 0)].clone();
     let pkg = package(sim, "current.apkg");
