@@ -240,36 +240,8 @@ impl VaultFiles for DiskFiles<'_> {
     }
 
     fn ending_with(&self, suffix: &str) -> Vec<String> {
-        let all = self.all.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut seen = Vec::new();
-            walk(self.root, "", &mut seen, &mut out);
-            out
-        });
+        let all = self.all.get_or_init(|| crate::vault::files(self.root));
         let tail = format!("/{suffix}");
         all.iter().filter(|p| *p == suffix || p.ends_with(&tail)).cloned().collect()
-    }
-}
-
-/// Every file below `dir`, skipping dot-folders and dot-files as Obsidian does.
-fn walk(dir: &Path, rel: &str, seen: &mut Vec<PathBuf>, out: &mut Vec<String>) {
-    let canon = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if seen.contains(&canon) {
-        return;
-    }
-    seen.push(canon);
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let Some(name) = e.file_name().to_str().map(str::to_owned) else { continue };
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-        if path.is_dir() {
-            walk(&path, &child, seen, out);
-        } else if path.is_file() {
-            out.push(child);
-        }
     }
 }
