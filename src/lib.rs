@@ -108,6 +108,23 @@ pub fn scan_vault_with<T: Send>(
     Ok((v, out))
 }
 
+/// Finds the vault for a command and hands every note, mapped through `f`
+/// on the worker threads, to `sink` in path order as soon as the notes
+/// before it are done (see [`vault::scan_each`]); prints the per-file
+/// warnings on stderr at the end. Nothing of the vault is kept.
+pub fn scan_vault_each<T: Send>(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    detail: parse::Detail,
+    f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), Error>,
+) -> Result<Vault, Error> {
+    let root = vault::discover(global.vault.as_deref(), first_path)?;
+    let v = vault::scan_each(&root, &LoadOptions { detail, ..load_options(global) }, f, sink)?;
+    print_warnings(&v);
+    Ok(v)
+}
+
 /// What the command line pins of the clock.
 #[must_use]
 pub fn pin(global: &Global) -> clock::Pin {

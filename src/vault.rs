@@ -4,11 +4,18 @@
 //! non-`.md` files and the plugin's `noteFoldersToIgnore` (a plain prefix or a
 //! glob). A file that cannot be read as a note (unreadable, not UTF-8, binary,
 //! too large) and a symlink loop each give one warning and are never written
-//! to. Notes are read and parsed in parallel; the result is sorted by path.
+//! to. Notes are read and parsed in parallel ([`scan`]) and come in path
+//! order.
+
+mod scan;
+mod walk;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use scan::{scan, scan_each};
+pub use walk::files;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -261,112 +268,6 @@ pub fn is_ignored(path: &str, settings: &Settings) -> bool {
     IgnoreRules::new(settings).is_ignored(path)
 }
 
-/// Walks the vault, calling `found` for every note path (in folder order,
-/// not sorted) as soon as it is seen.
-fn walk(
-    root: &Path,
-    settings: &Settings,
-    warnings: &mut Vec<Warning>,
-    ignored: &mut Vec<String>,
-    found: &mut dyn FnMut(String, PathBuf),
-) {
-    let rules = IgnoreRules::new(settings);
-    let mut ancestors: Vec<PathBuf> = Vec::new();
-    let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    ancestors.push(root_canon);
-    let mut out = WalkOut { found, warnings, ignored };
-    walk_dir(root, "", &rules, &mut ancestors, &mut out);
-}
-
-/// Where the walk reports what it sees.
-struct WalkOut<'a> {
-    found: &'a mut dyn FnMut(String, PathBuf),
-    warnings: &'a mut Vec<Warning>,
-    ignored: &'a mut Vec<String>,
-}
-
-fn walk_dir(dir: &Path, rel: &str, rules: &IgnoreRules, ancestors: &mut Vec<PathBuf>, out: &mut WalkOut) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            out.warnings.push(Warning::new(
-                if rel.is_empty() { ".".to_owned() } else { rel.to_owned() },
-                None,
-                WarningKind::Folder,
-                format!("cannot read folder: {e}"),
-            ));
-            return;
-        }
-    };
-    let mut names: Vec<(String, Option<fs::FileType>)> = Vec::new();
-    for entry in entries.flatten() {
-        let name = match entry.file_name().into_string() {
-            Ok(name) => name,
-            Err(name) => {
-                out.warnings.push(Warning::new(
-                    format!("{rel}{}", name.to_string_lossy()),
-                    None,
-                    WarningKind::FileName,
-                    "file name is not valid UTF-8; skipped",
-                ));
-                continue;
-            }
-        };
-        if name.starts_with('.') {
-            continue;
-        }
-        names.push((name, entry.file_type().ok()));
-    }
-    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (name, file_type) in names {
-        let path = dir.join(&name);
-        let rel_path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-        // The entry's own type needs no system call; only links are followed.
-        let (is_dir, is_file) = match file_type {
-            Some(t) if !t.is_symlink() => (t.is_dir(), t.is_file()),
-            _ => match fs::metadata(&path) {
-                Ok(m) => (m.is_dir(), m.is_file()),
-                Err(e) => {
-                    let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                    let (kind, message) = if is_link && e.raw_os_error() == Some(40) {
-                        (WarningKind::Link, "symlink loop; skipped".to_owned())
-                    } else if is_link {
-                        (WarningKind::Link, format!("broken symlink ({e}); skipped"))
-                    } else {
-                        (WarningKind::Unreadable, format!("cannot read: {e}"))
-                    };
-                    out.warnings.push(Warning::new(rel_path, None, kind, message));
-                    continue;
-                }
-            },
-        };
-        if is_dir {
-            let canon = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if ancestors.contains(&canon) {
-                out.warnings.push(Warning::new(
-                    rel_path,
-                    None,
-                    WarningKind::Link,
-                    "symlink loop (the folder contains itself); skipped",
-                ));
-                continue;
-            }
-            if rules.is_ignored(&format!("{rel_path}/")) && rules.is_ignored(&rel_path) {
-                continue;
-            }
-            ancestors.push(canon);
-            walk_dir(&path, &rel_path, rules, ancestors, out);
-            ancestors.pop();
-        } else if is_file && Path::new(&name).extension().is_some_and(|e| e == "md") {
-            if rules.is_ignored(&rel_path) {
-                out.ignored.push(rel_path);
-            } else {
-                (out.found)(rel_path, path);
-            }
-        }
-    }
-}
-
 /// Why a file cannot be read as a note.
 pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, WarningKind, String)> {
     if let Some(pos) = memchr::memchr(0, &bytes) {
@@ -454,123 +355,6 @@ pub fn load(root: &Path, load: &LoadOptions) -> Result<Vault, Error> {
     let (mut vault, notes) = scan(root, load, |n, _| n)?;
     vault.notes = notes;
     Ok(vault)
-}
-
-/// Reads every note of the vault at `root` and maps each through `f` on
-/// all cores, without keeping the notes: read-only commands summarise each
-/// note and let it go, so a large vault never sits in memory whole. The
-/// returned vault has settings, dates and warnings, and no notes.
-pub fn scan<T: Send>(
-    root: &Path,
-    load: &LoadOptions,
-    f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
-) -> Result<(Vault, Vec<T>), Error> {
-    let config = crate::settings::load(root, &load.overrides)?;
-    let When { today, now, zone } =
-        load.pin.resolve(load.clock_now, load.zone, &config.settings.start_of_day).map_err(Error::Usage)?;
-    let clozes = Clozes::new(&config.settings.cloze_patterns);
-    let mut warnings = Vec::new();
-    let mut ignored_notes = Vec::new();
-    let opts =
-        ParseOptions { settings: &config.settings, clozes: &clozes, today, now, zone, detail: load.detail };
-    // The walk feeds the workers as it goes, so reading starts at once; paths
-    // go in small batches, which costs the workers fewer hand-overs.
-    const BATCH: usize = 16;
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<(String, PathBuf)>>();
-    let rx = std::sync::Mutex::new(rx);
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16);
-    let mut results: Vec<(String, Option<T>, Vec<Warning>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut local = Vec::new();
-                    loop {
-                        let next = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok(batch) = next else { break };
-                        for (rel, abs) in batch {
-                            let r = match load_note(&rel, &abs, &opts) {
-                                Ok(n) => {
-                                    let w = note_warnings(&n);
-                                    (rel, Some(f(n, &opts)), w)
-                                }
-                                Err(w) => (rel, None, vec![w]),
-                            };
-                            local.push(r);
-                        }
-                    }
-                    local
-                })
-            })
-            .collect();
-        let mut pending = Vec::with_capacity(BATCH);
-        walk(root, &config.settings, &mut warnings, &mut ignored_notes, &mut |rel, abs| {
-            pending.push((rel, abs));
-            if pending.len() == BATCH {
-                let _ = tx.send(std::mem::replace(&mut pending, Vec::with_capacity(BATCH)));
-            }
-        });
-        if !pending.is_empty() {
-            let _ = tx.send(pending);
-        }
-        drop(tx);
-        workers.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
-    });
-    results.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut out = Vec::with_capacity(results.len());
-    for (_, t, w) in results {
-        out.extend(t);
-        warnings.extend(w);
-    }
-    warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    ignored_notes.sort_unstable_by(|a: &String, b: &String| a.as_bytes().cmp(b.as_bytes()));
-    let vault = Vault {
-        root: root.to_path_buf(),
-        config,
-        clozes,
-        today,
-        now,
-        zone,
-        notes: Vec::new(),
-        ignored_notes,
-        warnings,
-    };
-    Ok((vault, out))
-}
-
-fn note_warnings(n: &VaultNote) -> Vec<Warning> {
-    let mut out = Vec::new();
-    // Front matter that cannot be read costs something only when the note
-    // has tags, cards or schedules it may affect (a reference manager's
-    // export full of odd YAML costs nothing); `check` lists them all.
-    let harmless = || {
-        let t = &n.note.text;
-        !(t.contains("tags") || t.contains("sr-") || t.contains("<!--SR:") || !n.note.tags.is_empty())
-            && n.note.questions.is_empty()
-    };
-    if n.note.frontmatter_unclosed {
-        let mut w = Warning::new(
-            n.path.clone(),
-            Some(1),
-            WarningKind::FrontMatterUnclosed,
-            "front matter is never closed (no second `---` line); read as text",
-        );
-        w.harmless = harmless();
-        out.push(w);
-    }
-    if let Some(err) = n.note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) {
-        let mut w = Warning::new(
-            n.path.clone(),
-            Some(2),
-            WarningKind::FrontMatterInvalid,
-            format!("front matter is not valid YAML ({err}); its tags are ignored"),
-        );
-        w.harmless = harmless();
-        out.push(w);
-    }
-    out
 }
 
 /// Maps `f` over `items` on all cores, keeping order.

@@ -21,8 +21,7 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         StateFilter::Due => CardState::Due,
         StateFilter::Scheduled => CardState::Scheduled,
     });
-    // Every note becomes its rows (texts included) on the worker threads.
-    let (_, per_note) = crate::scan_vault(global, first, |n, opts| {
+    let select = |n: &crate::vault::VaultNote, opts: &crate::parse::ParseOptions| {
         if !Vault::in_scope(&n.path, &scopes) {
             return Vec::new();
         }
@@ -34,21 +33,15 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
             rows.retain(|r| r.state == want);
         }
         rows
-    })?;
+    };
+    if args.json {
+        return print_json(global, first, &select, out);
+    }
+    // Every note becomes its rows (texts included) on the worker threads;
+    // the table needs them all for its column widths.
+    let (_, per_note) = crate::scan_vault(global, first, |n, opts| select(&n, opts))?;
     let per_note = std::mem::ManuallyDrop::new(per_note);
     let rows: Vec<&CardRow> = per_note.iter().flatten().collect();
-    if args.json {
-        // One card per line: still one JSON array, quick to write and to grep.
-        let mut buf = Vec::with_capacity(rows.len() * 256);
-        buf.push(b'[');
-        for (i, r) in rows.iter().enumerate() {
-            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut buf, r).map_err(Error::json_out)?;
-        }
-        buf.extend_from_slice(b"\n]\n");
-        out.write_all(&buf).map_err(Error::stdout)?;
-        return Ok(std::process::ExitCode::SUCCESS);
-    }
     // The address is never cut (it is what `grade` takes). Outside a
     // terminal nothing is cut; on one, only the front is, to the width.
     let tty = std::io::stdout().is_terminal();
@@ -70,6 +63,52 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         writeln!(out, "{loc}{:lp$} {deck}{:dp$} {:<9} {due:<10} {front}", "", "", r.state.name())
             .map_err(Error::stdout)?;
     }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `cards --json`: one JSON array, one card per line (quick to write and to
+/// grep). Each note's rows are serialised on the worker threads and printed
+/// as soon as the notes before it are, so memory stays flat however large
+/// the vault.
+fn print_json(
+    global: &Global,
+    first: Option<&std::path::Path>,
+    select: &(dyn Fn(&crate::vault::VaultNote, &crate::parse::ParseOptions) -> Vec<CardRow> + Sync),
+    out: &mut dyn Write,
+) -> Result<std::process::ExitCode, Error> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut started = false;
+    crate::scan_vault_each(
+        global,
+        first,
+        crate::parse::Detail::Full,
+        |n, opts| {
+            // Every row after a separator; the very first one's comma is
+            // dropped below.
+            let mut buf = Vec::new();
+            for r in select(&n, opts) {
+                buf.extend_from_slice(b",\n");
+                serde_json::to_writer(&mut buf, &r)?;
+            }
+            Ok(buf)
+        },
+        |buf: Result<Vec<u8>, serde_json::Error>| {
+            let buf = buf.map_err(Error::json_out)?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            let bytes = if started { &buf[..] } else { &buf[1..] };
+            if !started {
+                w.write_all(b"[").map_err(Error::stdout)?;
+                started = true;
+            }
+            w.write_all(bytes).map_err(Error::stdout)
+        },
+    )?;
+    if !started {
+        w.write_all(b"[").map_err(Error::stdout)?;
+    }
+    w.write_all(b"\n]\n").and_then(|()| w.flush()).map_err(Error::stdout)?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 

@@ -94,8 +94,10 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
     let root =
         crate::vault::discover(global.vault.as_deref(), args.paths.first().map(std::path::PathBuf::as_path))?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
-    // Each note is summarised to its cards' decks and states, then dropped.
-    let (vault, per_note) = crate::scan_vault_with(
+    // Each note is summarised to its cards' decks and states on the worker
+    // threads, and added up here as it comes.
+    let mut groups: std::collections::HashMap<Arc<[String]>, [usize; 3]> = std::collections::HashMap::new();
+    let vault = crate::scan_vault_each(
         global,
         args.paths.first().map(std::path::PathBuf::as_path),
         crate::parse::Detail::Counts,
@@ -117,20 +119,21 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
             }
             groups
         },
+        |note_groups| {
+            for (decks, counts) in note_groups {
+                let e = groups.entry(decks).or_insert([0; 3]);
+                for (sum, n) in e.iter_mut().zip(counts) {
+                    *sum += n;
+                }
+            }
+            Ok(())
+        },
     )?;
-    let per_note = std::mem::ManuallyDrop::new(per_note);
-    let mut groups: std::collections::HashMap<&[String], [usize; 3]> = std::collections::HashMap::new();
-    for (decks, counts) in per_note.iter().flatten() {
-        let e = groups.entry(&decks[..]).or_insert([0; 3]);
-        for (sum, n) in e.iter_mut().zip(counts) {
-            *sum += n;
-        }
-    }
     let tree = build_tree(groups.iter().flat_map(|(decks, counts)| {
         [CardState::New, CardState::Due, CardState::Scheduled]
             .into_iter()
             .zip(counts.iter().copied())
-            .map(move |(s, n)| (n, *decks, s))
+            .map(move |(s, n)| (n, &decks[..], s))
     }));
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &tree).map_err(Error::json_out)?;

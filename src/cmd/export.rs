@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cli::{ExportArgs, ExportFormat, Global};
+use crate::edit::apply::Scratch;
 use crate::error::{Error, IoResultExt};
 use crate::export::media::{Pack, VaultFiles};
 use crate::export::{self, Selection, apkg};
@@ -35,58 +36,135 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
             "-o -: an Anki package cannot go to standard output; give a file name".into(),
         ));
     }
-    let vault = crate::load_vault(global, args.paths.first().map(PathBuf::as_path))?;
+    let first = args.paths.first().map(PathBuf::as_path);
+    if format == ExportFormat::Apkg {
+        let root = crate::vault::discover(global.vault.as_deref(), first)?;
+        let scopes = crate::vault::scopes(&root, &args.paths)?;
+        check_output(&root, &args.output)?;
+        let decks = crate::resolve_decks(global, first, &args.deck)?;
+        let files = DiskFiles { root: &root, all: OnceCell::new() };
+        let mut pack = Pack::new(&files);
+        let (cards, s) = write_apkg(global, args, &root, &Selection { scopes, decks }, &mut pack)?;
+        let detail = format!(
+            ", {} deck{}, {} media file{}{}",
+            s.decks,
+            plural(s.decks),
+            s.media,
+            plural(s.media),
+            if args.with_scheduling {
+                format!(", {} with scheduling", s.review_cards)
+            } else {
+                String::new()
+            }
+        );
+        return report(args, format, &pack, cards, s.notes, &detail, out);
+    }
+    let vault = crate::load_vault(global, first)?;
     let scopes = vault.scopes(&args.paths)?;
     if !to_stdout {
         check_output(&vault.root, &args.output)?;
     }
-    let decks = crate::resolve_decks(global, args.paths.first().map(PathBuf::as_path), &args.deck)?;
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
     let sel = Selection { scopes, decks };
     let notes = export::collect(vault, &sel, &|n| file_mtime(&n.abs));
     let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
-    if notes.is_empty() && matches!(format, ExportFormat::Apkg | ExportFormat::AnkiTxt) {
-        return Err(Error::Refused {
-            message: "nothing to export: no cards in the selected notes and decks; nothing was written"
-                .into(),
-            hint: Some("`recall cards` lists the cards (with the same PATHs and --deck)".into()),
-        });
+    if notes.is_empty() && format == ExportFormat::AnkiTxt {
+        return Err(nothing_to_export());
     }
     let files = DiskFiles { root: &vault.root, all: OnceCell::new() };
     let mut pack = Pack::new(&files);
-    let mut detail = String::new();
     match format {
         ExportFormat::Csv => emit(&args.output, out, |w| export::csv::write(&notes, w))?,
         ExportFormat::Json => emit(&args.output, out, |w| export::json::write(&notes, w))?,
-        ExportFormat::AnkiTxt => emit(&args.output, out, |w| export::anki_txt::write(&notes, &mut pack, w))?,
-        ExportFormat::Apkg => {
-            let opts = apkg::Options {
-                with_scheduling: args.with_scheduling,
-                today: vault.today,
-                now_ms: now_ms(),
-                vault_name: vault_name(&vault.root),
-            };
-            let root = vault.root.clone();
-            let read = move |rel: &str| {
-                let p = root.join(rel);
-                fs::read(&p).with_path(&p)
-            };
-            let s = crate::edit::apply::write_file(&args.output, |f| {
-                apkg::write(&args.output, &notes, &opts, &mut pack, &read, f)
-            })?;
-            detail = format!(
-                ", {} deck{}, {} media file{}{}",
-                s.decks,
-                plural(s.decks),
-                s.media,
-                plural(s.media),
-                if args.with_scheduling {
-                    format!(", {} with scheduling", s.review_cards)
-                } else {
-                    String::new()
-                }
-            );
+        // (apkg is written above, as the vault is read)
+        ExportFormat::AnkiTxt | ExportFormat::Apkg => {
+            emit(&args.output, out, |w| export::anki_txt::write(&notes, &mut pack, w))?;
         }
     }
+    report(args, format, &pack, cards, notes.len(), "", out)
+}
+
+/// Builds the package as the vault is read: each question is rendered on
+/// the thread that parsed its note and goes into the collection in note
+/// order; returns the cards (siblings) exported and what was written.
+fn write_apkg(
+    global: &Global,
+    args: &ExportArgs,
+    root: &Path,
+    sel: &Selection,
+    pack: &mut Pack,
+) -> Result<(usize, apkg::Summary), Error> {
+    let opts = apkg::Options {
+        with_scheduling: args.with_scheduling,
+        now_ms: now_ms(),
+        vault_name: vault_name(root),
+    };
+    let first = args.paths.first().map(PathBuf::as_path);
+    crate::edit::apply::write_file(&args.output, |f| {
+        // The collection is built in a file beside the package, then
+        // streamed into it: a large vault's collection never sits in memory.
+        let scratch = Scratch::beside(&args.output)?;
+        let mut col = apkg::Collection::create(scratch.path(), &args.output, opts.now_ms)?;
+        let mut cards = 0;
+        let vault = crate::scan_vault_each(
+            global,
+            first,
+            crate::parse::Detail::Full,
+            |n, popts| {
+                apkg::prepare(export::note_questions(&n, sel, popts, &|n| file_mtime(&n.abs), false), &opts)
+            },
+            |prepared| {
+                for p in prepared {
+                    let row = match p {
+                        apkg::Prepared::Row(row) => row,
+                        apkg::Prepared::Media(q) => apkg::render(&q, &opts, &mut *pack),
+                    };
+                    cards += row.siblings;
+                    col.add(row)?;
+                }
+                Ok(())
+            },
+        )?;
+        if col.notes() == 0 {
+            return Err(nothing_to_export());
+        }
+        let mut summary = col.finish(vault.today)?;
+        summary.media = pack.entries.len();
+        let open = |rel: &str| -> Result<apkg::Opened, Error> {
+            let p = root.join(rel);
+            let file = fs::File::open(&p).with_path(&p)?;
+            let size = file.metadata().with_path(&p)?.len();
+            Ok((Box::new(file), size))
+        };
+        let w = apkg::package(
+            &args.output,
+            scratch.path(),
+            &pack.entries,
+            &open,
+            BufWriter::with_capacity(1 << 16, f),
+        )?;
+        w.into_inner().map_err(|e| Error::io(&args.output, e.into_error()))?;
+        Ok((cards, summary))
+    })
+}
+
+fn nothing_to_export() -> Error {
+    Error::Refused {
+        message: "nothing to export: no cards in the selected notes and decks; nothing was written".into(),
+        hint: Some("`recall cards` lists the cards (with the same PATHs and --deck)".into()),
+    }
+}
+
+/// The warnings about media, then the line saying what was written.
+fn report(
+    args: &ExportArgs,
+    format: ExportFormat,
+    pack: &Pack,
+    cards: usize,
+    notes: usize,
+    detail: &str,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
     let mut err = std::io::stderr().lock();
     for m in &pack.missing {
         let _ = writeln!(
@@ -107,12 +185,12 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
             let _ = writeln!(err, "  {} as {}", one_line(&e.path), one_line(&e.name));
         }
     }
-    if !to_stdout {
+    if args.output.as_os_str() != "-" {
         let line = format!(
             "exported {cards} card{} ({} note{}{detail}) to {}",
             plural(cards),
-            notes.len(),
-            plural(notes.len()),
+            notes,
+            plural(notes),
             args.output.display()
         );
         writeln!(out, "{}", one_line(&line)).map_err(Error::stdout)?;
@@ -240,36 +318,8 @@ impl VaultFiles for DiskFiles<'_> {
     }
 
     fn ending_with(&self, suffix: &str) -> Vec<String> {
-        let all = self.all.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut seen = Vec::new();
-            walk(self.root, "", &mut seen, &mut out);
-            out
-        });
+        let all = self.all.get_or_init(|| crate::vault::files(self.root));
         let tail = format!("/{suffix}");
         all.iter().filter(|p| *p == suffix || p.ends_with(&tail)).cloned().collect()
-    }
-}
-
-/// Every file below `dir`, skipping dot-folders and dot-files as Obsidian does.
-fn walk(dir: &Path, rel: &str, seen: &mut Vec<PathBuf>, out: &mut Vec<String>) {
-    let canon = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if seen.contains(&canon) {
-        return;
-    }
-    seen.push(canon);
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let Some(name) = e.file_name().to_str().map(str::to_owned) else { continue };
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-        if path.is_dir() {
-            walk(&path, &child, seen, out);
-        } else if path.is_file() {
-            out.push(child);
-        }
     }
 }

@@ -12,7 +12,7 @@ use crate::log::{self, Record};
 use crate::settings::Algorithm;
 use crate::stats::fsrs::fsrs_stats;
 use crate::stats::render::{RenderOptions, render};
-use crate::stats::{CardInfo, Stats};
+use crate::stats::{CardInfo, CardTally, Stats};
 use crate::vault::{self, Vault};
 
 use super::{color_enabled, terminal_width};
@@ -24,23 +24,34 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     let root = vault::discover(global.vault.as_deref(), first)?;
     let scopes = vault::scopes(&root, &args.paths)?;
     let wanted = |d: &String| decks.is_empty() || decks.iter().any(|f| deck_matches(d, f));
-    // Each note is reduced to its cards' decks and schedules, then dropped.
-    let (vault, per_note) = crate::scan_vault(global, first, |n, opts| {
-        let mut cards = Vec::new();
-        if n.note.has_deck && Vault::in_scope(&n.path, &scopes) {
-            for q in &n.note.questions {
-                let decks: Vec<String> = q.decks.iter().filter(|d| wanted(d)).cloned().collect();
-                if decks.is_empty() {
-                    continue;
-                }
-                for i in 0..q.card_count() {
-                    cards.push(CardInfo::new(decks.clone(), &q.schedule(i), &opts.when()));
+    // Each note is reduced to its cards' decks and schedules on the worker
+    // threads (the counting parse is enough: tests/cli/counts.rs); the
+    // cards are counted as they come and dropped.
+    let mut tally = CardTally::new();
+    let vault = crate::scan_vault_each(
+        global,
+        first,
+        crate::parse::Detail::Counts,
+        |n, opts| {
+            let mut cards = Vec::new();
+            if n.note.has_deck && Vault::in_scope(&n.path, &scopes) {
+                for q in &n.note.questions {
+                    let decks: Vec<String> = q.decks.iter().filter(|d| wanted(d)).cloned().collect();
+                    if decks.is_empty() {
+                        continue;
+                    }
+                    for i in 0..q.card_count() {
+                        cards.push(CardInfo::new(decks.clone(), &q.schedule(i), &opts.when()));
+                    }
                 }
             }
-        }
-        cards
-    })?;
-    let cards: Vec<CardInfo> = per_note.into_iter().flatten().collect();
+            cards
+        },
+        |cards| {
+            cards.iter().for_each(|c| tally.add(c));
+            Ok(())
+        },
+    )?;
 
     let present = log::log_path(&vault.root).exists();
     let (records, bad) = log::read(&vault.root)?;
@@ -57,7 +68,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
         .filter(|r| Vault::in_scope(&r.path, &scopes) && (decks.is_empty() || r.decks.iter().any(wanted)))
         .collect();
     let mut stats =
-        Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, decks.clone());
+        Stats::from_tally(tally, &records, present, bad.len(), vault.today, args.days, decks.clone());
     let config = &vault.config;
     if config.settings.algorithm == Algorithm::Fsrs {
         let own = config.recall.fsrs_weights.is_some();

@@ -174,6 +174,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     write_file(path, |f| f.write_all(bytes).with_path(path))
 }
 
+/// A scratch file beside `path` (in the folder the write to `path` lands
+/// in), for what a command builds before it writes `path`: named like the
+/// writer's temp files, so one a crash leaves behind is swept by the next
+/// write to that folder; removed when dropped. The file is not created.
+#[derive(Debug)]
+pub struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    /// A new scratch path beside `path`.
+    pub fn beside(path: &Path) -> Result<Scratch, Error> {
+        let real = real_path(path)
+            .or_else(
+                |e| if e.kind() == std::io::ErrorKind::NotFound { Ok(path.to_path_buf()) } else { Err(e) },
+            )
+            .with_path(path)?;
+        let dir = parent_dir(&real);
+        sweep_stale(&dir);
+        let path = dir.join(format!(
+            "{TEMP_PREFIX}{}-{}.tmp",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        Ok(Scratch { path })
+    }
+
+    /// Where the scratch file is.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 /// Writes `path` atomically with what `write` puts into the temp file
 /// (see the module docs); returns what `write` returns.
 pub fn write_file<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T, Error>) -> Result<T, Error> {

@@ -8,8 +8,6 @@
 //! to the note in Obsidian. The text format cannot carry note types, so it
 //! names Anki's stock ones, which every collection has.
 
-use std::fmt::Write as _;
-
 use super::markdown::{self, Media};
 use super::{Content, ExportNote};
 
@@ -191,12 +189,15 @@ pub fn source_link(vault_name: &str, path: &str) -> String {
 
 /// Percent-encodes everything but unreserved characters.
 fn url_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len() + s.len() / 4);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {
-            let _ = write!(out, "%{b:02X}");
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
     out

@@ -1,41 +1,37 @@
 //! Anki package (`.apkg`): a zip holding a legacy `collection.anki2`
-//! (SQLite, schema 11), the media files named `0`, `1`, … and a `media` map
-//! from those names to the names cards use. Every current Anki and AnkiDroid
-//! imports this layout.
+//! (SQLite, schema 11, see [`super::collection`]), the media files named
+//! `0`, `1`, … and a `media` map from those names to the names cards use.
+//! Every current Anki and AnkiDroid imports this layout.
 //!
-//! Scheduling (`with_scheduling`): a card the plugin has reviewed becomes an
-//! Anki review card (type and queue 2) with `ivl` = the interval, `factor` =
-//! ease × 10, and `due` = days from the collection's creation day to the due
-//! date. The collection says it was created on that day (12:00 UTC, with a
-//! UTC creation offset and the usual 4 am rollover), and Anki re-bases
-//! `due` on the importing collection's own creation day, so a card lands on
-//! its calendar due date. The creation day is the earliest of `today` and
-//! every due date, so no `due` is negative. Other cards are new, in note
-//! order; without `with_scheduling` every card is new.
+//! A package is built as the vault is read: each question becomes a
+//! [`NoteRow`] (its fields rendered, its sort field and checksum computed)
+//! on the thread that parsed its note, with [`prepare`]; the command adds
+//! the rows to a [`Collection`] in note order, then [`package`] streams the
+//! finished collection and the media files into the zip. A question whose
+//! fields embed media is rendered again in note order with the command's
+//! [`Pack`], which names each file the first time a card uses it, so the
+//! names do not depend on which thread finished first.
 
-use std::collections::BTreeMap;
-use std::io::{Seek, Write};
-
-use chrono::{NaiveDate, NaiveTime};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
-use rusqlite::{Connection, params};
-use serde_json::{Value, json};
+use chrono::NaiveDate;
+use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use super::anki::{AnkiNote, NoteType, anki_note, source_link};
-use super::markdown::strip_html;
-use super::media::Pack;
+use super::markdown::{Media, strip_html};
+use super::media::Entry;
 use super::{ExportNote, anki_deck, anki_tags, review_state};
 use crate::error::Error;
+
+pub use super::collection::Collection;
 
 /// Settings of one package.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub with_scheduling: bool,
-    /// The day scheduling is relative to (`--today`).
-    pub today: NaiveDate,
     /// Milliseconds since the epoch: ids of new notes and cards (Anki shows
     /// a card's id as the day it was added) and the collection's mtime.
     pub now_ms: i64,
@@ -53,197 +49,112 @@ pub struct Summary {
     pub media: usize,
 }
 
-/// Renders every note (collecting the media it refers to in `media`), then
-/// writes the package to `out` (`dest` names it in errors). `read` returns
-/// the bytes of a vault file by its vault-relative path.
-pub fn write<W: Write + Seek>(
-    dest: &Path,
-    notes: &[ExportNote],
-    opts: &Options,
-    media: &mut Pack,
-    read: &dyn Fn(&str) -> Result<Vec<u8>, Error>,
-    out: W,
-) -> Result<Summary, Error> {
-    let rendered: Vec<AnkiNote> =
-        notes.iter().map(|n| anki_note(n, source_link(&opts.vault_name, &n.path), media)).collect();
-    let files = media.entries.clone();
-    let (db, mut summary) = collection(notes, &rendered, opts).map_err(|source| Error::Sqlite {
-        path: dest.to_path_buf(),
-        message: "building the Anki collection".into(),
-        source,
-    })?;
-    summary.media = files.len();
-
-    let zip_err = |e: zip::result::ZipError| Error::Package {
-        path: dest.to_path_buf(),
-        message: "writing the Anki package".into(),
-        source: Some(e),
-    };
-    let io_err = |e: std::io::Error| Error::io(dest, e);
-    let mut zip = zip::ZipWriter::new(out);
-    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
-    zip.start_file("collection.anki2", deflated).map_err(zip_err)?;
-    zip.write_all(&db).map_err(io_err)?;
-    let mut map = serde_json::Map::new();
-    for (i, f) in files.iter().enumerate() {
-        let bytes = read(&f.path)?;
-        let compressed = matches!(
-            f.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref(),
-            Some("svg" | "bmp" | "tif" | "tiff" | "wav")
-        );
-        zip.start_file(i.to_string(), if compressed { deflated } else { stored }).map_err(zip_err)?;
-        zip.write_all(&bytes).map_err(io_err)?;
-        map.insert(i.to_string(), Value::String(f.name.clone()));
-    }
-    zip.start_file("media", deflated).map_err(zip_err)?;
-    zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(io_err)?;
-    zip.finish().map_err(zip_err)?;
-    Ok(summary)
+/// One question as a row of the collection's `notes` table, with its cards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRow {
+    pub guid: String,
+    pub note_type: NoteType,
+    /// The note file's mtime (the note's and its cards' `mod`).
+    pub mtime: i64,
+    /// Anki's tag field: ` a b ` (empty without tags).
+    pub tags: String,
+    /// The fields' HTML joined by `\x1f`.
+    pub fields: String,
+    /// The sort field (the first field's text) and its checksum.
+    pub sort: String,
+    pub csum: i64,
+    /// The Anki deck name.
+    pub deck: String,
+    /// Anki's cards of the note: ordinal, and the review state when it is
+    /// exported with scheduling and has one.
+    pub cards: Vec<(usize, Option<(NaiveDate, i64, i64)>)>,
+    /// The earliest due day of the question's reviewed siblings (with
+    /// scheduling only): the collection is created no later.
+    pub earliest_due: Option<NaiveDate>,
+    /// The question's siblings (what the command counts as cards).
+    pub siblings: usize,
 }
 
-/// The legacy collection schema (Anki's schema 11).
-pub(crate) const SCHEMA: &str = "
-create table col (id integer primary key, crt integer not null, mod integer not null,
-  scm integer not null, ver integer not null, dty integer not null, usn integer not null,
-  ls integer not null, conf text not null, models text not null, decks text not null,
-  dconf text not null, tags text not null);
-create table notes (id integer primary key, guid text not null, mid integer not null,
-  mod integer not null, usn integer not null, tags text not null, flds text not null,
-  sfld integer not null, csum integer not null, flags integer not null, data text not null);
-create table cards (id integer primary key, nid integer not null, did integer not null,
-  ord integer not null, mod integer not null, usn integer not null, type integer not null,
-  queue integer not null, due integer not null, ivl integer not null, factor integer not null,
-  reps integer not null, lapses integer not null, left integer not null, odue integer not null,
-  odid integer not null, flags integer not null, data text not null);
-create table revlog (id integer primary key, cid integer not null, usn integer not null,
-  ease integer not null, ivl integer not null, lastIvl integer not null, factor integer not null,
-  time integer not null, type integer not null);
-create table graves (usn integer not null, oid integer not null, type integer not null);
-create index ix_notes_usn on notes (usn);
-create index ix_cards_usn on cards (usn);
-create index ix_revlog_usn on revlog (usn);
-create index ix_cards_nid on cards (nid);
-create index ix_cards_sched on cards (did, queue, due);
-create index ix_revlog_cid on revlog (cid);
-create index ix_notes_csum on notes (csum);
-";
+/// A question made ready on a worker thread.
+#[derive(Debug)]
+pub enum Prepared {
+    Row(NoteRow),
+    /// Its fields embed media: to be rendered with the package's [`Pack`]
+    /// in note order ([`render`]).
+    Media(ExportNote),
+}
 
-/// When recall's note types last changed (their `mod`): a re-import updates
-/// the templates of an older copy, and leaves a copy the user edited later.
-const NOTE_TYPES_MTIME: i64 = 1_767_225_600;
-
-/// Builds the collection in memory and returns its bytes.
-fn collection(
-    notes: &[ExportNote],
-    rendered: &[AnkiNote],
-    opts: &Options,
-) -> Result<(Vec<u8>, Summary), rusqlite::Error> {
-    let mut summary = Summary { notes: notes.len(), ..Summary::default() };
-    // The creation day: no review card may be due before it.
-    let mut created = opts.today;
-    if opts.with_scheduling {
-        for c in notes.iter().flat_map(|n| &n.cards) {
-            if let Some((due, _, _)) = review_state(c) {
-                created = created.min(due);
+/// Renders the questions of one note (what [`super::note_questions`]
+/// gives for it) and makes their rows, except those whose fields embed
+/// media. What the questions share (the Source link, the tags) is made once.
+#[must_use]
+pub fn prepare(questions: Vec<ExportNote>, opts: &Options) -> Vec<Prepared> {
+    /// Media that notes only whether anything was asked for.
+    struct Probe(bool);
+    impl Media for Probe {
+        fn resolve(&mut self, _: &str, _: &str) -> Option<String> {
+            self.0 = true;
+            None
+        }
+    }
+    let Some(first) = questions.first() else { return Vec::new() };
+    let source = source_link(&opts.vault_name, &first.path);
+    let tags = tag_field(&first.tags);
+    questions
+        .into_iter()
+        .map(|q| {
+            let mut probe = Probe(false);
+            let r = anki_note(&q, source.clone(), &mut probe);
+            if probe.0 {
+                Prepared::Media(q)
+            } else {
+                Prepared::Row(note_row(&q, r, tags.clone(), opts.with_scheduling))
             }
-        }
-    }
-    let crt = created.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc().timestamp();
+        })
+        .collect()
+}
 
-    // Decks, parents first, with ids 2, 3, … (1 is Anki's Default deck).
-    let mut decks: BTreeMap<String, i64> = BTreeMap::new();
-    for n in notes {
-        let name = anki_deck(&n.deck);
-        let parts: Vec<&str> = name.split("::").collect();
-        for k in 1..=parts.len() {
-            decks.entry(parts[..k].join("::")).or_insert(0);
-        }
-    }
-    for (i, id) in decks.values_mut().enumerate() {
-        *id = i as i64 + 2;
-    }
-    summary.decks = decks.len();
+/// Renders `note` with `media` naming the files it embeds, and makes its row.
+pub fn render(note: &ExportNote, opts: &Options, media: &mut dyn Media) -> NoteRow {
+    let r = anki_note(note, source_link(&opts.vault_name, &note.path), media);
+    note_row(note, r, tag_field(&note.tags), opts.with_scheduling)
+}
 
-    let mut used: Vec<NoteType> = rendered.iter().map(|r| r.note_type).collect();
-    used.sort_unstable();
-    used.dedup();
+/// Anki's tag field for a note's tags: ` a b ` (empty without tags).
+fn tag_field(tags: &[String]) -> String {
+    let tags = anki_tags(tags);
+    if tags.is_empty() { String::new() } else { format!(" {} ", tags.join(" ")) }
+}
 
-    let mut db = Connection::open_in_memory()?;
-    let tx = db.transaction()?;
-    tx.execute_batch(SCHEMA)?;
-    let conf = json!({
-        "activeDecks": [1], "curDeck": 1, "newSpread": 0, "collapseTime": 1200, "timeLim": 0,
-        "estTimes": true, "dueCounts": true, "curModel": used.first().map_or(NoteType::Basic.id(), |t| t.id()),
-        "nextPos": notes.len() + 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
-        "schedVer": 2, "rollover": 4, "creationOffset": 0, "dayLearnFirst": false,
-    });
-    let models: serde_json::Map<String, Value> =
-        used.iter().map(|t| (t.id().to_string(), note_type_json(*t))).collect();
-    let mut deck_json = serde_json::Map::new();
-    deck_json.insert("1".into(), deck_entry(1, "Default", opts.now_ms / 1000));
-    for (name, id) in &decks {
-        deck_json.insert(id.to_string(), deck_entry(*id, name, opts.now_ms / 1000));
+/// The row of a rendered question; `tags` is its tag field.
+#[must_use]
+pub fn note_row(n: &ExportNote, r: AnkiNote, tags: String, with_scheduling: bool) -> NoteRow {
+    let sort = strip_html(r.fields.first().map_or("", String::as_str));
+    let csum = checksum(&sort);
+    let cards = r
+        .ords
+        .iter()
+        .map(|&ord| {
+            let review =
+                n.cards.iter().find(|c| c.sibling == ord).filter(|_| with_scheduling).and_then(review_state);
+            (ord, review)
+        })
+        .collect();
+    let earliest_due =
+        if with_scheduling { n.cards.iter().filter_map(review_state).map(|(d, _, _)| d).min() } else { None };
+    NoteRow {
+        guid: n.guid.clone(),
+        note_type: r.note_type,
+        mtime: n.mtime,
+        tags,
+        fields: r.fields.join("\u{1f}"),
+        sort,
+        csum,
+        deck: anki_deck(&n.deck),
+        cards,
+        earliest_due,
+        siblings: n.cards.len(),
     }
-    tx.execute(
-        "insert into col values (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-        params![
-            crt,
-            opts.now_ms,
-            conf.to_string(),
-            Value::Object(models).to_string(),
-            Value::Object(deck_json).to_string(),
-            json!({ "1": deck_config() }).to_string()
-        ],
-    )?;
-
-    let mut note_stmt = tx.prepare("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
-    let mut card_stmt = tx.prepare(
-        "insert into cards values (?1, ?2, ?3, ?4, ?5, -1, ?6, ?7, ?8, ?9, ?10, 0, 0, 0, 0, 0, 0, '')",
-    )?;
-    let mut card_id = opts.now_ms;
-    for (i, (n, r)) in notes.iter().zip(rendered).enumerate() {
-        let nid = opts.now_ms + i as i64;
-        let tags = anki_tags(&n.tags);
-        let tags = if tags.is_empty() { String::new() } else { format!(" {} ", tags.join(" ")) };
-        let sort = strip_html(r.fields.first().map_or("", String::as_str));
-        note_stmt.execute(params![
-            nid,
-            n.guid,
-            r.note_type.id(),
-            n.mtime,
-            tags,
-            r.fields.join("\u{1f}"),
-            sort,
-            checksum(&sort)
-        ])?;
-        let did = decks.get(&anki_deck(&n.deck)).copied().unwrap_or(1);
-        let position = i as i64 + 1;
-        for &ord in &r.ords {
-            let review = n
-                .cards
-                .iter()
-                .find(|c| c.sibling == ord)
-                .filter(|_| opts.with_scheduling)
-                .and_then(review_state);
-            let (kind, due, ivl, factor) = match review {
-                Some((date, ivl, ease)) => {
-                    summary.review_cards += 1;
-                    (2, (date - created).num_days(), ivl, ease * 10)
-                }
-                None => (0, position, 0, 0),
-            };
-            card_stmt
-                .execute(params![card_id, nid, did, ord as i64, n.mtime, kind, kind, due, ivl, factor])?;
-            card_id += 1;
-            summary.cards += 1;
-        }
-    }
-    drop(note_stmt);
-    drop(card_stmt);
-    tx.commit()?;
-    let bytes = db.serialize("main")?.to_vec();
-    Ok((bytes, summary))
 }
 
 /// Anki's note checksum: the first 4 bytes of the SHA-1 of the sort text.
@@ -252,75 +163,76 @@ fn checksum(text: &str) -> i64 {
     i64::from(u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]))
 }
 
-fn note_type_json(t: NoteType) -> Value {
-    let fields: Vec<Value> = t
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            json!({
-                "name": name, "ord": i, "sticky": false, "rtl": false, "font": "Arial", "size": 20,
-                "description": "", "plainText": false, "collapsed": false, "excludeFromSearch": false,
-            })
-        })
-        .collect();
-    let templates: Vec<Value> = t
-        .templates()
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, q, a))| {
-            json!({
-                "name": name, "ord": i, "qfmt": q, "afmt": a, "bqfmt": "", "bafmt": "",
-                "did": null, "bfont": "", "bsize": 0,
-            })
-        })
-        .collect();
-    let req: Vec<Value> = match t {
-        NoteType::Reversed => vec![json!([0, "any", [0]]), json!([1, "any", [1]])],
-        NoteType::Basic | NoteType::Cloze => vec![json!([0, "any", [0]])],
+/// A vault file opened for packing, and its size.
+pub type Opened = (Box<dyn Read>, u64);
+
+/// Writes the package to `out` (`dest` names it in errors): the finished
+/// collection file `collection`, then each media file as `open` reads it
+/// (by its vault-relative path), streamed, never held whole. Returns `out`.
+pub fn package<W: Write + Seek>(
+    dest: &Path,
+    collection: &Path,
+    media: &[Entry],
+    open: &dyn Fn(&str) -> Result<Opened, Error>,
+    out: W,
+) -> Result<W, Error> {
+    let zip_err = |e: zip::result::ZipError| Error::Package {
+        path: dest.to_path_buf(),
+        message: "writing the Anki package".into(),
+        source: Some(e),
     };
-    json!({
-        "id": t.id(), "name": t.name(), "type": i32::from(t == NoteType::Cloze), "mod": NOTE_TYPES_MTIME,
-        "usn": -1, "sortf": 0, "did": 1, "tmpls": templates, "flds": fields, "css": NoteType::css(),
-        "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
-        "latexPost": "\\end{document}", "latexsvg": false, "req": req, "tags": [], "vers": [],
-    })
+    // Level 1: the collection is most of the package, and compressing it
+    // harder costs four times the time for a package a fifth smaller.
+    let deflated = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    let large = |size: u64| size >= u64::from(u32::MAX);
+    let mut zip = zip::ZipWriter::new(out);
+
+    let mut db = std::fs::File::open(collection).map_err(|e| Error::io(collection, e))?;
+    let size = db.metadata().map_err(|e| Error::io(collection, e))?.len();
+    zip.start_file("collection.anki2", deflated.large_file(large(size))).map_err(zip_err)?;
+    copy(&mut db, &mut zip, collection, dest)?;
+    drop(db);
+
+    let mut map = serde_json::Map::new();
+    for (i, f) in media.iter().enumerate() {
+        let (mut reader, size) = open(&f.path)?;
+        let compressed = matches!(
+            f.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref(),
+            Some("svg" | "bmp" | "tif" | "tiff" | "wav")
+        );
+        let how = if compressed { deflated } else { stored };
+        zip.start_file(i.to_string(), how.large_file(large(size))).map_err(zip_err)?;
+        copy(&mut reader, &mut zip, Path::new(&f.path), dest)?;
+        map.insert(i.to_string(), Value::String(f.name.clone()));
+    }
+    zip.start_file("media", deflated).map_err(zip_err)?;
+    zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(|e| Error::io(dest, e))?;
+    zip.finish().map_err(zip_err)
 }
 
-fn deck_entry(id: i64, name: &str, mtime: i64) -> Value {
-    json!({
-        "id": id, "mod": mtime, "name": name, "usn": -1, "lrnToday": [0, 0], "revToday": [0, 0],
-        "newToday": [0, 0], "timeToday": [0, 0], "collapsed": false, "browserCollapsed": false,
-        "desc": "", "dyn": 0, "conf": 1, "extendNew": 0, "extendRev": 0,
-    })
-}
-
-/// Anki's default deck options.
-fn deck_config() -> Value {
-    json!({
-        "id": 1, "mod": 0, "name": "Default", "usn": 0, "maxTaken": 60, "autoplay": true, "timer": 0,
-        "replayq": true, "dyn": false,
-        "new": { "bury": false, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0],
-                 "order": 1, "perDay": 20 },
-        "rev": { "bury": false, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200,
-                 "hardFactor": 1.2 },
-        "lapse": { "delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0 },
-    })
+/// Copies `from` (named `src` in errors) into `to` (named `dest`).
+fn copy(from: &mut dyn Read, to: &mut dyn Write, src: &Path, dest: &Path) -> Result<(), Error> {
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(src, e)),
+        };
+        to.write_all(&buf[..n]).map_err(|e| Error::io(dest, e))?;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::markdown::Media;
     use crate::export::{Content, ExportCard};
     use crate::parse::{CardSchedule, CardState, QuestionKind};
-
-    struct NoMedia;
-    impl Media for NoMedia {
-        fn resolve(&mut self, _: &str, _: &str) -> Option<String> {
-            None
-        }
-    }
+    use rusqlite::Connection;
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -355,17 +267,24 @@ mod tests {
     }
 
     fn opts(with_scheduling: bool) -> Options {
-        Options {
-            with_scheduling,
-            today: date("2026-11-28"),
-            now_ms: 1_800_000_000_000,
-            vault_name: "v".into(),
-        }
+        Options { with_scheduling, now_ms: 1_800_000_000_000, vault_name: "v".into() }
     }
 
-    fn query(db: &[u8], sql: &str) -> Vec<Vec<String>> {
-        let mut c = Connection::open_in_memory().expect("db");
-        c.deserialize_read_exact("main", db, db.len(), true).expect("load");
+    /// Builds the collection of `notes` in a temp file; returns it and the summary.
+    fn build(notes: &[ExportNote], o: &Options) -> (tempfile::TempDir, std::path::PathBuf, Summary) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("c.anki2");
+        let mut col = Collection::create(&file, Path::new("out.apkg"), o.now_ms).expect("create");
+        for p in prepare(notes.to_vec(), o) {
+            let Prepared::Row(row) = p else { panic!("no media here") };
+            col.add(row).expect("add");
+        }
+        let summary = col.finish(date("2026-11-28")).expect("finish");
+        (dir, file, summary)
+    }
+
+    fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
+        let c = Connection::open(db).expect("db");
         let mut stmt = c.prepare(sql).expect("prepare");
         let n = stmt.column_count();
         stmt.query_map([], |r| {
@@ -386,36 +305,40 @@ mod tests {
 
     #[test]
     fn scheduled_cards_are_review_cards_due_from_the_creation_day() {
-        let notes = [note(Some("2026-11-20")), note(None)];
-        let rendered: Vec<AnkiNote> =
-            notes.iter().map(|n| anki_note(n, String::new(), &mut NoMedia)).collect();
-        let (db, summary) = collection(&notes, &rendered, &opts(true)).expect("collection");
+        let (_dir, db, summary) = build(&[note(Some("2026-11-20")), note(None)], &opts(true));
         assert_eq!(summary, Summary { notes: 2, cards: 2, review_cards: 1, decks: 2, media: 0 });
         let crt = query(&db, "select crt from col");
         assert_eq!(
             crt[0][0],
             date("2026-11-20").and_hms_opt(12, 0, 0).expect("t").and_utc().timestamp().to_string()
         );
-        let cards = query(&db, "select type, queue, due, ivl, factor, did from cards order by id");
-        assert_eq!(cards[0], ["2", "2", "0", "13", "2900", "3"]);
-        assert_eq!(cards[1], ["0", "0", "2", "0", "0", "3"]);
+        let cards = query(&db, "select id, nid, type, queue, due, ivl, factor, did from cards order by id");
+        assert_eq!(cards[0], ["1800000000000", "1800000000000", "2", "2", "0", "13", "2900", "3"]);
+        assert_eq!(cards[1], ["1800000000001", "1800000000001", "0", "0", "2", "0", "0", "3"]);
         let notes_rows = query(&db, "select tags, flds, sfld from notes order by id");
         assert_eq!(notes_rows[0][0], " flashcards::kafka two_words ");
-        assert_eq!(notes_rows[0][1], "Q <code>x</code>\u{1f}A\u{1f}");
+        assert_eq!(
+            notes_rows[0][1],
+            "Q <code>x</code>\u{1f}A\u{1f}<a href=\"obsidian://open?vault=v&amp;file=Kafka%2FP.md\">Kafka/P.md</a>"
+        );
         assert_eq!(notes_rows[0][2], "Q x");
         let decks: Value = serde_json::from_str(&query(&db, "select decks from col")[0][0]).expect("json");
         assert_eq!(decks["3"]["name"], "flashcards::kafka");
         assert_eq!(decks["2"]["name"], "flashcards");
+        let indexes = query(&db, "select name from sqlite_master where type = 'index' order by name");
+        assert_eq!(indexes.len(), 7);
+        assert_eq!(query(&db, "pragma integrity_check")[0][0], "ok");
     }
 
     #[test]
     fn without_scheduling_every_card_is_new() {
-        let notes = [note(Some("2026-11-20"))];
-        let rendered: Vec<AnkiNote> =
-            notes.iter().map(|n| anki_note(n, String::new(), &mut NoMedia)).collect();
-        let (db, summary) = collection(&notes, &rendered, &opts(false)).expect("collection");
+        let (_dir, db, summary) = build(&[note(Some("2026-11-20"))], &opts(false));
         assert_eq!(summary.review_cards, 0);
         assert_eq!(query(&db, "select type, queue, due from cards")[0], ["0", "0", "1"]);
+        assert_eq!(
+            query(&db, "select crt from col")[0][0],
+            date("2026-11-28").and_hms_opt(12, 0, 0).expect("t").and_utc().timestamp().to_string()
+        );
         assert_eq!(
             checksum("Q x"),
             i64::from(
@@ -423,5 +346,21 @@ mod tests {
                     .expect("hex")
             )
         );
+    }
+
+    #[test]
+    fn a_question_embedding_media_waits_for_the_pack() {
+        let mut n = note(None);
+        n.content = Content::Basic { front: "Pic ![[a.png]]".into(), back: "A".into() };
+        assert!(matches!(prepare(vec![n.clone()], &opts(false))[..], [Prepared::Media(_)]));
+        struct Named;
+        impl Media for Named {
+            fn resolve(&mut self, _: &str, link: &str) -> Option<String> {
+                Some(format!("x-{link}"))
+            }
+        }
+        let row = render(&n, &opts(false), &mut Named);
+        assert!(row.fields.starts_with("Pic <img src=\"x-a.png\""), "{}", row.fields);
+        assert_eq!(row.sort, "Pic  x-a.png");
     }
 }

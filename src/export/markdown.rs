@@ -53,12 +53,90 @@ struct Deletion {
 
 /// Renders a field's markdown as HTML. A single paragraph is unwrapped.
 pub fn field(md: &str, note: &str, media: &mut dyn Media) -> String {
+    field_html(md, note, media, true)
+}
+
+/// [`field`], with or without the shortcut for plain text (the tests
+/// compare both).
+fn field_html(md: &str, note: &str, media: &mut dyn Media, shortcut: bool) -> String {
+    if shortcut && is_plain(md, false) {
+        let mut out = String::with_capacity(md.len() + 8);
+        push_plain(&mut out, md);
+        return out;
+    }
     let md = md.replace([OPEN, CLOSE], "");
     unwrap_paragraph(&render(&md, note, media, &[]))
 }
 
+/// True when `md` renders as itself, its line breaks as `<br />`: lines of
+/// text that no markdown rule touches (no character that starts markup,
+/// escapes or entities, no list marker or indent at a line's start, no
+/// white space at either end of a line, no blank line), so the HTML is the
+/// text (the renderer leaves `"` alone in text). With `tokens`, cloze tokens
+/// may appear (they stand for deletions). Most answers are such text; the
+/// renderer gives the same at many times the cost (the tests check it does).
+fn is_plain(md: &str, tokens: bool) -> bool {
+    !md.is_empty() && !md.contains('\r') && md.split('\n').all(|line| plain_line(line, tokens))
+}
+
+fn plain_line(line: &str, tokens: bool) -> bool {
+    let bytes = line.as_bytes();
+    let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else { return false };
+    if first.is_whitespace() || last.is_whitespace() || matches!(first, '-' | '+') {
+        return false;
+    }
+    // `1.` or `1)` at the start is an ordered list.
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) {
+        return false;
+    }
+    let ascii_ok = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b'.'
+                    | b','
+                    | b';'
+                    | b':'
+                    | b'\''
+                    | b'"'
+                    | b'?'
+                    | b'('
+                    | b')'
+                    | b'/'
+                    | b'@'
+                    | b'%'
+                    | b'+'
+                    | b'-'
+                    | b'!'
+                    | b'^'
+            )
+    };
+    if line.is_ascii() {
+        return bytes.iter().all(|&b| ascii_ok(b));
+    }
+    line.chars().all(|c| if c.is_ascii() { ascii_ok(c as u8) } else { tokens || (c != OPEN && c != CLOSE) })
+}
+
+/// Plain text (see [`is_plain`]) as HTML: its line breaks become `<br />`.
+fn push_plain(out: &mut String, text: &str) {
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        out.push_str(first);
+    }
+    for line in lines {
+        out.push_str("<br />\n");
+        out.push_str(line);
+    }
+}
+
 /// Renders a cloze question as the Text field of Anki's Cloze note type.
 pub fn cloze_field(text: &str, spans: &[ClozeSpan], note: &str, media: &mut dyn Media) -> String {
+    cloze_html(text, spans, note, media, true)
+}
+
+/// [`cloze_field`], with or without the shortcut for plain text.
+fn cloze_html(text: &str, spans: &[ClozeSpan], note: &str, media: &mut dyn Media, shortcut: bool) -> String {
     let mut md = String::with_capacity(text.len() + spans.len() * 4);
     let mut dels = Vec::with_capacity(spans.len());
     let mut pos = 0;
@@ -72,8 +150,8 @@ pub fn cloze_field(text: &str, spans: &[ClozeSpan], note: &str, media: &mut dyn 
         }
         let ords: Vec<String> = s.cards.iter().map(|c| (c + 1).to_string()).collect();
         let ords = ords.join(",");
-        let answer = field(&s.answer, note, media);
-        let hint = s.hint.as_deref().map(|h| field(h, note, media));
+        let answer = field_html(&s.answer, note, media, shortcut);
+        let hint = s.hint.as_deref().map(|h| field_html(h, note, media, shortcut));
         let mut html = format!("{{{{c{ords}::{}", protect(&answer));
         let mut code = format!("{{{{c{ords}::{}", protect(&escape(&s.answer)));
         if let Some(h) = &hint {
@@ -92,7 +170,35 @@ pub fn cloze_field(text: &str, spans: &[ClozeSpan], note: &str, media: &mut dyn 
         dels.push(Deletion { html, code });
     }
     md.push_str(&text[pos..].replace([OPEN, CLOSE], ""));
+    // Plain text around the tokens: each token becomes its deletion (unless
+    // a deletion holds paragraphs, which keep the whole field's).
+    if shortcut && is_plain(&md, true) && !dels.iter().any(|d| d.html.contains("<p>")) {
+        let mut out = String::with_capacity(md.len() + dels.iter().map(|d| d.html.len()).sum::<usize>());
+        text_tokens(&md, &dels, &mut |piece, deletion| {
+            if deletion { out.push_str(piece) } else { push_plain(&mut out, piece) }
+        });
+        return out;
+    }
     unwrap_paragraph(&render(&md, note, media, &dels))
+}
+
+/// Walks text with cloze tokens: the text between them (`false`) and each
+/// token's deletion HTML (`true`), in order (an unknown token is dropped, as
+/// the renderer drops it).
+fn text_tokens<'a>(text: &'a str, dels: &'a [Deletion], piece: &mut dyn FnMut(&'a str, bool)) {
+    let mut rest = text;
+    while let Some(open) = rest.find(OPEN) {
+        piece(&rest[..open], false);
+        let after = &rest[open + OPEN.len_utf8()..];
+        match after.find(CLOSE).and_then(|c| Some((c, after[..c].parse::<usize>().ok()?))) {
+            Some((c, idx)) if idx < dels.len() => {
+                piece(&dels[idx].html, true);
+                rest = &after[c + CLOSE.len_utf8()..];
+            }
+            _ => rest = after,
+        }
+    }
+    piece(rest, false);
 }
 
 /// Keeps text inside a cloze from closing it early: `::`, `{` and `}` as
@@ -520,6 +626,128 @@ mod tests {
         assert_eq!(cloze("==a::b}}=="), "{{c1::a:&#58;b&#125;&#125;}}");
         assert_eq!(cloze("**bold ==x== text**"), "<strong>bold {{c1::x}} text</strong>");
         assert_eq!(cloze("==_em_=="), "{{c1::<em>em</em>}}");
+    }
+
+    /// Texts where the shortcut for plain text applies, or nearly does.
+    const EDGES: &[&str] = &[
+        "plain words",
+        "1. a list",
+        "1) a list",
+        "12 apples",
+        "2026-01-15 is a day",
+        "3.14 is pi",
+        "- a",
+        "+ a",
+        "a - b + c",
+        "\"quoted\" text",
+        "it's (maybe) ok?",
+        "a  b",
+        "é and ü",
+        "x\u{a0}",
+        "\u{a0}x",
+        "!x",
+        "^a",
+        "a/b@c%d",
+        "",
+        " a",
+        "a ",
+        "a:b;c,d.",
+        "x\u{f8f0}0\u{f8f1}y",
+        "ends with.",
+        "--",
+        "-",
+        "+",
+        "1.",
+        "1)",
+        "10.5 percent",
+        "@user",
+        "Q?",
+        "a!b",
+        "trailing!",
+        "a\nb",
+        "a\n\nb",
+        "a\n1. b",
+        "a\n2) b",
+        "a\n- b",
+        "a\n+ b",
+        "a\n b",
+        "a \nb",
+        "a\r\nb",
+        "a\n",
+        "\na",
+        "a\n---",
+        "a\n===",
+        "a\n# b",
+        "a\n> b",
+        "a\n    b",
+        "a\n?\nb",
+        "line one\nline two\nline three",
+    ];
+
+    #[test]
+    fn the_plain_text_shortcut_renders_as_the_renderer_does() {
+        for md in EDGES {
+            let fast = field_html(md, "N.md", &mut Fake(Vec::new()), true);
+            let slow = field_html(md, "N.md", &mut Fake(Vec::new()), false);
+            assert_eq!(fast, slow, "{md:?}");
+        }
+        assert!(is_plain("Producer compaction controller.", false));
+        assert!(!is_plain("1. a list", false));
+        assert!(!is_plain("a [[link]]", false));
+    }
+
+    #[test]
+    fn the_cloze_shortcut_renders_as_the_renderer_does() {
+        let c = Clozes::new(&["==[123;;]answer[;;hint]==".to_owned()]);
+        for t in [
+            "A ==x== b",
+            "==x== first",
+            "1. ==x== list",
+            "==1;;a== and ==2;;b;;hint==",
+            "==a\n\nb== paragraphs",
+            "==x==",
+            "a ==\"q\"== (ok)",
+            "==as;;x== ==sa;;y== ==h;;z==",
+            " ==x== lead",
+            "==x==.",
+            "- ==x==",
+            "a\n==x==\nb",
+            "==a\nb== c",
+            "a\n\n==x==",
+            "a ==x==\n- b",
+        ] {
+            let spans = c.spans(t);
+            let fast = cloze_html(t, &spans, "N.md", &mut Fake(Vec::new()), true);
+            let slow = cloze_html(t, &spans, "N.md", &mut Fake(Vec::new()), false);
+            assert_eq!(fast, slow, "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn the_shortcut_agrees_with_the_renderer_on_any_text(
+            md in "[a-zA-Z0-9 .,;:'\"?()/@%+!^é\u{a0}\u{f8f0}\u{f8f1}*_=#<>&\\\\\n-]{0,16}"
+        ) {
+            let fast = field_html(&md, "N.md", &mut Fake(Vec::new()), true);
+            let slow = field_html(&md, "N.md", &mut Fake(Vec::new()), false);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn the_cloze_shortcut_agrees_with_the_renderer_on_any_text(
+            a in "[a-z0-9 .,;:'\"?()/@%+!^é\n-]{0,10}",
+            b in "[a-z0-9 .,:'!^é*_\n-]{0,6}",
+            c in "[a-z0-9 .,;:'\"?()/@%+!^é\n-]{0,10}",
+        ) {
+            let cl = Clozes::new(&["==[123;;]answer[;;hint]==".to_owned()]);
+            let t = format!("{a}=={b}=={c}");
+            let spans = cl.spans(&t);
+            let fast = cloze_html(&t, &spans, "N.md", &mut Fake(Vec::new()), true);
+            let slow = cloze_html(&t, &spans, "N.md", &mut Fake(Vec::new()), false);
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@
 pub mod anki;
 pub mod anki_txt;
 pub mod apkg;
+pub mod collection;
 pub mod csv;
 pub mod json;
 pub mod markdown;
@@ -33,7 +34,7 @@ use chrono::NaiveDate;
 
 use crate::deck::deck_matches;
 use crate::parse::cloze::ClozeSpan;
-use crate::parse::{CardSchedule, CardState, QuestionKind, cyrb53};
+use crate::parse::{CardSchedule, CardState, ParseOptions, QuestionKind, cyrb53_pair};
 use crate::vault::{Vault, VaultNote};
 
 /// One question of the vault, ready for any export format.
@@ -111,70 +112,90 @@ pub struct Selection {
 /// `mtime` gives a note file's modification time in Unix seconds.
 #[must_use]
 pub fn collect(vault: &Vault, sel: &Selection, mtime: &dyn Fn(&VaultNote) -> i64) -> Vec<ExportNote> {
-    let settings = &vault.config.settings;
+    let opts = vault.parse_options();
+    vault.notes.iter().flat_map(|n| note_questions(n, sel, &opts, mtime, true)).collect()
+}
+
+/// The questions of one note that the selection covers, in line order
+/// (what [`collect`] gives for this note). `opts` gives the settings, the
+/// cloze patterns and the day; `mtime` is asked only when the note has a
+/// question to export. Without `card_texts`, a cloze question's cards have
+/// no front and back (a package renders the question, not its cards), which
+/// spares expanding every deletion.
+#[must_use]
+pub fn note_questions(
+    n: &VaultNote,
+    sel: &Selection,
+    opts: &ParseOptions,
+    mtime: &dyn Fn(&VaultNote) -> i64,
+    card_texts: bool,
+) -> Vec<ExportNote> {
     let mut out = Vec::new();
-    for n in &vault.notes {
-        if !n.note.has_deck || !Vault::in_scope(&n.path, &sel.scopes) || n.note.questions.is_empty() {
+    if !n.note.has_deck || !Vault::in_scope(&n.path, &sel.scopes) || n.note.questions.is_empty() {
+        return out;
+    }
+    let (settings, clozes) = (opts.settings, opts.clozes);
+    let tags = note_tags(n);
+    let mut time = None;
+    let mut seen: HashMap<(String, &'static str), usize> = HashMap::new();
+    for q in &n.note.questions {
+        let Some(deck) =
+            q.decks.iter().find(|d| sel.decks.is_empty() || sel.decks.iter().any(|f| deck_matches(d, f)))
+        else {
             continue;
-        }
-        let tags = note_tags(n);
-        let time = mtime(n);
-        let mut seen: HashMap<(String, &'static str), usize> = HashMap::new();
-        for q in &n.note.questions {
-            let Some(deck) =
-                q.decks.iter().find(|d| sel.decks.is_empty() || sel.decks.iter().any(|f| deck_matches(d, f)))
-            else {
-                continue;
-            };
-            let sides = q.sides(&n.note.text, settings, &vault.clozes);
-            let content = match q.kind {
-                QuestionKind::Basic | QuestionKind::Multiline => {
-                    let (front, back) = sides.first().cloned().unwrap_or_default();
-                    Content::Basic { front, back }
-                }
-                QuestionKind::Reversed | QuestionKind::MultilineReversed => {
-                    let (front, back) = sides.first().cloned().unwrap_or_default();
-                    Content::Reversed { front, back }
-                }
-                QuestionKind::Cloze => {
-                    let text = q.actual(&n.note.text).to_owned();
-                    let spans = vault.clozes.spans(&text);
-                    Content::Cloze { text, spans }
-                }
-            };
-            let key = match &q.block_id {
-                Some(id) => format!("^{id}"),
-                None => identity(&content),
-            };
-            let class = content.class();
-            let occurrence = seen.entry((key.clone(), class)).or_insert(0);
-            let guid = guid(&n.path, class, &key, *occurrence);
-            *occurrence += 1;
-            let cards = sides
-                .into_iter()
-                .enumerate()
-                .map(|(i, (front, back))| {
-                    let schedule = q.schedule(i);
-                    let state = schedule.state(vault.today, vault.now);
-                    let due = schedule.due_date(vault.zone);
-                    ExportCard { sibling: i, front, back, schedule, due, state }
-                })
-                .collect();
-            out.push(ExportNote {
-                path: n.path.clone(),
-                line: q.first_line + 1,
-                end_line: q.last_line + 1,
-                text_line: q.text_line + 1,
-                kind: q.kind,
-                decks: q.decks.to_vec(),
-                deck: deck.clone(),
-                tags: tags.clone(),
-                guid,
-                mtime: time,
-                content,
-                cards,
-            });
-        }
+        };
+        let sides = if card_texts || q.kind != QuestionKind::Cloze {
+            q.sides(&n.note.text, settings, clozes)
+        } else {
+            vec![(String::new(), String::new()); q.card_count()]
+        };
+        let content = match q.kind {
+            QuestionKind::Basic | QuestionKind::Multiline => {
+                let (front, back) = sides.first().cloned().unwrap_or_default();
+                Content::Basic { front, back }
+            }
+            QuestionKind::Reversed | QuestionKind::MultilineReversed => {
+                let (front, back) = sides.first().cloned().unwrap_or_default();
+                Content::Reversed { front, back }
+            }
+            QuestionKind::Cloze => {
+                let text = q.actual(&n.note.text).to_owned();
+                let spans = clozes.spans(&text);
+                Content::Cloze { text, spans }
+            }
+        };
+        let key = match &q.block_id {
+            Some(id) => format!("^{id}"),
+            None => identity(&content),
+        };
+        let class = content.class();
+        let occurrence = seen.entry((key.clone(), class)).or_insert(0);
+        let guid = guid(&n.path, class, &key, *occurrence);
+        *occurrence += 1;
+        let cards = sides
+            .into_iter()
+            .enumerate()
+            .map(|(i, (front, back))| {
+                let schedule = q.schedule(i);
+                let state = schedule.state(opts.today, opts.now);
+                let due = schedule.due_date(opts.zone);
+                ExportCard { sibling: i, front, back, schedule, due, state }
+            })
+            .collect();
+        out.push(ExportNote {
+            path: n.path.clone(),
+            line: q.first_line + 1,
+            end_line: q.last_line + 1,
+            text_line: q.text_line + 1,
+            kind: q.kind,
+            decks: q.decks.to_vec(),
+            deck: deck.clone(),
+            tags: tags.clone(),
+            guid,
+            mtime: *time.get_or_insert_with(|| mtime(n)),
+            content,
+            cards,
+        });
     }
     out
 }
@@ -218,7 +239,8 @@ pub fn guid(path: &str, class: &str, key: &str, occurrence: usize) -> String {
     if occurrence > 0 {
         let _ = write!(s, "\u{1f}{occurrence}");
     }
-    let mut v = (cyrb53(&s, 0) << 11) ^ cyrb53(&s, 0x9e37_79b9);
+    let (a, b) = cyrb53_pair(&s, 0, 0x9e37_79b9);
+    let mut v = (a << 11) ^ b;
     const DIGITS: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let mut out = Vec::with_capacity(11);
     for _ in 0..11 {

@@ -1129,16 +1129,32 @@ fn assign_decks(note: &Note, questions: &mut [Question], folder: Option<&str>, s
 /// The plugin's `cyrb53` string hash (53-bit), over UTF-16 code units.
 #[must_use]
 pub fn cyrb53(s: &str, seed: u32) -> u64 {
-    let mut h1: u32 = 0xdead_beef ^ seed;
-    let mut h2: u32 = 0x41c6_ce57 ^ seed;
-    for ch in s.encode_utf16() {
-        let c = u32::from(ch);
-        h1 = (h1 ^ c).wrapping_mul(2_654_435_761);
-        h2 = (h2 ^ c).wrapping_mul(1_597_334_677);
+    cyrb53_pair(s, seed, seed).0
+}
+
+/// [`cyrb53`] of `s` with two seeds, in one pass over the text.
+#[must_use]
+pub fn cyrb53_pair(s: &str, seed_a: u32, seed_b: u32) -> (u64, u64) {
+    let mut a = [0xdead_beef ^ seed_a, 0x41c6_ce57 ^ seed_a];
+    let mut b = [0xdead_beef ^ seed_b, 0x41c6_ce57 ^ seed_b];
+    let mut mix = |c: u32| {
+        a[0] = (a[0] ^ c).wrapping_mul(2_654_435_761);
+        a[1] = (a[1] ^ c).wrapping_mul(1_597_334_677);
+        b[0] = (b[0] ^ c).wrapping_mul(2_654_435_761);
+        b[1] = (b[1] ^ c).wrapping_mul(1_597_334_677);
+    };
+    // JavaScript hashes UTF-16 code units; an ASCII byte is one.
+    if s.is_ascii() {
+        s.bytes().for_each(|c| mix(u32::from(c)));
+    } else {
+        s.encode_utf16().for_each(|c| mix(u32::from(c)));
     }
-    h1 = (h1 ^ (h1 >> 16)).wrapping_mul(2_246_822_507) ^ (h2 ^ (h2 >> 13)).wrapping_mul(3_266_489_909);
-    h2 = (h2 ^ (h2 >> 16)).wrapping_mul(2_246_822_507) ^ (h1 ^ (h1 >> 13)).wrapping_mul(3_266_489_909);
-    4_294_967_296 * u64::from(h2 & 0x1f_ffff) + u64::from(h1)
+    let finish = |[mut h1, mut h2]: [u32; 2]| {
+        h1 = (h1 ^ (h1 >> 16)).wrapping_mul(2_246_822_507) ^ (h2 ^ (h2 >> 13)).wrapping_mul(3_266_489_909);
+        h2 = (h2 ^ (h2 >> 16)).wrapping_mul(2_246_822_507) ^ (h1 ^ (h1 >> 13)).wrapping_mul(3_266_489_909);
+        4_294_967_296 * u64::from(h2 & 0x1f_ffff) + u64::from(h1)
+    };
+    (finish(a), finish(b))
 }
 
 /// JavaScript's `Math.round`: halves go up.

@@ -108,3 +108,24 @@ fn inline_marker_ignores_code() {
     assert!(has_inline_marker("``code::x`` y", "::"));
     assert!(!has_inline_marker("a::b", ""));
 }
+
+#[test]
+fn cyrb53_hashes_utf16_units_with_either_seed() {
+    // The plugin's JavaScript, one seed at a time, over UTF-16 code units.
+    fn js(s: &str, seed: u32) -> u64 {
+        let (mut h1, mut h2): (u32, u32) = (0xdead_beef ^ seed, 0x41c6_ce57 ^ seed);
+        for ch in s.encode_utf16() {
+            let c = u32::from(ch);
+            h1 = (h1 ^ c).wrapping_mul(2_654_435_761);
+            h2 = (h2 ^ c).wrapping_mul(1_597_334_677);
+        }
+        h1 = (h1 ^ (h1 >> 16)).wrapping_mul(2_246_822_507) ^ (h2 ^ (h2 >> 13)).wrapping_mul(3_266_489_909);
+        h2 = (h2 ^ (h2 >> 16)).wrapping_mul(2_246_822_507) ^ (h1 ^ (h1 >> 13)).wrapping_mul(3_266_489_909);
+        4_294_967_296 * u64::from(h2 & 0x1f_ffff) + u64::from(h1)
+    }
+    for s in ["", "a", "#flashcards What is ISR?", "café", "𝄞 clef", "日本語"] {
+        assert_eq!(cyrb53(s, 0), js(s, 0), "{s}");
+        assert_eq!(cyrb53_pair(s, 7, 0x9e37_79b9), (js(s, 7), js(s, 0x9e37_79b9)), "{s}");
+    }
+    assert_eq!(cyrb53("a", 0), 7_929_297_801_672_961);
+}

@@ -212,24 +212,44 @@ const INTERVAL_BUCKETS: [(i64, Option<i64>, &str); 12] = [
     (731, None, "> 2 y"),
 ];
 
-fn distribution(values: impl Iterator<Item = i64>, buckets: &[(i64, Option<i64>, String)]) -> Distribution {
-    let mut out: Vec<Bucket> = buckets
-        .iter()
-        .map(|(from, to, label)| Bucket { label: label.clone(), from: *from, to: *to, cards: 0 })
-        .collect();
-    let (mut count, mut sum) = (0usize, 0i64);
-    for v in values {
-        count += 1;
-        sum += v;
-        if let Some(b) = out.iter_mut().find(|b| v >= b.from && b.to.is_none_or(|t| v <= t)) {
-            b.cards += 1;
+/// A distribution being counted, one value at a time.
+#[derive(Debug, Clone)]
+struct Tally {
+    buckets: Vec<(i64, Option<i64>, String)>,
+    cards: Vec<usize>,
+    count: usize,
+    sum: i64,
+}
+
+impl Tally {
+    fn new(buckets: Vec<(i64, Option<i64>, String)>) -> Tally {
+        let cards = vec![0; buckets.len()];
+        Tally { buckets, cards, count: 0, sum: 0 }
+    }
+
+    fn add(&mut self, v: i64) {
+        self.count += 1;
+        self.sum += v;
+        if let Some(i) = self.buckets.iter().position(|(from, to, _)| v >= *from && to.is_none_or(|t| v <= t))
+        {
+            self.cards[i] += 1;
         }
     }
-    // The first bucket's open lower end is shown as its lowest sensible value.
-    if let Some(first) = out.first_mut() {
-        first.from = first.from.max(0);
+
+    fn finish(self) -> Distribution {
+        let mut out: Vec<Bucket> = self
+            .buckets
+            .into_iter()
+            .zip(self.cards)
+            .map(|((from, to, label), cards)| Bucket { label, from, to, cards })
+            .collect();
+        // The first bucket's open lower end is shown as its lowest sensible value.
+        if let Some(first) = out.first_mut() {
+            first.from = first.from.max(0);
+        }
+        let count = self.count;
+        Distribution { count, average: (count > 0).then(|| self.sum as f64 / count as f64), buckets: out }
     }
-    Distribution { count, average: (count > 0).then(|| sum as f64 / count as f64), buckets: out }
 }
 
 fn ease_buckets() -> Vec<(i64, Option<i64>, String)> {
@@ -263,51 +283,105 @@ pub fn card_stats(
     today: NaiveDate,
     days: u32,
 ) -> (Cards, Forecast, Distribution, Distribution) {
-    let mut all = Counts::default();
-    let mut per_deck: BTreeMap<&str, Counts> = BTreeMap::new();
-    let mut per_day = vec![0usize; days as usize];
-    let mut overdue = 0;
+    let mut tally = CardTally::new();
     for c in cards {
-        all.add(c);
-        for d in with_ancestors(&c.decks) {
-            per_deck.entry(d).or_default().add(c);
-        }
-        match (c.class, c.due) {
-            (CardClass::Overdue, _) => overdue += 1,
-            (CardClass::Due | CardClass::Scheduled, Some(d)) => {
-                let off = (d - today).num_days();
-                if let Some(slot) = usize::try_from(off).ok().and_then(|o| per_day.get_mut(o)) {
-                    *slot += 1;
-                }
-            }
-            _ => {}
+        tally.add(c);
+    }
+    tally.finish(today, days)
+}
+
+/// [`card_stats`] gathered one card at a time: counts, not cards, so a
+/// vault's statistics take the same memory however many cards it has.
+#[derive(Debug, Clone)]
+pub struct CardTally {
+    all: Counts,
+    per_deck: BTreeMap<String, Counts>,
+    /// Cards due today or later, by due day.
+    per_day: BTreeMap<NaiveDate, usize>,
+    overdue: usize,
+    intervals: Tally,
+    eases: Tally,
+}
+
+impl Default for CardTally {
+    fn default() -> CardTally {
+        CardTally::new()
+    }
+}
+
+impl CardTally {
+    /// Nothing counted yet.
+    #[must_use]
+    pub fn new() -> CardTally {
+        let interval_buckets: Vec<(i64, Option<i64>, String)> =
+            INTERVAL_BUCKETS.iter().map(|(a, b, l)| (*a, *b, (*l).to_owned())).collect();
+        CardTally {
+            all: Counts::default(),
+            per_deck: BTreeMap::new(),
+            per_day: BTreeMap::new(),
+            overdue: 0,
+            intervals: Tally::new(interval_buckets),
+            eases: Tally::new(ease_buckets()),
         }
     }
-    // Tree order: a deck right before its subdecks (`a`, `a/b`, `a-c`).
-    let mut decks: Vec<DeckCounts> = per_deck
-        .into_iter()
-        .map(|(d, counts)| DeckCounts { deck: d.to_owned(), depth: d.matches('/').count(), counts })
-        .collect();
-    decks.sort_by(|a, b| a.deck.split('/').cmp(b.deck.split('/')));
-    let total = per_day.iter().sum();
-    let forecast = Forecast {
-        overdue,
-        total,
-        days: per_day
+
+    /// Counts one card.
+    pub fn add(&mut self, c: &CardInfo) {
+        self.all.add(c);
+        for d in with_ancestors(&c.decks) {
+            match self.per_deck.get_mut(d) {
+                Some(counts) => counts.add(c),
+                None => self.per_deck.entry(d.to_owned()).or_default().add(c),
+            }
+        }
+        match (c.class, c.due) {
+            (CardClass::Overdue, _) => self.overdue += 1,
+            (CardClass::Due | CardClass::Scheduled, Some(d)) => *self.per_day.entry(d).or_default() += 1,
+            _ => {}
+        }
+        if c.class != CardClass::New {
+            if let Some(i) = c.interval {
+                self.intervals.add(i);
+            }
+            if let Some(e) = c.ease {
+                self.eases.add(e);
+            }
+        }
+    }
+
+    /// The counts, the forecast of `days` days from `today` and the interval
+    /// and ease distributions.
+    #[must_use]
+    pub fn finish(self, today: NaiveDate, days: u32) -> (Cards, Forecast, Distribution, Distribution) {
+        // Tree order: a deck right before its subdecks (`a`, `a/b`, `a-c`).
+        let mut decks: Vec<DeckCounts> = self
+            .per_deck
             .into_iter()
-            .enumerate()
-            .map(|(i, cards)| DayCount {
-                date: today.checked_add_days(Days::new(i as u64)).unwrap_or(NaiveDate::MAX),
-                cards,
-            })
-            .collect(),
-    };
-    let reviewed = || cards.iter().filter(|c| c.class != CardClass::New);
-    let interval_buckets: Vec<(i64, Option<i64>, String)> =
-        INTERVAL_BUCKETS.iter().map(|(a, b, l)| (*a, *b, (*l).to_owned())).collect();
-    let intervals = distribution(reviewed().filter_map(|c| c.interval), &interval_buckets);
-    let eases = distribution(reviewed().filter_map(|c| c.ease), &ease_buckets());
-    (Cards { all, decks }, forecast, intervals, eases)
+            .map(|(d, counts)| DeckCounts { depth: d.matches('/').count(), deck: d, counts })
+            .collect();
+        decks.sort_by(|a, b| a.deck.split('/').cmp(b.deck.split('/')));
+        let mut per_day = vec![0usize; days as usize];
+        for (d, n) in self.per_day {
+            let off = (d - today).num_days();
+            if let Some(slot) = usize::try_from(off).ok().and_then(|o| per_day.get_mut(o)) {
+                *slot += n;
+            }
+        }
+        let total = per_day.iter().sum();
+        let forecast = Forecast {
+            overdue: self.overdue,
+            total,
+            days: per_day
+                .into_iter()
+                .enumerate()
+                .map(|(i, cards)| DayCount {
+                    date: today.checked_add_days(Days::new(i as u64)).unwrap_or(NaiveDate::MAX),
+                    cards,
+                })
+                .collect(),
+        };
+        (Cards { all: self.all, decks }, forecast, self.intervals.finish(), self.eases.finish())
+    }
 }
 
 /// Reviews on one day.
@@ -621,7 +695,25 @@ impl Stats {
         days: u32,
         decks: Vec<String>,
     ) -> Stats {
-        let (cards, forecast, intervals, eases) = card_stats(cards, today, days);
+        let mut tally = CardTally::new();
+        for c in cards {
+            tally.add(c);
+        }
+        Stats::from_tally(tally, records, log_present, bad_lines, today, days, decks)
+    }
+
+    /// Computes everything from cards counted in `tally` (see [`CardTally`]).
+    #[must_use]
+    pub fn from_tally(
+        tally: CardTally,
+        records: &[&Record],
+        log_present: bool,
+        bad_lines: usize,
+        today: NaiveDate,
+        days: u32,
+        decks: Vec<String>,
+    ) -> Stats {
+        let (cards, forecast, intervals, eases) = tally.finish(today, days);
         let log = log_stats(records, log_present, bad_lines, today, days);
         Stats { today, days, decks, cards, forecast, intervals, eases, log, fsrs: None }
     }

@@ -1,0 +1,375 @@
+//! The `collection.anki2` of a package: a legacy Anki collection (SQLite,
+//! schema 11) built in a file, one note at a time.
+//!
+//! Notes are inserted as they come, in one transaction, into a fresh file
+//! with no journal and no syncing (a crash leaves only a scratch file that
+//! is never renamed into place) and a small page cache, so memory stays
+//! flat however large the vault. What depends on every note — the deck ids
+//! (parents first, in name order), the collection's creation day (no
+//! review card may be due before it), the note types used — is known only
+//! at the end: cards wait in a compact list (numbers, no text) and go in at
+//! [`Collection::finish`], with the `col` row, then the indexes are built
+//! over the full tables. Ids are the note's and card's rank added to
+//! `now_ms`, in note order, so they are those of a collection built all at
+//! once.
+//!
+//! Scheduling (`with_scheduling`): a card the plugin has reviewed becomes an
+//! Anki review card (type and queue 2) with `ivl` = the interval, `factor` =
+//! ease × 10, and `due` = days from the collection's creation day to the due
+//! date. The collection says it was created on that day (12:00 UTC, with a
+//! UTC creation offset and the usual 4 am rollover), and Anki re-bases
+//! `due` on the importing collection's own creation day, so a card lands on
+//! its calendar due date. The creation day is the earliest of `today` and
+//! every due date, so no `due` is negative. Other cards are new, in note
+//! order; without `with_scheduling` every card is new.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+
+use super::anki::NoteType;
+use super::apkg::{NoteRow, Summary};
+use crate::error::Error;
+
+/// The legacy collection's tables (Anki's schema 11).
+pub(crate) const TABLES: &str = "
+create table col (id integer primary key, crt integer not null, mod integer not null,
+  scm integer not null, ver integer not null, dty integer not null, usn integer not null,
+  ls integer not null, conf text not null, models text not null, decks text not null,
+  dconf text not null, tags text not null);
+create table notes (id integer primary key, guid text not null, mid integer not null,
+  mod integer not null, usn integer not null, tags text not null, flds text not null,
+  sfld integer not null, csum integer not null, flags integer not null, data text not null);
+create table cards (id integer primary key, nid integer not null, did integer not null,
+  ord integer not null, mod integer not null, usn integer not null, type integer not null,
+  queue integer not null, due integer not null, ivl integer not null, factor integer not null,
+  reps integer not null, lapses integer not null, left integer not null, odue integer not null,
+  odid integer not null, flags integer not null, data text not null);
+create table revlog (id integer primary key, cid integer not null, usn integer not null,
+  ease integer not null, ivl integer not null, lastIvl integer not null, factor integer not null,
+  time integer not null, type integer not null);
+create table graves (usn integer not null, oid integer not null, type integer not null);
+";
+
+/// Its indexes, built once the tables are full (a sort each, cheaper than
+/// keeping them up to date row by row).
+pub(crate) const INDEXES: &str = "
+create index ix_notes_usn on notes (usn);
+create index ix_cards_usn on cards (usn);
+create index ix_revlog_usn on revlog (usn);
+create index ix_cards_nid on cards (nid);
+create index ix_cards_sched on cards (did, queue, due);
+create index ix_revlog_cid on revlog (cid);
+create index ix_notes_csum on notes (csum);
+";
+
+/// A fresh file written once: no rollback journal, no fsync (the package is
+/// synced when it is renamed into place), one writer, and a page cache that
+/// stays small (8 MiB); temporary sort data on disk.
+const PRAGMAS: &str = "
+pragma journal_mode = off;
+pragma synchronous = off;
+pragma locking_mode = exclusive;
+pragma cache_size = -8192;
+pragma temp_store = file;
+";
+
+/// One row of `notes` and of `cards`, with the bound values as `?`.
+const NOTE_VALUES: &str = "(?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')";
+const NOTE_PARAMS: usize = 8;
+const CARD_VALUES: &str = "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, '')";
+const CARD_PARAMS: usize = 10;
+/// Rows one statement inserts: fewer statement runs, and the table's
+/// cursor stays at its end from one row to the next.
+const ROWS: usize = 64;
+
+/// `insert into TABLE values ROW, ROW, …` for `n` rows.
+fn insert_sql(table: &str, row: &str, n: usize) -> String {
+    let mut sql = format!("insert into {table} values ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(row);
+    }
+    sql
+}
+
+/// When recall's note types last changed (their `mod`): a re-import updates
+/// the templates of an older copy, and leaves a copy the user edited later.
+const NOTE_TYPES_MTIME: i64 = 1_767_225_600;
+
+/// A card waiting for its deck id and due day.
+struct PendingCard {
+    /// Rank of its note.
+    note: u32,
+    /// Index in `Collection::deck_names`.
+    deck: u32,
+    ord: u32,
+    review: Option<(NaiveDate, i64, i64)>,
+}
+
+/// A collection being built in a file.
+pub struct Collection {
+    db: Connection,
+    /// The package, for errors.
+    dest: PathBuf,
+    now_ms: i64,
+    notes: usize,
+    /// Each note's mtime, by rank (its cards have it too).
+    mtimes: Vec<i64>,
+    /// Notes not inserted yet (at most [`ROWS`]).
+    pending: Vec<NoteRow>,
+    deck_ids: HashMap<String, u32>,
+    deck_names: Vec<String>,
+    cards: Vec<PendingCard>,
+    earliest_due: Option<NaiveDate>,
+    used: [bool; 3],
+}
+
+impl Collection {
+    /// Creates the collection in the new file `file` (which must not
+    /// exist); errors name `dest`, the package.
+    pub fn create(file: &Path, dest: &Path, now_ms: i64) -> Result<Collection, Error> {
+        let err = sqlite_error(dest);
+        let db = Connection::open(file).map_err(&err)?;
+        db.execute_batch(PRAGMAS).map_err(&err)?;
+        db.execute_batch("begin").map_err(&err)?;
+        db.execute_batch(TABLES).map_err(&err)?;
+        Ok(Collection {
+            db,
+            dest: dest.to_path_buf(),
+            now_ms,
+            notes: 0,
+            mtimes: Vec::new(),
+            pending: Vec::with_capacity(ROWS),
+            deck_ids: HashMap::new(),
+            deck_names: Vec::new(),
+            cards: Vec::new(),
+            earliest_due: None,
+            used: [false; 3],
+        })
+    }
+
+    /// Notes added so far.
+    #[must_use]
+    pub fn notes(&self) -> usize {
+        self.notes
+    }
+
+    /// Adds one note (inserted with the next few); its cards go in at
+    /// [`Collection::finish`].
+    pub fn add(&mut self, row: NoteRow) -> Result<(), Error> {
+        let rank = self.notes;
+        self.notes += 1;
+        self.mtimes.push(row.mtime);
+        self.used[row.note_type as usize] = true;
+        if let Some(d) = row.earliest_due {
+            self.earliest_due = Some(self.earliest_due.map_or(d, |e| e.min(d)));
+        }
+        let deck = match self.deck_ids.get(&row.deck) {
+            Some(&i) => i,
+            None => {
+                let i = self.deck_names.len() as u32;
+                self.deck_ids.insert(row.deck.clone(), i);
+                self.deck_names.push(row.deck.clone());
+                i
+            }
+        };
+        for &(ord, review) in &row.cards {
+            self.cards.push(PendingCard { note: rank as u32, deck, ord: ord as u32, review });
+        }
+        self.pending.push(row);
+        if self.pending.len() == ROWS {
+            self.insert_pending()?;
+        }
+        Ok(())
+    }
+
+    /// Inserts the notes waiting in `pending`.
+    fn insert_pending(&mut self) -> Result<(), Error> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let err = sqlite_error(&self.dest);
+        let first = self.notes - self.pending.len();
+        let mut stmt =
+            self.db.prepare_cached(&insert_sql("notes", NOTE_VALUES, self.pending.len())).map_err(&err)?;
+        for (i, row) in self.pending.iter().enumerate() {
+            let at = i * NOTE_PARAMS;
+            let nid = self.now_ms + (first + i) as i64;
+            stmt.raw_bind_parameter(at + 1, nid).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 2, &row.guid).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 3, row.note_type.id()).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 4, row.mtime).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 5, &row.tags).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 6, &row.fields).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 7, &row.sort).map_err(&err)?;
+            stmt.raw_bind_parameter(at + 8, row.csum).map_err(&err)?;
+        }
+        stmt.raw_execute().map_err(&err)?;
+        drop(stmt);
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Inserts the cards and the `col` row, builds the indexes and commits;
+    /// `today` is the day scheduling is relative to. The file is complete
+    /// and closed when this returns.
+    pub fn finish(mut self, today: NaiveDate) -> Result<Summary, Error> {
+        self.insert_pending()?;
+        let err = sqlite_error(&self.dest);
+        let mut summary = Summary { notes: self.notes, ..Summary::default() };
+        let created = self.earliest_due.map_or(today, |d| today.min(d));
+        let crt =
+            created.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc().timestamp();
+
+        // Decks, parents first, with ids 2, 3, … (1 is Anki's Default deck).
+        let mut decks: BTreeMap<String, i64> = BTreeMap::new();
+        for name in &self.deck_names {
+            let parts: Vec<&str> = name.split("::").collect();
+            for k in 1..=parts.len() {
+                decks.entry(parts[..k].join("::")).or_insert(0);
+            }
+        }
+        for (i, id) in decks.values_mut().enumerate() {
+            *id = i as i64 + 2;
+        }
+        summary.decks = decks.len();
+        let did: Vec<i64> = self.deck_names.iter().map(|n| decks.get(n).copied().unwrap_or(1)).collect();
+
+        for (k, chunk) in self.cards.chunks(ROWS).enumerate() {
+            let mut stmt =
+                self.db.prepare_cached(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
+            for (i, c) in chunk.iter().enumerate() {
+                let (kind, due, ivl, factor) = match c.review {
+                    Some((date, ivl, ease)) => {
+                        summary.review_cards += 1;
+                        (2, (date - created).num_days(), ivl, ease * 10)
+                    }
+                    None => (0, i64::from(c.note) + 1, 0, 0),
+                };
+                let id = self.now_ms + (k * ROWS + i) as i64;
+                let values = [
+                    id,
+                    self.now_ms + i64::from(c.note),
+                    did[c.deck as usize],
+                    i64::from(c.ord),
+                    self.mtimes[c.note as usize],
+                    kind,
+                    kind,
+                    due,
+                    ivl,
+                    factor,
+                ];
+                for (j, v) in values.into_iter().enumerate() {
+                    stmt.raw_bind_parameter(i * CARD_PARAMS + j + 1, v).map_err(&err)?;
+                }
+            }
+            stmt.raw_execute().map_err(&err)?;
+        }
+        summary.cards = self.cards.len();
+
+        let used: Vec<NoteType> = [NoteType::Basic, NoteType::Reversed, NoteType::Cloze]
+            .into_iter()
+            .filter(|t| self.used[*t as usize])
+            .collect();
+        let conf = json!({
+            "activeDecks": [1], "curDeck": 1, "newSpread": 0, "collapseTime": 1200, "timeLim": 0,
+            "estTimes": true, "dueCounts": true, "curModel": used.first().map_or(NoteType::Basic.id(), |t| t.id()),
+            "nextPos": self.notes + 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
+            "schedVer": 2, "rollover": 4, "creationOffset": 0, "dayLearnFirst": false,
+        });
+        let models: serde_json::Map<String, Value> =
+            used.iter().map(|t| (t.id().to_string(), note_type_json(*t))).collect();
+        let mut deck_json = serde_json::Map::new();
+        deck_json.insert("1".into(), deck_entry(1, "Default", self.now_ms / 1000));
+        for (name, id) in &decks {
+            deck_json.insert(id.to_string(), deck_entry(*id, name, self.now_ms / 1000));
+        }
+        self.db
+            .execute(
+                "insert into col values (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+                params![
+                    crt,
+                    self.now_ms,
+                    conf.to_string(),
+                    Value::Object(models).to_string(),
+                    Value::Object(deck_json).to_string(),
+                    json!({ "1": deck_config() }).to_string()
+                ],
+            )
+            .map_err(&err)?;
+        self.db.execute_batch(INDEXES).map_err(&err)?;
+        self.db.execute_batch("commit").map_err(&err)?;
+        self.db.close().map_err(|(_, e)| err(e))?;
+        Ok(summary)
+    }
+}
+
+fn sqlite_error(dest: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    move |source| Error::Sqlite {
+        path: dest.to_path_buf(),
+        message: "building the Anki collection".into(),
+        source,
+    }
+}
+
+fn note_type_json(t: NoteType) -> Value {
+    let fields: Vec<Value> = t
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({
+                "name": name, "ord": i, "sticky": false, "rtl": false, "font": "Arial", "size": 20,
+                "description": "", "plainText": false, "collapsed": false, "excludeFromSearch": false,
+            })
+        })
+        .collect();
+    let templates: Vec<Value> = t
+        .templates()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, q, a))| {
+            json!({
+                "name": name, "ord": i, "qfmt": q, "afmt": a, "bqfmt": "", "bafmt": "",
+                "did": null, "bfont": "", "bsize": 0,
+            })
+        })
+        .collect();
+    let req: Vec<Value> = match t {
+        NoteType::Reversed => vec![json!([0, "any", [0]]), json!([1, "any", [1]])],
+        NoteType::Basic | NoteType::Cloze => vec![json!([0, "any", [0]])],
+    };
+    json!({
+        "id": t.id(), "name": t.name(), "type": i32::from(t == NoteType::Cloze), "mod": NOTE_TYPES_MTIME,
+        "usn": -1, "sortf": 0, "did": 1, "tmpls": templates, "flds": fields, "css": NoteType::css(),
+        "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
+        "latexPost": "\\end{document}", "latexsvg": false, "req": req, "tags": [], "vers": [],
+    })
+}
+
+fn deck_entry(id: i64, name: &str, mtime: i64) -> Value {
+    json!({
+        "id": id, "mod": mtime, "name": name, "usn": -1, "lrnToday": [0, 0], "revToday": [0, 0],
+        "newToday": [0, 0], "timeToday": [0, 0], "collapsed": false, "browserCollapsed": false,
+        "desc": "", "dyn": 0, "conf": 1, "extendNew": 0, "extendRev": 0,
+    })
+}
+
+/// Anki's default deck options.
+fn deck_config() -> Value {
+    json!({
+        "id": 1, "mod": 0, "name": "Default", "usn": 0, "maxTaken": 60, "autoplay": true, "timer": 0,
+        "replayq": true, "dyn": false,
+        "new": { "bury": false, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0],
+                 "order": 1, "perDay": 20 },
+        "rev": { "bury": false, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200,
+                 "hardFactor": 1.2 },
+        "lapse": { "delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0 },
+    })
+}
