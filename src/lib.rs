@@ -67,7 +67,7 @@ pub fn resolve_decks(
         return Ok(Vec::new());
     }
     let root = vault::discover(global.vault.as_deref(), first_path)?;
-    let opts = LoadOptions { detail: parse::Detail::Counts, ..load_options(global) };
+    let opts = LoadOptions { detail: parse::Detail::Counts, check_state: false, ..load_options(global) };
     let (_, per_note) = vault::scan(&root, &opts, |n, _| {
         if !n.note.has_deck {
             return Vec::new();
@@ -142,13 +142,14 @@ pub fn load_options(global: &Global) -> LoadOptions {
         zone: clock::Zone::Local,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
         detail: parse::Detail::Full,
+        check_state: true,
     }
 }
 
-/// Prints the vault's per-file warnings on stderr.
+/// Prints the settings' warnings, then the vault's per-file warnings, on stderr.
 pub fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
-    for line in warning_lines(&v.warnings) {
+    for line in v.config.warnings.iter().cloned().chain(warning_lines(&v.warnings)) {
         let _ = writeln!(err, "warning: {}", sanitize::one_line(&line));
     }
 }

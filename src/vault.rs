@@ -432,6 +432,10 @@ pub struct LoadOptions {
     pub overrides: CliOverrides,
     /// How much of each question to record (`scan` only; `load` keeps everything).
     pub detail: crate::parse::Detail,
+    /// Check recall's own state files (see [`crate::settings::state`]) and
+    /// set aside a corrupt one, with a warning in the settings' warnings;
+    /// off for a second, internal pass over the same vault.
+    pub check_state: bool,
 }
 
 impl LoadOptions {
@@ -445,6 +449,7 @@ impl LoadOptions {
             zone: Zone::Local,
             overrides: CliOverrides::default(),
             detail: crate::parse::Detail::Full,
+            check_state: true,
         }
     }
 }
@@ -465,7 +470,11 @@ pub fn scan<T: Send>(
     load: &LoadOptions,
     f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
 ) -> Result<(Vault, Vec<T>), Error> {
-    let config = crate::settings::load(root, &load.overrides)?;
+    let mut config = crate::settings::load(root, &load.overrides)?;
+    if load.check_state {
+        let stamp = load.clock_now.format("%Y%m%dT%H%M%SZ").to_string();
+        config.warnings.extend(crate::settings::state::check_buried(root, &stamp));
+    }
     let When { today, now, zone } =
         load.pin.resolve(load.clock_now, load.zone, &config.settings.start_of_day).map_err(Error::Usage)?;
     let clozes = Clozes::new(&config.settings.cloze_patterns);

@@ -151,6 +151,9 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
         Vault::in_scope(&vn.path, &scopes).then(|| report(vn, opts))
     })?;
     let reports: Vec<NoteReport> = reports.into_iter().flatten().collect();
+    for w in &vault.config.warnings {
+        eprintln!("warning: {}", one_line(w));
+    }
 
     // Plan and maybe apply the fixes, note by note; `fixed[r][i]` marks a
     // finding repaired on disk.
