@@ -69,7 +69,7 @@ pub enum Command {
     /// Export cards: Anki package, Anki text, CSV or JSON.
     Export(ExportArgs),
     /// Find what the plugin would silently miss or mangle: `path:line: severity: message`.
-    #[command(after_long_help = crate::check::HELP)]
+    #[command(after_long_help = crate::check::help())]
     Check(CheckArgs),
     /// Statistics: card states per deck, due forecast, intervals, eases and review history.
     #[command(after_long_help = crate::stats::HELP)]

@@ -98,3 +98,60 @@ fn settings_are_checked_key_by_key_for_every_command() {
     let run = v.run("2026-12-01", &["cards"]);
     assert_eq!(run.stderr(), "", "said once");
 }
+
+/// Point 12. A note whose front matter starts on line 2 lost its tags and
+/// all its cards while `check` said "no problems found"; a numbered cloze
+/// of 9092 cards, sync-conflict copies and `unk#flashcards` went unnoticed;
+/// a README titled "Flashcards" that quotes a schedule comment drew false
+/// alarms.
+#[test]
+fn check_finds_late_front_matter_huge_clozes_conflict_copies_and_glued_tags() {
+    let v = TestVault::new();
+    let late = "\n---\ntags: [flashcards/kafka]\n---\nWhat is ISR?::in-sync replicas\nAcks?::all\n";
+    v.file("Late.md", late);
+    v.file("Port.md", "#flashcards\n\nKafka is a log.\nThe default port is ==9092;;a number==.\n");
+    v.file("Glued.md", "unk#flashcards\n\nQ::A\n");
+    let kafka = "#flashcards\n\nBroker?::a server\n<!--SR:!2026-12-10,9,250-->\nTopic?::a log\n<!--SR:!2026-12-04,3,250-->\n";
+    v.file("Kafka/Broker.md", kafka);
+    v.file(
+        "Kafka/Broker.sync-conflict-20261130-101010-ABCDEFG.md",
+        kafka.replace("2026-12-10,9,250", "2026-12-20,19,270"),
+    );
+    v.file("Kafka/Broker (Jane's conflicted copy 2026-11-30).md", kafka);
+    v.file("Kafka/Broker 2.md", "#flashcards\n\nSomething else?::yes\n");
+    v.file(
+        "README.md",
+        "# Flashcards\n\nCards look like `Q::A`; after a review the plugin writes a comment such as <!--SR:!2024-01-01,3,250--> after the card.\n\n## Usage\n\nNote: run it daily.\nInstall: cargo install it\n",
+    );
+    let run = v.run("2026-12-01", &["check"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    let out = run.stdout();
+    assert!(
+        out.contains("Late.md:2: error: front matter must start on line 1, but this one follows 1 blank line, so Obsidian reads it as text: these tags are ignored (#flashcards/kafka); 2 cards have no deck [late-front-matter]"),
+        "{out}"
+    );
+    assert!(out.contains("hint: remove the 1 blank line above the first `---`"), "{out}");
+    assert!(out.contains("Port.md:4: warning: `==9092;;a number==` is a numbered cloze: its number makes 9092 cards of this question (recall makes the first 1000) [cloze-number]"), "{out}");
+    assert!(out.contains("hint: did you mean `==9092;;…==` as an answer with a hint? a hint follows the answer: `==answer;;hint==`"), "{out}");
+    assert!(out.contains("Glued.md:1: warning: `unk#flashcards` holds no tag: a `#` right after a letter starts no tag (Obsidian's rule)"), "{out}");
+    assert!(out.contains("Kafka/Broker.sync-conflict-20261130-101010-ABCDEFG.md: warning: this looks like a sync-conflict copy (Syncthing) of Kafka/Broker.md, with the same 2 questions; 1 schedule differs"), "{out}");
+    assert!(out.contains("Kafka/Broker (Jane's conflicted copy 2026-11-30).md: warning: this looks like a sync-conflict copy (Dropbox) of Kafka/Broker.md, with the same 2 questions; their schedules are the same"), "{out}");
+    assert!(!out.contains("Kafka/Broker 2.md"), "other questions: no copy\n{out}");
+    assert!(!out.contains("README.md"), "a README is prose\n{out}");
+
+    // The fix removes the blank line, and then the tags are read.
+    v.run("2026-12-01", &["check", "--fix", "--apply", "Late.md"]).ok();
+    assert_eq!(v.read_str("Late.md"), &late[1..]);
+    let cards = v.run("2026-12-01", &["cards", "--json", "Late.md"]).json();
+    let decks: Vec<&str> =
+        cards.as_array().expect("array").iter().map(|c| c["decks"][0].as_str().expect("deck")).collect();
+    assert_eq!(decks, ["flashcards/kafka", "flashcards/kafka"]);
+    let again = v.run("2026-12-01", &["check", "Late.md"]);
+    assert_eq!(again.stdout(), "no problems found in 1 note\n");
+
+    // --help lists every code, from the same table the findings use.
+    let help = Recall::new().args(["check", "--help"]).run().ok();
+    for code in ["late-front-matter", "cloze-number", "sync-conflict", "glued-tag", "comment-hides-line"] {
+        assert!(help.contains(&format!("\n  {code} ")), "{code}\n{help}");
+    }
+}
