@@ -74,9 +74,34 @@ pub enum Command {
     /// Statistics: card states per deck, due forecast, intervals, eases and review history.
     #[command(after_long_help = crate::stats::HELP)]
     Stats(StatsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, every command on one page).
+    #[command(after_long_help = MAN_HELP)]
+    Man,
     /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
     #[command(hide = true)]
     Schedule(ScheduleArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install (one line per shell; open a new shell afterwards):
+  bash        recall completions bash > ~/.local/share/bash-completion/completions/recall
+  zsh         recall completions zsh > ~/.zfunc/_recall   (with fpath+=~/.zfunc before compinit)
+  fish        recall completions fish > ~/.config/fish/completions/recall.fish
+  elvish      recall completions elvish > ~/.config/elvish/lib/recall.elv   (then `use recall`)
+  powershell  recall completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Install: recall man > ~/.local/share/man/man1/recall.1 (then `man recall`);
+read it once: recall man | man -l -";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Card states for filters.

@@ -49,6 +49,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Export(a) => cmd::export::run(&cli.global, a, &mut out)?,
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
+        Command::Completions(a) => cmd::completions::run(a, &mut out)?,
+        Command::Man => cmd::man::run(&mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(Error::stdout)?;

@@ -2,9 +2,11 @@
 
 pub mod cards;
 pub mod check;
+pub mod completions;
 pub mod decks;
 pub mod export;
 pub mod grade;
+pub mod man;
 pub mod notes;
 pub mod reschedule;
 pub mod review;

@@ -155,3 +155,86 @@ fn check_finds_late_front_matter_huge_clozes_conflict_copies_and_glued_tags() {
         assert!(help.contains(&format!("\n  {code} ")), "{code}\n{help}");
     }
 }
+
+/// The visible commands, as `recall --help` lists them.
+fn commands() -> Vec<String> {
+    let help = Recall::new().args(["--help"]).run().ok();
+    let list = help.split("Commands:\n").nth(1).expect("a command list").split("\n\n").next().unwrap_or("");
+    list.lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Point 8. A terminal tool without shell completions or a man page: both
+/// come from the clap definition the command line is parsed with.
+#[test]
+fn completions_and_the_man_page_cover_every_command() {
+    let commands = commands();
+    assert!(commands.len() >= 11 && commands.contains(&"completions".to_owned()), "{commands:?}");
+    let bash = Recall::new().args(["completions", "bash"]).run().ok();
+    assert!(bash.contains("_recall() {"), "{bash}");
+    assert!(bash.contains("complete -F _recall"), "{bash}");
+    for c in &commands {
+        assert!(bash.contains(&format!("recall,{c})")), "{c} is not completed");
+    }
+    let mut sh = std::process::Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("bash");
+    std::io::Write::write_all(sh.stdin.as_mut().expect("stdin"), bash.as_bytes()).expect("write");
+    drop(sh.stdin.take());
+    assert!(sh.wait().expect("wait").success(), "the bash script does not parse");
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let script = Recall::new().args(["completions", shell]).run().ok();
+        assert!(script.contains("reschedule") && script.contains("folders-as-decks"), "{shell}");
+    }
+    let run = Recall::new().args(["completions", "tcsh"]).run();
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+
+    let page = Recall::new().args(["man"]).run().ok();
+    assert!(page.contains("\n.TH recall 1 "), "{}", &page[..page.len().min(200)]);
+    for c in &commands {
+        assert!(page.contains(&format!(".SH \"RECALL {}\"", c.to_uppercase())), "{c} has no section");
+    }
+    assert!(page.is_ascii());
+
+    // The page must read cleanly with the system's roff tools; they may be
+    // missing on a developer's machine, never in CI.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("recall.1");
+    std::fs::write(&file, &page).expect("write");
+    let groff = std::process::Command::new("groff").args(["-man", "-Tutf8", "-ww", "-z"]).arg(&file).output();
+    match groff {
+        Ok(out) => {
+            assert!(out.status.success(), "groff failed");
+            assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warns");
+        }
+        Err(e) => {
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "groff is needed in CI: {e}");
+            eprintln!("skipping the groff check: {e}");
+        }
+    }
+    let man = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output();
+    match man {
+        Ok(out) => {
+            assert!(out.status.success(), "man -l failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stderr), "", "man warns");
+            let text = String::from_utf8_lossy(&out.stdout);
+            for c in &commands {
+                assert!(text.contains(&format!("RECALL {}", c.to_uppercase())), "{c}\n{text}");
+            }
+        }
+        Err(e) => {
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "man is needed in CI: {e}");
+            eprintln!("skipping the man -l check: {e}");
+        }
+    }
+}
