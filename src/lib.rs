@@ -14,6 +14,7 @@ pub mod deck;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod json;
 pub mod log;
 pub mod notes;
 pub mod parse;

@@ -43,7 +43,7 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         buf.push(b'[');
         for (i, r) in rows.iter().enumerate() {
             buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut buf, r).map_err(Error::json_out)?;
+            crate::json::to_writer(&mut buf, r).map_err(Error::json_out)?;
         }
         buf.extend_from_slice(b"\n]\n");
         out.write_all(&buf).map_err(Error::stdout)?;

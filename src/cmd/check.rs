@@ -327,7 +327,7 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
                 j["diffs"] = serde_json::to_value(&diffs).map_err(Error::json_out)?;
             }
         }
-        serde_json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
+        crate::json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
         writeln!(out).map_err(Error::stdout)?;
     } else {
         let color = super::color_enabled();

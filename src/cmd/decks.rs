@@ -133,7 +133,7 @@ pub fn run(global: &Global, args: &DecksArgs, out: &mut dyn Write) -> Result<std
             .map(move |(s, n)| (n, *decks, s))
     }));
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &tree).map_err(Error::json_out)?;
+        crate::json::to_writer_pretty(&mut *out, &tree).map_err(Error::json_out)?;
         writeln!(out).map_err(Error::stdout)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }

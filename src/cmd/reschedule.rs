@@ -409,7 +409,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 })
             }).collect::<Vec<_>>(),
         });
-        writeln!(out, "{j}").map_err(Error::stdout)?;
+        writeln!(out, "{}", crate::json::to_string(&j).map_err(Error::json_out)?).map_err(Error::stdout)?;
     } else {
         let verb = if args.apply { "changed" } else { "would change" };
         writeln!(

@@ -57,7 +57,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     let stats = Stats::compute(&cards, &records, present, bad.len(), vault.today, args.days, decks.clone());
 
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;
+        crate::json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;
         writeln!(out).map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -238,3 +238,120 @@ fn completions_and_the_man_page_cover_every_command() {
         }
     }
 }
+
+/// Runs recall in a pseudo-terminal and returns everything it printed.
+#[cfg(unix)]
+fn run_on_a_terminal(root: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pair = native_pty_system()
+        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(crate::util::BIN);
+    cmd.args(args);
+    cmd.args(["--today", "2026-12-01", "--vault"]);
+    cmd.arg(root);
+    cmd.env("TZ", "UTC");
+    cmd.env("NO_COLOR", "1");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn in pty");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let reading = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        all
+    });
+    let status = child.wait().expect("wait");
+    drop(pair.master);
+    let out = reading.join().expect("reader thread");
+    assert!(status.success(), "{}", String::from_utf8_lossy(&out));
+    out
+}
+
+/// Point 14. `export -o DIR/x.apkg` into a missing folder said "No such
+/// file or directory (os error 2)"; hints of an unclosed front matter and a
+/// symlink loop did not fit them; JSON kept C1 and bidi controls raw; and
+/// CSV or JSON written to a terminal could drive it.
+#[test]
+fn messages_fit_json_escapes_invisible_controls_and_a_terminal_sees_them() {
+    let v = TestVault::new();
+    v.file("n.md", NOTE);
+    let before = v.snapshot();
+    for out in ["nowhere/x.apkg", "nowhere/deeper/x.csv"] {
+        let target = v.path(out);
+        let run = v.run("2026-12-01", &["export", "-o", &target.to_string_lossy()]);
+        assert_eq!(run.code(), Some(1), "{}", run.stderr());
+        let dir = target.parent().expect("parent").display().to_string();
+        assert!(
+            run.stderr().contains(&format!("error: {dir}: no such folder; create it first")),
+            "{}",
+            run.stderr()
+        );
+        assert!(run.stderr().contains(&format!("hint: mkdir -p {dir}")), "{}", run.stderr());
+        assert_eq!(v.snapshot(), before, "nothing written");
+    }
+
+    // Each hint fits its finding.
+    let h = TestVault::new();
+    h.file("open.md", "---\ntags: [flashcards]\nQ::A\n");
+    h.file("sub/inner.md", NOTE);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", h.path("sub/loop")).expect("symlink");
+    let check = h.run("2026-12-01", &["check"]).stdout();
+    let hint_after = |needle: &str| -> String {
+        let mut lines = check.lines().skip_while(|l| !l.contains(needle));
+        lines.next();
+        lines.next().unwrap_or("").trim().to_owned()
+    };
+    assert!(hint_after("open.md:1:").starts_with("hint: add a closing `---` line"), "{check}");
+    #[cfg(unix)]
+    assert!(
+        hint_after("sub/loop:").starts_with("hint: the link points at itself or at a folder that holds it"),
+        "{check}"
+    );
+
+    // JSON escapes C1 and bidi controls in every command that prints it.
+    let j = TestVault::new();
+    let odd = "N\u{202e}ote.md";
+    j.file(odd, "#flashcards/k\u{2066}x\n\nQ\u{9b}31m::\n<!--SR:!2026-11-20,3,250-->\n");
+    j.file("r\u{202d}.md", "#review\n\nText.\n");
+    let exported = j.path("out.json");
+    let runs: [&[&str]; 8] = [
+        &["cards", "--json"],
+        &["decks", "--json"],
+        &["stats", "--json"],
+        &["check", "--json"],
+        &["notes", "--json"],
+        &["reschedule", "--shift", "1", "--json"],
+        &["export", "-o", "-", "--format", "json"],
+        &["export", "-o", &exported.to_string_lossy()],
+    ];
+    for args in runs {
+        let run = j.run("2026-12-01", args);
+        let to_file = args.last() == Some(&exported.to_string_lossy().as_ref());
+        let text = if to_file { j.read_str("out.json") } else { run.stdout() };
+        for c in ['\u{9b}', '\u{202e}', '\u{2066}', '\u{202d}'] {
+            assert!(!text.contains(c), "{args:?} prints {c:?} raw:\n{text}");
+        }
+        assert!(text.contains("\\u"), "{args:?}:\n{text}");
+        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{args:?}: {e}\n{text}"));
+    }
+
+    // CSV and JSON on a terminal show controls; a pipe gets the exact text.
+    let t = TestVault::new();
+    t.file("n.md", "#flashcards\n\nRed \u{1b}[31mtext::back\u{7}\n");
+    let piped = t.run("2026-12-01", &["export", "-o", "-", "--format", "csv"]).ok();
+    assert!(piped.contains(",Red \u{1b}[31mtext,back\u{7},"), "{piped:?}");
+    #[cfg(unix)]
+    for (format, visible) in [("csv", "Red ␛[31mtext,back␇"), ("json", "Red \\u001b[31mtext")] {
+        let shown = run_on_a_terminal(t.root(), &["export", "-o", "-", "--format", format]);
+        let shown = String::from_utf8_lossy(&shown);
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{format}: {shown:?}");
+        assert!(shown.contains(visible), "{format}: {shown:?}");
+    }
+}
