@@ -355,3 +355,60 @@ fn messages_fit_json_escapes_invisible_controls_and_a_terminal_sees_them() {
         assert!(shown.contains(visible), "{format}: {shown:?}");
     }
 }
+
+/// Point 15. `reschedule`'s dry-run chart left overdue cards out of the
+/// "before" load (0 before, 686 after on a real vault, so `--spread` looked
+/// as if it added load), and `decks` and `stats` meant different cards by
+/// "due".
+#[test]
+fn the_reschedule_chart_counts_overdue_cards_today_and_decks_and_stats_agree_on_due() {
+    let v = TestVault::new();
+    let mut text = String::from("#flashcards/kafka\n\n");
+    for i in 0..6 {
+        text.push_str(&format!("Old{i}::A\n<!--SR:!2026-11-{:02},5,250-->\n", 10 + i));
+    }
+    text.push_str("Today::A\n<!--SR:!2026-12-01,5,250-->\nLater::A\n<!--SR:!2026-12-03,5,250-->\nNew::A\n");
+    v.file("n.md", &text);
+    let j = v.run("2026-12-01", &["reschedule", "--spread", "3", "--json"]).json();
+    let days: Vec<(u64, u64)> = j["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .take(3)
+        .map(|d| (d["before"].as_u64().expect("before"), d["after"].as_u64().expect("after")))
+        .collect();
+    // Before: six overdue and one due today, all today; one on day 2.
+    assert_eq!(days, [(7, 3), (0, 3), (1, 2)]);
+    let chart = v.run("2026-12-01", &["reschedule", "--spread", "3"]).ok();
+    let today = chart.lines().find(|l| l.starts_with("Tue 01 Dec")).expect("today's row");
+    assert!(today.split_whitespace().nth(3) == Some("7"), "{chart}");
+    assert!(chart.contains("today counts the overdue cards too"), "{chart}");
+
+    // The same words and numbers for due and overdue in decks and stats.
+    let decks = v.run("2026-12-01", &["decks", "--json"]).json();
+    let stats = v.run("2026-12-01", &["stats", "--json"]).json();
+    let deck = &decks[0]["subdecks"][0];
+    assert_eq!(deck["path"], "flashcards/kafka");
+    let row = stats["cards"]["decks"]
+        .as_array()
+        .expect("decks")
+        .iter()
+        .find(|d| d["deck"] == "flashcards/kafka")
+        .expect("the deck in stats");
+    for key in ["new", "due", "overdue", "total"] {
+        assert_eq!(deck[key], row[key], "{key}");
+    }
+    assert_eq!((deck["due"].as_u64(), deck["overdue"].as_u64()), (Some(7), Some(6)));
+    let heading = |out: String| {
+        out.lines()
+            .find(|l| l.contains("new"))
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let d = heading(v.run("2026-12-01", &["decks"]).ok());
+    let s = heading(v.run("2026-12-01", &["stats"]).ok());
+    assert_eq!(d, ["deck", "new", "due", "overdue", "total"]);
+    assert_eq!(&s[..4], ["deck", "new", "due", "overdue"]);
+}
