@@ -8,10 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::schedule::Response;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 success; 1 an error (a message names the file and line) or,
-for `check`, problems found; 2 a usage error. Warnings about single files
-(unreadable, not UTF-8, binary, unclosed front matter) go to stderr and do not
-change the exit status: those files are skipped and never written.
+Exit status: 0 success; 1 an error (a message names the file and line, or a
+settings file and key) or, for `check`, problems found; 2 a usage error.
+Warnings about single files (unreadable, not UTF-8, binary, unclosed front
+matter) and unknown keys of .recall/config.yaml go to stderr and do not change
+the exit status: those files are skipped and never written.
 
 The vault is --vault DIR, else the nearest folder above PATH (or the current
 folder) that holds `.obsidian/`, else that folder. Settings come from the
