@@ -334,69 +334,69 @@ mod tests {
 
     use super::*;
 
-    fn msg(name: &str, v: Value) -> Option<String> {
+    fn msg(name: &str, v: &Value) -> Option<String> {
         let k = find(PLUGIN_KEYS, name).or_else(|| find(RECALL_KEYS, name)).expect("a known key");
-        check(&k, &v).err()
+        check(&k, v).err()
     }
 
     #[test]
     fn messages_name_the_key_and_say_what_was_expected() {
         assert_eq!(
-            msg("flashcardTags", json!("#flashcards")).as_deref(),
+            msg("flashcardTags", &json!("#flashcards")).as_deref(),
             Some(r##"flashcardTags should be a list of tags such as ["#flashcards"], not a string"##)
         );
         assert_eq!(
-            msg("baseEase", json!(-5)).as_deref(),
+            msg("baseEase", &json!(-5)).as_deref(),
             Some("baseEase should be a number from 130 up, not -5")
         );
         assert_eq!(
-            msg("baseEase", json!("250")).as_deref(),
+            msg("baseEase", &json!("250")).as_deref(),
             Some("baseEase should be a number from 130 up, not a string")
         );
         assert_eq!(
-            msg("fsrsDesiredRetention", json!(1)).as_deref(),
+            msg("fsrsDesiredRetention", &json!(1)).as_deref(),
             Some("fsrsDesiredRetention should be a number above 0 and below 1, not 1")
         );
         assert_eq!(
-            msg("lapsesIntervalChange", json!(0)).as_deref(),
+            msg("lapsesIntervalChange", &json!(0)).as_deref(),
             Some("lapsesIntervalChange should be a number above 0 and at most 1, not 0")
         );
         assert_eq!(
-            msg("algorithm", json!("sm2")).as_deref(),
+            msg("algorithm", &json!("sm2")).as_deref(),
             Some(r#"algorithm should be one of "SM-2-OSR", "FSRS", not "sm2""#)
         );
         assert_eq!(
-            msg("new-per-day", json!(-1)).as_deref(),
+            msg("new-per-day", &json!(-1)).as_deref(),
             Some("new-per-day should be a whole number from 0 up, not -1")
         );
         assert_eq!(
-            msg("new-per-day", json!(1.5)).as_deref(),
+            msg("new-per-day", &json!(1.5)).as_deref(),
             Some("new-per-day should be a whole number from 0 up, not 1.5")
         );
         assert_eq!(
-            msg("reading-width", json!(5)).as_deref(),
+            msg("reading-width", &json!(5)).as_deref(),
             Some("reading-width should be a whole number from 20 to 65535, not 5")
         );
         assert_eq!(
-            msg("startOfDay", json!("4am")).as_deref(),
+            msg("startOfDay", &json!("4am")).as_deref(),
             Some(r#"startOfDay should be a time of day HH:MM:SS such as "04:00:00", not "4am""#)
         );
         assert_eq!(
-            msg("clozePatterns", json!(["==x==", 3])).as_deref(),
+            msg("clozePatterns", &json!(["==x==", 3])).as_deref(),
             Some(
                 r#"clozePatterns should be a list of cloze patterns such as ["==[123;;]answer[;;hint]=="], not a list holding 3"#
             )
         );
         assert_eq!(
-            msg("loadBalance", json!("yes")).as_deref(),
+            msg("loadBalance", &json!("yes")).as_deref(),
             Some("loadBalance should be true or false, not a string")
         );
         assert_eq!(
-            msg("maximumInterval", json!(0)).as_deref(),
+            msg("maximumInterval", &json!(0)).as_deref(),
             Some("maximumInterval should be a number from 1 up, not 0")
         );
         assert_eq!(
-            msg("easyBonus", json!(0.5)).as_deref(),
+            msg("easyBonus", &json!(0.5)).as_deref(),
             Some("easyBonus should be a number from 1 up, not 0.5")
         );
     }
@@ -415,10 +415,10 @@ mod tests {
             ("reading-width", json!(20)),
             ("plugin", json!({"baseEase": 1})),
         ] {
-            assert_eq!(msg(name, v.clone()), None, "{name}: {v}");
+            assert_eq!(msg(name, &v), None, "{name}: {v}");
         }
-        assert!(msg("startOfDay", json!("24:00:00")).is_some());
-        assert!(msg("startOfDay", json!("04:00")).is_some());
+        assert!(msg("startOfDay", &json!("24:00:00")).is_some());
+        assert!(msg("startOfDay", &json!("04:00")).is_some());
     }
 
     #[test]

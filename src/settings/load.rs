@@ -8,7 +8,7 @@
 //! unknown key (top level or under `plugin:`) is a warning with the closest
 //! known key, and is otherwise ignored.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -70,7 +70,7 @@ fn settings_error(path: &Path, message: String) -> Error {
 }
 
 /// The `settings` object of `data.json`, every key recall reads checked.
-fn read_plugin_data(path: &PathBuf, bytes: &[u8]) -> Result<Option<Map<String, Value>>, Error> {
+fn read_plugin_data(path: &Path, bytes: &[u8]) -> Result<Option<Map<String, Value>>, Error> {
     let value: Value =
         serde_json::from_slice(bytes).map_err(|e| settings_error(path, format!("not valid JSON: {e}")))?;
     let Value::Object(mut top) = value else {
@@ -152,12 +152,11 @@ fn unknown_recall_key(k: &str) -> String {
     if keys::find(PLUGIN_KEYS, k).is_some() || PLUGIN_ONLY_KEYS.contains(&k) {
         return format!("{k} is a setting of the plugin; put it under `plugin:` (ignored here)");
     }
-    match keys::closest(k, names(RECALL_KEYS)) {
-        Some(c) => format!("{k} is not a setting; did you mean {c}?"),
-        None => {
-            let all: Vec<&str> = names(RECALL_KEYS).collect();
-            format!("{k} is not a setting (the settings are {}); ignored", all.join(", "))
-        }
+    if let Some(c) = keys::closest(k, names(RECALL_KEYS)) {
+        format!("{k} is not a setting; did you mean {c}?")
+    } else {
+        let all: Vec<&str> = names(RECALL_KEYS).collect();
+        format!("{k} is not a setting (the settings are {}); ignored", all.join(", "))
     }
 }
 
