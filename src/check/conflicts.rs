@@ -1,6 +1,6 @@
 //! Sync-conflict copies: a file a sync service made beside a note when two
 //! devices changed it at once (Syncthing's `Note.sync-conflict-….md`,
-//! Dropbox's `Note (conflicted copy ….md`, Nextcloud's and OneDrive's
+//! Dropbox's and Nextcloud's `Note (conflicted copy ….md`, Nextcloud's and OneDrive's
 //! `Note (conflict ….md`, iCloud's `Note 2.md`). When such a copy holds the
 //! same questions as its original, the plugin shows every card twice and a
 //! review lands in one copy only: [`finding`] says so, with how many
@@ -28,7 +28,7 @@ impl Service {
     pub fn name(self) -> &'static str {
         match self {
             Service::Syncthing => "Syncthing",
-            Service::Dropbox => "Dropbox",
+            Service::Dropbox => "Dropbox or Nextcloud",
             Service::Conflict => "Nextcloud or OneDrive",
             Service::ICloud => "iCloud",
         }

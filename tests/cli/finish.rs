@@ -135,7 +135,7 @@ fn check_finds_late_front_matter_huge_clozes_conflict_copies_and_glued_tags() {
     assert!(out.contains("hint: did you mean `==9092;;…==` as an answer with a hint? a hint follows the answer: `==answer;;hint==`"), "{out}");
     assert!(out.contains("Glued.md:1: warning: `unk#flashcards` holds no tag: a `#` right after a letter starts no tag (Obsidian's rule)"), "{out}");
     assert!(out.contains("Kafka/Broker.sync-conflict-20261130-101010-ABCDEFG.md: warning: this looks like a sync-conflict copy (Syncthing) of Kafka/Broker.md, with the same 2 questions; 1 schedule differs"), "{out}");
-    assert!(out.contains("Kafka/Broker (Jane's conflicted copy 2026-11-30).md: warning: this looks like a sync-conflict copy (Dropbox) of Kafka/Broker.md, with the same 2 questions; their schedules are the same"), "{out}");
+    assert!(out.contains("Kafka/Broker (Jane's conflicted copy 2026-11-30).md: warning: this looks like a sync-conflict copy (Dropbox or Nextcloud) of Kafka/Broker.md, with the same 2 questions; their schedules are the same"), "{out}");
     assert!(!out.contains("Kafka/Broker 2.md"), "other questions: no copy\n{out}");
     assert!(!out.contains("README.md"), "a README is prose\n{out}");
 
