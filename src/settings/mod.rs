@@ -329,6 +329,16 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_read_is_in_the_key_table() {
+        // A key missing from the table would go unchecked in data.json and be
+        // dropped (with a warning) from `plugin:` overrides.
+        let all = serde_json::to_value(SettingsView(&Settings::default())).expect("json");
+        for k in all.as_object().expect("object").keys() {
+            assert!(keys::find(keys::PLUGIN_KEYS, k).is_some(), "{k} is not in keys::PLUGIN_KEYS");
+        }
+    }
+
+    #[test]
     fn overrides_replace_keys() {
         let s = Settings::default();
         let o = json!({"baseEase": 300, "fsrsDesiredRetention": 0.85});
