@@ -8,10 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::schedule::Response;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 success; 1 an error (a message names the file and line) or,
-for `check`, problems found; 2 a usage error. Warnings about single files
-(unreadable, not UTF-8, binary, unclosed front matter) go to stderr and do not
-change the exit status: those files are skipped and never written.
+Exit status: 0 success; 1 an error (a message names the file and line, or a
+settings file and key) or, for `check`, problems found; 2 a usage error.
+Warnings about single files (unreadable, not UTF-8, binary, unclosed front
+matter) and unknown keys of .recall/config.yaml go to stderr and do not change
+the exit status: those files are skipped and never written.
 
 The vault is --vault DIR, else the nearest folder above PATH (or the current
 folder) that holds `.obsidian/`, else that folder. Settings come from the
@@ -72,7 +73,7 @@ pub enum Command {
     /// Bring back reviews done in Anki or AnkiDroid: schedules and review log.
     Import(ImportArgs),
     /// Find what the plugin would silently miss or mangle: `path:line: severity: message`.
-    #[command(after_long_help = crate::check::HELP)]
+    #[command(after_long_help = crate::check::help())]
     Check(CheckArgs),
     /// Statistics: card states per deck, due forecast, intervals, eases and review history.
     #[command(after_long_help = crate::stats::HELP)]
@@ -80,9 +81,34 @@ pub enum Command {
     /// Fit FSRS weights to your own review log (and with --apply, schedule with them).
     #[command(after_long_help = OPTIMIZE_HELP)]
     Optimize(OptimizeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, every command on one page).
+    #[command(after_long_help = MAN_HELP)]
+    Man,
     /// Scheduler as a JSON-lines filter (stdin → stdout), for conformance vectors.
     #[command(hide = true)]
     Schedule(ScheduleArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install (one line per shell; open a new shell afterwards):
+  bash        recall completions bash > ~/.local/share/bash-completion/completions/recall
+  zsh         recall completions zsh > ~/.zfunc/_recall   (with fpath+=~/.zfunc before compinit)
+  fish        recall completions fish > ~/.config/fish/completions/recall.fish
+  elvish      recall completions elvish > ~/.config/elvish/lib/recall.elv   (then `use recall`)
+  powershell  recall completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Install: recall man > ~/.local/share/man/man1/recall.1 (then `man recall`);
+read it once: recall man | man -l -";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Card states for filters.

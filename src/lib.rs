@@ -16,6 +16,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod json;
 pub mod log;
 pub mod notes;
 pub mod optimize;
@@ -54,6 +55,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Check(a) => cmd::check::run(&cli.global, a, &mut out)?,
         Command::Stats(a) => cmd::stats::run(&cli.global, a, &mut out)?,
         Command::Optimize(a) => cmd::optimize::run(&cli.global, a, &mut out)?,
+        Command::Completions(a) => cmd::completions::run(a, &mut out)?,
+        Command::Man => cmd::man::run(&mut out)?,
         Command::Schedule(_) => cmd::schedule::run(std::io::stdin().lock(), &mut out)?,
     };
     out.flush().map_err(Error::stdout)?;
@@ -72,7 +75,7 @@ pub fn resolve_decks(
         return Ok(Vec::new());
     }
     let root = vault::discover(global.vault.as_deref(), first_path)?;
-    let opts = LoadOptions { detail: parse::Detail::Counts, ..load_options(global) };
+    let opts = LoadOptions { detail: parse::Detail::Counts, check_state: false, ..load_options(global) };
     let (_, per_note) = vault::scan(&root, &opts, |n, _| {
         if !n.note.has_deck {
             return Vec::new();
@@ -164,13 +167,14 @@ pub fn load_options(global: &Global) -> LoadOptions {
         zone: clock::Zone::Local,
         overrides: CliOverrides { tags: global.tags.clone(), folders_as_decks: global.folders_as_decks },
         detail: parse::Detail::Full,
+        check_state: true,
     }
 }
 
-/// Prints the vault's per-file warnings on stderr.
+/// Prints the settings' warnings, then the vault's per-file warnings, on stderr.
 pub fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
-    for line in warning_lines(&v.warnings) {
+    for line in v.config.warnings.iter().cloned().chain(warning_lines(&v.warnings)) {
         let _ = writeln!(err, "warning: {}", sanitize::one_line(&line));
     }
 }

@@ -333,6 +333,10 @@ pub struct LoadOptions {
     pub overrides: CliOverrides,
     /// How much of each question to record (`scan` only; `load` keeps everything).
     pub detail: crate::parse::Detail,
+    /// Check recall's own state files (see [`crate::settings::state`]) and
+    /// set aside a corrupt one, with a warning in the settings' warnings;
+    /// off for a second, internal pass over the same vault.
+    pub check_state: bool,
 }
 
 impl LoadOptions {
@@ -346,6 +350,7 @@ impl LoadOptions {
             zone: Zone::Local,
             overrides: CliOverrides::default(),
             detail: crate::parse::Detail::Full,
+            check_state: true,
         }
     }
 }

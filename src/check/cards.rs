@@ -1,6 +1,7 @@
 //! Cards that are not what they seem: notes with cards but no deck, lines
-//! among cards that miss the separator, cards with an empty side, and the
-//! same question twice in a note.
+//! among cards that miss the separator, cards with an empty side, the
+//! same question twice in a note, and a numbered cloze whose number makes
+//! far more cards than anyone means (`==9092;;a number==`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -15,6 +16,64 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     near_misses(ctx, out);
     empty_sides(ctx, out);
     duplicates(ctx, out);
+    cloze_numbers(ctx, out);
+}
+
+/// A numbered cloze making more cards than this is almost surely an
+/// answer read as a number (`==9092;;a number==`).
+pub const MAX_PLAUSIBLE_CLOZE_NUMBER: usize = 20;
+
+fn cloze_numbers(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let note = ctx.note;
+    let text = note.text.as_str();
+    for (qi, q) in note.questions.iter().enumerate() {
+        if q.kind != QuestionKind::Cloze {
+            continue;
+        }
+        let qtext = q.text(text);
+        let spans = ctx.clozes.spans(qtext);
+        let Some((span, number)) = spans
+            .iter()
+            .filter_map(|s| Some((s, s.cards.first()? + 1)))
+            .filter(|&(_, n)| n > MAX_PLAUSIBLE_CLOZE_NUMBER)
+            .max_by_key(|&(_, n)| n)
+        else {
+            continue;
+        };
+        let raw = &qtext[span.range.clone()];
+        let from = note.lines.get(q.first_line).map_or(0, |l| l.start);
+        let line = crate::parse::lines::find(&text[from..], raw)
+            .map_or(q.text_line, |at| super::text::line_of(note, from + at));
+        let cards = q.cards;
+        let shown = excerpt(raw, 60);
+        let number_text = number.to_string();
+        let open = raw.find(&number_text).map_or("", |i| &raw[..i]);
+        let close = raw.rfind(&*span.answer).map_or("", |i| &raw[i + span.answer.len()..]);
+        let close = span
+            .hint
+            .as_ref()
+            .map_or(close, |h| raw.rfind(h.as_str()).map_or(close, |i| &raw[i + h.len()..]));
+        out.push(
+            Finding::new(
+                line,
+                Severity::Warning,
+                Code::ClozeNumber,
+                if number > cards {
+                    format!("`{shown}` is a numbered cloze: its number makes {number} cards of this question (recall makes the first {cards})")
+                } else {
+                    format!("`{shown}` is a numbered cloze: its number makes {number} cards of this question")
+                },
+            )
+            .hint(format!(
+                "did you mean `{}{number};;…{}` as an answer with a hint? a hint follows the answer: `{}answer;;hint{}`, and a number before `;;` numbers the cloze",
+                excerpt(open, 10),
+                excerpt(close, 10),
+                excerpt(open, 10),
+                excerpt(close, 10)
+            ))
+            .question(qi),
+        );
+    }
 }
 
 fn no_deck(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -261,6 +320,25 @@ mod tests {
         );
         assert_eq!(only("#flashcards\n\nFront\n?\n", Code::EmptySide).len(), 1);
         assert!(only("#flashcards\n\nQ::A\n", Code::EmptySide).is_empty());
+    }
+
+    #[test]
+    fn a_cloze_numbered_far_too_high() {
+        let text = "#flashcards\n\nKafka listens on a port.\nThe default port is ==9092;;a number==.\n";
+        let f = only(text, Code::ClozeNumber);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].line, Some(4));
+        assert!(
+            f[0].message
+                == "`==9092;;a number==` is a numbered cloze: its number makes 9092 cards of this question (recall makes the first 1000)",
+            "{}",
+            f[0].message
+        );
+        let hint = f[0].hint.as_deref().unwrap_or("");
+        assert!(hint.starts_with("did you mean `==9092;;…==` as an answer with a hint?"), "{hint}");
+        assert!(hint.contains("`==answer;;hint==`"), "{hint}");
+        // Real numbering stays quiet.
+        assert!(only("#flashcards\n\n==1;;a== and ==2;;b== and ==20;;t==\n", Code::ClozeNumber).is_empty());
     }
 
     #[test]

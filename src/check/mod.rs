@@ -5,14 +5,20 @@
 //! without a deck have their questions too) and returns its findings, each
 //! with a 1-based line, a severity, a stable code, a message, a hint and,
 //! for the repairs that cannot lose information, an [`Edit`]. Every rule
-//! lives in one submodule; [`CODES`] lists them for `--help`.
+//! lives in one submodule; [`CODES`] lists them, and [`help`] builds
+//! `--help`'s list from it. [`conflicts`] compares notes with each other
+//! (sync-conflict copies), which the command does across the vault.
 //!
 //! Card rules run on notes the plugin reads (they have a deck) and on notes
-//! that look meant as flashcard notes (a schedule comment, or a heading
-//! naming flashcards); other notes only get the tag and note-review checks,
-//! so a vault full of prose and Dataview `key:: value` fields stays quiet.
+//! that look meant as flashcard notes (a schedule comment at the start of a
+//! line, or a card under a heading naming flashcards or beside a schedule
+//! comment); other notes only get the tag, layout and note-review checks,
+//! so a vault full of prose and Dataview `key:: value` fields, or a README
+//! that quotes a schedule comment, stays quiet.
 
 pub mod cards;
+pub mod conflicts;
+pub mod layout;
 pub mod mojibake;
 pub mod quirks;
 pub mod review;
@@ -27,8 +33,8 @@ use crate::parse::Note;
 use crate::parse::cloze::Clozes;
 use crate::settings::Settings;
 
-/// `recall check --help`: severities, codes, fixes, JSON and exit status.
-pub const HELP: &str = "\
+/// `recall check --help`, before the list of codes.
+const HELP_INTRO: &str = "\
 Each finding is printed as `path:line: severity: message [code]`, with a
 `hint:` line saying what to do, then a summary.
 
@@ -37,71 +43,20 @@ Severities:
   warning  probably not what you meant (text that is no card, a garbled tag)
   info     harmless but worth knowing (legacy forms the plugin still reads)
 
-Codes (usual severity):
-  comment-hides-line   error    a one-line HTML comment at column 0 also hides
-                                the next line, which holds a card
-  comment-hides-rest   error    an HTML comment not closed on its first line
-                                hides the rest of the note (warning if it
-                                never closes: commented out in Obsidian too)
-  unclosed-fence       error    a code fence the plugin never sees closed
-                                swallows the cards after it
-  indented-schedule    error    an indented schedule comment under a
-                                single-line card is not read (fixable)
-  swallowed-card       error    a `::` line inside a multi-line or cloze card
-                                turns the block into a single-line card
-  split-cloze          error    a cloze split over two lines is no cloze
-                                (warning when the card has other clozes)
-  misspelt-schedule    error    `<!-- SR:` or `<!--sr:` is not a schedule
-  invalid-date         error    a date the plugin cannot read: the card never
-                                comes due; later written as 0NaN-NaN-NaN
-  bad-number           error    an interval or ease that is no number
-                                (warning: decimals or extra fields)
-  duplicate            error    the same question twice: the plugin writes
-                                reviews to the first (warning while both
-                                have a schedule comment)
-  skipped-file         error    a file recall cannot read as a note: invalid
-                                UTF-8, unreadable (warning: binary, too large)
-  separator-in-code    warning  the first `::` is in inline code, so a later
-                                `::` does not make a card
-  split-in-code        warning  a card is split at a `::` inside inline code
-  orphan-schedule      warning  a schedule comment that belongs to no card
-  odd-date             warning  a date read as another day (2024-02-30 is
-                                2030-02-20)
-  surplus-segments     warning  more schedule segments than cards (fixable)
-  second-schedule      warning  a second schedule comment is ignored
-  bare-schedule        warning  `!2024-01-01,3,250` in a card's text is read
-                                as its schedule
-  no-deck              warning  a note with cards but no flashcard deck; the
-                                hint names the tag or setting that would help
-  near-miss            warning  a line among cards (in a paragraph with cards
-                                or under a Flashcards heading) that uses one
-                                `:` or `: :` instead of `::`
-  empty-side           warning  a card with an empty front or back
-  mojibake-tag         warning  a tag that is UTF-8 read as Mac Roman or
-                                Windows-1252, with its repair (fixable)
-  front-matter         warning  front matter not closed or not valid YAML
-  review-front-matter  error    a note tagged for review whose front matter is
-                                not valid YAML: its schedule cannot be written
-  review-bad-date      error    an `sr-due` the plugin cannot read: the note
-                                never comes due
-  review-bad-number    error    an `sr-interval` or `sr-ease` that is no number
-  review-incomplete    warning  a note schedule missing one of its three `sr-`
-                                keys: the note is treated as new
-  bad-fsrs             error    an FSRS segment with a field the plugin cannot
-                                schedule (a number, the state, the last review)
-  legacy-schedule      info     `<!--SR:date,ivl,ease-->` from before 2021
-  review-untagged      info     `sr-` keys on a note without a review tag
-  fsrs-under-sm2       info     an FSRS segment in a vault set to SM-2: its
-                                next answer writes an SM-2 schedule
+Codes (usual severity):";
 
+/// `recall check --help`, after the list of codes.
+const HELP_OUTRO: &str = "\
 Card rules run on notes the plugin reads and on notes that look meant as
-flashcard notes (a schedule comment or a heading naming flashcards); other
-notes only get the tag and note-review checks.
+flashcard notes (a schedule comment at the start of a line, or a card under
+a heading naming flashcards or beside a schedule comment); other notes only
+get the tag, layout and note-review checks.
 
 --fix shows, as a unified diff, only the repairs that cannot lose
-information: repairing mojibake tags, dropping surplus segments and
-un-indenting a schedule comment. --fix --apply writes them (atomically,
-through the same engine as grading) and logs each as a `fix` record.
+information: repairing mojibake tags, dropping surplus segments,
+un-indenting a schedule comment and removing blank lines above front
+matter. --fix --apply writes them (atomically, through the same engine as
+grading) and logs each as a `fix` record.
 
 --json prints one object:
   findings  [{path, line, severity, code, message, hint, fixable}]
@@ -112,6 +67,42 @@ through the same engine as grading) and logs each as a `fix` record.
 
 Exit status: 1 when an error-level finding remains (after --fix --apply,
 the repaired ones no longer count), else 0; 2 for a usage error.";
+
+/// Characters before a code's description in [`help`].
+const HELP_TEXT_COLUMN: usize = 32;
+/// The width [`help`] wraps to.
+const HELP_WIDTH: usize = 80;
+
+/// `recall check --help`: severities, every code of [`CODES`] with its
+/// usual severity and meaning, fixes, JSON and exit status.
+#[must_use]
+pub fn help() -> String {
+    let mut out = format!("{HELP_INTRO}\n");
+    for (code, severity, text) in CODES {
+        let mut line = format!("  {:<20} {:<8} ", code.name(), severity.name());
+        let mut used = HELP_TEXT_COLUMN;
+        for word in text.split(' ') {
+            let w = word.chars().count();
+            if used > HELP_TEXT_COLUMN && used + 1 + w > HELP_WIDTH {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = " ".repeat(HELP_TEXT_COLUMN);
+                used = HELP_TEXT_COLUMN;
+            }
+            if used > HELP_TEXT_COLUMN {
+                line.push(' ');
+                used += 1;
+            }
+            line.push_str(word);
+            used += w;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(HELP_OUTRO);
+    out
+}
 
 /// How bad a finding is. `check` exits 1 when any finding is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -171,6 +162,10 @@ pub enum Code {
     ReviewUntagged,
     BadFsrs,
     FsrsUnderSm2,
+    LateFrontMatter,
+    ClozeNumber,
+    SyncConflict,
+    GluedTag,
 }
 
 /// Every code with its usual severity and what it means (for `--help` and
@@ -303,6 +298,26 @@ pub const CODES: &[(Code, Severity, &str)] = &[
         Severity::Info,
         "an FSRS segment in a vault set to SM-2: its next answer turns it into an SM-2 schedule",
     ),
+    (
+        Code::LateFrontMatter,
+        Severity::Error,
+        "front matter below blank lines is read as text: its tags are ignored and the cards may have no deck (warning when no card loses its deck; fixable)",
+    ),
+    (
+        Code::ClozeNumber,
+        Severity::Warning,
+        "a numbered cloze whose number makes more than 20 cards (`==9092;;a number==`): an answer with a hint read as a number",
+    ),
+    (
+        Code::SyncConflict,
+        Severity::Warning,
+        "a sync-conflict copy (Syncthing, Dropbox, Nextcloud, OneDrive, iCloud) holding the same questions as its original, with how many schedules differ",
+    ),
+    (
+        Code::GluedTag,
+        Severity::Warning,
+        "a flashcard tag right after a letter (`unk#flashcards`) is no tag: a `#` after letters starts none",
+    ),
 ];
 
 impl Code {
@@ -341,6 +356,10 @@ impl Code {
             Code::ReviewUntagged => "review-untagged",
             Code::BadFsrs => "bad-fsrs",
             Code::FsrsUnderSm2 => "fsrs-under-sm2",
+            Code::LateFrontMatter => "late-front-matter",
+            Code::ClozeNumber => "cloze-number",
+            Code::SyncConflict => "sync-conflict",
+            Code::GluedTag => "glued-tag",
         }
     }
 }
@@ -427,6 +446,7 @@ pub fn check_note(note: &Note, settings: &Settings, clozes: &Clozes) -> Vec<Find
     let ctx = Ctx { note, settings, clozes, view };
     let mut out = Vec::new();
     tags::check(&ctx, &mut out);
+    layout::check(&ctx, &mut out);
     review::check(&ctx, &mut out);
     if ctx.view.card_rules {
         quirks::check(&ctx, &mut out);
@@ -533,15 +553,28 @@ mod tests {
             assert!(seen.insert(c.name()), "{}", c.name());
             assert!(!text.is_empty());
         }
-        assert_eq!(seen.len(), 31);
+        assert_eq!(seen.len(), 35);
+        // `name` and the serialised code agree.
+        for (c, _, _) in CODES {
+            assert_eq!(serde_json::to_value(c).expect("json"), serde_json::json!(c.name()));
+        }
     }
 
     #[test]
-    fn help_names_every_code_with_its_severity() {
-        for (c, sev, _) in CODES {
-            let line = HELP.lines().find(|l| l.trim_start().starts_with(&format!("{} ", c.name())));
-            let line = line.unwrap_or_else(|| panic!("{} is not in HELP", c.name()));
+    fn help_names_every_code_with_its_severity_and_meaning() {
+        let help = help();
+        for (c, sev, text) in CODES {
+            let line = help.lines().find(|l| l.trim_start().starts_with(&format!("{} ", c.name())));
+            let line = line.unwrap_or_else(|| panic!("{} is not in the help", c.name()));
             assert!(line.contains(sev.name()), "{line}");
+            let first_word = text.split(' ').next().unwrap_or("");
+            assert!(line.contains(first_word), "{line}");
+        }
+        assert!(help.lines().all(|l| l.chars().count() <= HELP_WIDTH || !l.contains(' ')), "{help}");
+        // The descriptions, joined again, are CODES' texts.
+        let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (_, _, text) in CODES {
+            assert!(flat.contains(text), "{text}");
         }
     }
 

@@ -70,22 +70,55 @@ impl LineView {
                 among_cards[i] = true;
             }
         }
+        // A note with no deck gets card rules only when something in it is
+        // plainly meant for the plugin: a schedule comment at the start of a
+        // line, or a card under a flashcards heading or near a schedule
+        // comment. A README titled "Flashcards" that quotes a comment
+        // mid-sentence is prose.
+        let col0_schedule = (body_from..n).any(|i| !in_code[i] && note.line(i).starts_with("<!--SR:"));
         let has_schedule = (body_from..n).any(|i| lines::find(note.line(i), "<!--SR:").is_some());
-        let card_rules = note.has_deck || (!note.ignored_by_tag && (has_schedule || heading_named));
+        let has_card = note.questions.iter().any(|q| q.cards > 0);
+        let card_rules = note.has_deck
+            || (!note.ignored_by_tag && (col0_schedule || ((has_schedule || heading_named) && has_card)));
         LineView { body_from, in_code, question, among_cards, card_rules }
     }
 }
 
-/// A quick, generous test of whether card rules may apply to a note without
-/// a deck (a schedule comment or a heading naming flashcards anywhere), so
-/// `check` re-reads the questions of such notes only.
+/// A quick, generous test of whether a note without a deck needs its
+/// questions read for `check` (a schedule comment or a heading naming
+/// flashcards anywhere, or front matter below blank lines, whose cards
+/// are counted), so `check` re-reads the questions of such notes only.
 #[must_use]
 pub fn may_need_card_rules(note: &Note) -> bool {
     note.has_deck
         || (!note.ignored_by_tag
             && (lines::find(&note.text, "<!--SR:").is_some()
+                || late_front_matter(note).is_some()
                 || (0..note.lines.len())
                     .any(|i| heading(note.line(i)).is_some_and(|(_, t)| names_flashcards(t)))))
+}
+
+/// Front matter below blank lines: `(first, close)`, the 0-based lines of
+/// its opening and closing `---`, when the note's first lines are blank,
+/// then `---`, and the block up to the next `---` holds a `tags:` or
+/// `tag:` key. Obsidian reads front matter only from line 1, so such a
+/// block is text.
+#[must_use]
+pub fn late_front_matter(note: &Note) -> Option<(usize, usize)> {
+    if note.frontmatter.is_some() || note.frontmatter_unclosed {
+        return None;
+    }
+    let n = note.lines.len();
+    let first = (0..n).find(|&i| !js_trim(note.line(i)).is_empty())?;
+    if first == 0 || note.line(first).trim_end() != "---" {
+        return None;
+    }
+    let close = (first + 1..n).find(|&i| note.line(i).trim_end() == "---")?;
+    let tagged = (first + 1..close).any(|i| {
+        let l = note.line(i);
+        l.starts_with("tags:") || l.starts_with("tag:")
+    });
+    tagged.then_some((first, close))
 }
 
 /// `(level, title)` of an ATX heading line.

@@ -88,7 +88,7 @@ fn print_json(
             let mut buf = Vec::new();
             for r in select(&n, opts) {
                 buf.extend_from_slice(b",\n");
-                serde_json::to_writer(&mut buf, &r)?;
+                crate::json::to_writer(&mut buf, &r)?;
             }
             Ok(buf)
         },

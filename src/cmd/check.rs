@@ -15,14 +15,14 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::check::text::may_need_card_rules;
-use crate::check::{Code, Finding, Severity, check_note, fix_edits, fix_plan};
+use crate::check::{Code, Finding, Severity, check_note, conflicts, fix_edits, fix_plan};
 use crate::cli::{CheckArgs, Global};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{CardRef, Record, Stamp};
 use crate::parse::{ParseOptions, parse_note};
 use crate::sanitize::{one_line, sanitize};
-use crate::vault::{self, Vault, VaultNote, Warning};
+use crate::vault::{self, Vault, VaultNote, Warning, WarningKind};
 use crate::writeback::{NoteWrite, write_and_log};
 
 /// What one note gave.
@@ -35,6 +35,8 @@ struct NoteReport {
     text: Option<String>,
     /// Per finding: the question's hash and decks, for the log of a fix.
     fix_meta: Vec<Option<(String, Vec<String>)>>,
+    /// The note's questions, to compare sync-conflict copies.
+    questions: Vec<(u64, u64)>,
 }
 
 fn report(vn: VaultNote, opts: &ParseOptions) -> NoteReport {
@@ -58,27 +60,52 @@ fn report(vn: VaultNote, opts: &ParseOptions) -> NoteReport {
             })
         })
         .collect();
+    let questions = conflicts::questions_of(&note);
     let text = fix_meta.iter().any(Option::is_some).then_some(note.text);
-    NoteReport { path, abs, folder, findings, text, fix_meta }
+    NoteReport { path, abs, folder, findings, text, fix_meta, questions }
 }
 
-/// A vault warning as a finding.
+/// A vault warning as a finding, with the hint its kind calls for.
 fn warning_finding(w: &Warning) -> Finding {
-    let m = w.message.as_str();
-    let (code, severity, hint) = if m.starts_with("front matter") {
-        (
+    let (code, severity, hint) = match w.kind {
+        WarningKind::FrontMatterUnclosed => (
+            Code::FrontMatter,
+            Severity::Warning,
+            "add a closing `---` line after the front matter (or remove the first `---` if it is a divider); until then the note's front-matter tags are ignored",
+        ),
+        WarningKind::FrontMatterInvalid => (
             Code::FrontMatter,
             Severity::Warning,
             "fix the YAML between the two `---` lines; until then the note's front-matter tags are ignored",
-        )
-    } else if m.starts_with("not valid UTF-8") || m.starts_with("cannot read") {
-        (
+        ),
+        WarningKind::NotUtf8 => {
+            (Code::SkippedFile, Severity::Error, "save the note as UTF-8; until then recall skips its cards")
+        }
+        WarningKind::Unreadable | WarningKind::Folder => (
             Code::SkippedFile,
             Severity::Error,
-            "save the note as UTF-8 (or fix its permissions); until then recall skips its cards",
-        )
-    } else {
-        (Code::SkippedFile, Severity::Warning, "recall skips this file; if it is a note, check what it holds")
+            "check the permissions of the file or folder; until then recall skips its cards",
+        ),
+        WarningKind::Link if w.message.contains("loop") => (
+            Code::SkippedFile,
+            Severity::Warning,
+            "the link points at itself or at a folder that holds it; remove it or point it elsewhere",
+        ),
+        WarningKind::Link => (
+            Code::SkippedFile,
+            Severity::Warning,
+            "the link's target is gone; remove the link or restore its target",
+        ),
+        WarningKind::FileName => (
+            Code::SkippedFile,
+            Severity::Warning,
+            "rename the file so its name is valid UTF-8; until then recall skips it",
+        ),
+        WarningKind::Binary | WarningKind::TooLarge => (
+            Code::SkippedFile,
+            Severity::Warning,
+            "recall skips this file; if it is a note, check what it holds",
+        ),
     };
     Finding {
         line: w.line,
@@ -89,6 +116,21 @@ fn warning_finding(w: &Warning) -> Finding {
         fix: None,
         question: None,
     }
+}
+
+/// Sync-conflict copies that hold the same questions as their original.
+fn conflict_findings(reports: &[NoteReport]) -> Vec<(String, Finding)> {
+    let by_path: std::collections::HashMap<&str, &NoteReport> =
+        reports.iter().map(|r| (r.path.as_str(), r)).collect();
+    reports
+        .iter()
+        .filter_map(|r| {
+            let (original, service) = conflicts::original_of(&r.path)?;
+            let o = by_path.get(original.as_str())?;
+            let differ = conflicts::differing_schedules(&r.questions, &o.questions)?;
+            Some((r.path.clone(), conflicts::finding(&original, service, r.questions.len(), differ)))
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -151,6 +193,9 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
         Vault::in_scope(&vn.path, &scopes).then(|| report(vn, opts))
     })?;
     let reports: Vec<NoteReport> = reports.into_iter().flatten().collect();
+    for w in &vault.config.warnings {
+        eprintln!("warning: {}", one_line(w));
+    }
 
     // Plan and maybe apply the fixes, note by note; `fixed[r][i]` marks a
     // finding repaired on disk.
@@ -236,6 +281,8 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
         .filter(|w| Vault::in_scope(&w.path, &scopes))
         .map(|w| (w.path.clone(), warning_finding(w)))
         .collect();
+    let mut file_findings = file_findings;
+    file_findings.extend(conflict_findings(&reports));
     let mut all: Vec<(&str, &Finding, bool)> =
         file_findings.iter().map(|(p, f)| (p.as_str(), f, false)).collect();
     for (ri, r) in reports.iter().enumerate() {
@@ -281,7 +328,7 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
                 j["diffs"] = serde_json::to_value(&diffs).map_err(Error::json_out)?;
             }
         }
-        serde_json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
+        crate::json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
         writeln!(out).map_err(Error::stdout)?;
     } else {
         let color = super::color_enabled();

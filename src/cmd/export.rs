@@ -8,7 +8,7 @@
 
 use std::cell::OnceCell;
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -248,7 +248,10 @@ fn check_output(root: &Path, output: &Path) -> Result<(), Error> {
         }
     }
     if !parent.is_dir() {
-        return Err(Error::io(parent, std::io::Error::from(std::io::ErrorKind::NotFound)));
+        return Err(Error::Refused {
+            message: format!("{}: no such folder; create it first (nothing was written)", parent.display()),
+            hint: Some(format!("mkdir -p {}", parent.display())),
+        });
     }
     Ok(())
 }
@@ -273,19 +276,34 @@ fn real_path(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes to standard output or, atomically, to the file.
+/// Writes to standard output or, atomically, to the file. On a terminal
+/// the text is shown with its control characters made visible
+/// ([`for_terminal`]); a pipe or a file gets the exact bytes.
 fn emit(
     path: &Path,
     out: &mut dyn Write,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     if path.as_os_str() == "-" {
+        if std::io::stdout().is_terminal() {
+            let mut buf = Vec::new();
+            write(&mut buf).map_err(Error::stdout)?;
+            return out.write_all(for_terminal(&buf).as_bytes()).map_err(Error::stdout);
+        }
         return write(out).map_err(Error::stdout);
     }
     crate::edit::apply::write_file(path, |f| {
         let mut w = BufWriter::new(f);
         write(&mut w).and_then(|()| w.flush()).with_path(path)
     })
+}
+
+/// Export text for a terminal: line ends as the terminal shows them and
+/// every control character visible (`␛` for ESC), so a note's bytes cannot
+/// drive the terminal.
+#[must_use]
+pub fn for_terminal(bytes: &[u8]) -> String {
+    crate::sanitize::sanitize(&String::from_utf8_lossy(bytes).replace("\r\n", "\n"))
 }
 
 fn now_ms() -> i64 {
@@ -321,5 +339,16 @@ impl VaultFiles for DiskFiles<'_> {
         let all = self.all.get_or_init(|| crate::vault::files(self.root));
         let tail = format!("/{suffix}");
         all.iter().filter(|p| *p == suffix || p.ends_with(&tail)).cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_shows_controls() {
+        assert_eq!(for_terminal(b"a,\x1b[31mb\r\nc\x9b\r\n"), "a,␛[31mb\nc\u{fffd}\n");
+        assert_eq!(for_terminal("x\u{202e}y\tz\n".as_bytes()), "x�y\tz\n");
     }
 }

@@ -2,10 +2,12 @@
 
 pub mod cards;
 pub mod check;
+pub mod completions;
 pub mod decks;
 pub mod export;
 pub mod grade;
 pub mod import;
+pub mod man;
 pub mod notes;
 pub mod optimize;
 pub mod reschedule;

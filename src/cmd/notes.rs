@@ -92,7 +92,7 @@ pub fn run(global: &Global, args: &NotesArgs, out: &mut dyn Write) -> Result<Exi
         buf.push(b'[');
         for (i, r) in rows.iter().enumerate() {
             buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut buf, &row_json(r)).map_err(|e| stdout_err(e.into()))?;
+            crate::json::to_writer(&mut buf, &row_json(r)).map_err(|e| stdout_err(e.into()))?;
         }
         buf.extend_from_slice(b"\n]\n");
         out.write_all(&buf).map_err(stdout_err)?;
@@ -200,6 +200,7 @@ pub fn grade(global: &Global, args: &GradeArgs, path: &str, out: &mut dyn Write)
                       "interval": js_json(next.interval), "ease": js_json(next.ease)},
             "written": written,
         });
+        let j = crate::json::to_string(&j).map_err(|e| stdout_err(e.into()))?;
         writeln!(out, "{j}").map_err(stdout_err)?;
     } else if !args.dry_run {
         writeln!(out, "{} {}: {} → {}", one_line(&rel), args.response, show(before), show_next(&next))

@@ -366,10 +366,11 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
 
     let cards = card_changes.len();
     let notes = plans.len();
+    let (load_before, load_after) = (due_per_day(&histogram, CHART_DAYS), due_per_day(&after, CHART_DAYS));
     let days: Vec<(NaiveDate, u32, u32)> = (0..CHART_DAYS)
         .map(|d| {
             let date = today.checked_add_days(Days::new(d as u64)).unwrap_or(today);
-            (date, histogram.get(d).unwrap_or(0), after.get(d).unwrap_or(0))
+            (date, load_before[d as usize], load_after[d as usize])
         })
         .collect();
     if args.json {
@@ -393,7 +394,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 })
             }).collect::<Vec<_>>(),
         });
-        writeln!(out, "{j}").map_err(Error::stdout)?;
+        writeln!(out, "{}", crate::json::to_string(&j).map_err(Error::json_out)?).map_err(Error::stdout)?;
     } else {
         let verb = if args.apply { "changed" } else { "would change" };
         writeln!(
@@ -424,6 +425,18 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// Cards due on each of the next `days` days (0 is today) by a due-date
+/// histogram: overdue cards are due today, so they count on day 0.
+fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
+    let mut out = vec![0u32; usize::try_from(days).unwrap_or(0)];
+    for (d, n) in h.sorted() {
+        if let Some(slot) = usize::try_from(d.max(0)).ok().and_then(|i| out.get_mut(i)) {
+            *slot += n;
+        }
+    }
+    out
+}
+
 /// The before / after due counts per day as two bar columns.
 fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
     let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
@@ -436,5 +449,17 @@ fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result
     for (date, b, a) in days {
         writeln!(out, "{:<15}  {b:>5} {:<width$}  {a:>5} {}", date.format("%a %d %b"), bar(*b), bar(*a))?;
     }
-    Ok(())
+    writeln!(out, "(today counts the overdue cards too)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overdue_cards_are_due_today() {
+        let h = crate::schedule::Histogram::from_counts([(-30, 4), (-1, 2), (0, 1), (2, 5), (40, 9)]);
+        assert_eq!(due_per_day(&h, 4), vec![7, 0, 5, 0]);
+        assert_eq!(due_per_day(&crate::schedule::Histogram::default(), 2), vec![0, 0]);
+    }
 }

@@ -119,7 +119,7 @@ pub fn run(input: impl BufRead, out: &mut dyn Write) -> Result<ExitCode, Error> 
                 json!({ "error": e })
             }
         };
-        writeln!(out, "{j}").map_err(Error::stdout)?;
+        writeln!(out, "{}", crate::json::to_string(&j).map_err(Error::json_out)?).map_err(Error::stdout)?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -48,7 +48,9 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
             cards
         },
         |cards| {
-            cards.iter().for_each(|c| tally.add(c));
+            for c in &cards {
+                tally.add(c);
+            }
             Ok(())
         },
     )?;
@@ -76,7 +78,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     }
 
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;
+        crate::json::to_writer_pretty(&mut *out, &stats).map_err(Error::json_out)?;
         writeln!(out).map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -67,7 +67,7 @@ pub struct NoteRow {
     pub deck: String,
     /// Anki's cards of the note: ordinal, and the review state when it is
     /// exported with scheduling and has one.
-    pub cards: Vec<(usize, Option<(NaiveDate, i64, i64)>)>,
+    pub cards: Vec<(usize, Option<ReviewState>)>,
     /// The earliest due day of the question's reviewed siblings (with
     /// scheduling only): the collection is created no later.
     pub earliest_due: Option<NaiveDate>,
@@ -108,7 +108,7 @@ pub fn prepare(questions: Vec<ExportNote>, opts: &Options) -> Vec<Prepared> {
             if probe.0 {
                 Prepared::Media(q)
             } else {
-                Prepared::Row(note_row(&q, r, tags.clone(), opts.with_scheduling))
+                Prepared::Row(note_row(&q, &r, tags.clone(), opts.with_scheduling))
             }
         })
         .collect()
@@ -117,7 +117,7 @@ pub fn prepare(questions: Vec<ExportNote>, opts: &Options) -> Vec<Prepared> {
 /// Renders `note` with `media` naming the files it embeds, and makes its row.
 pub fn render(note: &ExportNote, opts: &Options, media: &mut dyn Media) -> NoteRow {
     let r = anki_note(note, source_link(&opts.vault_name, &note.path), media);
-    note_row(note, r, tag_field(&note.tags), opts.with_scheduling)
+    note_row(note, &r, tag_field(&note.tags), opts.with_scheduling)
 }
 
 /// Anki's tag field for a note's tags: ` a b ` (empty without tags).
@@ -126,9 +126,12 @@ fn tag_field(tags: &[String]) -> String {
     if tags.is_empty() { String::new() } else { format!(" {} ", tags.join(" ")) }
 }
 
+/// A reviewed card's due day, interval and ease (×100) for Anki.
+pub type ReviewState = (NaiveDate, i64, i64);
+
 /// The row of a rendered question; `tags` is its tag field.
 #[must_use]
-pub fn note_row(n: &ExportNote, r: AnkiNote, tags: String, with_scheduling: bool) -> NoteRow {
+pub fn note_row(n: &ExportNote, r: &AnkiNote, tags: String, with_scheduling: bool) -> NoteRow {
     let sort = strip_html(r.fields.first().map_or("", String::as_str));
     let csum = checksum(&sort);
     let cards = r

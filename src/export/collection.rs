@@ -170,14 +170,13 @@ impl Collection {
         if let Some(d) = row.earliest_due {
             self.earliest_due = Some(self.earliest_due.map_or(d, |e| e.min(d)));
         }
-        let deck = match self.deck_ids.get(&row.deck) {
-            Some(&i) => i,
-            None => {
-                let i = self.deck_names.len() as u32;
-                self.deck_ids.insert(row.deck.clone(), i);
-                self.deck_names.push(row.deck.clone());
-                i
-            }
+        let deck = if let Some(&i) = self.deck_ids.get(&row.deck) {
+            i
+        } else {
+            let i = self.deck_names.len() as u32;
+            self.deck_ids.insert(row.deck.clone(), i);
+            self.deck_names.push(row.deck.clone());
+            i
         };
         for &(ord, review) in &row.cards {
             self.cards.push(PendingCard { note: rank as u32, deck, ord: ord as u32, review });

@@ -57,6 +57,6 @@ pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &rows)?;
+    crate::json::to_writer_pretty(&mut *out, &rows)?;
     writeln!(out)
 }

@@ -55,8 +55,9 @@ impl FenceState {
     }
 }
 
-/// Characters that end a tag.
-fn ends_tag(c: char) -> bool {
+/// Characters that end a tag (Obsidian's rule).
+#[must_use]
+pub fn ends_tag(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,

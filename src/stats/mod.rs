@@ -29,13 +29,15 @@ pub const HEATMAP_WEEKS: u64 = 12;
 /// `recall stats --help`: the JSON fields.
 pub const HELP: &str = "\
 Cards are counted per deck (a parent deck includes its subdecks, each card
-once); `new` cards were never reviewed, `due` cards are due today, `overdue`
-ones before today, `scheduled` ones later, `invalid` ones have a date the
-plugin cannot read. Among reviewed cards, `young` ones have an interval under
-21 days, `mature` ones 21 or more (Anki's definition). History comes from
-the review log .recall/reviews.jsonl (answers from sessions and `recall
-grade`; undone answers are dropped). Without a log, the card statistics are
-shown and the history says there is none yet.
+once); `new` cards were never reviewed, `due` cards are due today or
+earlier (what a review shows today, as in `recall decks`), `overdue` ones
+are those of them due before today, `scheduled` ones are due later,
+`invalid` ones have a date the plugin cannot read. Among reviewed cards,
+`young` ones have an interval under 21 days, `mature` ones 21 or more
+(Anki's definition). History comes from the review log
+.recall/reviews.jsonl (answers from sessions and `recall grade`; undone
+answers are dropped). Without a log, the card statistics are shown and the
+history says there is none yet.
 
 --days N (default 30) sets the forecast ahead and the history behind (reviews
 per day, answer buttons, answer time). The calendar covers 12 weeks;
@@ -44,7 +46,8 @@ retention is shown for today, 7 days, 30 days, 365 days and all time.
 --json prints one object with these stable fields:
   today, days, decks (the --deck filters)
   cards      {new, due, overdue, scheduled, invalid, young, mature, total,
-              decks: [{deck, depth, <the same counts>}]}  (deck tree order)
+              decks: [{deck, depth, <the same counts>}]}  (deck tree order;
+              overdue is part of due: new + due + scheduled + invalid = total)
   forecast   {overdue, total, days: [{date, cards}]}  (days[0] is today;
               overdue cards are not in days)
   intervals  {count, average, buckets: [{label, from, to, cards}]}
@@ -115,11 +118,13 @@ impl CardInfo {
     }
 }
 
-/// Card counts.
+/// Card counts. `new + due + scheduled + invalid == total`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub new: usize,
+    /// Due today or earlier (the word `recall decks` uses too).
     pub due: usize,
+    /// Of the due cards, those due before today.
     pub overdue: usize,
     pub scheduled: usize,
     pub invalid: usize,
@@ -134,7 +139,10 @@ impl Counts {
         match c.class {
             CardClass::New => self.new += 1,
             CardClass::Due => self.due += 1,
-            CardClass::Overdue => self.overdue += 1,
+            CardClass::Overdue => {
+                self.due += 1;
+                self.overdue += 1;
+            }
             CardClass::Scheduled => self.scheduled += 1,
             CardClass::Invalid => self.invalid += 1,
         }
@@ -767,7 +775,7 @@ mod tests {
         let (c, f, iv, ea) = card_stats(&cards, TODAY, 7);
         assert_eq!(
             (c.all.new, c.all.due, c.all.overdue, c.all.scheduled, c.all.young, c.all.mature, c.all.total),
-            (1, 1, 1, 2, 1, 3, 5)
+            (1, 2, 1, 2, 1, 3, 5)
         );
         let names: Vec<(&str, usize, usize)> =
             c.decks.iter().map(|d| (d.deck.as_str(), d.depth, d.counts.total)).collect();

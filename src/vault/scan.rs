@@ -103,7 +103,11 @@ pub fn scan_each<T: Send>(
     f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<Vault, Error> {
-    let config = crate::settings::load(root, &load.overrides)?;
+    let mut config = crate::settings::load(root, &load.overrides)?;
+    if load.check_state {
+        let stamp = load.clock_now.format("%Y%m%dT%H%M%SZ").to_string();
+        config.warnings.extend(crate::settings::state::check_buried(root, &stamp));
+    }
     let When { today, now, zone } =
         load.pin.resolve(load.clock_now, load.zone, &config.settings.start_of_day).map_err(Error::Usage)?;
     let clozes = Clozes::new(&config.settings.cloze_patterns);

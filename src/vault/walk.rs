@@ -202,7 +202,11 @@ mod tests {
             .run(dir.path());
         let mut sorted: Vec<String> = names
             .iter()
-            .filter(|n| n.ends_with(".md") && !n.contains("/.") && !n.starts_with('.'))
+            .filter(|n| {
+                std::path::Path::new(n).extension().is_some_and(|e| e == "md")
+                    && !n.contains("/.")
+                    && !n.starts_with('.')
+            })
             .map(|n| (*n).to_owned())
             .collect();
         sorted.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));

@@ -6,7 +6,19 @@ use crate::util::run_in;
 fn help_texts() {
     let run = |args: &[&str]| run_in(std::path::Path::new("."), "2024-06-20", args, None, &[]).ok();
     insta::assert_snapshot!("recall_help", run(&["--help"]));
-    for cmd in ["review", "cards", "decks", "grade", "notes", "reschedule", "export", "import", "optimize"] {
+    for cmd in [
+        "review",
+        "cards",
+        "decks",
+        "grade",
+        "notes",
+        "reschedule",
+        "export",
+        "import",
+        "optimize",
+        "completions",
+        "man",
+    ] {
         insta::assert_snapshot!(format!("{cmd}_help"), run(&[cmd, "--help"]));
     }
     // The sentence about own weights is the one `stats` and the README say.

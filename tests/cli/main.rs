@@ -6,6 +6,7 @@ mod conformance;
 mod counts;
 mod export;
 mod faults;
+mod finish;
 mod fit;
 mod fsrs;
 mod help;

@@ -104,3 +104,10 @@ fn help_and_version_into_a_closed_pipe() {
     assert_quiet(v.root(), &["--help"], None);
     assert_quiet(v.root(), &["--version"], None);
 }
+
+#[test]
+fn completions_and_man_into_a_closed_pipe() {
+    let v = sample();
+    assert_quiet(v.root(), &["completions", "bash"], None);
+    assert_quiet(v.root(), &["man"], None);
+}

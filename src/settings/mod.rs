@@ -6,13 +6,22 @@
 //! boolean counting as false), then `{...DEFAULT_SETTINGS, ...saved}` key by
 //! key. Unknown keys are ignored here and never written back: recall does not
 //! write `data.json`.
+//!
+//! [`keys`] holds the one table of every key recall reads and checks each
+//! value against it; [`load`] reads the files (every wrong value is an error
+//! naming the file and the key, an unknown key of `.recall/config.yaml` a
+//! warning); [`state`] checks recall's own state files.
 
-use std::path::{Path, PathBuf};
+pub mod keys;
+pub mod load;
+pub mod state;
+
+pub use load::load;
+
+use std::path::PathBuf;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-
-use crate::error::Error;
 
 /// Where the plugin keeps its settings, relative to the vault.
 pub const PLUGIN_DATA: &str = ".obsidian/plugins/obsidian-spaced-repetition/data.json";
@@ -296,6 +305,10 @@ pub struct Config {
     pub recall: RecallConfig,
     /// Files the settings came from, for messages.
     pub sources: Vec<PathBuf>,
+    /// Problems that do not stop the command (an unknown key in
+    /// `.recall/config.yaml`, a state file set aside), each naming its file;
+    /// printed once, before the vault's own warnings.
+    pub warnings: Vec<String>,
 }
 
 /// Command-line overrides of settings.
@@ -303,94 +316,6 @@ pub struct Config {
 pub struct CliOverrides {
     pub tags: Vec<String>,
     pub folders_as_decks: bool,
-}
-
-/// Loads the settings of the vault at `root`.
-pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
-    let mut sources = Vec::new();
-    let data_path = root.join(PLUGIN_DATA);
-    let saved = match std::fs::read(&data_path) {
-        Ok(bytes) => {
-            sources.push(data_path.clone());
-            let value: Value = serde_json::from_slice(&bytes).map_err(|e| Error::Settings {
-                path: data_path.clone(),
-                message: format!("not valid JSON: {e}"),
-            })?;
-            match value {
-                Value::Object(mut top) => match top.remove("settings") {
-                    Some(Value::Object(s)) => Some(s),
-                    None | Some(Value::Null) => None,
-                    Some(_) => {
-                        return Err(Error::Settings {
-                            path: data_path,
-                            message: "\"settings\" is not an object".into(),
-                        });
-                    }
-                },
-                _ => {
-                    return Err(Error::Settings {
-                        path: data_path,
-                        message: "the top level is not a JSON object".into(),
-                    });
-                }
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(&data_path, e)),
-    };
-    let mut settings = match &saved {
-        Some(saved) => Settings::from_saved(saved),
-        None => Ok(Settings::default()),
-    }
-    .map_err(|e| Error::Settings {
-        path: data_path.clone(),
-        message: format!("a setting has the wrong type: {e}"),
-    })?;
-
-    let config_path = root.join(RECALL_CONFIG);
-    let recall = match std::fs::read_to_string(&config_path) {
-        Ok(text) => {
-            sources.push(config_path.clone());
-            let cfg: RecallConfig = if text.trim().is_empty() {
-                RecallConfig::default()
-            } else {
-                serde_yaml::from_str(&text)
-                    .map_err(|e| Error::Settings { path: config_path.clone(), message: e.to_string() })?
-            };
-            if let Some(w) = cfg.reading_width
-                && w < MIN_READING_WIDTH
-            {
-                return Err(Error::Settings {
-                    path: config_path,
-                    message: format!(
-                        "reading-width: {w} columns is too narrow to read; use {MIN_READING_WIDTH} or more"
-                    ),
-                });
-            }
-            if let Some(w) = &cfg.fsrs_weights {
-                check_fsrs_weights(w)
-                    .map_err(|message| Error::Settings { path: config_path.clone(), message })?;
-            }
-            if !cfg.plugin.is_empty() {
-                settings = settings.with_overrides(&cfg.plugin).map_err(|e| Error::Settings {
-                    path: config_path.clone(),
-                    message: format!("in `plugin:`: {e}"),
-                })?;
-            }
-            cfg
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RecallConfig::default(),
-        Err(e) => return Err(Error::io(&config_path, e)),
-    };
-
-    if !cli.tags.is_empty() {
-        settings.flashcard_tags =
-            cli.tags.iter().map(|t| if t.starts_with('#') { t.clone() } else { format!("#{t}") }).collect();
-    }
-    if cli.folders_as_decks {
-        settings.convert_folders_to_decks = true;
-    }
-    Ok(Config { settings, recall, sources })
 }
 
 #[cfg(test)]
@@ -427,20 +352,13 @@ mod tests {
     }
 
     #[test]
-    fn reading_width_is_read_and_checked() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(dir.path().join(".recall")).expect("mkdir");
-        let write = |text: &str| std::fs::write(dir.path().join(RECALL_CONFIG), text).expect("write");
-        write("reading-width: 72\n");
-        let cfg = load(dir.path(), &CliOverrides::default()).expect("loads");
-        assert_eq!(cfg.recall.reading_width, Some(72));
-        write("reading-width: 5\n");
-        let e = load(dir.path(), &CliOverrides::default()).expect_err("too narrow");
-        assert!(e.to_string().contains("reading-width: 5 columns is too narrow"), "{e}");
-        write("reading-width: wide\n");
-        assert!(load(dir.path(), &CliOverrides::default()).is_err());
-        write("order: due-first\n");
-        assert_eq!(load(dir.path(), &CliOverrides::default()).expect("loads").recall.reading_width, None);
+    fn every_setting_read_is_in_the_key_table() {
+        // A key missing from the table would go unchecked in data.json and be
+        // dropped (with a warning) from `plugin:` overrides.
+        let all = serde_json::to_value(SettingsView(&Settings::default())).expect("json");
+        for k in all.as_object().expect("object").keys() {
+            assert!(keys::find(keys::PLUGIN_KEYS, k).is_some(), "{k} is not in keys::PLUGIN_KEYS");
+        }
     }
 
     #[test]
@@ -460,7 +378,7 @@ mod tests {
         assert!(e.to_string().contains(".recall/config.yaml"), "{e}");
         write(&format!("fsrs-weights: [.nan, {}]\n", w[1..].join(", ")));
         let e = load().expect_err("NaN");
-        assert!(e.to_string().contains("fsrs-weights: number 1 is not a finite number"), "{e}");
+        assert!(e.to_string().contains("fsrs-weights should be a list of exactly 21 numbers"), "{e}");
         write("fsrs-weights: [a, b]\n");
         let e = load().expect_err("not numbers");
         assert!(e.to_string().contains("fsrs-weights"), "{e}");
