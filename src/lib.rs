@@ -157,6 +157,13 @@ pub fn scan_vault_quiet<T: Send>(
     vault::scan(&root, &LoadOptions { detail, ..load_options(global) }, f)
 }
 
+/// The FSRS parameters of the vault at `root` (its settings and
+/// `fsrs-weights`), for commands that need them before the scan.
+pub fn fsrs_parameters(global: &Global, root: &std::path::Path) -> Result<schedule::fsrs::Parameters, Error> {
+    let config = settings::load(root, &load_options(global).overrides)?;
+    Ok(schedule::params::fsrs_parameters(&config.settings, &config.recall))
+}
+
 /// The vault-loading options a command line asks for.
 #[must_use]
 pub fn load_options(global: &Global) -> LoadOptions {

@@ -16,6 +16,7 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
     let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
+    let fsrs = crate::fsrs_parameters(global, &root)?;
     let want = args.state.map(|state| match state {
         StateFilter::New => CardState::New,
         StateFilter::Due => CardState::Due,
@@ -25,7 +26,7 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         if !Vault::in_scope(&n.path, &scopes) {
             return Vec::new();
         }
-        let mut rows = note_rows(&n.path, &n.note, opts);
+        let mut rows = note_rows(&n.path, &n.note, opts, &fsrs);
         if !decks.is_empty() {
             rows.retain(|r| r.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))));
         }

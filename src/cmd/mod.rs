@@ -40,12 +40,29 @@ pub struct CardRow {
     pub interval: Option<i64>,
     pub ease: Option<i64>,
     pub state: CardState,
+    /// FSRS cards: stability, difficulty, retrievability now and state.
+    #[serde(flatten)]
+    pub memory: crate::schedule::fsrs::MemoryView,
+}
+
+/// The FSRS segment of a card's schedule, if it has one.
+#[must_use]
+pub fn fsrs_segment(s: &CardSchedule) -> Option<&crate::schedule::fsrs::FsrsSegment> {
+    match s {
+        CardSchedule::Fsrs(f) => Some(f),
+        CardSchedule::New | CardSchedule::Sm2 { .. } => None,
+    }
 }
 
 /// The cards of one note (none when it has no deck), in line and sibling
 /// order.
 #[must_use]
-pub fn note_rows(path: &str, note: &crate::parse::Note, opts: &crate::parse::ParseOptions) -> Vec<CardRow> {
+pub fn note_rows(
+    path: &str,
+    note: &crate::parse::Note,
+    opts: &crate::parse::ParseOptions,
+    fsrs: &crate::schedule::fsrs::Parameters,
+) -> Vec<CardRow> {
     let mut rows = Vec::new();
     if !note.has_deck {
         return rows;
@@ -73,6 +90,7 @@ pub fn note_rows(path: &str, note: &crate::parse::Note, opts: &crate::parse::Par
                 interval,
                 ease,
                 state: sched.state(opts.today, opts.now),
+                memory: crate::schedule::fsrs::MemoryView::of(fsrs_segment(&sched), fsrs, opts.now),
             });
         }
     }

@@ -3,10 +3,12 @@
 
 use std::io::{self, Write};
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{ExportNote, due_string};
-use crate::parse::{CardState, QuestionKind};
+use crate::parse::{CardSchedule, CardState, QuestionKind};
+use crate::schedule::fsrs::{MemoryView, Parameters};
 
 /// One card: the `cards --json` schema plus `tags`.
 #[derive(Debug, Serialize)]
@@ -24,11 +26,19 @@ struct Row<'a> {
     interval: Option<i64>,
     ease: Option<i64>,
     state: CardState,
+    #[serde(flatten)]
+    memory: MemoryView,
     tags: &'a [String],
 }
 
-/// Writes every card of `notes` as a pretty-printed JSON array.
-pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
+/// Writes every card of `notes` as a pretty-printed JSON array; FSRS cards
+/// with their memory state and retrievability at `now` under `params`.
+pub fn write(
+    notes: &[ExportNote],
+    params: &Parameters,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rows: Vec<Row> = notes
         .iter()
         .flat_map(|n| {
@@ -52,6 +62,14 @@ pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
                     interval,
                     ease,
                     state: c.state,
+                    memory: MemoryView::of(
+                        match &c.schedule {
+                            CardSchedule::Fsrs(f) => Some(f),
+                            CardSchedule::New | CardSchedule::Sm2 { .. } => None,
+                        },
+                        params,
+                        now,
+                    ),
                     tags: &n.tags,
                 }
             })

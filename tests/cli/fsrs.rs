@@ -86,3 +86,27 @@ fn fitted_weights_are_used_when_set_and_only_then() {
         )
     );
 }
+
+/// `cards --json` shows each FSRS card's memory and its retrievability at
+/// `--now` (ts-fsrs 5.4.1's `get_retrievability`: 8 days 3 hours after the
+/// last review at stability 5.3 → 0.86932428); SM-2 cards show nulls.
+#[test]
+fn cards_json_shows_fsrs_memory_and_retrievability() {
+    let v = vault("FSRS");
+    let out = v.run(TODAY, &["cards", "--json", "--now", "2026-12-01T12:00:00Z"]).json();
+    let rows = out.as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    let fsrs = &rows[0];
+    assert_eq!(fsrs["stability"], 5.3);
+    assert_eq!(fsrs["difficulty"], 5.1);
+    assert_eq!(fsrs["retrievability"], 0.86932428);
+    assert_eq!(fsrs["fsrs_state"], "review");
+    let sm2 = &rows[1];
+    for key in ["stability", "difficulty", "retrievability", "fsrs_state"] {
+        assert!(sm2[key].is_null(), "{key}: {sm2}");
+    }
+    // The JSON export says the same.
+    let export = v.run(TODAY, &["export", "--format", "json", "-o", "-", "--now", "2026-12-01T12:00:00Z"]).json();
+    assert_eq!(export[0]["retrievability"], 0.86932428);
+    assert!(export[1]["stability"].is_null());
+}

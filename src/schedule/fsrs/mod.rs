@@ -18,6 +18,7 @@
 mod algorithm;
 pub mod js;
 pub mod jsmath;
+mod memory;
 mod segment;
 
 use std::fmt;
@@ -27,6 +28,7 @@ use chrono::{DateTime, Utc};
 
 pub use algorithm::{next, retrievability};
 pub use js::{js_number_string, js_to_fixed, to_iso_string};
+pub use memory::MemoryView;
 pub use segment::{FsrsSegment, Stamp};
 
 /// ts-fsrs's default FSRS-6 weights, which the plugin uses.
@@ -88,6 +90,18 @@ impl State {
     #[must_use]
     pub fn from_number(n: f64) -> Option<State> {
         [State::New, State::Learning, State::Review, State::Relearning].into_iter().find(|s| s.number() == n)
+    }
+
+    /// The state's name in listings (`new`, `learning`, `review`,
+    /// `relearning`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Learning => "learning",
+            State::Review => "review",
+            State::Relearning => "relearning",
+        }
     }
 
     /// The number written in the segment.
