@@ -21,6 +21,8 @@ pub mod store;
 pub mod view;
 
 #[cfg(test)]
+mod fsrs_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;

@@ -15,7 +15,7 @@ fn noon() -> When {
     When::noon_of(today(), Zone::utc())
 }
 
-fn ctx(settings: Settings) -> Context {
+pub(super) fn ctx(settings: Settings) -> Context {
     ctx_in(settings, Mode::Normal)
 }
 
@@ -35,7 +35,7 @@ fn ctx_in(settings: Settings, mode: Mode) -> Context {
 }
 
 /// A clock at 12:00 UTC of the test day that tests move by hand.
-fn clock() -> Arc<crate::clock::FixedClock> {
+pub(super) fn clock() -> Arc<crate::clock::FixedClock> {
     Arc::new(crate::clock::FixedClock::new(noon().now))
 }
 
@@ -45,7 +45,7 @@ fn session(files: &[(&str, &str)], settings: Settings) -> Session<MemStore> {
 }
 
 /// [`session`] with a context and a clock of the test's own.
-fn session_at(
+pub(super) fn session_at(
     files: &[(&str, &str)],
     ctx: Context,
     clock: Arc<crate::clock::FixedClock>,
@@ -72,7 +72,7 @@ fn session_at(
     Session::new(ctx, clock, store, notes, queue, histogram)
 }
 
-fn front(s: &Session<MemStore>) -> String {
+pub(super) fn front(s: &Session<MemStore>) -> String {
     s.view().map(|v| v.front.trim().to_owned()).unwrap_or_default()
 }
 

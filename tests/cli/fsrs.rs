@@ -106,7 +106,8 @@ fn cards_json_shows_fsrs_memory_and_retrievability() {
         assert!(sm2[key].is_null(), "{key}: {sm2}");
     }
     // The JSON export says the same.
-    let export = v.run(TODAY, &["export", "--format", "json", "-o", "-", "--now", "2026-12-01T12:00:00Z"]).json();
+    let export =
+        v.run(TODAY, &["export", "--format", "json", "-o", "-", "--now", "2026-12-01T12:00:00Z"]).json();
     assert_eq!(export[0]["retrievability"], 0.86932428);
     assert!(export[1]["stability"].is_null());
 }

@@ -12,6 +12,7 @@ mod fsrs;
 mod help;
 mod import;
 mod import_bad;
+mod layering;
 mod learner;
 mod notes;
 mod optimize;
