@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use crate::cli::{Global, StatsArgs};
 use crate::error::Error;
 use crate::log::{self, Record};
+use crate::schedule::fsrs::MemoryView;
 use crate::settings::Algorithm;
-use crate::stats::fsrs::fsrs_stats;
+use crate::stats::fsrs::{MemoryTally, fsrs_stats};
 use crate::stats::render::{RenderOptions, render};
 use crate::stats::{CardInfo, CardTally, Stats};
 use crate::vault::{self, Vault};
@@ -27,13 +28,16 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     // Each note is reduced to its cards' decks and schedules on the worker
     // threads (the counting parse is enough: tests/cli/counts.rs); the
     // cards are counted as they come and dropped.
+    let params = crate::fsrs_parameters(global, &root)?;
     let mut tally = CardTally::new();
+    let mut memory = MemoryTally::new();
     let vault = crate::scan_vault_each(
         global,
         first,
         crate::parse::Detail::Counts,
         |n, opts| {
             let mut cards = Vec::new();
+            let mut fsrs = Vec::new();
             if n.note.has_deck && Vault::in_scope(&n.path, &scopes) {
                 for q in &n.note.questions {
                     let decks: Vec<String> = q.decks.iter().filter(|d| wanted(d)).cloned().collect();
@@ -41,15 +45,22 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
                         continue;
                     }
                     for i in 0..q.card_count() {
-                        cards.push(CardInfo::new(decks.clone(), &q.schedule(i), &opts.when()));
+                        let s = q.schedule(i);
+                        cards.push(CardInfo::new(decks.clone(), &s, &opts.when()));
+                        if let Some(f) = super::fsrs_segment(&s) {
+                            fsrs.push(MemoryView::of(Some(f), &params, opts.now));
+                        }
                     }
                 }
             }
-            cards
+            (cards, fsrs)
         },
-        |cards| {
+        |(cards, fsrs)| {
             for c in &cards {
                 tally.add(c);
+            }
+            for m in &fsrs {
+                memory.add(m);
             }
             Ok(())
         },
@@ -71,6 +82,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
         .collect();
     let mut stats =
         Stats::from_tally(tally, &records, present, bad.len(), vault.today, args.days, decks.clone());
+    stats.fsrs_memory = memory.finish();
     let config = &vault.config;
     if config.settings.algorithm == Algorithm::Fsrs {
         let own = config.recall.fsrs_weights.is_some();

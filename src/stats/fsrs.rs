@@ -1,15 +1,18 @@
 //! FSRS in `recall stats` (pure): true retention from the log against the
 //! plugin's `fsrsDesiredRetention`, and whether recall schedules with the
-//! user's own weights (`fsrs-weights`). Shown for vaults whose algorithm is
-//! FSRS.
+//! user's own weights (`fsrs-weights`), shown for vaults whose algorithm is
+//! FSRS; and the memory of the cards that have an FSRS segment (stability
+//! and difficulty histograms, average retrievability), whenever there are
+//! such cards.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::LogStats;
+use super::{Distribution, LogStats, Tally};
 use crate::optimize::OWN_WEIGHTS_NOTE;
 use crate::optimize::report::wrap;
+use crate::schedule::fsrs::MemoryView;
 
 /// The FSRS part of the statistics (`fsrs` in `stats --json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,6 +39,99 @@ pub fn fsrs_stats(log: &LogStats, desired_retention: f64, own_weights: bool) -> 
         true_retention_30d: total("30d"),
         true_retention_all: total("all"),
         own_weights,
+    }
+}
+
+/// The memory of the FSRS cards (`fsrs_memory` in `stats --json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FsrsMemory {
+    /// Cards with an FSRS segment.
+    pub cards: usize,
+    /// Stability in days (rounded to whole days for the buckets; the
+    /// average is of the exact values).
+    pub stability: Distribution,
+    /// Difficulty, 1 to 10.
+    pub difficulty: Distribution,
+    /// The average probability of recall now, over the cards that have
+    /// been reviewed (null without any).
+    pub average_retrievability: Option<f64>,
+}
+
+/// Counts FSRS memory states as they come (see [`super::CardTally`]).
+#[derive(Debug, Clone)]
+pub struct MemoryTally {
+    cards: usize,
+    stability: Tally,
+    stability_sum: f64,
+    difficulty: Tally,
+    difficulty_sum: f64,
+    retrievability: (usize, f64),
+}
+
+impl Default for MemoryTally {
+    fn default() -> MemoryTally {
+        MemoryTally::new()
+    }
+}
+
+/// Difficulty buckets: `1–2` … `9–10` (a value on a boundary goes up,
+/// 10 into the last).
+fn difficulty_buckets() -> Vec<(i64, Option<i64>, String)> {
+    (1..=9).map(|d| (d, Some(d), format!("{d}–{}", d + 1))).collect()
+}
+
+impl MemoryTally {
+    /// Nothing counted yet.
+    #[must_use]
+    pub fn new() -> MemoryTally {
+        let days = super::INTERVAL_BUCKETS.iter().map(|(a, b, l)| (*a, *b, (*l).to_owned())).collect();
+        MemoryTally {
+            cards: 0,
+            stability: Tally::new(days),
+            stability_sum: 0.0,
+            difficulty: Tally::new(difficulty_buckets()),
+            difficulty_sum: 0.0,
+            retrievability: (0, 0.0),
+        }
+    }
+
+    /// Counts one FSRS card (a view of an SM-2 card counts nothing).
+    pub fn add(&mut self, m: &MemoryView) {
+        if m.fsrs_state.is_none() {
+            return;
+        }
+        self.cards += 1;
+        if let Some(s) = m.stability.filter(|s| *s > 0.0) {
+            self.stability.add(s.round() as i64);
+            self.stability_sum += s;
+        }
+        if let Some(d) = m.difficulty.filter(|d| *d > 0.0) {
+            self.difficulty.add((d.floor() as i64).clamp(1, 9));
+            self.difficulty_sum += d;
+        }
+        if let Some(r) = m.retrievability {
+            self.retrievability.0 += 1;
+            self.retrievability.1 += r;
+        }
+    }
+
+    /// The histograms; `None` when no card has an FSRS segment.
+    #[must_use]
+    pub fn finish(self) -> Option<FsrsMemory> {
+        if self.cards == 0 {
+            return None;
+        }
+        let exact = |mut d: Distribution, sum: f64| {
+            d.average = (d.count > 0).then(|| sum / d.count as f64);
+            d
+        };
+        let (n, sum) = self.retrievability;
+        Some(FsrsMemory {
+            cards: self.cards,
+            stability: exact(self.stability.finish(), self.stability_sum),
+            difficulty: exact(self.difficulty.finish(), self.difficulty_sum),
+            average_retrievability: (n > 0).then(|| sum / n as f64),
+        })
     }
 }
 

@@ -65,6 +65,9 @@ retention is shown for today, 7 days, 30 days, 365 days and all time.
   fsrs       (vaults whose algorithm is FSRS) {desired_retention,
               true_retention_30d, true_retention_all (total rates above, null
               without answers), own_weights (fsrs-weights is set)}
+  fsrs_memory (cards with an FSRS segment, if any) {cards, stability,
+              difficulty (distributions as above; stability in days),
+              average_retrievability (now, over reviewed cards)}
 Answers are counted in new / young / mature by the card's interval before
 the answer; `ms` is the answer time in milliseconds (answers from `recall
 grade` are not timed).";
@@ -689,6 +692,9 @@ pub struct Stats {
     /// whether recall uses the user's own weights.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fsrs: Option<fsrs::FsrsStats>,
+    /// The memory of the cards with an FSRS segment (absent without any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fsrs_memory: Option<fsrs::FsrsMemory>,
 }
 
 impl Stats {
@@ -723,7 +729,7 @@ impl Stats {
     ) -> Stats {
         let (cards, forecast, intervals, eases) = tally.finish(today, days);
         let log = log_stats(records, log_present, bad_lines, today, days);
-        Stats { today, days, decks, cards, forecast, intervals, eases, log, fsrs: None }
+        Stats { today, days, decks, cards, forecast, intervals, eases, log, fsrs: None, fsrs_memory: None }
     }
 }
 

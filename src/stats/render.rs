@@ -451,6 +451,35 @@ pub fn render(s: &Stats, o: &RenderOptions) -> String {
             &p,
         );
     }
+    if let Some(m) = &s.fsrs_memory {
+        let _ = writeln!(out);
+        let r =
+            m.average_retrievability.map_or("none reviewed yet".to_owned(), |r| format!("{:.1}%", 100.0 * r));
+        let _ = writeln!(
+            out,
+            "{} ({}): average retrievability now {r}",
+            p.title("FSRS memory"),
+            plural(m.cards, "card", "cards")
+        );
+        distribution(
+            &mut out,
+            "Stability",
+            &m.stability,
+            &format!("average {:.1} days", m.stability.average.unwrap_or(0.0)),
+            width,
+            "36",
+            &p,
+        );
+        distribution(
+            &mut out,
+            "Difficulty",
+            &m.difficulty,
+            &format!("average {:.1} of 10", m.difficulty.average.unwrap_or(0.0)),
+            width,
+            "35",
+            &p,
+        );
+    }
     history(&mut out, s, width, &p);
     if let Some(f) = &s.fsrs {
         let _ = writeln!(out);

@@ -111,3 +111,29 @@ fn cards_json_shows_fsrs_memory_and_retrievability() {
     assert_eq!(export[0]["retrievability"], 0.86932428);
     assert!(export[1]["stability"].is_null());
 }
+
+/// `stats` shows the FSRS cards' stability and difficulty histograms and
+/// their average retrievability now (the ts-fsrs value above).
+#[test]
+fn stats_show_the_fsrs_memory() {
+    let v = vault("FSRS");
+    let j = v.run(TODAY, &["stats", "--json", "--now", "2026-12-01T12:00:00Z"]).json();
+    let m = &j["fsrs_memory"];
+    assert_eq!(m["cards"], 1, "{m}");
+    assert_eq!(m["average_retrievability"], 0.86932428);
+    assert_eq!(m["stability"]["count"], 1);
+    assert_eq!(m["stability"]["average"], 5.3);
+    let bucket = |d: &serde_json::Value| {
+        d["buckets"].as_array().expect("buckets").iter().find(|b| b["cards"] == 1).map(|b| b["label"].clone())
+    };
+    assert_eq!(bucket(&m["stability"]), Some("4–7 d".into()));
+    assert_eq!(bucket(&m["difficulty"]), Some("5–6".into()));
+    let text = v.run(TODAY, &["stats", "--now", "2026-12-01T12:00:00Z"]).ok();
+    assert!(text.contains("FSRS memory (1 card): average retrievability now 86.9%"), "{text}");
+    assert!(text.contains("Stability (1 reviewed card; average 5.3 days)"), "{text}");
+    assert!(text.contains("Difficulty (1 reviewed card; average 5.1 of 10)"), "{text}");
+    // Without FSRS cards there is no such section.
+    let sm2 = crate::util::TestVault::new();
+    sm2.file("n.md", "#flashcards\n\nQ::A\n<!--SR:!2026-11-20,4,250-->\n");
+    assert!(sm2.run(TODAY, &["stats", "--json"]).json().get("fsrs_memory").is_none());
+}
