@@ -76,7 +76,7 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
     match format {
         ExportFormat::Csv => emit(&args.output, out, |w| export::csv::write(&notes, w))?,
         ExportFormat::Json => {
-            emit(&args.output, out, |w| export::json::write(&notes, &vault.fsrs_parameters(), vault.now, w))?
+            emit(&args.output, out, |w| export::json::write(&notes, &vault.fsrs_parameters(), vault.now, w))?;
         }
         // (apkg is written above, as the vault is read)
         ExportFormat::AnkiTxt | ExportFormat::Apkg => {

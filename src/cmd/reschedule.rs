@@ -16,7 +16,8 @@ use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
 use crate::parse::comment::format_sm2;
 use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
-use crate::reschedule::{Change, Operation, Target, compute};
+use crate::reschedule::fsrs::{fsrs_note, plan};
+use crate::reschedule::{Change, Operation, Target};
 use crate::schedule::histogram_key;
 use crate::schedule::{Schedule, Sm2};
 use crate::settings::Settings;
@@ -76,6 +77,7 @@ fn change_schedule(c: &Change) -> Option<Schedule> {
             Some(Schedule::Sm2(Sm2 { due: *due, interval: *interval, ease: *ease }))
         }
         Change::MakeNew => None,
+        Change::Fsrs(seg) => Some(Schedule::Fsrs(seg.clone())),
     }
 }
 
@@ -83,6 +85,7 @@ fn sibling_change(c: &Change) -> SiblingChange {
     match c {
         Change::Set { due, interval, ease } => SiblingChange::Set(format_sm2(*due, *interval, *ease)),
         Change::MakeNew => SiblingChange::New,
+        Change::Fsrs(seg) => SiblingChange::Set(seg.format()),
     }
 }
 
@@ -202,9 +205,8 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 {
                     continue;
                 }
-                if matches!(schedule, CardSchedule::Fsrs { .. }) {
+                if matches!(schedule, CardSchedule::Fsrs { .. }) && fsrs_note(op).is_some() {
                     fsrs_skipped += 1;
-                    continue;
                 }
                 if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
                     && *after == schedule.to_schedule()
@@ -226,7 +228,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let histogram = vault_histogram(vault);
     let targets: Vec<Target> = selected.iter().map(|s| s.target.clone()).collect();
     let seed = args.seed.unwrap_or(0x5EED);
-    let changes = compute(op, &targets, today, settings, &histogram, seed);
+    let changes = plan(op, &targets, &vault.when(), settings, &histogram, seed);
 
     // Group by note and question.
     let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
@@ -234,14 +236,19 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let mut card_changes: Vec<(&Selected, Change)> = Vec::new();
     for (sel, change) in selected.iter().zip(&changes) {
         let Some(change) = change else { continue };
-        by_note.entry(sel.note).or_default().entry(sel.question).or_default().push((sel.sibling, *change));
+        by_note
+            .entry(sel.note)
+            .or_default()
+            .entry(sel.question)
+            .or_default()
+            .push((sel.sibling, change.clone()));
         if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
             after.decrement(k);
         }
-        if let Change::Set { due, .. } = change {
-            after.increment((*due - today).num_days());
+        if let Some(due) = change_schedule(change).and_then(|s| s.due_date(vault.zone)) {
+            after.increment((due - today).num_days());
         }
-        card_changes.push((sel, *change));
+        card_changes.push((sel, change.clone()));
     }
 
     // Plan every note's edits up front: a note that cannot be edited is reported, not half-done.
@@ -262,7 +269,8 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
     }
     if fsrs_skipped > 0 {
-        let _ = writeln!(err, "note: {fsrs_skipped} FSRS card(s) left alone (recall does not schedule FSRS)");
+        let why = fsrs_note(op).unwrap_or_default();
+        let _ = writeln!(err, "note: {fsrs_skipped} FSRS card(s) left alone by {}: {why}", op.describe());
     }
     if resumed > 0 {
         let _ = writeln!(

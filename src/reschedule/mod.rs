@@ -6,6 +6,8 @@
 //! command turns the changes into one edit per question (see
 //! [`crate::edit::plan::plan_siblings`]) and writes them.
 
+pub mod fsrs;
+
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -88,10 +90,16 @@ impl FromStr for DueRange {
 }
 
 /// The new schedule of one card.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Change {
-    Set { due: NaiveDate, interval: f64, ease: f64 },
+    Set {
+        due: NaiveDate,
+        interval: f64,
+        ease: f64,
+    },
     MakeNew,
+    /// An FSRS card's new segment (see [`fsrs`]).
+    Fsrs(Box<crate::schedule::fsrs::FsrsSegment>),
 }
 
 /// A selected card and its current schedule.
@@ -285,6 +293,7 @@ mod tests {
             .map(|c| match c {
                 Some(Change::Set { due, .. }) => Some(due.to_string()),
                 Some(Change::MakeNew) => Some("new".into()),
+                Some(Change::Fsrs(seg)) => Some(seg.format()),
                 None => None,
             })
             .collect()
@@ -398,6 +407,7 @@ mod tests {
             .map(|ch| match ch {
                 Change::Set { due, .. } => due.to_string(),
                 Change::MakeNew => "new".into(),
+                Change::Fsrs(seg) => seg.format(),
             })
             .collect();
         assert!(moved.iter().all(|m| m == "2024-07-19" || m == "2024-07-21"));

@@ -137,3 +137,33 @@ fn stats_show_the_fsrs_memory() {
     sm2.file("n.md", "#flashcards\n\nQ::A\n<!--SR:!2026-11-20,4,250-->\n");
     assert!(sm2.run(TODAY, &["stats", "--json"]).json().get("fsrs_memory").is_none());
 }
+
+/// `reschedule` moves an FSRS card's due by whole days and keeps its
+/// memory; `--reset` writes the plugin's FSRS Reset; rebalance and cap
+/// leave FSRS cards and say why. Every change is logged and undone bytes
+/// are never touched elsewhere.
+#[test]
+fn reschedule_moves_fsrs_dues_keeps_memory_and_resets_as_the_plugin() {
+    let v = vault("FSRS");
+    let before = v.read_str("n.md");
+    let dry = v.run(TODAY, &["reschedule", "--shift", "2", "--now", "2026-12-01T12:00:00Z"]).ok();
+    assert!(dry.contains("2 cards in 1 note would change"), "{dry}");
+    assert_eq!(v.read_str("n.md"), before, "a dry run writes nothing");
+    v.run(TODAY, &["reschedule", "--shift", "2", "--apply", "--now", "2026-12-01T12:00:00Z"]).ok();
+    assert_eq!(
+        comment(&v),
+        "<!--SR:!fsrs,2026-11-30T09:00:00.000Z,5,5.3,5.1,2,3,0,0,2026-11-23T09:00:00.000Z!2026-11-22,4,250-->"
+    );
+    assert_eq!(v.read_str("n.md").replace(&comment(&v), ""), before.replace(&before.lines().nth(3).expect("comment line").to_owned(), ""));
+    let log = v.read_str(".recall/reviews.jsonl");
+    assert!(log.contains("\"op\":\"reschedule\"") && log.contains("2026-11-30T09:00:00.000Z"), "{log}");
+
+    let rebalance = v.run(TODAY, &["reschedule", "--rebalance", "--apply"]);
+    assert!(rebalance.stderr().contains("1 FSRS card(s) left alone by rebalance"), "{}", rebalance.stderr());
+
+    v.run(TODAY, &["reschedule", "--reset", "--apply", "--now", "2026-12-01T12:00:00Z"]).ok();
+    assert_eq!(comment(&v), "<!--SR:!fsrs,2026-12-01T12:00:00.000Z,0,0,0,0,0,0,0,-!2000-01-01,1,250-->");
+    // A second reset changes nothing.
+    let again = v.run(TODAY, &["reschedule", "--reset", "--apply", "--now", "2026-12-01T13:00:00Z"]).ok();
+    assert!(again.contains("0 cards in 0 notes changed"), "{again}");
+}
