@@ -126,8 +126,63 @@ fn tag_field(tags: &[String]) -> String {
     if tags.is_empty() { String::new() } else { format!(" {} ", tags.join(" ")) }
 }
 
-/// A reviewed card's due day, interval and ease (×100) for Anki.
-pub type ReviewState = (NaiveDate, i64, i64);
+/// A reviewed card as Anki gets it: due day, interval, ease (×100), and
+/// for an FSRS card its memory state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReviewState {
+    pub due: NaiveDate,
+    pub interval: i64,
+    pub ease: i64,
+    pub memory: Option<AnkiMemory>,
+}
+
+/// An FSRS card's memory state where Anki keeps it: stability and
+/// difficulty in the card's `data` (`{"s", "d", "lrt"}`, Anki's
+/// `CardData`), reps and lapses in their columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnkiMemory {
+    pub stability: f64,
+    pub difficulty: f64,
+    pub reps: i64,
+    pub lapses: i64,
+    /// The last review, in Unix seconds.
+    pub last_review: Option<i64>,
+}
+
+impl AnkiMemory {
+    /// The card's `data` column (the deck's preset gives the desired
+    /// retention, as for any card Anki has not rescheduled itself).
+    #[must_use]
+    pub fn data(&self) -> String {
+        let mut j = serde_json::json!({"s": self.stability, "d": self.difficulty});
+        if let Some(t) = self.last_review {
+            j["lrt"] = serde_json::json!(t);
+        }
+        j.to_string()
+    }
+}
+
+/// What Anki gets of an exported card with scheduling: `None` for a new
+/// card or a date recall cannot read.
+#[must_use]
+pub fn anki_review(c: &super::ExportCard) -> Option<ReviewState> {
+    let (due, interval, ease) = review_state(c)?;
+    let memory = match &c.schedule {
+        crate::parse::CardSchedule::Fsrs(f)
+            if f.stability.is_finite() && f.stability > 0.0 && (1.0..=10.0).contains(&f.difficulty) =>
+        {
+            Some(AnkiMemory {
+                stability: f.stability,
+                difficulty: f.difficulty,
+                reps: f.reps as i64,
+                lapses: f.lapses as i64,
+                last_review: f.last_review.as_ref().and_then(|s| s.instant()).map(|t| t.timestamp()),
+            })
+        }
+        _ => None,
+    };
+    Some(ReviewState { due, interval, ease, memory })
+}
 
 /// The row of a rendered question; `tags` is its tag field.
 #[must_use]
@@ -139,7 +194,7 @@ pub fn note_row(n: &ExportNote, r: &AnkiNote, tags: String, with_scheduling: boo
         .iter()
         .map(|&ord| {
             let review =
-                n.cards.iter().find(|c| c.sibling == ord).filter(|_| with_scheduling).and_then(review_state);
+                n.cards.iter().find(|c| c.sibling == ord).filter(|_| with_scheduling).and_then(anki_review);
             (ord, review)
         })
         .collect();

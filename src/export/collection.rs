@@ -80,8 +80,8 @@ pragma temp_store = file;
 /// One row of `notes` and of `cards`, with the bound values as `?`.
 const NOTE_VALUES: &str = "(?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')";
 const NOTE_PARAMS: usize = 8;
-const CARD_VALUES: &str = "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, '')";
-const CARD_PARAMS: usize = 10;
+const CARD_VALUES: &str = "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)";
+const CARD_PARAMS: usize = 13;
 /// Rows one statement inserts: fewer statement runs, and the table's
 /// cursor stays at its end from one row to the next.
 const ROWS: usize = 64;
@@ -109,7 +109,7 @@ struct PendingCard {
     /// Index in `Collection::deck_names`.
     deck: u32,
     ord: u32,
-    review: Option<(NaiveDate, i64, i64)>,
+    review: Option<super::apkg::ReviewState>,
 }
 
 /// A collection being built in a file.
@@ -245,12 +245,14 @@ impl Collection {
                 self.db.prepare_cached(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
             for (i, c) in chunk.iter().enumerate() {
                 let (kind, due, ivl, factor) = match c.review {
-                    Some((date, ivl, ease)) => {
+                    Some(r) => {
                         summary.review_cards += 1;
-                        (2, (date - created).num_days(), ivl, ease * 10)
+                        (2, (r.due - created).num_days(), r.interval, r.ease * 10)
                     }
                     None => (0, i64::from(c.note) + 1, 0, 0),
                 };
+                let memory = c.review.and_then(|r| r.memory);
+                let (reps, lapses) = memory.map_or((0, 0), |m| (m.reps, m.lapses));
                 let id = self.now_ms + (k * ROWS + i) as i64;
                 let values = [
                     id,
@@ -263,10 +265,14 @@ impl Collection {
                     due,
                     ivl,
                     factor,
+                    reps,
+                    lapses,
                 ];
                 for (j, v) in values.into_iter().enumerate() {
                     stmt.raw_bind_parameter(i * CARD_PARAMS + j + 1, v).map_err(&err)?;
                 }
+                let data = memory.map(|m| m.data()).unwrap_or_default();
+                stmt.raw_bind_parameter(i * CARD_PARAMS + CARD_PARAMS, data).map_err(&err)?;
             }
             stmt.raw_execute().map_err(&err)?;
         }

@@ -191,8 +191,14 @@ mod tests {
         let t = Target {
             schedule: CardSchedule::Sm2 { due: Some(when().today), interval: Some(4), ease: Some(250) },
         };
-        let c =
-            plan(Operation::Shift(2), std::slice::from_ref(&t), &when(), &Settings::default(), &Histogram::default(), 1);
+        let c = plan(
+            Operation::Shift(2),
+            std::slice::from_ref(&t),
+            &when(),
+            &Settings::default(),
+            &Histogram::default(),
+            1,
+        );
         assert_eq!(
             c,
             compute(Operation::Shift(2), &[t], when().today, &Settings::default(), &Histogram::default(), 1)

@@ -101,6 +101,13 @@ def main():
                     "due": card.due,
                     "ivl": card.ivl,
                     "factor": card.factor,
+                    "reps": card.reps,
+                    "lapses": card.lapses,
+                    "memory": (
+                        {"stability": card.memory_state.stability, "difficulty": card.memory_state.difficulty}
+                        if card.memory_state
+                        else None
+                    ),
                     "due_date": due_date,
                     "question": without_style(card.question()),
                     "answer": without_style(card.answer()),

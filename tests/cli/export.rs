@@ -619,3 +619,49 @@ fn anki_accepts_the_export_of_every_conformance_vault() {
         );
     }
 }
+
+/// An FSRS vault exported with scheduling: in real Anki its review cards
+/// are due on the vault's days, with the vault's stability, difficulty,
+/// reps and lapses as their FSRS memory state; an SM-2 card alongside keeps
+/// its interval and ease and has no memory state.
+#[test]
+fn an_fsrs_vault_reaches_anki_with_its_memory_state() {
+    let today = (chrono::Utc::now() - chrono::Duration::hours(4)).date_naive();
+    let day = |n: i64| today + chrono::Duration::days(n);
+    let at = |n: i64| format!("{}T09:00:00.000Z", day(n).format("%Y-%m-%d"));
+    let v = TestVault::new();
+    v.file(".obsidian/app.json", "{}").file(
+        "k.md",
+        &format!(
+            "#flashcards/kafka\n\nISR::in-sync replicas\n<!--SR:!fsrs,{},12,14.25,4.5,2,6,1,0,{}-->\n\n\
+             acks::all\n<!--SR:!{},6,230-->\n",
+            at(5),
+            at(-7),
+            day(3).format("%Y-%m-%d")
+        ),
+    );
+    v.settings(r#"{"algorithm": "FSRS"}"#);
+    let out = tempfile::tempdir().expect("tempdir");
+    let pkg = out.path().join("k.apkg");
+    let today_s = today.format("%Y-%m-%d").to_string();
+    v.run(&today_s, &["export", "-o", &pkg.to_string_lossy(), "--with-scheduling"]).ok();
+    let steps = [format!("apkg-sched:{}", pkg.display())];
+    let Some(a) = anki(&out.path().join("col"), &steps) else { return };
+    let cards = arr(&a["cards"]);
+    assert_eq!(cards.len(), 2);
+    let by_front = |front: &str| {
+        cards.iter().find(|c| s(&c["question"]).contains(front)).unwrap_or_else(|| panic!("{front}: {a}"))
+    };
+    let isr = by_front("ISR");
+    assert_eq!(isr["type"], 2, "{isr}");
+    assert_eq!(isr["due_date"], day(5).format("%Y-%m-%d").to_string());
+    assert_eq!(isr["ivl"], 12);
+    assert_eq!((isr["reps"].as_i64(), isr["lapses"].as_i64()), (Some(6), Some(1)));
+    let m = &isr["memory"];
+    assert!((m["stability"].as_f64().expect("stability") - 14.25).abs() < 1e-3, "{m}");
+    assert!((m["difficulty"].as_f64().expect("difficulty") - 4.5).abs() < 1e-3, "{m}");
+    let acks = by_front("acks");
+    assert_eq!(acks["due_date"], day(3).format("%Y-%m-%d").to_string());
+    assert_eq!((acks["ivl"].as_i64(), acks["factor"].as_i64()), (Some(6), Some(2300)));
+    assert!(acks["memory"].is_null(), "{acks}");
+}

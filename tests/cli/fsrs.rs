@@ -154,7 +154,10 @@ fn reschedule_moves_fsrs_dues_keeps_memory_and_resets_as_the_plugin() {
         comment(&v),
         "<!--SR:!fsrs,2026-11-30T09:00:00.000Z,5,5.3,5.1,2,3,0,0,2026-11-23T09:00:00.000Z!2026-11-22,4,250-->"
     );
-    assert_eq!(v.read_str("n.md").replace(&comment(&v), ""), before.replace(&before.lines().nth(3).expect("comment line").to_owned(), ""));
+    assert_eq!(
+        v.read_str("n.md").replace(&comment(&v), ""),
+        before.replace(&before.lines().nth(3).expect("comment line").to_owned(), "")
+    );
     let log = v.read_str(".recall/reviews.jsonl");
     assert!(log.contains("\"op\":\"reschedule\"") && log.contains("2026-11-30T09:00:00.000Z"), "{log}");
 
