@@ -176,7 +176,11 @@ pub fn anki_review(c: &super::ExportCard) -> Option<ReviewState> {
                 difficulty: f.difficulty,
                 reps: f.reps as i64,
                 lapses: f.lapses as i64,
-                last_review: f.last_review.as_ref().and_then(|s| s.instant()).map(|t| t.timestamp()),
+                last_review: f
+                    .last_review
+                    .as_ref()
+                    .and_then(crate::schedule::fsrs::Stamp::instant)
+                    .map(|t| t.timestamp()),
             })
         }
         _ => None,
