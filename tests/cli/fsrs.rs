@@ -99,7 +99,7 @@ fn cards_json_shows_fsrs_memory_and_retrievability() {
     let fsrs = &rows[0];
     assert_eq!(fsrs["stability"], 5.3);
     assert_eq!(fsrs["difficulty"], 5.1);
-    assert_eq!(fsrs["retrievability"], 0.86932428);
+    assert_eq!(fsrs["retrievability"], 0.869_324_28);
     assert_eq!(fsrs["fsrs_state"], "review");
     let sm2 = &rows[1];
     for key in ["stability", "difficulty", "retrievability", "fsrs_state"] {
@@ -108,7 +108,7 @@ fn cards_json_shows_fsrs_memory_and_retrievability() {
     // The JSON export says the same.
     let export =
         v.run(TODAY, &["export", "--format", "json", "-o", "-", "--now", "2026-12-01T12:00:00Z"]).json();
-    assert_eq!(export[0]["retrievability"], 0.86932428);
+    assert_eq!(export[0]["retrievability"], 0.869_324_28);
     assert!(export[1]["stability"].is_null());
 }
 
@@ -120,7 +120,7 @@ fn stats_show_the_fsrs_memory() {
     let j = v.run(TODAY, &["stats", "--json", "--now", "2026-12-01T12:00:00Z"]).json();
     let m = &j["fsrs_memory"];
     assert_eq!(m["cards"], 1, "{m}");
-    assert_eq!(m["average_retrievability"], 0.86932428);
+    assert_eq!(m["average_retrievability"], 0.869_324_28);
     assert_eq!(m["stability"]["count"], 1);
     assert_eq!(m["stability"]["average"], 5.3);
     let bucket = |d: &serde_json::Value| {
