@@ -632,7 +632,7 @@ fn an_fsrs_vault_reaches_anki_with_its_memory_state() {
     let v = TestVault::new();
     v.file(".obsidian/app.json", "{}").file(
         "k.md",
-        &format!(
+        format!(
             "#flashcards/kafka\n\nISR::in-sync replicas\n<!--SR:!fsrs,{},12,14.25,4.5,2,6,1,0,{}-->\n\n\
              acks::all\n<!--SR:!{},6,230-->\n",
             at(5),

@@ -16,7 +16,7 @@ fn sources(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) {
         let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
         if e.path().is_dir() {
             sources(&e.path(), &child, out);
-        } else if name.ends_with(".rs") {
+        } else if Path::new(&name).extension().is_some_and(|e| e == "rs") {
             out.push((child, e.path()));
         }
     }
