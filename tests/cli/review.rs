@@ -145,6 +145,11 @@ impl Pty {
     }
 
     fn spawn_sized(vault: &std::path::Path, rows: u16, cols: u16) -> Pty {
+        Pty::spawn_env(vault, rows, cols, &[])
+    }
+
+    /// [`Pty::spawn_sized`] with more environment (`RECALL_NOW`, …).
+    fn spawn_env(vault: &std::path::Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
@@ -155,6 +160,9 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
         cmd.env("TZ", "UTC");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn in pty");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -385,4 +393,30 @@ fn warnings_are_shown_and_printed_after_quitting() {
     pty.wait_until("the main screen", |s| !s.alternate_screen());
     let s = pty.wait_for("Reviewed 0 cards");
     assert!(s.contains("warning: broken.md"), "printed after the screen is left:\n{s}");
+}
+
+/// Under FSRS the buttons of a new card show its learning steps in minutes;
+/// Good puts it on its 10-minute step, it comes back in the same session
+/// (early, saying when it is due, since nothing else is left), and the
+/// note holds the segment ts-fsrs gives.
+#[test]
+fn an_fsrs_session_in_a_pseudo_terminal_shows_minutes() {
+    let v = TestVault::new();
+    v.file("k.md", "#flashcards\n\nISR::in-sync replicas\n");
+    v.settings(r#"{"algorithm": "FSRS"}"#);
+    let mut pty = Pty::spawn_env(v.root(), 24, 90, &[("RECALL_NOW", "2024-06-20T12:00:00Z")]);
+    pty.wait_for("ISR");
+    pty.keys(" ");
+    let s = pty.wait_for("[3] Good 10m");
+    assert!(s.contains("[1] Again 1m"), "{s}");
+    assert!(s.contains("[2] Hard 6m"), "{s}");
+    pty.keys("3");
+    pty.wait_for("learning, due in 10m");
+    pty.keys("q");
+    let status = pty.child.wait().expect("wait");
+    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(
+        v.read_str("k.md"),
+        "#flashcards\n\nISR::in-sync replicas\n<!--SR:!fsrs,2024-06-20T12:10:00.000Z,0,2.3065,2.11810397,1,1,0,1,2024-06-20T12:00:00.000Z-->\n"
+    );
 }
