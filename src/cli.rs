@@ -60,6 +60,9 @@ pub enum Command {
     Cards(CardsArgs),
     /// Show the deck tree with new / due / total counts.
     Decks(DecksArgs),
+    /// Print how many cards a review would show now (for prompts and status bars).
+    #[command(after_long_help = DUE_HELP)]
+    Due(DueArgs),
     /// Review due and new cards: full-screen, or line by line with --plain.
     Review(ReviewArgs),
     /// Grade one card (PATH:LINE[#SIBLING]) or review one note (PATH) without a session.
@@ -133,6 +136,26 @@ pub struct CardsArgs {
     #[arg(long, value_enum)]
     pub state: Option<StateFilter>,
 }
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Notes or folders inside the vault (default: all).
+    pub paths: Vec<PathBuf>,
+    /// Only cards in this deck or its subdecks (repeatable).
+    #[arg(long)]
+    pub deck: Vec<String>,
+    /// Print `{"due", "new", "learning", "review"}` as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+const DUE_HELP: &str = "\
+The number is what `recall review` would show now: due and new cards after the daily
+limits (new-per-day, reviews-per-day in .recall/config.yaml, less what was answered
+today), FSRS cards in their learning steps included, buried questions left out.
+--json gives {\"due\": N, \"new\": N, \"learning\": N, \"review\": N}.
+
+Example, a shell prompt: PS1='$(recall due --vault ~/notes) '$PS1";
 
 #[derive(Debug, Args)]
 pub struct DecksArgs {

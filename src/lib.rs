@@ -46,6 +46,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let code = match &cli.command {
         Command::Cards(a) => cmd::cards::run(&cli.global, a, &mut out)?,
         Command::Decks(a) => cmd::decks::run(&cli.global, a, &mut out)?,
+        Command::Due(a) => cmd::due::run(&cli.global, a, &mut out)?,
         Command::Review(a) => cmd::review::run(&cli.global, a, &mut out)?,
         Command::Grade(a) => cmd::grade::run(&cli.global, a, &mut out)?,
         Command::Notes(a) => cmd::notes::run(&cli.global, a, &mut out)?,

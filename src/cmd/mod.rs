@@ -4,6 +4,7 @@ pub mod cards;
 pub mod check;
 pub mod completions;
 pub mod decks;
+pub mod due;
 pub mod export;
 pub mod grade;
 pub mod import;

@@ -15,6 +15,7 @@
 //! [`Session::view`].
 
 pub mod cards;
+pub mod due;
 pub mod plain;
 pub mod queue;
 pub mod store;

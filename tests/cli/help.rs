@@ -10,6 +10,7 @@ fn help_texts() {
         "review",
         "cards",
         "decks",
+        "due",
         "grade",
         "notes",
         "reschedule",

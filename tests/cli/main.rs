@@ -4,6 +4,7 @@ mod bad_inputs;
 mod check;
 mod conformance;
 mod counts;
+mod due;
 mod export;
 mod faults;
 mod finish;

@@ -41,6 +41,8 @@ fn decks_into_a_closed_pipe() {
     let v = sample();
     assert_quiet(v.root(), &["decks"], None);
     assert_quiet(v.root(), &["decks", "--json"], None);
+    assert_quiet(v.root(), &["due"], None);
+    assert_quiet(v.root(), &["due", "--json"], None);
 }
 
 #[test]

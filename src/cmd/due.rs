@@ -1,0 +1,72 @@
+//! `recall due [PATH…] [--deck D] [--json]`: how many cards a review would
+//! show now, after the daily limits, for prompts and status bars.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{DueArgs, Global};
+use crate::error::Error;
+use crate::session::store::read_buried;
+use crate::session::{Mode, Order, done_today, note_cards, queue};
+use crate::vault::Vault;
+
+pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
+    // Buried questions are known by their hash, which needs the question's
+    // text; without a bury list for about today (the exact day is known
+    // only once the settings are read), the counting parse is enough.
+    let load = crate::load_options(global);
+    let probe =
+        load.pin.today.or(load.pin.now.map(|t| t.date_naive())).unwrap_or(load.clock_now.date_naive());
+    let buried_any = [probe.pred_opt(), Some(probe), probe.succ_opt()]
+        .into_iter()
+        .flatten()
+        .any(|d| !read_buried(&root, d).is_empty());
+    let detail = if buried_any { crate::parse::Detail::Full } else { crate::parse::Detail::Counts };
+    let mut cards = Vec::new();
+    let vault = crate::scan_vault_each(
+        global,
+        first,
+        detail,
+        |n, opts| {
+            if Vault::in_scope(&n.path, &scopes) {
+                note_cards(&n.path, &n.note, &opts.when(), Mode::Normal, &[], &decks)
+            } else {
+                Vec::new()
+            }
+        },
+        |c| {
+            cards.extend(c);
+            Ok(())
+        },
+    )?;
+    let buried = read_buried(&vault.root, vault.today);
+    cards.retain(|c| !buried.contains(&c.hash));
+    let recall = &vault.config.recall;
+    let (records, _) = crate::log::read(&vault.root)?;
+    let (new_done, reviews_done) = done_today(&records, vault.today);
+    let new_limit = recall.new_per_day.map(|n| n.saturating_sub(new_done));
+    let review_limit = recall.reviews_per_day.map(|n| n.saturating_sub(reviews_done));
+    // The limits keep the first cards of the review's order: the total and
+    // the new count do not depend on which ones, so the sequential order
+    // stands for the random ones (which split the review limit between
+    // learning and review cards differently from session to session).
+    let order = Order::from_plugin(vault.config.settings.flashcard_card_order);
+    let order = match order {
+        Order::NewFirstRandom => Order::NewFirstSequential,
+        Order::DueFirstRandom | Order::EveryCardRandom => Order::DueFirstSequential,
+        o => o,
+    };
+    let queue = queue::build(cards, order, false, 0, new_limit, review_limit);
+    let counts = crate::session::due::count(&queue);
+    if args.json {
+        writeln!(out, "{}", crate::json::to_string(&counts).map_err(Error::json_out)?)
+            .map_err(Error::stdout)?;
+    } else {
+        writeln!(out, "{}", counts.due).map_err(Error::stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

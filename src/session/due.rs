@@ -1,0 +1,57 @@
+//! What a session would show now, counted (`recall due`): the queue after
+//! the daily limits, by phase.
+
+use serde::Serialize;
+
+use super::queue::{Phase, QueueCard};
+
+/// The cards a session would show now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DueCounts {
+    /// All of them: `new + learning + review`.
+    pub due: usize,
+    pub new: usize,
+    /// In FSRS (re)learning steps.
+    pub learning: usize,
+    pub review: usize,
+}
+
+/// Counts a built queue (see [`super::queue::build`]).
+#[must_use]
+pub fn count(queue: &[QueueCard]) -> DueCounts {
+    let mut c = DueCounts { due: queue.len(), ..DueCounts::default() };
+    for card in queue {
+        match card.phase {
+            Phase::New => c.new += 1,
+            Phase::Learning => c.learning += 1,
+            Phase::Review => c.review += 1,
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(phase: Phase) -> QueueCard {
+        QueueCard {
+            path: "a.md".into(),
+            question: 0,
+            sibling: 0,
+            line: 1,
+            hash: String::new(),
+            is_new: phase == Phase::New,
+            phase,
+            deck: "d".into(),
+            deck_rank: 0,
+        }
+    }
+
+    #[test]
+    fn counts_by_phase() {
+        let q = [card(Phase::New), card(Phase::Review), card(Phase::Review), card(Phase::Learning)];
+        assert_eq!(count(&q), DueCounts { due: 4, new: 1, learning: 1, review: 2 });
+        assert_eq!(count(&[]), DueCounts::default());
+    }
+}
