@@ -182,9 +182,16 @@ pub fn load_options(global: &Global) -> LoadOptions {
 /// Prints the settings' warnings, then the vault's per-file warnings, on stderr.
 pub fn print_warnings(v: &Vault) {
     let mut err = std::io::stderr().lock();
-    for line in v.config.warnings.iter().cloned().chain(warning_lines(&v.warnings)) {
+    for line in vault_warning_lines(v) {
         let _ = writeln!(err, "warning: {}", sanitize::one_line(&line));
     }
+}
+
+/// Every warning of a loaded vault worth showing: its settings' and its
+/// files' (see [`warning_lines`]).
+#[must_use]
+pub fn vault_warning_lines(v: &Vault) -> Vec<String> {
+    v.config.warnings.iter().cloned().chain(warning_lines(&v.warnings)).collect()
 }
 
 /// The warnings worth printing outside `check`, said once: harmless ones

@@ -62,7 +62,7 @@ pub fn run(global: &Global, args: &OptimizeArgs, out: &mut dyn Write) -> Result<
     };
 
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &report).map_err(Error::json_out)?;
+        crate::json::to_writer_pretty(&mut *out, &report).map_err(Error::json_out)?;
         writeln!(out).map_err(Error::stdout)?;
         match &apply {
             Apply::Written(p) => eprintln!("wrote fsrs-weights to {p}"),

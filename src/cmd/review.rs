@@ -125,7 +125,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     } else {
         let options = crate::tui::Options {
             reading_width: recall_cfg.reading_width.unwrap_or(crate::settings::READING_WIDTH),
-            warnings: crate::warning_lines(&vault.warnings),
+            warnings: crate::vault_warning_lines(&vault),
         };
         let summary = crate::tui::run(&mut session, &vault.root, &options)?;
         writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
