@@ -145,6 +145,11 @@ impl Pty {
     }
 
     fn spawn_sized(vault: &std::path::Path, rows: u16, cols: u16) -> Pty {
+        Pty::spawn_with(vault, rows, cols, &[])
+    }
+
+    /// [`Pty::spawn_sized`] with more environment (`EDITOR`).
+    fn spawn_with(vault: &std::path::Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
@@ -155,6 +160,9 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
         cmd.env("TZ", "UTC");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn in pty");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -385,4 +393,84 @@ fn warnings_are_shown_and_printed_after_quitting() {
     pty.wait_until("the main screen", |s| !s.alternate_screen());
     let s = pty.wait_for("Reviewed 0 cards");
     assert!(s.contains("warning: broken.md"), "printed after the screen is left:\n{s}");
+}
+
+#[test]
+fn an_edit_keeps_the_card_and_good_lands_under_the_edited_front() {
+    let v = vault();
+    let editor = v.root().join(".edit.sh");
+    // The editor is called as `EDITOR +LINE PATH`: it changes the card's front.
+    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/^acks=all::/acks=all (edited)::/' \"$2\"\n")
+        .expect("script");
+    let chmod = std::process::Command::new("chmod").arg("+x").arg(&editor).status().expect("chmod");
+    assert!(chmod.success());
+    let editor = editor.to_string_lossy().into_owned();
+    let mut pty =
+        Pty::spawn_with(v.root(), 24, 90, &[("EDITOR", editor.as_str()), ("VISUAL", editor.as_str())]);
+    pty.wait_for("acks=all");
+    pty.keys("e");
+    let s = pty.wait_for("acks=all (edited)");
+    assert!(!s.contains("left the session"), "{s}");
+    pty.keys(" ");
+    pty.wait_for("[3] Good 25d");
+    pty.keys("3");
+    pty.wait_for("linger.ms");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    // The same edit, then `recall grade` on the edited card: the same bytes.
+    let graded = vault();
+    graded.file("Kafka/a.md", A.replace("acks=all::", "acks=all (edited)::"));
+    run_in(graded.root(), TODAY, &["grade", "Kafka/a.md:6", "good"], None, &[]).ok();
+    assert_eq!(v.read_str("Kafka/a.md"), graded.read_str("Kafka/a.md"));
+    assert!(
+        v.read_str("Kafka/a.md")
+            .contains("acks=all (edited)::waits for the full ISR\n<!--SR:!2024-07-15,25,250-->")
+    );
+}
+
+#[test]
+fn a_bury_is_undone_in_the_full_screen() {
+    let v = vault();
+    let mut pty = Pty::spawn(v.root());
+    pty.wait_for("acks=all");
+    pty.keys("b");
+    pty.wait_for("Buried until tomorrow: 1 card");
+    pty.wait_for("linger.ms");
+    let buried: serde_json::Value = serde_json::from_str(&v.read_str(".recall/buried.json")).expect("json");
+    assert_eq!(buried["questions"].as_array().map(Vec::len), Some(1), "{buried}");
+    pty.keys("u");
+    pty.wait_for("Undid the bury of Kafka/a.md:6 (1 card)");
+    pty.wait_for("acks=all");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    let after: serde_json::Value = serde_json::from_str(&v.read_str(".recall/buried.json")).expect("json");
+    assert_eq!(after["questions"], serde_json::json!([]), "no question is buried any more: {after}");
+    // A new session shows the card again.
+    let out = review_plain(&v, "q\n");
+    assert!(out.contains("acks=all"), "{out}");
+    assert_eq!(v.read_str("Kafka/a.md"), A);
+}
+
+#[test]
+fn the_start_screen_chooses_a_deck() {
+    let v = vault();
+    v.file("Sql/s.md", "#flashcards/sql\n\nSELECT without FROM?::a constant row\n");
+    let mut pty = Pty::spawn(v.root());
+    let s = pty.wait_for("All decks");
+    assert!(s.contains("› All decks"), "{s}");
+    assert!(s.contains("kafka"), "{s}");
+    // End chooses the last deck (sql); Enter starts it.
+    pty.keys("\x1b[F");
+    pty.wait_for("›   sql");
+    pty.keys("\r");
+    pty.wait_for("SELECT without FROM?");
+    pty.keys(" ");
+    pty.wait_for("[3] Good");
+    pty.keys("3");
+    pty.wait_for("Session complete");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    assert!(v.read_str("Sql/s.md").contains("<!--SR:!"), "the sql card was answered");
+    assert_eq!(v.read_str("Kafka/a.md"), A, "the kafka deck was not reviewed");
+    assert_eq!(v.read_str("Kafka/b.md"), B);
 }
