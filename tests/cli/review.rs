@@ -70,6 +70,41 @@ fn plain_undo_skip_bury_and_eof() {
 }
 
 #[test]
+fn cram_ahead_reset_and_info_in_plain_mode() {
+    let v = TestVault::new();
+    let text = "#flashcards\n\nLater::in ten days\n<!--SR:!2024-06-30,10,250-->\nSoon::in two days\n<!--SR:!2024-06-22,10,250-->\n";
+    v.file("n.md", text);
+    let plain = |args: &[&str], script: &str| {
+        let mut all = vec!["review", "--plain", "--order", "due-first"];
+        all.extend_from_slice(args);
+        run_in(v.root(), TODAY, &all, Some(script.as_bytes()), &[]).ok()
+    };
+    // Cram: every card, whatever its due date; nothing written, logged as cram.
+    let out = plain(&["--cram"], "\n3\n\n1\n\n3\n");
+    assert!(out.contains("[1/2] n.md:3"), "{out}");
+    assert_eq!(v.read_str("n.md"), text, "cram writes nothing");
+    let log = v.read_str(".recall/reviews.jsonl");
+    assert_eq!(log.lines().count(), 3, "Good, Again, and Good on the card Again brought back: {log}");
+    assert!(log.lines().all(|l| l.contains("\"op\":\"cram\"")), "{log}");
+    // Ahead: the card due within 3 days comes, scheduled normally, with its history on `info`.
+    let out = plain(&["--ahead", "3"], "info\n\n3\n");
+    assert!(out.contains("[1/1] n.md:5"), "{out}");
+    assert!(out.contains("SM-2: due 2024-06-22, interval 10, ease 250"), "{out}");
+    let after = v.read_str("n.md");
+    assert!(!after.contains("2024-06-22,10,250"), "answered and rescheduled:\n{after}");
+    assert!(after.contains("<!--SR:!2024-06-30,10,250-->"), "{after}");
+    // Reset writes what the plugin's Reset (and `recall grade … reset`) writes.
+    v.file("n.md", text);
+    let out = plain(&["--ahead", "3"], "reset\nq\n");
+    assert!(out.contains("reset 1"), "{out}");
+    let graded = TestVault::new();
+    graded.file("n.md", text);
+    run_in(graded.root(), TODAY, &["grade", "n.md:5", "reset"], None, &[]).ok();
+    assert_eq!(v.read_str("n.md"), graded.read_str("n.md"));
+    assert_ne!(v.read_str("n.md"), text);
+}
+
+#[test]
 fn nothing_due_says_so() {
     let v = TestVault::new();
     v.file("n.md", "#flashcards\nQ::A\n<!--SR:!2024-06-25,5,250-->\n");
