@@ -258,7 +258,7 @@ fn one_operation_is_required() {
 
 /// Due dates (`YYYY-MM-DD`) of every schedule comment in `text`, FSRS ones by their day.
 fn due_days(text: &str) -> Vec<String> {
-    text.split("!")
+    text.split('!')
         .skip(1)
         .filter_map(|seg| {
             let seg = seg.strip_prefix("fsrs,").unwrap_or(seg);
