@@ -435,3 +435,28 @@ fn ahead_adds_cards_due_within_the_days_and_schedules_them() {
     assert!(text.contains("<!--SR:!2024-06-30,10,250-->"), "the later card is left alone:\n{text}");
     assert_eq!(s.store().log[0].op, Op::Review);
 }
+
+#[test]
+fn an_edited_front_keeps_the_card_by_its_comment_or_its_place() {
+    // Scheduled: found again by its schedule comment.
+    let mut s = session(&[("a.md", A)], Settings::default());
+    assert_eq!(front(&s), "A1");
+    s.store.files.insert("a.md".into(), A.replace("A1::one", "A1 fixed::one"));
+    s.note_changed("a.md");
+    assert_eq!(front(&s), "A1 fixed", "the card stays, with its new text");
+    assert!(s.take_notices().is_empty());
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(
+        s.store().files["a.md"],
+        A.replace("A1::one", "A1 fixed::one").replace("2024-06-19,3,250", "2024-06-28,8,250")
+    );
+    // New (no comment): found again at its place.
+    let n = "#flashcards\n\nN1::one\n\nN2::two\n";
+    let mut s = session(&[("n.md", n)], Settings::default());
+    s.store.files.insert("n.md".into(), n.replace("N1::one", "N1 better::one"));
+    s.note_changed("n.md");
+    assert_eq!(front(&s), "N1 better");
+    assert_eq!(s.progress().left, 2);
+    s.answer(Response::Good).expect("answer");
+    assert!(s.store().files["n.md"].starts_with("#flashcards\n\nN1 better::one\n<!--SR:!"));
+}
