@@ -320,6 +320,9 @@ mod tests {
         let (out, _) =
             frame(&DeckScreen { rows: short, selected: 2, color: false, reading_width: 100 }, 80, 24);
         insta::assert_snapshot!("decks_80x24", out);
+        let (out, _) =
+            frame(&DeckScreen { rows: &rows, selected: 9, color: false, reading_width: 100 }, 40, 12);
+        insta::assert_snapshot!("decks_40x12_scrolled", out);
     }
 
     #[test]
