@@ -69,7 +69,7 @@ pub enum Command {
     Grade(GradeArgs),
     /// The note review queue: notes tagged for review (#review), due, new and scheduled.
     Notes(NotesArgs),
-    /// Re-schedule many cards at once: shift, spread, set due, reset, rebalance, cap.
+    /// Re-schedule many cards at once: shift, spread, set due, reset, rebalance, cap, exam.
     Reschedule(RescheduleArgs),
     /// Export cards: Anki package, Anki text, CSV or JSON.
     Export(ExportArgs),
@@ -231,18 +231,22 @@ Operations (one per run):
   --rebalance      the plugin's load balancing again: each card with an interval over 7 days
                    may move to a lighter day within its fuzz range, never beyond it
   --cap            apply maximumInterval and the ease floor of 130
+  --exam DATE      bring every card due on or after DATE into the days before it (today
+                   first), levelled like --spread; SM-2 cards keep interval and ease, FSRS
+                   cards keep their memory state and only their due moves; also says how
+                   many new cards a day to learn to see every card before DATE
 
 Every note is written atomically and only changed notes are written. Ctrl-C stops between
 notes: each note is either old or new, and the summary says how many were written. Running
 the same command again finishes the rest and applies nothing twice: the review log records
 every changed card with the run's operation, and a re-run skips the cards an unfinished run
-of the same operation already changed. --spread, --set-due 0, --reset and --cap would also
+of the same operation already changed. --spread, --exam, --set-due 0, --reset and --cap would also
 do nothing more on a second complete run; --shift would shift again, so a completed shift is
 final (the log says when it completed).";
 
 #[derive(Debug, Args)]
 #[command(after_long_help = RESCHEDULE_HELP)]
-#[command(group(clap::ArgGroup::new("operation").required(true).args(["shift", "spread", "set_due", "reset", "rebalance", "cap"])))]
+#[command(group(clap::ArgGroup::new("operation").required(true).args(["shift", "spread", "set_due", "reset", "rebalance", "cap", "exam"])))]
 pub struct RescheduleArgs {
     /// Notes or folders inside the vault (default: all).
     pub paths: Vec<PathBuf>,
@@ -276,6 +280,9 @@ pub struct RescheduleArgs {
     /// Apply maximumInterval and the ease floor.
     #[arg(long)]
     pub cap: bool,
+    /// Bring cards due on or after DATE into the days before it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub exam: Option<NaiveDate>,
     /// Write the changes (default: a dry run).
     #[arg(long)]
     pub apply: bool,

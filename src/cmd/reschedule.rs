@@ -14,12 +14,12 @@ use crate::edit::plan::{SiblingChange, plan_siblings};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
-use crate::parse::comment::format_sm2;
 use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
+use crate::reschedule::exam::{ExamPlan, plan_exam};
 use crate::reschedule::fsrs::{fsrs_note, plan};
 use crate::reschedule::{Change, Operation, Target};
+use crate::schedule::Schedule;
 use crate::schedule::histogram_key;
-use crate::schedule::{Schedule, Sm2};
 use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
@@ -39,8 +39,10 @@ struct Selected {
     target: Target,
 }
 
-fn operation(args: &RescheduleArgs) -> Operation {
-    if let Some(d) = args.shift {
+fn operation(args: &RescheduleArgs, zone: crate::clock::Zone) -> Operation {
+    if let Some(date) = args.exam {
+        Operation::Exam { date, zone }
+    } else if let Some(d) = args.shift {
         Operation::Shift(d)
     } else if let Some(d) = args.spread {
         Operation::Spread(d)
@@ -71,21 +73,10 @@ fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[S
     format!("{:x}", cyrb53(&key, 7))
 }
 
-fn change_schedule(c: &Change) -> Option<Schedule> {
-    match c {
-        Change::Set { due, interval, ease } => {
-            Some(Schedule::Sm2(Sm2 { due: *due, interval: *interval, ease: *ease }))
-        }
-        Change::MakeNew => None,
-        Change::Fsrs(seg) => Some(Schedule::Fsrs(seg.clone())),
-    }
-}
-
-fn sibling_change(c: &Change) -> SiblingChange {
-    match c {
-        Change::Set { due, interval, ease } => SiblingChange::Set(format_sm2(*due, *interval, *ease)),
-        Change::MakeNew => SiblingChange::New,
-        Change::Fsrs(seg) => SiblingChange::Set(seg.format()),
+fn sibling_change(c: &Change, before: &CardSchedule) -> SiblingChange {
+    match c.applied(before) {
+        Some(s) => SiblingChange::Set(s.segment()),
+        None => SiblingChange::New,
     }
 }
 
@@ -98,7 +89,8 @@ fn plan_note(
     let mut edits = Vec::new();
     for (&qi, sibs) in changes {
         let Some(q) = note.questions.get(qi) else { continue };
-        let sc: Vec<(usize, SiblingChange)> = sibs.iter().map(|(s, c)| (*s, sibling_change(c))).collect();
+        let sc: Vec<(usize, SiblingChange)> =
+            sibs.iter().map(|(s, c)| (*s, sibling_change(c, &q.schedule(*s)))).collect();
         match plan_siblings(note, q, &sc, settings) {
             Ok(Some(e)) => edits.push(e),
             Ok(None) => {}
@@ -134,8 +126,16 @@ fn relocate(
 }
 
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let op = operation(args);
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
+    let op = operation(args, vault.zone);
+    if let Operation::Exam { date, .. } = op
+        && date <= vault.today
+    {
+        return Err(Error::Usage(format!(
+            "--exam {date} is not after today ({}): there is no day before it to study in",
+            vault.today
+        )));
+    }
     let decks = if args.deck.is_empty() {
         Vec::new()
     } else {
@@ -228,7 +228,14 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let histogram = vault_histogram(vault);
     let targets: Vec<Target> = selected.iter().map(|s| s.target.clone()).collect();
     let seed = args.seed.unwrap_or(0x5EED);
-    let changes = plan(op, &targets, &vault.when(), settings, &histogram, seed);
+    let (changes, exam) = match op {
+        Operation::Exam { date, zone } => {
+            let plan = plan_exam(&targets, today, date, zone, &histogram);
+            let changes = plan.as_ref().map_or_else(|| vec![None; targets.len()], |p| p.changes.clone());
+            (changes, plan.map(|p| (date, p)))
+        }
+        _ => (plan(op, &targets, &vault.when(), settings, &histogram, seed), None),
+    };
 
     // Group by note and question.
     let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
@@ -245,8 +252,15 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
             after.decrement(k);
         }
-        if let Some(due) = change_schedule(change).and_then(|s| s.due_date(vault.zone)) {
-            after.increment((due - today).num_days());
+        match change {
+            Change::Set { due, .. } => after.increment((*due - today).num_days()),
+            Change::FsrsDue { due } => after.increment((vault.zone.date(*due) - today).num_days()),
+            Change::Fsrs(seg) => {
+                if let Some(d) = seg.due.instant() {
+                    after.increment((vault.zone.date(d) - today).num_days());
+                }
+            }
+            Change::MakeNew => {}
         }
         card_changes.push((sel, change.clone()));
     }
@@ -337,7 +351,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                             Op::Reschedule,
                             card,
                             sel.target.schedule.to_schedule(),
-                            change_schedule(change),
+                            change.applied(&sel.target.schedule),
                             detail.clone(),
                         )
                     })
@@ -390,6 +404,12 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             "written": written,
             "interrupted": interrupted,
             "fsrs_skipped": fsrs_skipped,
+            "exam": exam.as_ref().map(|(date, p)| json!({
+                "date": date.to_string(),
+                "days": p.days,
+                "new_cards": p.new_cards,
+                "new_per_day": p.new_per_day,
+            })),
             "days": days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect::<Vec<_>>(),
             "changes": card_changes.iter().map(|(sel, change)| {
                 let n = &vault.notes[sel.note];
@@ -398,7 +418,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                     "line": n.note.questions[sel.question].first_line + 1,
                     "sibling": sel.sibling,
                     "before": sel.target.schedule.to_schedule(),
-                    "after": change_schedule(change),
+                    "after": change.applied(&sel.target.schedule),
                 })
             }).collect::<Vec<_>>(),
         });
@@ -413,6 +433,9 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             if notes == 1 { "" } else { "s" }
         )
         .map_err(Error::stdout)?;
+        if let Some((date, plan)) = &exam {
+            writeln!(out, "{}", exam_line(*date, plan)).map_err(Error::stdout)?;
+        }
         if args.apply {
             writeln!(out, "{written} of {notes} notes written.").map_err(Error::stdout)?;
         } else if cards > 0 {
@@ -431,6 +454,20 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         chart(out, &days).map_err(Error::stdout)?;
     }
     Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// What `--exam` says about the new cards of the selection.
+fn exam_line(date: NaiveDate, plan: &ExamPlan) -> String {
+    let days = format!("{} day{}", plan.days, if plan.days == 1 { "" } else { "s" });
+    match plan.new_per_day {
+        Some(n) => format!(
+            "Before the exam on {date} ({days}, today included): learn {n} new card{} a day to see all {} new card{}.",
+            if n == 1 { "" } else { "s" },
+            plan.new_cards,
+            if plan.new_cards == 1 { "" } else { "s" }
+        ),
+        None => format!("Before the exam on {date} ({days}, today included): no new cards to learn."),
+    }
 }
 
 /// Cards due on each of the next `days` days (0 is today) by a due-date

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{Global, ReviewArgs};
 use crate::error::Error;
 use crate::schedule::{Histogram, card_keys};
+use crate::session::decks::{deck_tree, only, single_deck};
 use crate::session::store::read_buried;
 use crate::session::{
     Context, DiskStore, Mode, Order, QueueCard, Session, done_today, fingerprint, note_cards, queue,
@@ -89,7 +90,11 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     };
     let seed = args.seed.unwrap_or_else(|| vault.now.timestamp_nanos_opt().map_or(0, |n| n as u64));
     let random_decks = vault.config.settings.flashcard_deck_order == crate::settings::DeckOrder::Random;
-    let queue = queue::build(cards, order, random_decks, seed, new_limit, review_limit);
+    let limited = |c: Vec<QueueCard>| queue::build(c, order, random_decks, seed, new_limit, review_limit);
+    // The start screen: the deck tree, unless a deck was asked for, there
+    // is only one, or the review is in plain lines.
+    let tree = (!plain && args.deck.is_empty() && !single_deck(&cards)).then(|| deck_tree(&cards, limited));
+    let queue = if tree.is_some() { limited(cards.clone()) } else { limited(std::mem::take(&mut cards)) };
 
     if !plain && queue.is_empty() {
         crate::print_warnings(&vault);
@@ -116,6 +121,23 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     };
     let store = DiskStore { root: vault.root.clone() };
     let clock = crate::session_clock(global, &vault.when());
+    let options = crate::tui::Options {
+        reading_width: recall_cfg.reading_width.unwrap_or(crate::settings::READING_WIDTH),
+        warnings: crate::vault_warning_lines(&vault),
+    };
+    if let Some(rows) = tree {
+        let start = |deck: Option<&str>| {
+            let queue = match deck {
+                Some(d) => limited(only(&cards, d)),
+                None => queue,
+            };
+            Session::new_lazy(ctx, clock, store, notes, queue, histogram)
+        };
+        if let Some(summary) = crate::tui::run_from_decks(&rows, &vault.root, &options, start)? {
+            writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut session = Session::new_lazy(ctx, clock, store, notes, queue, histogram);
     if plain {
         let stdin = std::io::stdin();
@@ -123,10 +145,6 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         let width = crate::tui::terminal_width().map_or(crate::session::plain::WIDTH, usize::from);
         crate::session::plain::run(&mut session, &mut input, out, width)?;
     } else {
-        let options = crate::tui::Options {
-            reading_width: recall_cfg.reading_width.unwrap_or(crate::settings::READING_WIDTH),
-            warnings: crate::vault_warning_lines(&vault),
-        };
         let summary = crate::tui::run(&mut session, &vault.root, &options)?;
         writeln!(out, "{}", crate::tui::summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     }

@@ -232,6 +232,21 @@ pub fn summary_lines(s: &Summary) -> Vec<String> {
     if !extra.is_empty() {
         out.push(extra.join(" · "));
     }
+    if let Some(r) = s.retention() {
+        out.push(format!(
+            "Retention on review cards: {:.0}% ({} of {} not Again).",
+            r * 100.0,
+            s.review_recalled,
+            s.review_answers
+        ));
+    }
+    if s.left_today > 0 {
+        out.push(format!(
+            "Still due today: {} card{} (within the daily limits).",
+            s.left_today,
+            plural(s.left_today)
+        ));
+    }
     out.push(match s.next_due {
         Some((1, n)) => format!("Next: {n} card{} due tomorrow.", plural(n as usize)),
         Some((d, n)) => format!("Next: {n} card{} due in {d} days.", plural(n as usize)),

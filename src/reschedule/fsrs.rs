@@ -66,7 +66,7 @@ pub fn plan(
                 _ if left_alone => None,
                 _ => match change? {
                     Change::Set { due, interval, .. } => moved(f, when, due, interval, op),
-                    Change::MakeNew | Change::Fsrs(_) => None,
+                    Change::MakeNew | Change::Fsrs(_) | Change::FsrsDue { .. } => None,
                 },
             }
         })

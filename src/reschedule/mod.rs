@@ -2,15 +2,17 @@
 //!
 //! Operations: shift due dates, spread a backlog over the coming days, set
 //! due dates Anki-style, reset cards to new, re-run the plugin's load
-//! balancing, and cap intervals and eases to the current settings. The
+//! balancing, cap intervals and eases to the current settings, and bring
+//! every card due on or after an exam into the days before it ([`exam`]). The
 //! command turns the changes into one edit per question (see
 //! [`crate::edit::plan::plan_siblings`]) and writes them.
 
+pub mod exam;
 pub mod fsrs;
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::parse::CardSchedule;
 use crate::schedule::{Histogram, add_days};
@@ -32,6 +34,9 @@ pub enum Operation {
     Rebalance,
     /// Apply `maximumInterval` and the ease floor of 130.
     Cap,
+    /// Bring every card due on or after `date` into the days before it,
+    /// levelled (local dates in `zone`).
+    Exam { date: NaiveDate, zone: crate::clock::Zone },
 }
 
 impl Operation {
@@ -52,6 +57,7 @@ impl Operation {
             Operation::Reset => "reset".into(),
             Operation::Rebalance => "rebalance".into(),
             Operation::Cap => "cap".into(),
+            Operation::Exam { date, .. } => format!("exam {date}"),
         }
     }
 }
@@ -100,6 +106,33 @@ pub enum Change {
     MakeNew,
     /// An FSRS card's new segment (see [`fsrs`]).
     Fsrs(Box<crate::schedule::fsrs::FsrsSegment>),
+    /// An FSRS card due at this instant instead; its memory state stays.
+    FsrsDue {
+        due: DateTime<Utc>,
+    },
+}
+
+impl Change {
+    /// The schedule a card has after the change (`None`: new), from the
+    /// one it had before.
+    #[must_use]
+    pub fn applied(&self, before: &CardSchedule) -> Option<crate::schedule::Schedule> {
+        use crate::schedule::{Schedule, Sm2};
+        match self {
+            Change::Set { due, interval, ease } => {
+                Some(Schedule::Sm2(Sm2 { due: *due, interval: *interval, ease: *ease }))
+            }
+            Change::MakeNew => None,
+            Change::Fsrs(seg) => Some(Schedule::Fsrs(seg.clone())),
+            Change::FsrsDue { due } => match before {
+                CardSchedule::Fsrs(f) => Some(Schedule::Fsrs(Box::new(crate::schedule::fsrs::FsrsSegment {
+                    due: crate::schedule::fsrs::Stamp::At(*due),
+                    ..(**f).clone()
+                }))),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// A selected card and its current schedule.
@@ -181,6 +214,8 @@ pub fn compute(
             .map(|t| (!matches!(t.schedule, CardSchedule::New)).then_some(Change::MakeNew))
             .collect(),
         Operation::Rebalance => rebalance(targets, today, histogram),
+        Operation::Exam { date, zone } => exam::plan_exam(targets, today, date, zone, histogram)
+            .map_or_else(|| vec![None; targets.len()], |p| p.changes),
         Operation::Cap => targets
             .iter()
             .map(|t| {
@@ -294,6 +329,7 @@ mod tests {
                 Some(Change::Set { due, .. }) => Some(due.to_string()),
                 Some(Change::MakeNew) => Some("new".into()),
                 Some(Change::Fsrs(seg)) => Some(seg.format()),
+                Some(Change::FsrsDue { due }) => Some(due.to_string()),
                 None => None,
             })
             .collect()
@@ -408,6 +444,7 @@ mod tests {
                 Change::Set { due, .. } => due.to_string(),
                 Change::MakeNew => "new".into(),
                 Change::Fsrs(seg) => seg.format(),
+                Change::FsrsDue { due } => due.to_string(),
             })
             .collect();
         assert!(moved.iter().all(|m| m == "2024-07-19" || m == "2024-07-21"));

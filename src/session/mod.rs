@@ -15,6 +15,7 @@
 //! [`Session::view`].
 
 pub mod cards;
+pub mod decks;
 pub mod due;
 pub mod plain;
 pub mod queue;
@@ -41,6 +42,7 @@ use crate::parse::{Note, ParseOptions, parse_note};
 use crate::schedule::{CardContext, Histogram, Response, Schedule, Scheduler, histogram_key, note_ease};
 use crate::settings::Settings;
 pub use cards::{Mode, done_today, fingerprint, headings_above, note_cards};
+pub use decks::DeckRow;
 pub use queue::{Order, Phase, QueueCard};
 pub use store::{DiskStore, MemStore, Store};
 pub use view::{CardInfo, CardView, Progress, Summary};

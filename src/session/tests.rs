@@ -365,3 +365,98 @@ fn a_note_deleted_before_its_cards_come_up_leaves_with_a_notice() {
     let notices = s.take_notices();
     assert!(notices.iter().any(|n| n.0.contains("b.md") && n.0.contains("left the session")), "{notices:?}");
 }
+
+#[test]
+fn again_on_a_new_card_moves_it_from_new_to_learning() {
+    let n = "#flashcards\n\nN1::one\nN2::two\n";
+    let mut s = session(&[("n.md", n)], Settings::default());
+    assert_eq!(s.progress(), Progress { done: 0, left: 2, new_left: 2, learning_left: 0, review_left: 0 });
+    s.answer(Response::Again).expect("answer");
+    assert_eq!(s.progress(), Progress { done: 1, left: 2, new_left: 1, learning_left: 1, review_left: 0 });
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(s.progress(), Progress { done: 2, left: 1, new_left: 0, learning_left: 1, review_left: 0 });
+    // Undo puts the card back as new.
+    s.undo().expect("undo");
+    assert_eq!(s.progress(), Progress { done: 1, left: 2, new_left: 1, learning_left: 1, review_left: 0 });
+}
+
+#[test]
+fn undo_of_skip_and_bury_brings_the_cards_back() {
+    let c = "#flashcards\n\nC1::see\nC2::sea\n";
+    let mut s = session(&[("b.md", B), ("c.md", c)], Settings::default());
+    assert_eq!(s.progress().left, 4);
+    s.skip();
+    assert_eq!((front(&s).as_str(), s.progress().left), ("C1", 2));
+    assert_eq!(s.undo().expect("undo"), Some(Undone::Skip { path: "b.md".into(), line: 3 }));
+    assert_eq!((front(&s).as_str(), s.progress().left), ("B1", 4));
+    assert_eq!(s.summary().skipped, 0);
+    // Bury takes both siblings of B1 and remembers the question for today.
+    assert_eq!(s.bury(), 2);
+    assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(1));
+    assert_eq!(s.undo().expect("undo"), Some(Undone::Bury { path: "b.md".into(), line: 3, cards: 2 }));
+    assert_eq!((front(&s).as_str(), s.progress().left), ("B1", 4));
+    assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(0), "unburied on disk too");
+    assert_eq!(s.summary().buried, 0);
+    // Nothing was written to a note.
+    assert_eq!(s.store().files["b.md"], B);
+    assert_eq!(s.store().files["c.md"], c);
+}
+
+#[test]
+fn cram_shows_every_card_and_writes_nothing() {
+    let n = "#flashcards\n\nLater::not due\n<!--SR:!2024-08-01,40,250-->\nDue::due\n<!--SR:!2024-06-19,3,250-->\nNew::new\n";
+    let mut s = session_at(&[("n.md", n)], ctx_in(Settings::default(), Mode::Cram), clock());
+    assert_eq!(s.progress().left, 3, "cards regardless of due date");
+    s.answer(Response::Again).expect("answer");
+    while !s.is_done() {
+        s.answer(Response::Good).expect("answer");
+    }
+    assert_eq!(s.store().files["n.md"], n, "nothing is written in cram mode");
+    let ops: Vec<Op> = s.store().log.iter().map(|r| r.op).collect();
+    assert_eq!(ops, vec![Op::Cram; 4], "Again brings the card back once; all logged as cram");
+    assert!(s.store().log.iter().all(|r| r.after.is_none()));
+    s.undo().expect("undo");
+    assert_eq!(s.store().log.last().map(|r| r.op), Some(Op::Undo));
+    assert_eq!(s.store().files["n.md"], n);
+}
+
+#[test]
+fn ahead_adds_cards_due_within_the_days_and_schedules_them() {
+    let n = "#flashcards\n\nSoon::in two days\n<!--SR:!2024-06-22,10,250-->\nLater::in ten days\n<!--SR:!2024-06-30,10,250-->\n";
+    let normal = session(&[("n.md", n)], Settings::default());
+    assert!(normal.is_done(), "nothing is due today");
+    let mut s = session_at(&[("n.md", n)], ctx_in(Settings::default(), Mode::Ahead(3)), clock());
+    assert_eq!(s.progress().left, 1);
+    assert_eq!(front(&s), "Soon");
+    s.answer(Response::Good).expect("answer");
+    assert!(s.is_done());
+    let text = &s.store().files["n.md"];
+    assert!(!text.contains("2024-06-22,10,250"), "scheduled normally:\n{text}");
+    assert!(text.contains("<!--SR:!2024-06-30,10,250-->"), "the later card is left alone:\n{text}");
+    assert_eq!(s.store().log[0].op, Op::Review);
+}
+
+#[test]
+fn an_edited_front_keeps_the_card_by_its_comment_or_its_place() {
+    // Scheduled: found again by its schedule comment.
+    let mut s = session(&[("a.md", A)], Settings::default());
+    assert_eq!(front(&s), "A1");
+    s.store.files.insert("a.md".into(), A.replace("A1::one", "A1 fixed::one"));
+    s.note_changed("a.md");
+    assert_eq!(front(&s), "A1 fixed", "the card stays, with its new text");
+    assert!(s.take_notices().is_empty());
+    s.answer(Response::Good).expect("answer");
+    assert_eq!(
+        s.store().files["a.md"],
+        A.replace("A1::one", "A1 fixed::one").replace("2024-06-19,3,250", "2024-06-28,8,250")
+    );
+    // New (no comment): found again at its place.
+    let n = "#flashcards\n\nN1::one\n\nN2::two\n";
+    let mut s = session(&[("n.md", n)], Settings::default());
+    s.store.files.insert("n.md".into(), n.replace("N1::one", "N1 better::one"));
+    s.note_changed("n.md");
+    assert_eq!(front(&s), "N1 better");
+    assert_eq!(s.progress().left, 2);
+    s.answer(Response::Good).expect("answer");
+    assert!(s.store().files["n.md"].starts_with("#flashcards\n\nN1 better::one\n<!--SR:!"));
+}

@@ -11,6 +11,7 @@
 //! the vault and the session's notices are shown on the status line and
 //! printed on stderr once the screen is left.
 
+pub mod decks;
 mod keys;
 mod term;
 #[cfg(test)]
@@ -25,7 +26,9 @@ use std::time::Duration;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
 pub use keys::{HELP, KeyAction, key_action, key_hints};
-pub use view::{CardText, Drawn, MIN_HEIGHT, MIN_WIDTH, Screen, Scroll, card_text, draw, max_top, viewport};
+pub use view::{
+    CardText, Drawn, MIN_HEIGHT, MIN_WIDTH, Screen, Scroll, card_text, draw, max_top, timer, viewport,
+};
 
 use crate::error::Error;
 use crate::schedule::Response;
@@ -78,7 +81,13 @@ pub fn screen<S: Store>(session: &Session<S>, ui: &Ui, color: bool) -> Screen {
         color,
         scroll: ui.scroll,
         reading_width: ui.reading_width,
+        seconds_on_card: seconds_on_card(session),
     }
+}
+
+/// Whole seconds the card has been on screen (the timer's value).
+fn seconds_on_card<S: Store>(session: &Session<S>) -> u64 {
+    u64::try_from(session.time_on_card().num_seconds()).unwrap_or(0)
 }
 
 /// The screen's own state, next to the session's.
@@ -179,6 +188,42 @@ fn clamp_add(top: usize, rows: i64, max: usize) -> usize {
 /// The session's notices and the vault's warnings are printed on stderr
 /// afterwards.
 pub fn run<S: Store>(session: &mut Session<S>, vault: &Path, options: &Options) -> Result<Summary, Error> {
+    let summary = shell(options, |terminal, ui, signals, color| {
+        let ended = event_loop(terminal, session, vault, color, ui, signals)?;
+        Ok((ended, Some(session.summary())))
+    })?;
+    Ok(summary.unwrap_or_default())
+}
+
+/// Opens on the deck tree ([`decks`]); the deck chosen (`None`: all decks)
+/// is handed to `start`, and the session it returns is reviewed as
+/// [`run`] does, on the same screen. `None` when the user quit without
+/// choosing.
+pub fn run_from_decks<S: Store>(
+    rows: &[crate::session::DeckRow],
+    vault: &Path,
+    options: &Options,
+    start: impl FnOnce(Option<&str>) -> Session<S>,
+) -> Result<Option<Summary>, Error> {
+    shell(options, |terminal, ui, signals, color| {
+        match decks::choose(terminal, rows, color, ui.reading_width, signals)? {
+            decks::Chosen::Quit => Ok((Ended::Quit, None)),
+            decks::Chosen::Signal(sig) => Ok((Ended::Signal(sig), None)),
+            decks::Chosen::Row(i) => {
+                let mut session = start(rows.get(i).and_then(|r| r.deck.as_deref()));
+                let ended = event_loop(terminal, &mut session, vault, color, ui, signals)?;
+                Ok((ended, Some(session.summary())))
+            }
+        }
+    })
+}
+
+/// Takes the terminal, runs `body` on it, and gives it back whatever
+/// happened; then prints what was kept for after the screen.
+fn shell(
+    options: &Options,
+    body: impl FnOnce(&mut term::Term, &mut Ui, &term::Signals, bool) -> std::io::Result<(Ended, Option<Summary>)>,
+) -> Result<Option<Summary>, Error> {
     if !std::io::stdout().is_terminal() {
         let mut err = std::io::stderr().lock();
         for w in &options.warnings {
@@ -202,7 +247,7 @@ pub fn run<S: Store>(session: &mut Session<S>, vault: &Path, options: &Options) 
     ui.after.extend(options.warnings.iter().map(|w| format!("warning: {w}")));
     let result = term::Signals::listen().and_then(|signals| {
         let mut terminal = term::open()?;
-        event_loop(&mut terminal, session, vault, color, &mut ui, &signals)
+        body(&mut terminal, &mut ui, &signals, color)
     });
     term::leave();
     let mut err = std::io::stderr().lock();
@@ -211,10 +256,10 @@ pub fn run<S: Store>(session: &mut Session<S>, vault: &Path, options: &Options) 
     }
     drop(err);
     match result {
-        Ok(Ended::Quit) => Ok(session.summary()),
-        Ok(Ended::Signal(sig)) => {
+        Ok((Ended::Quit, summary)) => Ok(summary),
+        Ok((Ended::Signal(sig), summary)) => {
             term::die_of(sig);
-            Ok(session.summary())
+            Ok(summary)
         }
         Err(e) => Err(Error::terminal(e)),
     }
@@ -234,9 +279,14 @@ fn event_loop<S: Store>(
     signals: &term::Signals,
 ) -> std::io::Result<Ended> {
     let mut dirty = true;
+    // The timer's value last drawn: it redraws (ticks) without input.
+    let mut drawn_seconds = None;
     loop {
         if let Some(sig) = signals.ending() {
             return Ok(if term::Signals::is_interrupt(sig) { Ended::Quit } else { Ended::Signal(sig) });
+        }
+        if drawn_seconds.is_some_and(|s| s != seconds_on_card(session)) {
+            dirty = true;
         }
         if signals.take_stop() {
             term::suspend(terminal)?;
@@ -258,6 +308,7 @@ fn event_loop<S: Store>(
             ui.follow(card.as_ref());
             let scr = screen(session, ui, color);
             let mut drawn = Drawn::default();
+            drawn_seconds = (scr.card.is_some() && scr.summary.is_none()).then_some(scr.seconds_on_card);
             terminal.draw(|f| drawn = draw(f, &scr))?;
             ui.drawn = drawn;
             dirty = false;

@@ -50,6 +50,7 @@ fn screen_with(card: Option<CardView>) -> Screen {
         color: false,
         scroll: Scroll::default(),
         reading_width: 100,
+        seconds_on_card: 7,
     }
 }
 
@@ -366,15 +367,32 @@ fn the_summary_at_every_size() {
         seconds: 125,
         skipped: 2,
         next_due: Some((1, 7)),
+        review_answers: 8,
+        review_recalled: 7,
+        left_today: 240,
         ..Summary::default()
     });
     for (w, h) in SIZES {
         let out = rendered(&scr, w, h);
         assert!(out.contains("Session complete"), "{w}×{h}:\n{out}");
-        assert!(out.contains("Reviewed 10 cards in 2m 05s."), "{w}×{h}:\n{out}");
-        assert!(out.contains("Again 1 · Hard 2 · Good 3 · Easy 4"), "{w}×{h}:\n{out}");
-        assert!(out.contains("skipped 2"), "{w}×{h}:\n{out}");
-        assert!(out.contains("Next: 7 cards due tomorrow."), "{w}×{h}:\n{out}");
+        // Every word of every line, in order, wrapped or not.
+        let words = |t: &str| {
+            t.split(|c: char| c.is_whitespace() || c == '│')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let shown = words(&out).join(" ");
+        for line in [
+            "Reviewed 10 cards in 2m 05s.",
+            "Again 1 · Hard 2 · Good 3 · Easy 4",
+            "skipped 2",
+            "Retention on review cards: 88% (7 of 8 not Again).",
+            "Still due today: 240 cards (within the daily limits).",
+            "Next: 7 cards due tomorrow.",
+        ] {
+            assert!(shown.contains(&words(line).join(" ")), "{w}×{h}: {line:?}:\n{out}");
+        }
     }
     insta::assert_snapshot!("summary_80x24", rendered(&scr, 80, 24));
 }
@@ -506,4 +524,12 @@ fn obsidian_links_are_encoded() {
         obsidian_uri(Path::new("/home/me/My Vault"), "Kafka/Acks & ISR.md"),
         "obsidian://open?vault=My%20Vault&file=Kafka/Acks%20%26%20ISR"
     );
+}
+
+#[test]
+fn the_timer_shows_the_time_on_the_card() {
+    assert_eq!((timer(0), timer(75), timer(3723)), ("0:00".into(), "1:15".into(), "1:02:03".into()));
+    let mut scr = screen_with(Some(card("Q", "A", false)));
+    scr.seconds_on_card = 75;
+    assert!(rendered(&scr, 80, 24).contains("1:15 · 3/7"), "{}", rendered(&scr, 80, 24));
 }

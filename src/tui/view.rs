@@ -41,6 +41,8 @@ pub struct Screen {
     pub scroll: Scroll,
     /// The widest the reading column gets.
     pub reading_width: u16,
+    /// Seconds the card has been on screen (the timer).
+    pub seconds_on_card: u64,
 }
 
 /// A scroll position anchored on a logical line (a paragraph line, a code
@@ -346,7 +348,7 @@ fn draw_card(frame: &mut Frame, col: Rect, card: &CardView, screen: &Screen) -> 
     frame.render_widget(Paragraph::new(shown), text_area);
 
     if let Some(r) = p.crumb {
-        draw_crumb(frame, r, card, screen.progress);
+        draw_crumb(frame, r, card, screen.progress, screen.seconds_on_card);
     }
     if let Some(r) = p.buttons {
         frame.render_widget(Paragraph::new(buttons(card, usize::from(r.width), screen.color)), r);
@@ -366,10 +368,10 @@ fn draw_card(frame: &mut Frame, col: Rect, card: &CardView, screen: &Screen) -> 
     Drawn { width, rows, inline_markers: inline, help_width: 0, help_rows: 0 }
 }
 
-fn draw_crumb(frame: &mut Frame, r: Rect, card: &CardView, p: Progress) {
+fn draw_crumb(frame: &mut Frame, r: Rect, card: &CardView, p: Progress, seconds: u64) {
     let mut context = vec![card.path.clone()];
     context.extend(card.context.iter().cloned());
-    let mut pos = format!(" {}/{}", p.done + 1, p.done + p.left);
+    let mut pos = format!(" {} · {}/{}", timer(seconds), p.done + 1, p.done + p.left);
     if let Some(w) = card.waiting {
         pos = format!(" learning, due in {}m ·{pos}", (w.num_seconds() + 59) / 60);
     }
@@ -387,6 +389,13 @@ fn draw_crumb(frame: &mut Frame, r: Rect, card: &CardView, p: Progress) {
         ])),
         r,
     );
+}
+
+/// The time on the card as the timer shows it: `0:07`, `12:30`, `1:02:03`.
+#[must_use]
+pub fn timer(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
 }
 
 /// The answer buttons (or the reveal hint) in the widest form that fits.

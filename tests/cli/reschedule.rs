@@ -255,3 +255,83 @@ fn one_operation_is_required() {
     let out = run_in(v.root(), TODAY, &["reschedule", "--reset", "--cap"], None, &[]);
     assert_eq!(out.code(), Some(2));
 }
+
+/// Due dates (`YYYY-MM-DD`) of every schedule comment in `text`, FSRS ones by their day.
+fn due_days(text: &str) -> Vec<String> {
+    text.split('!')
+        .skip(1)
+        .filter_map(|seg| {
+            let seg = seg.strip_prefix("fsrs,").unwrap_or(seg);
+            seg.get(..10).filter(|d| d.as_bytes().get(4) == Some(&b'-')).map(str::to_owned)
+        })
+        .collect()
+}
+
+#[test]
+fn exam_brings_every_card_before_the_exam_level_and_once() {
+    let v = TestVault::new();
+    let mut text = String::from("#flashcards/cert\n\n");
+    for i in 0..10 {
+        text.push_str(&format!("Q{i}::A\n<!--SR:!2024-07-{:02},30,250-->\n", 1 + i));
+    }
+    text.push_str("Soon::before the exam\n<!--SR:!2024-06-22,5,250-->\n");
+    text.push_str("Memory::kept\n<!--SR:!fsrs,2024-08-01T09:30:00.000Z,42,40.5,5.25,2,6,1,0,2024-06-20T09:30:00.000Z-->\n");
+    for i in 0..5 {
+        text.push_str(&format!("New{i}::never seen\n"));
+    }
+    v.file("cert.md", &text);
+    let other = "#flashcards/other\n\nElse::left alone\n<!--SR:!2024-07-05,30,250-->\n";
+    v.file("other.md", other);
+    let before = v.snapshot();
+    let dry = run(&v, &["reschedule", "--exam", "2024-06-24", "--deck", "cert"]);
+    assert_eq!(v.snapshot(), before, "a dry run writes nothing");
+    assert!(dry.contains("reschedule exam 2024-06-24: 11 cards in 1 note would change."), "{dry}");
+    assert!(
+        dry.contains("Before the exam on 2024-06-24 (4 days, today included): learn 2 new cards a day to see all 5 new cards."),
+        "{dry}"
+    );
+    let diff = run(&v, &["reschedule", "--exam", "2024-06-24", "--deck", "cert", "--diff"]);
+    assert!(diff.contains("+<!--SR:!fsrs,2024-06-"), "{diff}");
+    let j: serde_json::Value = serde_json::from_str(&run(
+        &v,
+        &["reschedule", "--exam", "2024-06-24", "--deck", "cert", "--apply", "--json"],
+    ))
+    .expect("json");
+    assert_eq!((j["cards"].as_u64(), j["exam"]["new_per_day"].as_u64()), (Some(11), Some(2)));
+    let after = v.read_str("cert.md");
+    // No card of the selection is due on or after the exam.
+    let days = due_days(&after);
+    assert_eq!(days.len(), 12, "{after}");
+    assert!(days.iter().all(|d| d.as_str() >= TODAY && d.as_str() < "2024-06-24"), "{days:?}\n{after}");
+    assert_eq!(v.read_str("other.md"), other, "another deck is not selected");
+    // The load is level: 12 cards over 4 days, 3 a day.
+    let mut per_day = std::collections::BTreeMap::new();
+    for d in &days {
+        *per_day.entry(d.clone()).or_insert(0) += 1;
+    }
+    assert_eq!(per_day.values().copied().collect::<Vec<i32>>(), vec![3, 3, 3, 3], "{per_day:?}");
+    // SM-2 keeps interval and ease; FSRS keeps its memory state and time of day.
+    assert!(after.contains("Q0::A\n<!--SR:!2024-06-20,30,250-->"), "soonest first:\n{after}");
+    assert!(after.contains("Soon::before the exam\n<!--SR:!2024-06-22,5,250-->"), "{after}");
+    let fsrs = after.split("Memory::kept\n").nth(1).and_then(|s| s.lines().next()).expect("the FSRS card");
+    assert!(fsrs.starts_with("<!--SR:!fsrs,2024-06-2"), "{fsrs}");
+    assert!(fsrs.ends_with("T09:30:00.000Z,42,40.5,5.25,2,6,1,0,2024-06-20T09:30:00.000Z-->"), "{fsrs}");
+    let log = v.read_str(".recall/reviews.jsonl");
+    assert_eq!(
+        log.lines().filter(|l| l.contains("exam 2024-06-24")).count(),
+        12,
+        "11 cards and the completion"
+    );
+    // A second run changes nothing.
+    let again = run(&v, &["reschedule", "--exam", "2024-06-24", "--deck", "cert", "--apply"]);
+    assert!(again.contains("0 cards in 0 notes"), "{again}");
+    assert_eq!(v.read_str("cert.md"), after);
+}
+
+#[test]
+fn an_exam_not_after_today_is_refused() {
+    let v = vault();
+    let out = run_in(v.root(), TODAY, &["reschedule", "--exam", TODAY], None, &[]);
+    assert_eq!(out.code(), Some(2), "{}", out.stderr());
+    assert!(out.stderr().contains("is not after today"), "{}", out.stderr());
+}

@@ -70,6 +70,41 @@ fn plain_undo_skip_bury_and_eof() {
 }
 
 #[test]
+fn cram_ahead_reset_and_info_in_plain_mode() {
+    let v = TestVault::new();
+    let text = "#flashcards\n\nLater::in ten days\n<!--SR:!2024-06-30,10,250-->\nSoon::in two days\n<!--SR:!2024-06-22,10,250-->\n";
+    v.file("n.md", text);
+    let plain = |args: &[&str], script: &str| {
+        let mut all = vec!["review", "--plain", "--order", "due-first"];
+        all.extend_from_slice(args);
+        run_in(v.root(), TODAY, &all, Some(script.as_bytes()), &[]).ok()
+    };
+    // Cram: every card, whatever its due date; nothing written, logged as cram.
+    let out = plain(&["--cram"], "\n3\n\n1\n\n3\n");
+    assert!(out.contains("[1/2] n.md:3"), "{out}");
+    assert_eq!(v.read_str("n.md"), text, "cram writes nothing");
+    let log = v.read_str(".recall/reviews.jsonl");
+    assert_eq!(log.lines().count(), 3, "Good, Again, and Good on the card Again brought back: {log}");
+    assert!(log.lines().all(|l| l.contains("\"op\":\"cram\"")), "{log}");
+    // Ahead: the card due within 3 days comes, scheduled normally, with its history on `info`.
+    let out = plain(&["--ahead", "3"], "info\n\n3\n");
+    assert!(out.contains("[1/1] n.md:5"), "{out}");
+    assert!(out.contains("SM-2: due 2024-06-22, interval 10, ease 250"), "{out}");
+    let after = v.read_str("n.md");
+    assert!(!after.contains("2024-06-22,10,250"), "answered and rescheduled:\n{after}");
+    assert!(after.contains("<!--SR:!2024-06-30,10,250-->"), "{after}");
+    // Reset writes what the plugin's Reset (and `recall grade … reset`) writes.
+    v.file("n.md", text);
+    let out = plain(&["--ahead", "3"], "reset\nq\n");
+    assert!(out.contains("reset 1"), "{out}");
+    let graded = TestVault::new();
+    graded.file("n.md", text);
+    run_in(graded.root(), TODAY, &["grade", "n.md:5", "reset"], None, &[]).ok();
+    assert_eq!(v.read_str("n.md"), graded.read_str("n.md"));
+    assert_ne!(v.read_str("n.md"), text);
+}
+
+#[test]
 fn nothing_due_says_so() {
     let v = TestVault::new();
     v.file("n.md", "#flashcards\nQ::A\n<!--SR:!2024-06-25,5,250-->\n");
@@ -145,11 +180,11 @@ impl Pty {
     }
 
     fn spawn_sized(vault: &std::path::Path, rows: u16, cols: u16) -> Pty {
-        Pty::spawn_env(vault, rows, cols, &[])
+        Pty::spawn_with(vault, rows, cols, &[])
     }
 
-    /// [`Pty::spawn_sized`] with more environment (`RECALL_NOW`, …).
-    fn spawn_env(vault: &std::path::Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
+    /// [`Pty::spawn_sized`] with more environment (`EDITOR`).
+    fn spawn_with(vault: &std::path::Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
@@ -404,7 +439,7 @@ fn an_fsrs_session_in_a_pseudo_terminal_shows_minutes() {
     let v = TestVault::new();
     v.file("k.md", "#flashcards\n\nISR::in-sync replicas\n");
     v.settings(r#"{"algorithm": "FSRS"}"#);
-    let mut pty = Pty::spawn_env(v.root(), 24, 90, &[("RECALL_NOW", "2024-06-20T12:00:00Z")]);
+    let mut pty = Pty::spawn_with(v.root(), 24, 90, &[("RECALL_NOW", "2024-06-20T12:00:00Z")]);
     pty.wait_for("ISR");
     pty.keys(" ");
     let s = pty.wait_for("[3] Good 10m");
@@ -419,4 +454,84 @@ fn an_fsrs_session_in_a_pseudo_terminal_shows_minutes() {
         v.read_str("k.md"),
         "#flashcards\n\nISR::in-sync replicas\n<!--SR:!fsrs,2024-06-20T12:10:00.000Z,0,2.3065,2.11810397,1,1,0,1,2024-06-20T12:00:00.000Z-->\n"
     );
+}
+
+#[test]
+fn an_edit_keeps_the_card_and_good_lands_under_the_edited_front() {
+    let v = vault();
+    let editor = v.root().join(".edit.sh");
+    // The editor is called as `EDITOR +LINE PATH`: it changes the card's front.
+    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/^acks=all::/acks=all (edited)::/' \"$2\"\n")
+        .expect("script");
+    let chmod = std::process::Command::new("chmod").arg("+x").arg(&editor).status().expect("chmod");
+    assert!(chmod.success());
+    let editor = editor.to_string_lossy().into_owned();
+    let mut pty =
+        Pty::spawn_with(v.root(), 24, 90, &[("EDITOR", editor.as_str()), ("VISUAL", editor.as_str())]);
+    pty.wait_for("acks=all");
+    pty.keys("e");
+    let s = pty.wait_for("acks=all (edited)");
+    assert!(!s.contains("left the session"), "{s}");
+    pty.keys(" ");
+    pty.wait_for("[3] Good 25d");
+    pty.keys("3");
+    pty.wait_for("linger.ms");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    // The same edit, then `recall grade` on the edited card: the same bytes.
+    let graded = vault();
+    graded.file("Kafka/a.md", A.replace("acks=all::", "acks=all (edited)::"));
+    run_in(graded.root(), TODAY, &["grade", "Kafka/a.md:6", "good"], None, &[]).ok();
+    assert_eq!(v.read_str("Kafka/a.md"), graded.read_str("Kafka/a.md"));
+    assert!(
+        v.read_str("Kafka/a.md")
+            .contains("acks=all (edited)::waits for the full ISR\n<!--SR:!2024-07-15,25,250-->")
+    );
+}
+
+#[test]
+fn a_bury_is_undone_in_the_full_screen() {
+    let v = vault();
+    let mut pty = Pty::spawn(v.root());
+    pty.wait_for("acks=all");
+    pty.keys("b");
+    pty.wait_for("Buried until tomorrow: 1 card");
+    pty.wait_for("linger.ms");
+    let buried: serde_json::Value = serde_json::from_str(&v.read_str(".recall/buried.json")).expect("json");
+    assert_eq!(buried["questions"].as_array().map(Vec::len), Some(1), "{buried}");
+    pty.keys("u");
+    pty.wait_for("Undid the bury of Kafka/a.md:6 (1 card)");
+    pty.wait_for("acks=all");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    let after: serde_json::Value = serde_json::from_str(&v.read_str(".recall/buried.json")).expect("json");
+    assert_eq!(after["questions"], serde_json::json!([]), "no question is buried any more: {after}");
+    // A new session shows the card again.
+    let out = review_plain(&v, "q\n");
+    assert!(out.contains("acks=all"), "{out}");
+    assert_eq!(v.read_str("Kafka/a.md"), A);
+}
+
+#[test]
+fn the_start_screen_chooses_a_deck() {
+    let v = vault();
+    v.file("Sql/s.md", "#flashcards/sql\n\nSELECT without FROM?::a constant row\n");
+    let mut pty = Pty::spawn(v.root());
+    let s = pty.wait_for("All decks");
+    assert!(s.contains("› All decks"), "{s}");
+    assert!(s.contains("kafka"), "{s}");
+    // End chooses the last deck (sql); Enter starts it.
+    pty.keys("\x1b[F");
+    pty.wait_for("›   sql");
+    pty.keys("\r");
+    pty.wait_for("SELECT without FROM?");
+    pty.keys(" ");
+    pty.wait_for("[3] Good");
+    pty.keys("3");
+    pty.wait_for("Session complete");
+    pty.keys("q");
+    assert!(pty.child.wait().expect("wait").success());
+    assert!(v.read_str("Sql/s.md").contains("<!--SR:!"), "the sql card was answered");
+    assert_eq!(v.read_str("Kafka/a.md"), A, "the kafka deck was not reviewed");
+    assert_eq!(v.read_str("Kafka/b.md"), B);
 }

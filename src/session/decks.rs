@@ -1,0 +1,107 @@
+//! The start screen's deck tree, pure: every deck of today's cards with
+//! its parents, and the new / learning / review counts a session of that
+//! deck would have after the daily limits. "All decks" comes first, so
+//! choosing nothing reviews everything.
+
+use super::queue::{Phase, QueueCard};
+use crate::deck::{deck_matches, with_parents};
+
+/// One row of the deck tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckRow {
+    /// The deck's full path (`None`: all decks).
+    pub deck: Option<String>,
+    /// What the row shows: the last name of the path, or `All decks`.
+    pub name: String,
+    /// 0 for all decks and top-level decks, one more per `/`.
+    pub depth: usize,
+    pub new: usize,
+    pub learning: usize,
+    pub review: usize,
+}
+
+/// The rows of the start screen for today's `cards` (before limits).
+/// `limited` builds the queue a session would have from some of them
+/// (order and daily limits applied), so each row counts what choosing it
+/// would really review. A card belongs to the deck it is ordered under
+/// (its first deck, or the one `--deck` matched).
+#[must_use]
+pub fn deck_tree(cards: &[QueueCard], limited: impl Fn(Vec<QueueCard>) -> Vec<QueueCard>) -> Vec<DeckRow> {
+    let counts = |q: &[QueueCard]| {
+        let n = |p: Phase| q.iter().filter(|c| c.phase == p).count();
+        (n(Phase::New), n(Phase::Learning), n(Phase::Review))
+    };
+    let (new, learning, review) = counts(&limited(cards.to_vec()));
+    let mut rows = vec![DeckRow { deck: None, name: "All decks".into(), depth: 0, new, learning, review }];
+    for deck in with_parents(cards.iter().map(|c| c.deck.as_str())) {
+        let (new, learning, review) = counts(&limited(only(cards, &deck)));
+        let name = deck.rsplit('/').next().unwrap_or(&deck).to_owned();
+        let depth = deck.matches('/').count();
+        rows.push(DeckRow { deck: Some(deck), name, depth, new, learning, review });
+    }
+    rows
+}
+
+/// True when the start screen has nothing to choose: the cards are all in
+/// one deck.
+#[must_use]
+pub fn single_deck(cards: &[QueueCard]) -> bool {
+    cards.first().is_none_or(|first| cards.iter().all(|c| c.deck == first.deck))
+}
+
+/// The cards of `deck` and its subdecks.
+#[must_use]
+pub fn only(cards: &[QueueCard], deck: &str) -> Vec<QueueCard> {
+    cards.iter().filter(|c| deck_matches(&c.deck, deck)).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::queue::{Order, build};
+
+    fn card(deck: &str, line: usize, phase: Phase) -> QueueCard {
+        QueueCard {
+            path: format!("{deck}.md"),
+            question: line,
+            sibling: 0,
+            line,
+            hash: format!("{deck}{line}"),
+            is_new: phase == Phase::New,
+            phase,
+            deck: deck.into(),
+            deck_rank: 0,
+        }
+    }
+
+    #[test]
+    fn every_deck_with_its_parents_and_counts_after_the_limits() {
+        let mut cards = Vec::new();
+        for i in 0..5 {
+            cards.push(card("flashcards/kafka/producers", i, Phase::New));
+        }
+        cards.push(card("flashcards/kafka", 10, Phase::Review));
+        cards.push(card("flashcards/kafka/producers", 11, Phase::Learning));
+        cards.push(card("flashcards/sql", 12, Phase::Review));
+        cards.push(card("flashcards/sql", 13, Phase::New));
+        // At most 2 new cards a session.
+        let rows = deck_tree(&cards, |c| build(c, Order::DueFirstSequential, false, 1, Some(2), None));
+        let shown: Vec<(&str, usize, usize, usize, usize)> =
+            rows.iter().map(|r| (r.name.as_str(), r.depth, r.new, r.learning, r.review)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("All decks", 0, 2, 1, 2),
+                ("flashcards", 0, 2, 1, 2),
+                ("kafka", 1, 2, 1, 1),
+                ("producers", 2, 2, 1, 0),
+                ("sql", 1, 1, 0, 1),
+            ]
+        );
+        assert_eq!(rows[3].deck.as_deref(), Some("flashcards/kafka/producers"));
+        assert_eq!(only(&cards, "flashcards/kafka").len(), 7);
+        assert!(!single_deck(&cards));
+        assert!(single_deck(&cards[..5]));
+        assert!(single_deck(&[]));
+    }
+}
