@@ -94,6 +94,10 @@ impl Config {
 }
 
 /// Reads the collection in `bytes` (which `format` of file it came from).
+#[expect(
+    clippy::too_many_lines,
+    reason = "reads the collection table by table in one transaction of the same connection; each step is a query and its row loop"
+)]
 pub fn read(bytes: &[u8], format: Format) -> Result<Collection, PackageError> {
     let conn = open(bytes)?;
     require(&conn, "col", &["ver", "crt", "conf", "models"])?;

@@ -9,6 +9,10 @@ use super::{Code, Ctx, Finding, Severity};
 use crate::edit::Edit;
 use crate::parse::comment::{SegmentKind, find_comment, format_comment, js_trim};
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the questions, one finding kind per branch, in the order check lists them"
+)]
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let text = ctx.note.text.as_str();
     for (qi, q) in ctx.note.questions.iter().enumerate() {
@@ -119,6 +123,10 @@ fn strict_date(s: &str) -> Option<NaiveDate> {
     ["%Y-%m-%d", "%d-%m-%Y", "%a %b %d %Y"].iter().find_map(|f| NaiveDate::parse_from_str(s, f).ok())
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one branch per way a segment can go wrong, in the plugin's reading order"
+)]
 fn segment_findings(
     raw: &str,
     kind: &SegmentKind,

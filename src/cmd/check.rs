@@ -185,6 +185,10 @@ fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "scan, fix, collect and print share the fixed-marks table; to be broken at those steps"
+)]
 pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(PathBuf::as_path);
     let root = vault::discover(global.vault.as_deref(), first)?;

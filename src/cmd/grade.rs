@@ -75,6 +75,10 @@ fn show_after(s: &Schedule, zone: Zone) -> String {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the one write path for a single answer: locate, plan, apply under the lock, log, print"
+)]
 pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let target = match Named::classify(global.vault.as_deref(), &args.target) {
         Named::Card(t) => t,

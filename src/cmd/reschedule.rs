@@ -130,6 +130,10 @@ fn relocate(
     plan_note(&fresh, &moved, &vault.config.settings).ok()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "left to the reschedule work in progress (issue 14); break at select / plan / apply / print"
+)]
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let op = operation(args);
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;

@@ -75,7 +75,7 @@ fn export(v: &TestVault, out: &Path, extra: &[&str]) -> String {
 }
 
 /// The python of the Anki venv, or why there is none.
-pub fn anki_python() -> Result<PathBuf, String> {
+pub(crate) fn anki_python() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("RECALL_ANKI_PYTHON") {
         let p = PathBuf::from(p);
         return if p.is_file() {

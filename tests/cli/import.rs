@@ -360,7 +360,7 @@ fn iso(secs: i64) -> String {
 }
 
 #[test]
-#[allow(clippy::float_cmp)] // the segment must hold exactly Anki's numbers
+#[expect(clippy::float_cmp, reason = "the segment must hold exactly Anki's numbers")]
 fn an_fsrs_vault_gets_anki_s_memory_state() {
     let Some(sim) = sim_fsrs() else { return };
     let v = fsrs_vault();

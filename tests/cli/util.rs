@@ -5,28 +5,28 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_recall");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_recall");
 
 /// A vault in a temp folder.
-pub struct TestVault {
+pub(crate) struct TestVault {
     pub dir: tempfile::TempDir,
 }
 
 impl TestVault {
-    pub fn new() -> TestVault {
+    pub(crate) fn new() -> TestVault {
         TestVault { dir: tempfile::tempdir().expect("tempdir") }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
     /// Writes a file (folders created).
-    pub fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &TestVault {
+    pub(crate) fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &TestVault {
         let p = self.path(rel);
         if let Some(parent) = p.parent() {
             fs::create_dir_all(parent).expect("mkdir");
@@ -36,37 +36,37 @@ impl TestVault {
     }
 
     /// Writes the plugin's data.json with these settings.
-    pub fn settings(&self, json: &str) -> &TestVault {
+    pub(crate) fn settings(&self, json: &str) -> &TestVault {
         self.file(
             ".obsidian/plugins/obsidian-spaced-repetition/data.json",
             format!("{{\"settings\": {json}}}"),
         )
     }
 
-    pub fn read(&self, rel: &str) -> Vec<u8> {
+    pub(crate) fn read(&self, rel: &str) -> Vec<u8> {
         fs::read(self.path(rel)).expect("read")
     }
 
-    pub fn read_str(&self, rel: &str) -> String {
+    pub(crate) fn read_str(&self, rel: &str) -> String {
         String::from_utf8(self.read(rel)).expect("utf-8")
     }
 
     /// Runs recall with `--vault` and `--today` set.
-    pub fn run(&self, today: &str, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, today: &str, args: &[&str]) -> Run {
         run_in(self.root(), today, args, None, &[])
     }
 
-    pub fn run_env(&self, today: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub(crate) fn run_env(&self, today: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         run_in(self.root(), today, args, None, env)
     }
 
     /// Every file below the vault with its bytes (dot-folders included).
-    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         TestVault::snapshot_of(self.root())
     }
 
     /// Every file below `root` with its bytes (dot-folders included).
-    pub fn snapshot_of(root: &Path) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn snapshot_of(root: &Path) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         snap(root, root, &mut out);
         out.sort();
@@ -88,25 +88,25 @@ fn snap(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 }
 
 /// The outcome of one run.
-pub struct Run {
+pub(crate) struct Run {
     pub output: Output,
 }
 
 impl Run {
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).into_owned()
     }
 
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 
-    pub fn code(&self) -> Option<i32> {
+    pub(crate) fn code(&self) -> Option<i32> {
         self.output.status.code()
     }
 
     /// Asserts success and returns stdout.
-    pub fn ok(&self) -> String {
+    pub(crate) fn ok(&self) -> String {
         assert!(
             self.output.status.success(),
             "recall failed ({:?})\nstdout:\n{}\nstderr:\n{}",
@@ -117,7 +117,7 @@ impl Run {
         self.stdout()
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.ok()).expect("JSON on stdout")
     }
 }
@@ -126,14 +126,14 @@ impl Run {
 /// `Recall::new().vault(root).today("2024-06-20").args(["cards"]).run()`.
 /// TZ is UTC, colour off, and the variables that pin or break things are
 /// removed unless the test sets them.
-pub struct Recall {
+pub(crate) struct Recall {
     cmd: Command,
     stdin: Option<Vec<u8>>,
     stdout: Option<Stdio>,
 }
 
 impl Recall {
-    pub fn new() -> Recall {
+    pub(crate) fn new() -> Recall {
         let mut cmd = Command::new(BIN);
         cmd.env("TZ", "UTC")
             .env("NO_COLOR", "1")
@@ -146,24 +146,24 @@ impl Recall {
     }
 
     /// `--vault DIR`.
-    pub fn vault(mut self, dir: &Path) -> Recall {
+    pub(crate) fn vault(mut self, dir: &Path) -> Recall {
         self.cmd.arg("--vault").arg(dir);
         self
     }
 
     /// `--today DAY`.
-    pub fn today(mut self, day: &str) -> Recall {
+    pub(crate) fn today(mut self, day: &str) -> Recall {
         self.cmd.arg("--today").arg(day);
         self
     }
 
     /// `--now TIME`.
-    pub fn now(mut self, time: &str) -> Recall {
+    pub(crate) fn now(mut self, time: &str) -> Recall {
         self.cmd.arg("--now").arg(time);
         self
     }
 
-    pub fn args<I, S>(mut self, args: I) -> Recall
+    pub(crate) fn args<I, S>(mut self, args: I) -> Recall
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
@@ -172,28 +172,28 @@ impl Recall {
         self
     }
 
-    pub fn env(mut self, key: &str, value: &str) -> Recall {
+    pub(crate) fn env(mut self, key: &str, value: &str) -> Recall {
         self.cmd.env(key, value);
         self
     }
 
-    pub fn current_dir(mut self, dir: &Path) -> Recall {
+    pub(crate) fn current_dir(mut self, dir: &Path) -> Recall {
         self.cmd.current_dir(dir);
         self
     }
 
-    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Recall {
+    pub(crate) fn stdin(mut self, input: impl Into<Vec<u8>>) -> Recall {
         self.stdin = Some(input.into());
         self
     }
 
     /// Where standard output goes (default: captured).
-    pub fn stdout(mut self, to: impl Into<Stdio>) -> Recall {
+    pub(crate) fn stdout(mut self, to: impl Into<Stdio>) -> Recall {
         self.stdout = Some(to.into());
         self
     }
 
-    pub fn run(mut self) -> Run {
+    pub(crate) fn run(mut self) -> Run {
         self.cmd.stdout(self.stdout.take().unwrap_or_else(Stdio::piped));
         if self.stdin.is_some() {
             self.cmd.stdin(Stdio::piped());
@@ -210,7 +210,13 @@ impl Recall {
 }
 
 /// Runs the binary against `vault`.
-pub fn run_in(vault: &Path, today: &str, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+pub(crate) fn run_in(
+    vault: &Path,
+    today: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .arg("--vault")
@@ -237,7 +243,7 @@ pub fn run_in(vault: &Path, today: &str, args: &[&str], stdin: Option<&[u8]>, en
 }
 
 /// Copies a folder recursively (symlinks copied as links).
-pub fn copy_dir(src: &Path, dst: &Path) {
+pub(crate) fn copy_dir(src: &Path, dst: &Path) {
     fs::create_dir_all(dst).expect("mkdir");
     for e in fs::read_dir(src).expect("read_dir").flatten() {
         let p = e.path();
@@ -251,6 +257,6 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 }
 
 /// The repository's folder.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
