@@ -6,7 +6,8 @@
 //!
 //! The read-only and full-disk tests need a file system that refuses
 //! writes. As root (CI here) permissions do not stop writes, so they mount
-//! a small tmpfs; where mounting is not allowed they print why and skip.
+//! a small tmpfs; where mounting is not allowed they print why and skip,
+//! and under `CI=true` they fail instead (`util::skip_without`).
 
 use std::fs;
 use std::io::{Read, Write};
@@ -15,7 +16,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{BIN, TestVault, copy_dir, run_in};
+use crate::util::{BIN, TestVault, copy_dir, run_in, skip_without};
 
 const TODAY: &str = "2024-06-20";
 
@@ -180,10 +181,6 @@ impl Drop for Tmpfs {
             let _ = Command::new("umount").arg("-l").arg(self.path()).status();
         }
     }
-}
-
-fn skip(why: &str) {
-    eprintln!("skipped: {why}");
 }
 
 // ---------------------------------------------------------------------------
@@ -387,7 +384,7 @@ fn fill(path: &Path) {
 fn a_full_disk_fails_the_write_and_keeps_the_note() {
     let disk = match Tmpfs::mount("256k") {
         Ok(d) => d,
-        Err(why) => return skip(&format!("a real full disk needs a tmpfs: {why}")),
+        Err(why) => return skip_without("a tmpfs for a real full disk", &why),
     };
     let root = disk.path().join("vault");
     copy_dir(vault().root(), &root);
@@ -514,7 +511,7 @@ fn a_read_only_vault_is_read_but_never_written() {
     let v = vault();
     let ro = match read_only_vault(&v) {
         Ok(ro) => ro,
-        Err(why) => return skip(&format!("no way to make a read-only vault here: {why}")),
+        Err(why) => return skip_without("a way to make a read-only vault", &why),
     };
     let root = ro.root();
     let before = TestVault::snapshot_of(&root);
