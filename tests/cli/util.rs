@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_recall");
 
@@ -53,11 +53,17 @@ impl TestVault {
 
     /// Runs recall with `--vault` and `--today` set.
     pub(crate) fn run(&self, today: &str, args: &[&str]) -> Run {
-        run_in(self.root(), today, args, None, &[])
+        self.recall().today(today).args(args).run()
     }
 
+    /// Runs recall with `--vault` and `--today` set and `env` added.
     pub(crate) fn run_env(&self, today: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-        run_in(self.root(), today, args, None, env)
+        env.iter().fold(self.recall().today(today).args(args), |r, (k, v)| r.env(k, v)).run()
+    }
+
+    /// A run of recall on this vault (`--vault` set), to build on.
+    pub(crate) fn recall(&self) -> Recall {
+        Recall::new().vault(self.root())
     }
 
     /// Every file below the vault with its bytes (dot-folders included).
@@ -125,24 +131,30 @@ impl Run {
 /// A run of the real binary, built up step by step (just's `Test`):
 /// `Recall::new().vault(root).today("2024-06-20").args(["cards"]).run()`.
 /// TZ is UTC, colour off, and the variables that pin or break things are
-/// removed unless the test sets them.
+/// removed unless the test sets them. Arguments go in the order given.
 pub(crate) struct Recall {
     cmd: Command,
     stdin: Option<Vec<u8>>,
+    /// Standard input left open for the test to write to ([`Recall::spawn`]).
+    interactive: bool,
     stdout: Option<Stdio>,
+    stderr: Option<Stdio>,
 }
 
 impl Recall {
     pub(crate) fn new() -> Recall {
-        let mut cmd = Command::new(BIN);
+        Recall::through(Command::new(BIN))
+    }
+
+    /// Runs recall through another program that ends by running [`BIN`]
+    /// with the arguments added here (`sh -c 'ulimit -f 1; exec BIN "$@"' sh`).
+    pub(crate) fn through(mut cmd: Command) -> Recall {
         cmd.env("TZ", "UTC")
             .env("NO_COLOR", "1")
             .env_remove("RECALL_TODAY")
             .env_remove("RECALL_NOW")
-            .env_remove("RECALL_FAILPOINT")
-            .stdin(Stdio::null())
-            .stderr(Stdio::piped());
-        Recall { cmd, stdin: None, stdout: None }
+            .env_remove("RECALL_FAILPOINT");
+        Recall { cmd, stdin: None, interactive: false, stdout: None, stderr: None }
     }
 
     /// `--vault DIR`.
@@ -182,8 +194,15 @@ impl Recall {
         self
     }
 
+    /// What standard input holds (default: nothing, `/dev/null`).
     pub(crate) fn stdin(mut self, input: impl Into<Vec<u8>>) -> Recall {
         self.stdin = Some(input.into());
+        self
+    }
+
+    /// Standard input kept open: the test writes to the spawned child's.
+    pub(crate) fn interactive(mut self) -> Recall {
+        self.interactive = true;
         self
     }
 
@@ -193,23 +212,41 @@ impl Recall {
         self
     }
 
-    pub(crate) fn run(mut self) -> Run {
-        self.cmd.stdout(self.stdout.take().unwrap_or_else(Stdio::piped));
-        if self.stdin.is_some() {
-            self.cmd.stdin(Stdio::piped());
-        }
+    /// Where standard error goes (default: captured).
+    pub(crate) fn stderr(mut self, to: impl Into<Stdio>) -> Recall {
+        self.stderr = Some(to.into());
+        self
+    }
+
+    /// Starts recall and returns at once (for a test that talks to it or
+    /// races two); what [`Recall::stdin`] holds is written first.
+    pub(crate) fn spawn(mut self) -> Child {
+        self.cmd
+            .stdout(self.stdout.take().unwrap_or_else(Stdio::piped))
+            .stderr(self.stderr.take().unwrap_or_else(Stdio::piped))
+            .stdin(if self.stdin.is_some() || self.interactive { Stdio::piped() } else { Stdio::null() });
         let mut child = self.cmd.spawn().expect("spawn recall");
         if let Some(input) = &self.stdin {
             use std::io::Write;
-            let mut s = child.stdin.take().expect("stdin");
-            // A command may stop reading early (a closed pipe on its side).
-            let _ = s.write_all(input);
+            if let Some(mut s) = child.stdin.take() {
+                // A command may stop reading early (a closed pipe on its side).
+                let _ = s.write_all(input);
+                if self.interactive {
+                    child.stdin = Some(s);
+                }
+            }
         }
-        Run { output: child.wait_with_output().expect("wait") }
+        child
+    }
+
+    /// Runs recall to the end.
+    pub(crate) fn run(self) -> Run {
+        Run { output: self.spawn().wait_with_output().expect("wait") }
     }
 }
 
-/// Runs the binary against `vault`.
+/// The five-argument form, for the test files not yet moved to [`Recall`]
+/// (review, reschedule, stats): `args` first, then `--vault` and `--today`.
 pub(crate) fn run_in(
     vault: &Path,
     today: &str,
@@ -217,29 +254,14 @@ pub(crate) fn run_in(
     stdin: Option<&[u8]>,
     env: &[(&str, &str)],
 ) -> Run {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .arg("--vault")
-        .arg(vault)
-        .arg("--today")
-        .arg(today)
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .env_remove("RECALL_TODAY")
-        .env_remove("RECALL_FAILPOINT")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("spawn recall");
+    let mut r = Recall::new().args(args).vault(vault).today(today);
     if let Some(input) = stdin {
-        use std::io::Write;
-        let mut s = child.stdin.take().expect("stdin");
-        s.write_all(input).expect("write stdin");
+        r = r.stdin(input);
     }
-    Run { output: child.wait_with_output().expect("wait") }
+    for (k, v) in env {
+        r = r.env(k, v);
+    }
+    r.run()
 }
 
 /// The one rule for a test that needs something this machine may lack (a
