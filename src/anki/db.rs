@@ -110,52 +110,70 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Collection, PackageError> {
     if !SCHEMAS.contains(&schema) {
         return Err(PackageError::UnknownSchema(schema));
     }
-    let modern = schema >= 15;
-    let bad_json = |what: &str| PackageError::BadSchema(format!("{what} is not valid JSON"));
-
-    let mut config = Config { legacy: serde_json::Map::new(), table: BTreeMap::new() };
-    let mut note_types = BTreeMap::new();
-    if modern {
-        require(&conn, "config", &["key", "val"])?;
-        require(&conn, "notetypes", &["id", "name"])?;
-        let mut stmt = conn.prepare("select key, val from config").map_err(|e| sql(&e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))
-            .map_err(|e| sql(&e))?;
-        for row in rows {
-            let (k, v) = row.map_err(|e| sql(&e))?;
-            if let Ok(v) = serde_json::from_slice(&v) {
-                config.table.insert(k, v);
-            }
-        }
-        let mut stmt = conn.prepare("select id, name from notetypes").map_err(|e| sql(&e))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| sql(&e))?;
-        for row in rows {
-            let (id, name): (i64, String) = row.map_err(|e| sql(&e))?;
-            note_types.insert(id, name);
-        }
-    } else {
-        match serde_json::from_str(&conf) {
-            Ok(Value::Object(m)) => config.legacy = m,
-            _ if conf.trim().is_empty() => {}
-            _ => return Err(bad_json("`col.conf`")),
-        }
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&models) else {
-            return Err(bad_json("`col.models`"));
-        };
-        for (id, model) in m {
-            let id = id.parse::<i64>().ok().or_else(|| model.get("id").and_then(Value::as_i64));
-            if let (Some(id), Some(name)) = (id, model.get("name").and_then(Value::as_str)) {
-                note_types.insert(id, name.to_owned());
-            }
-        }
-    }
+    let (config, note_types) =
+        if schema >= 15 { modern_config(&conn)? } else { legacy_config(&conf, &models)? };
     let rollover = config.get("rollover").and_then(Value::as_i64).map_or(4, |h| h.rem_euclid(24)) as u8;
     let creation_offset =
         config.get("creationOffset").and_then(Value::as_i64).map(|m| m.clamp(-23 * 60, 23 * 60) as i32);
     let fsrs = config.get("fsrs").and_then(Value::as_bool).unwrap_or(false);
 
-    require(&conn, "notes", &["id", "guid", "mid", "flds"])?;
+    let notes = read_notes(&conn)?;
+    let cards = read_cards(&conn)?;
+    let revlog = read_revlog(&conn)?;
+
+    // Packages do not carry the `fsrs` key: a memory state says it too.
+    let fsrs = fsrs || cards.iter().any(|c| c.memory.is_some());
+    Ok(Collection { format, schema, crt, creation_offset, rollover, fsrs, note_types, notes, cards, revlog })
+}
+
+/// The `config` and `notetypes` tables of a schema 15+ collection.
+fn modern_config(conn: &Connection) -> Result<(Config, BTreeMap<i64, String>), PackageError> {
+    let mut config = Config { legacy: serde_json::Map::new(), table: BTreeMap::new() };
+    let mut note_types = BTreeMap::new();
+    require(conn, "config", &["key", "val"])?;
+    require(conn, "notetypes", &["id", "name"])?;
+    let mut stmt = conn.prepare("select key, val from config").map_err(|e| sql(&e))?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))).map_err(|e| sql(&e))?;
+    for row in rows {
+        let (k, v) = row.map_err(|e| sql(&e))?;
+        if let Ok(v) = serde_json::from_slice(&v) {
+            config.table.insert(k, v);
+        }
+    }
+    let mut stmt = conn.prepare("select id, name from notetypes").map_err(|e| sql(&e))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| sql(&e))?;
+    for row in rows {
+        let (id, name): (i64, String) = row.map_err(|e| sql(&e))?;
+        note_types.insert(id, name);
+    }
+    Ok((config, note_types))
+}
+
+/// `col.conf` and `col.models` of an older collection.
+fn legacy_config(conf: &str, models: &str) -> Result<(Config, BTreeMap<i64, String>), PackageError> {
+    let bad_json = |what: &str| PackageError::BadSchema(format!("{what} is not valid JSON"));
+    let mut config = Config { legacy: serde_json::Map::new(), table: BTreeMap::new() };
+    let mut note_types = BTreeMap::new();
+    match serde_json::from_str(conf) {
+        Ok(Value::Object(m)) => config.legacy = m,
+        _ if conf.trim().is_empty() => {}
+        _ => return Err(bad_json("`col.conf`")),
+    }
+    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(models) else {
+        return Err(bad_json("`col.models`"));
+    };
+    for (id, model) in m {
+        let id = id.parse::<i64>().ok().or_else(|| model.get("id").and_then(Value::as_i64));
+        if let (Some(id), Some(name)) = (id, model.get("name").and_then(Value::as_str)) {
+            note_types.insert(id, name.to_owned());
+        }
+    }
+    Ok((config, note_types))
+}
+
+fn read_notes(conn: &Connection) -> Result<Vec<Note>, PackageError> {
+    require(conn, "notes", &["id", "guid", "mid", "flds"])?;
     let mut notes = Vec::new();
     let mut stmt = conn.prepare("select id, guid, mid, flds from notes").map_err(|e| sql(&e))?;
     let rows = stmt
@@ -172,12 +190,15 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Collection, PackageError> {
     for row in rows {
         notes.push(row.map_err(|e| sql(&e))?);
     }
+    Ok(notes)
+}
 
+fn read_cards(conn: &Connection) -> Result<Vec<Card>, PackageError> {
     let card_cols = [
         "id", "nid", "ord", "type", "queue", "due", "ivl", "factor", "reps", "lapses", "left", "odue",
         "odid", "data",
     ];
-    require(&conn, "cards", &card_cols)?;
+    require(conn, "cards", &card_cols)?;
     let mut cards = Vec::new();
     let mut stmt =
         conn.prepare(&format!("select {} from cards", card_cols.join(", "))).map_err(|e| sql(&e))?;
@@ -207,9 +228,13 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Collection, PackageError> {
     for row in rows {
         cards.push(row.map_err(|e| sql(&e))?);
     }
+    Ok(cards)
+}
 
+/// The review log, in time order.
+fn read_revlog(conn: &Connection) -> Result<Vec<Review>, PackageError> {
     let rev_cols = ["id", "cid", "ease", "ivl", "lastIvl", "factor", "time", "type"];
-    require(&conn, "revlog", &rev_cols)?;
+    require(conn, "revlog", &rev_cols)?;
     let mut revlog = Vec::new();
     let mut stmt =
         conn.prepare(&format!("select {} from revlog", rev_cols.join(", "))).map_err(|e| sql(&e))?;
@@ -231,10 +256,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Collection, PackageError> {
         revlog.push(row.map_err(|e| sql(&e))?);
     }
     revlog.sort_by_key(|r| r.id);
-
-    // Packages do not carry the `fsrs` key: a memory state says it too.
-    let fsrs = fsrs || cards.iter().any(|c| c.memory.is_some());
-    Ok(Collection { format, schema, crt, creation_offset, rollover, fsrs, note_types, notes, cards, revlog })
+    Ok(revlog)
 }
 
 /// The FSRS memory state and last review time in a card's `data` JSON

@@ -488,13 +488,13 @@ pub(crate) mod testutil {
     use super::*;
     use crate::parse::{ParseOptions, parse_note};
 
-    pub const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2024, 6, 20) {
+    pub(crate) const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2024, 6, 20) {
         Some(d) => d,
         None => panic!("date"),
     };
 
     /// Parses `text` as recall's `check` does and runs every rule.
-    pub fn check_with(text: &str, settings: &Settings) -> Vec<Finding> {
+    pub(crate) fn check_with(text: &str, settings: &Settings) -> Vec<Finding> {
         let clozes = Clozes::new(&settings.cloze_patterns);
         let opts = ParseOptions {
             settings,
@@ -508,22 +508,22 @@ pub(crate) mod testutil {
         check_note(&note, settings, &clozes)
     }
 
-    pub fn findings(text: &str) -> Vec<Finding> {
+    pub(crate) fn findings(text: &str) -> Vec<Finding> {
         check_with(text, &Settings::default())
     }
 
     /// `(line, code)` of every finding.
-    pub fn codes(text: &str) -> Vec<(usize, &'static str)> {
+    pub(crate) fn codes(text: &str) -> Vec<(usize, &'static str)> {
         findings(text).iter().map(|f| (f.line.unwrap_or(0), f.code.name())).collect()
     }
 
     /// The findings with this code.
-    pub fn only(text: &str, code: Code) -> Vec<Finding> {
+    pub(crate) fn only(text: &str, code: Code) -> Vec<Finding> {
         findings(text).into_iter().filter(|f| f.code == code).collect()
     }
 
     /// The note's text after applying every fix.
-    pub fn fixed(text: &str) -> String {
+    pub(crate) fn fixed(text: &str) -> String {
         crate::edit::splice(text, &fix_edits(&findings(text)))
     }
 }

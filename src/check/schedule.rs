@@ -2,11 +2,14 @@
 //! unreadable dates and numbers, dates read as another day, surplus
 //! segments, a second comment, legacy and bare forms.
 
+use std::ops::Range;
+
 use chrono::NaiveDate;
 
 use super::text::{excerpt, line_of};
 use super::{Code, Ctx, Finding, Severity};
 use crate::edit::Edit;
+use crate::parse::Question;
 use crate::parse::comment::{SegmentKind, find_comment, format_comment, js_trim};
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -66,31 +69,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         if q.cards > 0 && q.segments.len() > q.cards {
-            let kept: Vec<String> =
-                (0..q.cards).map(|i| format!("!{}", q.segment_raw(i, text).unwrap_or(""))).collect();
-            let dropped: Vec<String> = (q.cards..q.segments.len())
-                .map(|i| format!("!{}", q.segment_raw(i, text).unwrap_or("")))
-                .collect();
-            let new = format_comment(&kept);
-            let edit = Edit { range: span.clone(), old: text[span.clone()].to_owned(), new };
-            let n = dropped.len();
-            out.push(
-                Finding::new(
-                    line,
-                    Severity::Warning,
-                    Code::SurplusSegments,
-                    format!(
-                        "{} schedule segments for {} card{}: the plugin ignores `{}` and drops it when it next saves the note",
-                        q.segments.len(),
-                        q.cards,
-                        if q.cards == 1 { "" } else { "s" },
-                        excerpt(&dropped.concat(), 60)
-                    ),
-                )
-                .hint("`recall check --fix` drops the surplus")
-                .question(qi)
-                .fix(edit, format!("dropped {n} surplus schedule segment{}", if n == 1 { "" } else { "s" })),
-            );
+            out.push(surplus_segments(q, text, span, line).question(qi));
         }
         let qt = q.text(text);
         if let Some(first) = find_comment(qt)
@@ -114,11 +93,41 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// More segments than cards: the plugin ignores the surplus and drops it
+/// when it next saves the note; the fix drops it now.
+fn surplus_segments(q: &Question, text: &str, span: Range<usize>, line: usize) -> Finding {
+    let kept: Vec<String> =
+        (0..q.cards).map(|i| format!("!{}", q.segment_raw(i, text).unwrap_or(""))).collect();
+    let dropped: Vec<String> =
+        (q.cards..q.segments.len()).map(|i| format!("!{}", q.segment_raw(i, text).unwrap_or(""))).collect();
+    let new = format_comment(&kept);
+    let edit = Edit { range: span.clone(), old: text[span.clone()].to_owned(), new };
+    let n = dropped.len();
+    Finding::new(
+        line,
+        Severity::Warning,
+        Code::SurplusSegments,
+            format!(
+                "{} schedule segments for {} card{}: the plugin ignores `{}` and drops it when it next saves the note",
+                q.segments.len(),
+                q.cards,
+                if q.cards == 1 { "" } else { "s" },
+                excerpt(&dropped.concat(), 60)
+            ),
+        )
+    .hint("`recall check --fix` drops the surplus")
+    .fix(edit, format!("dropped {n} surplus schedule segment{}", if n == 1 { "" } else { "s" }))
+}
+
 /// The three date formats the plugin reads, strictly.
 fn strict_date(s: &str) -> Option<NaiveDate> {
     ["%Y-%m-%d", "%d-%m-%Y", "%a %b %d %Y"].iter().find_map(|f| NaiveDate::parse_from_str(s, f).ok())
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one branch per way a segment can go wrong, in the plugin's reading order"
+)]
 fn segment_findings(
     raw: &str,
     kind: &SegmentKind,

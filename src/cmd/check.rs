@@ -185,6 +185,16 @@ fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The `--fix` outcome: `fixed[r][i]` marks finding `i` of report `r`
+/// repaired on disk.
+struct Fixes<'a> {
+    fixed: Vec<Vec<bool>>,
+    json: Vec<FixJson<'a>>,
+    diffs: Vec<DiffJson<'a>>,
+    /// A note's fixes could not be written.
+    failed: bool,
+}
+
 pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(PathBuf::as_path);
     let root = vault::discover(global.vault.as_deref(), first)?;
@@ -197,103 +207,116 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
         eprintln!("warning: {}", one_line(w));
     }
 
-    // Plan and maybe apply the fixes, note by note; `fixed[r][i]` marks a
-    // finding repaired on disk.
-    let mut fixed: Vec<Vec<bool>> = reports.iter().map(|r| vec![false; r.findings.len()]).collect();
-    let mut fixes_json: Vec<FixJson> = Vec::new();
-    let mut diffs: Vec<DiffJson> = Vec::new();
-    let mut failed = false;
+    let mut fixes = Fixes {
+        fixed: reports.iter().map(|r| vec![false; r.findings.len()]).collect(),
+        json: Vec::new(),
+        diffs: Vec::new(),
+        failed: false,
+    };
     if args.fix {
         for (ri, r) in reports.iter().enumerate() {
-            let Some(text) = &r.text else { continue };
-            let plan = fix_plan(&r.findings);
-            let edits = fix_edits(&r.findings);
-            // The records of this note's repairs, logged with its write.
-            let note_records: Vec<Record> = plan
-                .iter()
-                .filter_map(|&i| {
-                    let f = &r.findings[i];
-                    let fix = f.fix.as_ref()?;
-                    let (hash, decks) = r.fix_meta.get(i).cloned().flatten().unwrap_or_default();
-                    let card =
-                        CardRef { path: r.path.clone(), line: f.line.unwrap_or(0), hash, sibling: 0, decks };
-                    Some(Record::fix(
-                        Stamp::at(vault.now, vault.zone),
-                        vault.today,
-                        card,
-                        format!("{}: {}", f.code.name(), fix.summary),
-                    ))
-                })
-                .collect();
-            let applied = if args.apply {
-                let folder = r.folder.as_deref();
-                let relocate = |now: &str| -> Option<Vec<Edit>> {
-                    let note = parse_note(now.to_owned(), folder, &vault.parse_options(), true);
-                    let e = fix_edits(&check_note(&note, &vault.config.settings, &vault.clozes));
-                    (!e.is_empty()).then_some(e)
-                };
-                let write =
-                    NoteWrite { path: &r.path, abs: &r.abs, original: text, edits, relocate: &relocate };
-                match write_and_log(&vault.root, &write, &note_records) {
-                    Ok(w) => {
-                        if let Some(e) = w.log_error {
-                            eprintln!("warning: the fixes were written but not logged: {e}");
-                        }
-                        true
-                    }
-                    Err(e) => {
-                        eprintln!("error: {}", one_line(&e.to_string()));
-                        if let Some(h) = e.hint() {
-                            eprintln!("hint: {h}");
-                        }
-                        failed = true;
-                        false
-                    }
-                }
-            } else {
-                diffs.push(DiffJson {
-                    path: &r.path,
-                    diff: unified_diff(&r.path, text, &splice(text, &edits)),
-                });
-                false
-            };
-            for i in plan {
-                let f = &r.findings[i];
-                let Some(fix) = &f.fix else { continue };
-                fixes_json.push(FixJson {
-                    path: &r.path,
-                    line: f.line,
-                    code: f.code,
-                    summary: &fix.summary,
-                    applied,
-                });
-                if applied {
-                    fixed[ri][i] = true;
-                }
-            }
+            fix_note(&vault, ri, r, args.apply, &mut fixes);
         }
     }
 
     // Every finding with its path and whether it was fixed, in path and line order.
-    let file_findings: Vec<(String, Finding)> = vault
+    let mut file_findings: Vec<(String, Finding)> = vault
         .warnings
         .iter()
         .filter(|w| Vault::in_scope(&w.path, &scopes))
         .map(|w| (w.path.clone(), warning_finding(w)))
         .collect();
-    let mut file_findings = file_findings;
     file_findings.extend(conflict_findings(&reports));
     let mut all: Vec<(&str, &Finding, bool)> =
         file_findings.iter().map(|(p, f)| (p.as_str(), f, false)).collect();
     for (ri, r) in reports.iter().enumerate() {
         for (i, f) in r.findings.iter().enumerate() {
-            all.push((&r.path, f, fixed[ri][i]));
+            all.push((&r.path, f, fixes.fixed[ri][i]));
         }
     }
     all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.line.cmp(&b.1.line)));
 
-    let mut summary = Summary { notes: reports.len(), ..Summary::default() };
-    for &(_, f, is_fixed) in &all {
+    let summary = summarize(reports.len(), &all);
+    if args.json {
+        print_json(out, args, &all, &summary, &fixes)?;
+    } else {
+        print_text(out, args, &all, &summary, &fixes)?;
+    }
+    Ok(if summary.errors > 0 || fixes.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Plans the fixes of report `r` (number `ri`) and, with `apply`, writes
+/// them and logs a `fix` record per repair; without, keeps their diff.
+fn fix_note<'a>(vault: &Vault, ri: usize, r: &'a NoteReport, apply: bool, fixes: &mut Fixes<'a>) {
+    let Some(text) = &r.text else { return };
+    let plan = fix_plan(&r.findings);
+    let edits = fix_edits(&r.findings);
+    // The records of this note's repairs, logged with its write.
+    let note_records: Vec<Record> = plan
+        .iter()
+        .filter_map(|&i| {
+            let f = &r.findings[i];
+            let fix = f.fix.as_ref()?;
+            let (hash, decks) = r.fix_meta.get(i).cloned().flatten().unwrap_or_default();
+            let card = CardRef { path: r.path.clone(), line: f.line.unwrap_or(0), hash, sibling: 0, decks };
+            Some(Record::fix(
+                Stamp::at(vault.now, vault.zone),
+                vault.today,
+                card,
+                format!("{}: {}", f.code.name(), fix.summary),
+            ))
+        })
+        .collect();
+    let applied = if apply {
+        let folder = r.folder.as_deref();
+        let relocate = |now: &str| -> Option<Vec<Edit>> {
+            let note = parse_note(now.to_owned(), folder, &vault.parse_options(), true);
+            let e = fix_edits(&check_note(&note, &vault.config.settings, &vault.clozes));
+            (!e.is_empty()).then_some(e)
+        };
+        let write = NoteWrite { path: &r.path, abs: &r.abs, original: text, edits, relocate: &relocate };
+        match write_and_log(&vault.root, &write, &note_records) {
+            Ok(w) => {
+                if let Some(e) = w.log_error {
+                    eprintln!("warning: the fixes were written but not logged: {e}");
+                }
+                true
+            }
+            Err(e) => {
+                eprintln!("error: {}", one_line(&e.to_string()));
+                if let Some(h) = e.hint() {
+                    eprintln!("hint: {h}");
+                }
+                fixes.failed = true;
+                false
+            }
+        }
+    } else {
+        fixes
+            .diffs
+            .push(DiffJson { path: &r.path, diff: unified_diff(&r.path, text, &splice(text, &edits)) });
+        false
+    };
+    for i in plan {
+        let f = &r.findings[i];
+        let Some(fix) = &f.fix else { continue };
+        fixes.json.push(FixJson {
+            path: &r.path,
+            line: f.line,
+            code: f.code,
+            summary: &fix.summary,
+            applied,
+        });
+        if applied {
+            fixes.fixed[ri][i] = true;
+        }
+    }
+}
+
+/// The counts of the findings left and the fixes made.
+fn summarize(notes: usize, all: &[(&str, &Finding, bool)]) -> Summary {
+    let mut summary = Summary { notes, ..Summary::default() };
+    for &(_, f, is_fixed) in all {
         if is_fixed {
             summary.fixed += 1;
             continue;
@@ -307,78 +330,91 @@ pub fn run(global: &Global, args: &CheckArgs, out: &mut dyn Write) -> Result<Exi
             summary.fixable += 1;
         }
     }
+    summary
+}
 
-    if args.json {
-        let findings: Vec<FindingJson> = all
-            .iter()
-            .map(|&(p, f, _)| FindingJson {
-                path: p,
-                line: f.line,
-                severity: f.severity,
-                code: f.code,
-                message: &f.message,
-                hint: f.hint.as_deref(),
-                fixable: f.fix.is_some(),
-            })
-            .collect();
-        let mut j = serde_json::json!({ "findings": findings, "summary": summary });
-        if args.fix {
-            j["fixes"] = serde_json::to_value(&fixes_json).map_err(Error::json_out)?;
-            if !args.apply {
-                j["diffs"] = serde_json::to_value(&diffs).map_err(Error::json_out)?;
-            }
-        }
-        crate::json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
-        writeln!(out).map_err(Error::stdout)?;
-    } else {
-        let color = super::color_enabled();
-        for &(p, f, is_fixed) in &all {
-            let loc = match f.line {
-                Some(l) => format!("{p}:{l}"),
-                None => p.to_owned(),
-            };
-            let sev = if is_fixed {
-                paint("fixed", "1;32", color)
-            } else {
-                paint(f.severity.name(), severity_color(f.severity), color)
-            };
-            writeln!(out, "{}: {sev}: {} [{}]", one_line(&loc), one_line(&f.message), f.code.name())
-                .map_err(Error::stdout)?;
-            if let Some(h) = f.hint.as_ref().filter(|_| !is_fixed) {
-                writeln!(out, "  {}", paint(&format!("hint: {}", one_line(h)), "2", color))
-                    .map_err(Error::stdout)?;
-            }
-        }
-        if args.fix && !args.apply {
-            for d in &diffs {
-                write!(out, "{}", sanitize(&d.diff)).map_err(Error::stdout)?;
-            }
-        }
-        let total = summary.errors + summary.warnings + summary.info;
-        let notes = counted(summary.notes, "note", "notes");
-        if total == 0 && summary.fixed == 0 {
-            writeln!(out, "no problems found in {notes}").map_err(Error::stdout)?;
-        } else {
-            let mut parts = vec![
-                counted(summary.errors, "error", "errors"),
-                counted(summary.warnings, "warning", "warnings"),
-                format!("{} info", summary.info),
-            ];
-            if summary.fixed > 0 {
-                parts.push(format!("{} fixed", summary.fixed));
-            }
-            let mut line = format!("{} in {notes}", parts.join(", "));
-            if summary.fixable > 0 && args.fix && !args.apply {
-                let _ = write!(
-                    line,
-                    "; {} fixable: the diff above is a dry run, add --apply to write it",
-                    summary.fixable
-                );
-            } else if summary.fixable > 0 {
-                let _ = write!(line, "; {} fixable with `recall check --fix`", summary.fixable);
-            }
-            writeln!(out, "{line}").map_err(Error::stdout)?;
+fn print_json(
+    out: &mut dyn Write,
+    args: &CheckArgs,
+    all: &[(&str, &Finding, bool)],
+    summary: &Summary,
+    fixes: &Fixes,
+) -> Result<(), Error> {
+    let findings: Vec<FindingJson> = all
+        .iter()
+        .map(|&(p, f, _)| FindingJson {
+            path: p,
+            line: f.line,
+            severity: f.severity,
+            code: f.code,
+            message: &f.message,
+            hint: f.hint.as_deref(),
+            fixable: f.fix.is_some(),
+        })
+        .collect();
+    let mut j = serde_json::json!({ "findings": findings, "summary": summary });
+    if args.fix {
+        j["fixes"] = serde_json::to_value(&fixes.json).map_err(Error::json_out)?;
+        if !args.apply {
+            j["diffs"] = serde_json::to_value(&fixes.diffs).map_err(Error::json_out)?;
         }
     }
-    Ok(if summary.errors > 0 || failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    crate::json::to_writer_pretty(&mut *out, &j).map_err(Error::json_out)?;
+    writeln!(out).map_err(Error::stdout)
+}
+
+fn print_text(
+    out: &mut dyn Write,
+    args: &CheckArgs,
+    all: &[(&str, &Finding, bool)],
+    summary: &Summary,
+    fixes: &Fixes,
+) -> Result<(), Error> {
+    let color = super::color_enabled();
+    for &(p, f, is_fixed) in all {
+        let loc = match f.line {
+            Some(l) => format!("{p}:{l}"),
+            None => p.to_owned(),
+        };
+        let sev = if is_fixed {
+            paint("fixed", "1;32", color)
+        } else {
+            paint(f.severity.name(), severity_color(f.severity), color)
+        };
+        writeln!(out, "{}: {sev}: {} [{}]", one_line(&loc), one_line(&f.message), f.code.name())
+            .map_err(Error::stdout)?;
+        if let Some(h) = f.hint.as_ref().filter(|_| !is_fixed) {
+            writeln!(out, "  {}", paint(&format!("hint: {}", one_line(h)), "2", color))
+                .map_err(Error::stdout)?;
+        }
+    }
+    if args.fix && !args.apply {
+        for d in &fixes.diffs {
+            write!(out, "{}", sanitize(&d.diff)).map_err(Error::stdout)?;
+        }
+    }
+    let total = summary.errors + summary.warnings + summary.info;
+    let notes = counted(summary.notes, "note", "notes");
+    if total == 0 && summary.fixed == 0 {
+        return writeln!(out, "no problems found in {notes}").map_err(Error::stdout);
+    }
+    let mut parts = vec![
+        counted(summary.errors, "error", "errors"),
+        counted(summary.warnings, "warning", "warnings"),
+        format!("{} info", summary.info),
+    ];
+    if summary.fixed > 0 {
+        parts.push(format!("{} fixed", summary.fixed));
+    }
+    let mut line = format!("{} in {notes}", parts.join(", "));
+    if summary.fixable > 0 && args.fix && !args.apply {
+        let _ = write!(
+            line,
+            "; {} fixable: the diff above is a dry run, add --apply to write it",
+            summary.fixable
+        );
+    } else if summary.fixable > 0 {
+        let _ = write!(line, "; {} fixable with `recall check --fix`", summary.fixable);
+    }
+    writeln!(out, "{line}").map_err(Error::stdout)
 }

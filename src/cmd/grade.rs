@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::answer::{CardAt, Named, commit, locate_note, plan_answer, question_at};
+use crate::answer::{CardAt, Named, Target, commit, locate_note, plan_answer, question_at};
 use crate::cli::{Global, GradeArgs};
 use crate::clock::Zone;
 use crate::edit::{splice, unified_diff};
@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::log::{Op, Stamp};
 use crate::parse::CardSchedule;
 use crate::schedule::{Histogram, Schedule, card_keys};
+use crate::vault::{Vault, VaultNote};
 
 /// A schedule as `grade --json` prints it.
 fn schedule_json(s: &Schedule, zone: Zone) -> serde_json::Value {
@@ -75,33 +76,14 @@ fn show_after(s: &Schedule, zone: Zone) -> String {
     }
 }
 
-pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let target = match Named::classify(global.vault.as_deref(), &args.target) {
-        Named::Card(t) => t,
-        Named::Note(path) => {
-            let (root, rel) = locate_note(global.vault.as_deref(), &path)?;
-            let global = &Global { vault: Some(root), ..global.clone() };
-            return super::notes::grade(global, args, &rel, out);
-        }
-    };
-    let (root, rel) = locate_note(global.vault.as_deref(), &target.path)?;
-    let global = &Global { vault: Some(root), ..global.clone() };
-    // Only the graded note is kept; the others give their due dates for the
-    // load balancing histogram and are dropped.
-    let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
-        let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
-        let keep = (n.path == rel).then_some(n);
-        (keys, keep)
-    })?;
-    let mut histogram = Histogram::default();
-    let mut found = None;
-    for (keys, keep) in per_note {
-        for k in keys {
-            histogram.increment(k);
-        }
-        found = found.or(keep);
-    }
-    let vault = &vault;
+/// The note `rel` and the index of the question `target` names in it, or
+/// why that card cannot be graded.
+fn gradable(
+    vault: &Vault,
+    rel: &str,
+    found: Option<VaultNote>,
+    target: &Target,
+) -> Result<(VaultNote, usize), Error> {
     let Some(vn) = found else {
         let why = vault.warnings.iter().find(|w| w.path == rel).map_or_else(
             || {
@@ -149,6 +131,39 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
             hint: None,
         });
     }
+    Ok((vn, qi))
+}
+
+pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let target = match Named::classify(global.vault.as_deref(), &args.target) {
+        Named::Card(t) => t,
+        Named::Note(path) => {
+            let (root, rel) = locate_note(global.vault.as_deref(), &path)?;
+            let global = &Global { vault: Some(root), ..global.clone() };
+            return super::notes::grade(global, args, &rel, out);
+        }
+    };
+    let (root, rel) = locate_note(global.vault.as_deref(), &target.path)?;
+    let global = &Global { vault: Some(root), ..global.clone() };
+    // Only the graded note is kept; the others give their due dates for the
+    // load balancing histogram and are dropped.
+    let (vault, per_note) = crate::scan_vault(global, None, |n, opts| {
+        let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
+        let keep = (n.path == rel).then_some(n);
+        (keys, keep)
+    })?;
+    let mut histogram = Histogram::default();
+    let mut found = None;
+    for (keys, keep) in per_note {
+        for k in keys {
+            histogram.increment(k);
+        }
+        found = found.or(keep);
+    }
+    let vault = &vault;
+    let (vn, qi) = gradable(vault, &rel, found, &target)?;
+    let note = &vn.note;
+    let q = &note.questions[qi];
     let when = vault.when();
     let opts = vault.parse_options();
     let scheduler = vault.scheduler();

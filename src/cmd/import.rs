@@ -31,6 +31,10 @@ use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
 
 /// Runs `recall import` (see the module docs).
+#[expect(
+    clippy::too_many_lines,
+    reason = "read the package, match, plan, apply under the lock and log, print: one command's steps in order"
+)]
 pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let vault = crate::load_vault(global, None)?;
     let refused = |error: PackageError| Error::Import { path: args.file.clone(), error };

@@ -53,7 +53,7 @@ fn note(id: i64, guid: &str, t: NoteType) -> Note {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // a row of `cards`, in its column order
+#[expect(clippy::too_many_arguments, reason = "a row of `cards`, in its column order")]
 fn card(id: i64, nid: i64, ord: i64, kind: i64, queue: i64, due: i64, ivl: i64, factor: i64) -> Card {
     Card {
         id,
@@ -114,7 +114,7 @@ fn outcome(p: &Plan, note: usize, question: usize, sibling: usize) -> &CardPlan 
     p.cards.iter().find(|c| c.key == CardKey { note, question, sibling }).expect("card planned")
 }
 
-#[allow(clippy::unnecessary_wraps)] // compared with `CardPlan::outcome`
+#[expect(clippy::unnecessary_wraps, reason = "compared with `CardPlan::outcome`, a `Result`")]
 fn sm2(due: &str, interval: f64, ease: f64) -> Result<Write, Keep> {
     Ok(Write::Sm2 { due: d(due), interval, ease })
 }

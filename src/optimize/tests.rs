@@ -2,7 +2,10 @@
 //! simulated learner in tests/cli/optimize.rs).
 
 // Weights must come out exactly as written.
-#![allow(clippy::float_cmp)]
+#![expect(
+    clippy::float_cmp,
+    reason = "fitted weights are compared with the file they were written to, exactly"
+)]
 
 use fsrs::FSRSReview;
 

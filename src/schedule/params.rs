@@ -25,7 +25,7 @@ pub fn fsrs_parameters(settings: &Settings, recall: &RecallConfig) -> Parameters
 #[cfg(test)]
 mod tests {
     // The scheduler's values are exact (ts-fsrs's, bit for bit).
-    #![allow(clippy::float_cmp)]
+    #![expect(clippy::float_cmp, reason = "weights are read back exactly as written")]
 
     use chrono::{DateTime, Duration, Utc};
 

@@ -92,7 +92,7 @@ pub(super) struct Signals {
 
 impl Signals {
     /// Starts listening.
-    pub fn listen() -> io::Result<Signals> {
+    pub(crate) fn listen() -> io::Result<Signals> {
         let mut s = Signals {
             ending: Arc::new(AtomicUsize::new(0)),
             pending: Arc::new(AtomicBool::new(false)),
@@ -112,7 +112,7 @@ impl Signals {
     }
 
     /// The terminating signal received, if any.
-    pub fn ending(&self) -> Option<i32> {
+    pub(crate) fn ending(&self) -> Option<i32> {
         match self.ending.load(Ordering::SeqCst) {
             0 => None,
             n => Some(n as i32),
@@ -120,17 +120,17 @@ impl Signals {
     }
 
     /// True once after SIGTSTP arrived.
-    pub fn take_stop(&self) -> bool {
+    pub(crate) fn take_stop(&self) -> bool {
         self.stop.swap(false, Ordering::SeqCst)
     }
 
     /// True once after SIGCONT arrived.
-    pub fn take_cont(&self) -> bool {
+    pub(crate) fn take_cont(&self) -> bool {
         self.cont.swap(false, Ordering::SeqCst)
     }
 
     /// True for SIGINT (a quit like `q`), false for the others.
-    pub fn is_interrupt(sig: i32) -> bool {
+    pub(crate) fn is_interrupt(sig: i32) -> bool {
         sig == SIGINT
     }
 }

@@ -28,7 +28,7 @@ pub(super) struct Walk<'a> {
 
 impl Walk<'_> {
     /// Walks the folder `root`.
-    pub fn run(&mut self, root: &Path) {
+    pub(crate) fn run(&mut self, root: &Path) {
         let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let mut ancestors = vec![root_canon];
         self.dir(root, "", &mut ancestors);

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::util::TestVault;
+use crate::util::{Recall, TestVault};
 
 fn good_vault() -> TestVault {
     let v = TestVault::new();
@@ -132,7 +132,7 @@ fn symlink_loops_are_reported_once_and_skipped() {
 fn a_missing_vault_is_an_error() {
     let v = TestVault::new();
     let missing = v.path("nope");
-    let run = crate::util::run_in(&missing, "2024-06-20", &["cards"], None, &[]);
+    let run = Recall::new().vault(&missing).today("2024-06-20").args(["cards"]).run();
     // A PATH that does not exist is a usage error, said once.
     assert_eq!(run.code(), Some(2));
     assert!(run.stderr().contains("nope: no such file or folder"), "{}", run.stderr());

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{copy_dir, repo, run_in};
+use crate::util::{Recall, copy_dir, repo};
 
 fn corpus() -> PathBuf {
     repo().join("tests/conformance")
@@ -63,7 +63,7 @@ fn key(card: &Value) -> (String, u64, u64) {
 fn check_cards(case: &Path) -> Vec<String> {
     let tmp = tempfile::tempdir().expect("tempdir");
     copy_dir(&case.join("vault"), tmp.path());
-    let run = run_in(tmp.path(), &today_of(case), &["cards", "--json"], None, &[]);
+    let run = Recall::new().vault(tmp.path()).today(&today_of(case)).args(["cards", "--json"]).run();
     let got = run.json();
     let want: Value = serde_json::from_str(&fs::read_to_string(case.join("cards.json")).expect("cards.json"))
         .expect("cards.json is JSON");
@@ -117,8 +117,11 @@ fn check_grade(case: &Path, g: &Value) -> Vec<String> {
         format!("{}:{}#{}", path, g["line"], g["sibling"])
     };
     let response = g["response"].as_str().expect("response");
-    let run =
-        run_in(tmp.path(), g["today"].as_str().expect("today"), &["grade", &target, response], None, &[]);
+    let run = Recall::new()
+        .vault(tmp.path())
+        .today(g["today"].as_str().expect("today"))
+        .args(["grade", &target, response])
+        .run();
     if !run.output.status.success() {
         return vec![format!("grade {target} {response} failed: {}", run.stderr())];
     }
@@ -147,7 +150,7 @@ fn check_notes(case: &Path) -> Vec<String> {
     const FIELDS: [&str; 6] = ["deck", "path", "due", "interval", "ease", "state"];
     let tmp = tempfile::tempdir().expect("tempdir");
     copy_dir(&case.join("vault"), tmp.path());
-    let got = run_in(tmp.path(), &today_of(case), &["notes", "--json"], None, &[]).json();
+    let got = Recall::new().vault(tmp.path()).today(&today_of(case)).args(["notes", "--json"]).run().json();
     let want: Value = serde_json::from_str(&fs::read_to_string(case.join("notes.json")).expect("notes.json"))
         .expect("notes.json is JSON");
     let rows = |v: &Value| -> Vec<Vec<Value>> {
@@ -245,7 +248,12 @@ fn check_vectors(file: &str, expected_count: usize) {
         input.push('\n');
     }
     let tmp = tempfile::tempdir().expect("tempdir");
-    let run = run_in(tmp.path(), "2024-01-01", &["schedule", "--json"], Some(input.as_bytes()), &[]);
+    let run = Recall::new()
+        .vault(tmp.path())
+        .today("2024-01-01")
+        .args(["schedule", "--json"])
+        .stdin(input.as_bytes())
+        .run();
     let out = run.ok();
     let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), vectors.len());

@@ -6,7 +6,8 @@
 //!
 //! The read-only and full-disk tests need a file system that refuses
 //! writes. As root (CI here) permissions do not stop writes, so they mount
-//! a small tmpfs; where mounting is not allowed they print why and skip.
+//! a small tmpfs; where mounting is not allowed they print why and skip,
+//! and under `CI=true` they fail instead (`util::skip_without`).
 
 use std::fs;
 use std::io::{Read, Write};
@@ -15,7 +16,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{BIN, TestVault, copy_dir, run_in};
+use crate::util::{BIN, Recall, TestVault, copy_dir, skip_without};
 
 const TODAY: &str = "2024-06-20";
 
@@ -45,22 +46,17 @@ struct Plain {
 
 impl Plain {
     fn start(root: &Path) -> Plain {
-        Plain::start_with(Command::new(BIN), root)
+        Plain::start_with(Recall::new(), root)
     }
 
-    fn start_with(mut cmd: Command, root: &Path) -> Plain {
-        let mut child = cmd
-            .args(["review", "--plain", "--order", "due-first", "--today", TODAY, "--vault"])
-            .arg(root)
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1")
-            .env_remove("RECALL_TODAY")
-            .env_remove("RECALL_FAILPOINT")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+    fn start_with(recall: Recall, root: &Path) -> Plain {
+        let mut child = recall
+            .args(["review", "--plain", "--order", "due-first"])
+            .today(TODAY)
+            .vault(root)
+            .interactive()
             .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn recall review");
+            .spawn();
         let stdin = child.stdin.take();
         let mut stdout = child.stdout.take().expect("stdout");
         let out = Arc::new(Mutex::new(String::new()));
@@ -182,27 +178,16 @@ impl Drop for Tmpfs {
     }
 }
 
-fn skip(why: &str) {
-    eprintln!("skipped: {why}");
-}
-
 // ---------------------------------------------------------------------------
 // Two recall processes grading one note
 
 fn grade(root: &Path, target: &str, response: &str, failpoint: Option<&str>) -> Child {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["grade", target, response, "--today", TODAY, "--vault"])
-        .arg(root)
-        .env("TZ", "UTC")
-        .env_remove("RECALL_TODAY")
-        .env_remove("RECALL_FAILPOINT")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(f) = failpoint {
-        cmd.env("RECALL_FAILPOINT", f);
+    let recall = Recall::new().args(["grade", target, response]).today(TODAY).vault(root);
+    match failpoint {
+        Some(f) => recall.env("RECALL_FAILPOINT", f),
+        None => recall,
     }
-    cmd.spawn().expect("spawn recall grade")
+    .spawn()
 }
 
 #[test]
@@ -387,14 +372,14 @@ fn fill(path: &Path) {
 fn a_full_disk_fails_the_write_and_keeps_the_note() {
     let disk = match Tmpfs::mount("256k") {
         Ok(d) => d,
-        Err(why) => return skip(&format!("a real full disk needs a tmpfs: {why}")),
+        Err(why) => return skip_without("a tmpfs for a real full disk", &why),
     };
     let root = disk.path().join("vault");
     copy_dir(vault().root(), &root);
     let filler = disk.path().join("filler");
     fill(&filler);
 
-    let run = run_in(&root, TODAY, &["grade", "a.md:3", "good"], None, &[]);
+    let run = Recall::new().vault(&root).today(TODAY).args(["grade", "a.md:3", "good"]).run();
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
     assert!(run.stderr().contains("a.md") && run.stderr().contains("No space left"), "{}", run.stderr());
     assert_eq!(fs::read_to_string(root.join("a.md")).expect("read"), A);
@@ -417,7 +402,7 @@ fn a_full_disk_fails_the_write_and_keeps_the_note() {
 
     // Space again: the same grade goes through.
     fs::remove_file(&filler).expect("rm filler");
-    run_in(&root, TODAY, &["grade", "a.md:3", "good"], None, &[]).ok();
+    Recall::new().vault(&root).today(TODAY).args(["grade", "a.md:3", "good"]).run().ok();
     assert_ne!(fs::read_to_string(root.join("a.md")).expect("read"), A);
 }
 
@@ -431,7 +416,7 @@ fn a_file_size_limit_during_a_session_is_reported_and_the_session_goes_on() {
     v.file("a.md", &big);
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(format!("trap '' XFSZ; ulimit -f 1; exec '{BIN}' \"$@\"")).arg("sh");
-    let mut s = Plain::start_with(cmd, v.root());
+    let mut s = Plain::start_with(Recall::through(cmd), v.root());
     s.wait_for("[1/3] a.md:3");
     s.wait_for("> ");
     s.answer("good");
@@ -514,14 +499,14 @@ fn a_read_only_vault_is_read_but_never_written() {
     let v = vault();
     let ro = match read_only_vault(&v) {
         Ok(ro) => ro,
-        Err(why) => return skip(&format!("no way to make a read-only vault here: {why}")),
+        Err(why) => return skip_without("a way to make a read-only vault", &why),
     };
     let root = ro.root();
     let before = TestVault::snapshot_of(&root);
 
-    let cards = run_in(&root, TODAY, &["cards"], None, &[]).ok();
+    let cards = Recall::new().vault(&root).today(TODAY).args(["cards"]).run().ok();
     assert_eq!(cards.lines().count(), 3, "{cards}");
-    let run = run_in(&root, TODAY, &["grade", "a.md:3", "good"], None, &[]);
+    let run = Recall::new().vault(&root).today(TODAY).args(["grade", "a.md:3", "good"]).run();
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
     let err = run.stderr();
     assert!(

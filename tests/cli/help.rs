@@ -1,10 +1,10 @@
 //! `--help` of every command, snapshotted so interface changes show in review.
 
-use crate::util::run_in;
+use crate::util::Recall;
 
 #[test]
 fn help_texts() {
-    let run = |args: &[&str]| run_in(std::path::Path::new("."), "2024-06-20", args, None, &[]).ok();
+    let run = |args: &[&str]| Recall::new().today("2024-06-20").args(args).run().ok();
     insta::assert_snapshot!("recall_help", run(&["--help"]));
     for cmd in [
         "review",

@@ -20,14 +20,14 @@ use recall::settings::Settings;
 /// The learner's memory: weaker than the defaults assume (lower initial
 /// stabilities, slower growth, a steeper forgetting curve), so the
 /// plugin's schedule aims at 90% and gets less.
-pub const TRUE_WEIGHTS: [f64; 21] = [
+pub(crate) const TRUE_WEIGHTS: [f64; 21] = [
     0.1, 0.6, 1.2, 4.0, 6.5, 0.6, 2.5, 0.03, 1.3, 0.15, 0.9, 1.7, 0.09, 0.35, 1.2, 0.4, 2.0, 0.4, 0.2, 0.1,
     0.3,
 ];
 
 /// Which scheduler sets the next review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheduler {
+pub(crate) enum Scheduler {
     /// FSRS with the plugin's parameters (default weights).
     Fsrs,
     /// The plugin's SM-2-OSR (default settings, no load balancing).
@@ -36,7 +36,7 @@ pub enum Scheduler {
 
 /// What to simulate.
 #[derive(Debug, Clone, Copy)]
-pub struct Learner {
+pub(crate) struct Learner {
     pub cards: usize,
     /// New cards are introduced evenly over the first `new_days` days.
     pub new_days: i64,
@@ -46,7 +46,7 @@ pub struct Learner {
 }
 
 /// The first day of every simulation.
-pub fn start_day() -> NaiveDate {
+pub(crate) fn start_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 1, 1).expect("date")
 }
 
@@ -130,7 +130,7 @@ impl SimCard {
 }
 
 /// Simulates `l` and returns the log records, in the order they were made.
-pub fn simulate(l: &Learner) -> Vec<Record> {
+pub(crate) fn simulate(l: &Learner) -> Vec<Record> {
     let mut rng = Rng(l.seed);
     let plugin = Parameters::plugin(0.9, 36525.0);
     let truth_params = Parameters::plugin(0.9, 36525.0).with_weights(TRUE_WEIGHTS);
@@ -225,6 +225,6 @@ pub fn simulate(l: &Learner) -> Vec<Record> {
 }
 
 /// The records as the log's lines.
-pub fn log_text(records: &[Record]) -> String {
+pub(crate) fn log_text(records: &[Record]) -> String {
     records.iter().map(|r| serde_json::to_string(r).expect("json") + "\n").collect()
 }

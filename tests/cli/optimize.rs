@@ -19,14 +19,16 @@ const LEARNER: Learner =
     Learner { cards: 500, new_days: 240, days: 365, seed: 7, scheduler: Scheduler::Fsrs };
 const TRAIN_DAYS: i64 = 270;
 
-fn fsrs_vault(records: &[Record]) -> TestVault {
+/// A vault whose review log holds `records`, scheduled with FSRS.
+pub(crate) fn fsrs_vault(records: &[Record]) -> TestVault {
     let v = TestVault::new();
     v.settings(r#"{"algorithm": "FSRS"}"#);
     v.file(LOG_PATH, log_text(records));
     v
 }
 
-fn today() -> String {
+/// The day after the simulated learner's last answer.
+pub(crate) fn today() -> String {
     (start_day() + Duration::days(LEARNER.days)).to_string()
 }
 
@@ -85,7 +87,8 @@ fn fitted_weights_predict_held_out_reviews_better_and_the_fit_is_repeatable() {
     assert!(f.log_loss < d.log_loss, "fitted {f:?} vs default {d:?}");
 }
 
-fn train_log() -> Vec<Record> {
+/// The learner's first `TRAIN_DAYS` of answers: enough for a fit.
+pub(crate) fn train_log() -> Vec<Record> {
     let cutoff = start_day() + Duration::days(TRAIN_DAYS);
     simulate(&LEARNER).into_iter().filter(|r| r.day < cutoff).collect()
 }

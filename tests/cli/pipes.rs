@@ -88,6 +88,60 @@ fn grade_into_a_closed_pipe() {
 }
 
 #[test]
+fn grade_json_into_a_closed_pipe() {
+    let v = sample();
+    let cards = Recall::new().vault(v.root()).today("2026-11-28").args(["cards", "--json"]).run().json();
+    let c = &cards[0];
+    let target = format!("{}:{}", c["path"].as_str().expect("path"), c["line"]);
+    let path = c["path"].as_str().expect("path");
+    let before = v.read(path);
+    assert_quiet(v.root(), &["grade", &target, "good", "--json", "--dry-run"], None);
+    assert_eq!(v.read(path), before, "a dry run writes nothing");
+    // A real answer is written, then its report finds no reader.
+    assert_quiet(v.root(), &["grade", &target, "good", "--json"], None);
+    assert_ne!(v.read(path), before, "the answer is written");
+}
+
+#[test]
+fn notes_into_a_closed_pipe() {
+    let v = sample();
+    v.file("Reading/Log compaction.md", "#review\n\nKafka keeps the last value per key.\n");
+    let queue = Recall::new().vault(v.root()).today("2026-11-28").args(["notes", "--json"]).run().json();
+    assert!(queue.as_array().is_some_and(|q| !q.is_empty()), "{queue}");
+    assert_quiet(v.root(), &["notes"], None);
+    assert_quiet(v.root(), &["notes", "--json"], None);
+}
+
+#[test]
+fn import_dry_run_into_a_closed_pipe() {
+    let v = sample();
+    let out = tempfile::tempdir().expect("tempdir");
+    let pkg = out.path().join("notes.apkg").to_string_lossy().into_owned();
+    Recall::new()
+        .vault(v.root())
+        .today("2026-11-28")
+        .args(["export", "-o", pkg.as_str(), "--with-scheduling"])
+        .run()
+        .ok();
+    let before = v.snapshot();
+    assert_quiet(v.root(), &["import", pkg.as_str()], None);
+    assert_quiet(v.root(), &["import", pkg.as_str(), "--json"], None);
+    assert_quiet(v.root(), &["import", pkg.as_str(), "--diff"], None);
+    assert_eq!(v.snapshot(), before, "a dry run writes nothing");
+}
+
+#[test]
+fn optimize_into_a_closed_pipe() {
+    let v = crate::optimize::fsrs_vault(&crate::optimize::train_log());
+    let today = crate::optimize::today();
+    for args in [&["optimize"][..], &["optimize", "--json"]] {
+        let run = Recall::new().vault(v.root()).today(&today).args(args).stdout(closed_pipe()).run();
+        assert_eq!(run.code(), Some(0), "`recall {}`: stderr:\n{}", args.join(" "), run.stderr());
+        assert_eq!(run.stderr(), "", "`recall {}`", args.join(" "));
+    }
+}
+
+#[test]
 fn review_plain_into_a_closed_pipe() {
     let v = sample();
     assert_quiet(v.root(), &["review", "--plain"], Some("\n3\n"));

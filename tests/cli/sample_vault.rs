@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{repo, run_in};
+use crate::util::{Recall, repo};
 
 #[test]
 fn the_sample_vault_has_every_card_kind_and_a_mix_of_states() {
     let vault = repo().join("notes");
-    let cards = run_in(&vault, "2026-11-28", &["cards", "--json"], None, &[]).json();
+    let cards = Recall::new().vault(&vault).today("2026-11-28").args(["cards", "--json"]).run().json();
     let cards = cards.as_array().expect("array");
     assert!(cards.len() >= 150, "only {} cards", cards.len());
     let notes: BTreeSet<&str> = cards.iter().filter_map(|c| c["path"].as_str()).collect();
@@ -33,7 +33,7 @@ fn the_sample_vault_has_every_card_kind_and_a_mix_of_states() {
 #[test]
 fn decks_of_the_sample_vault_form_one_tree() {
     let vault = repo().join("notes");
-    let tree = run_in(&vault, "2026-11-28", &["decks", "--json"], None, &[]).json();
+    let tree = Recall::new().vault(&vault).today("2026-11-28").args(["decks", "--json"]).run().json();
     let roots = tree.as_array().expect("array");
     assert_eq!(roots.len(), 1);
     assert_eq!(roots[0]["name"], "flashcards");
@@ -46,7 +46,7 @@ fn decks_of_the_sample_vault_form_one_tree() {
         .map(|d| d["total"].as_u64().unwrap_or(0))
         .sum();
     assert!(total >= kafka["total"].as_u64().unwrap_or(0), "subdecks hold every card at least once");
-    let text = run_in(&vault, "2026-11-28", &["decks"], None, &[]).ok();
+    let text = Recall::new().vault(&vault).today("2026-11-28").args(["decks"]).run().ok();
     assert!(text.starts_with("deck"), "{text}");
     assert!(text.contains("\n  kafka"), "{text}");
 }

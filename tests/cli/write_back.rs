@@ -10,7 +10,7 @@ use recall::edit::plan::plan_schedule;
 use recall::schedule::{Histogram, Response, schedule_card};
 use recall::vault::{LoadOptions, load};
 
-use crate::util::{BIN, TestVault};
+use crate::util::{BIN, Recall, TestVault};
 
 const NOTE: &str = "#flashcards/kafka\r\n\r\nacks=all::the leader waits for the ISR\r\n\r\nLeader epoch\r\n?\r\nfences stale leaders\r\n";
 
@@ -125,16 +125,11 @@ fn a_full_disk_leaves_the_note_intact() {
     text.push_str(&"Padding prose line to make the note bigger than the file-size limit.\r\n".repeat(40));
     v.file("n.md", &text);
     // `ulimit -f 1` makes every write past 512 bytes fail (EFBIG), as a full disk would.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "trap '' XFSZ; ulimit -f 1; exec '{BIN}' grade n.md:3 good --vault '{}' --today 2024-06-20",
-            v.root().display()
-        ))
-        .output()
-        .expect("sh");
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let mut sh = Command::new("sh");
+    sh.arg("-c").arg(format!("trap '' XFSZ; ulimit -f 1; exec '{BIN}' \"$@\"")).arg("sh");
+    let run = Recall::through(sh).args(["grade", "n.md:3", "good"]).vault(v.root()).today("2024-06-20").run();
+    assert_eq!(run.code(), Some(1));
+    let err = run.stderr();
     assert!(err.contains("n.md") && err.contains("too large"), "{err}");
     assert_eq!(v.read_str("n.md"), text);
     assert_eq!(temp_files(&v), Vec::<String>::new());

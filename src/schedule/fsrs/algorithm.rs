@@ -5,7 +5,7 @@
 
 // Exact comparisons are the point here: every value must equal JavaScript's
 // bit for bit, so no comparison may have a margin.
-#![allow(clippy::float_cmp)]
+#![expect(clippy::float_cmp, reason = "ts-fsrs compares these values exactly, and so must we")]
 
 use chrono::{DateTime, Utc};
 

@@ -8,7 +8,7 @@
 
 // Exact comparisons are the point here: every value must equal JavaScript's
 // bit for bit, so no comparison may have a margin.
-#![allow(clippy::float_cmp)]
+#![expect(clippy::float_cmp, reason = "JavaScript number semantics are exact comparisons")]
 
 use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
 

@@ -16,7 +16,11 @@
 
 // fdlibm's constants are kept digit for digit as published, and results are
 // compared exactly.
-#![allow(clippy::excessive_precision, clippy::float_cmp)]
+#![expect(
+    clippy::excessive_precision,
+    clippy::float_cmp,
+    reason = "fdlibm's constants digit for digit as published; results compared exactly"
+)]
 
 /// The high 32 bits of `x`, signed like fdlibm's `int` word.
 fn hi(x: f64) -> i32 {
@@ -253,6 +257,10 @@ fn scalbn(x: f64, n: i32) -> f64 {
 
 /// JavaScript's `Math.pow` (and `**`) in V8.
 #[must_use]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a port of V8's `Math.pow` (fdlibm `e_pow.c`), kept in its original order"
+)]
 pub fn pow(x: f64, y: f64) -> f64 {
     const BP: [f64; 2] = [1.0, 1.5];
     const DP_H: [f64; 2] = [0.0, 5.849_624_872_207_641_601_56e-01];

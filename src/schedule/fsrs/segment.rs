@@ -22,10 +22,6 @@
 //! JavaScript writes as `1e+21` and `parseInt` then reads as 1: the plugin
 //! drifts the same way, and recall follows it.
 
-// Exact comparisons are the point here: every value must equal JavaScript's
-// bit for bit, so no comparison may have a margin.
-#![allow(clippy::float_cmp)]
-
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use super::js::{from_millis, is_js_space, js_number_string, js_parse_float, js_parse_int, to_iso_string};
@@ -223,6 +219,10 @@ fn number(s: &str) -> u32 {
 
 /// moment's ISO-8601 reading (plus its `/Date(ms)` form), `None` where it
 /// would not read the text.
+#[expect(
+    clippy::too_many_lines,
+    reason = "moment's ISO-8601 reading, date then time then offset, kept in moment's order"
+)]
 fn parse_moment(text: &str) -> Option<Parsed> {
     let lower = text.to_ascii_lowercase();
     if let Some(ms) = lower.strip_prefix("/date(").or_else(|| lower.strip_prefix("date(")) {

@@ -3,7 +3,7 @@
 
 // Exact comparisons are the point here: every value must equal JavaScript's
 // bit for bit, so no comparison may have a margin.
-#![allow(clippy::float_cmp)]
+#![expect(clippy::float_cmp, reason = "the scheduler must give ts-fsrs's numbers to the bit")]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
