@@ -191,6 +191,11 @@ pub struct ReviewArgs {
     /// Also the cards due in the next DAYS days, scheduled as early reviews.
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub ahead: Option<u32>,
+    /// Review whole notes tagged for review (#review) instead of cards:
+    /// Easy / Good / Hard, written into the front matter (--deck names a
+    /// review tag).
+    #[arg(long, conflicts_with_all = ["cram", "ahead", "order", "new", "limit"])]
+    pub notes: bool,
 }
 
 const RESCHEDULE_HELP: &str = "\

@@ -12,6 +12,7 @@ pub mod notes;
 pub mod optimize;
 pub mod reschedule;
 pub mod review;
+pub mod review_notes;
 pub mod schedule;
 pub mod stats;
 

@@ -11,6 +11,7 @@
 //! review session keeps one [`NoteIndex`] and calls [`NoteIndex::record`]
 //! after each answer, as the plugin updates its queue and histogram.
 
+pub mod answer;
 pub mod frontmatter_edit;
 pub mod graph;
 pub mod links;
@@ -237,6 +238,17 @@ impl NoteIndex {
             n.ease_entry = Some(next.ease);
         }
         n.schedule = Some(ReadSchedule { due: Some(next.due), interval: next.interval, ease: next.ease });
+        self.histogram = self.note_histogram();
+    }
+
+    /// Puts back what [`NoteIndex::record`] changed (an undone review) or
+    /// what an edit outside the session left: the note's schedule and
+    /// note-ease entry as read from its text.
+    pub fn restore(&mut self, path: &str, schedule: Option<ReadSchedule>, ease_entry: Option<f64>) {
+        let Some(&i) = self.by_path.get(path) else { return };
+        let n = &mut self.notes[i];
+        n.schedule = schedule;
+        n.ease_entry = ease_entry;
         self.histogram = self.note_histogram();
     }
 

@@ -15,6 +15,8 @@
 //! [`Session::view`].
 
 pub mod cards;
+pub mod notes;
+pub mod notes_plain;
 pub mod plain;
 pub mod queue;
 pub mod store;

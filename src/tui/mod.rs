@@ -12,6 +12,7 @@
 //! printed on stderr once the screen is left.
 
 mod keys;
+pub mod notes;
 mod term;
 #[cfg(test)]
 mod tests;
