@@ -17,18 +17,18 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 6, 20).expect("date")
 }
 
-fn session(settings: Settings) -> NoteSession<MemStore> {
+fn session(settings: &Settings) -> NoteSession<MemStore> {
     let files = [("Topics/Raft.md", RAFT), ("Inbox/Idea.md", IDEA), ("Topics/Paxos.md", PAXOS)];
     let clozes = Clozes::new(&settings.cloze_patterns);
-    let opts = ParseOptions::at_noon(&settings, &clozes, today());
+    let opts = ParseOptions::at_noon(settings, &clozes, today());
     let facts = files
         .iter()
         .map(|(p, t)| {
             let note = parse_note((*t).to_owned(), p.rfind('/').map(|i| &p[..i]), &opts, false);
-            notes::facts(p, &note, &settings)
+            notes::facts(p, &note, settings)
         })
         .collect();
-    let index = notes::index(facts, &[], &settings, today());
+    let index = notes::index(facts, &[], settings, today());
     let queue = session_queue(notes::queue(&index), |_| true);
     let store = MemStore {
         files: files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect(),
@@ -46,7 +46,7 @@ fn both_decks() -> Settings {
 
 #[test]
 fn due_then_new_each_note_once_and_answers_write_the_front_matter() {
-    let mut s = session(both_decks());
+    let mut s = session(&both_decks());
     let v = s.view().expect("a note");
     assert_eq!((v.path.as_str(), v.state), ("Topics/Raft.md", NoteState::Due));
     assert_eq!(v.body, "# Raft\n\nLeader election::randomised timeouts\n");
@@ -80,7 +80,7 @@ fn js(x: f64) -> String {
 
 #[test]
 fn undo_restores_the_bytes_and_logs_the_undo() {
-    let mut s = session(Settings::default());
+    let mut s = session(&Settings::default());
     s.answer(Response::Hard).expect("answer");
     s.answer(Response::Easy).expect("answer");
     assert_ne!(s.store().files["Topics/Raft.md"], RAFT);
@@ -95,16 +95,16 @@ fn undo_restores_the_bytes_and_logs_the_undo() {
     // The index is back too: the same answer gives the same bytes again.
     s.answer(Response::Hard).expect("answer");
     let again = s.store().files["Topics/Raft.md"].clone();
-    let mut fresh = session(Settings::default());
+    let mut fresh = session(&Settings::default());
     fresh.answer(Response::Hard).expect("answer");
     assert_eq!(again, fresh.store().files["Topics/Raft.md"]);
-    assert_eq!(s.undo().expect("undo").is_some(), true);
+    assert!(s.undo().expect("undo").is_some());
     assert_eq!(s.undo().expect("nothing"), None);
 }
 
 #[test]
 fn skip_and_undo_of_a_skip() {
-    let mut s = session(Settings::default());
+    let mut s = session(&Settings::default());
     s.skip();
     assert_ne!(s.view().map(|v| v.path), Some("Topics/Raft.md".to_owned()));
     assert_eq!(s.undo().expect("undo"), Some(NoteUndone::Skip { path: "Topics/Raft.md".into() }));
@@ -115,7 +115,7 @@ fn skip_and_undo_of_a_skip() {
 
 #[test]
 fn bury_sibling_cards_buries_the_reviewed_notes_questions_until_undone() {
-    let mut s = session(Settings { bury_sibling_cards: true, ..Settings::default() });
+    let mut s = session(&Settings { bury_sibling_cards: true, ..Settings::default() });
     s.answer(Response::Good).expect("answer");
     let (day, hashes) = s.store().buried.clone().expect("a bury list");
     assert_eq!(day, today());
@@ -123,14 +123,14 @@ fn bury_sibling_cards_buries_the_reviewed_notes_questions_until_undone() {
     assert_eq!(s.summary().buried_questions, 1);
     s.undo().expect("undo");
     assert_eq!(s.store().buried.clone().map(|b| b.1), Some(Vec::new()));
-    let mut off = session(Settings::default());
+    let mut off = session(&Settings::default());
     off.answer(Response::Good).expect("answer");
     assert_eq!(off.store().buried, None);
 }
 
 #[test]
 fn an_undo_refuses_when_the_note_changed() {
-    let mut s = session(Settings::default());
+    let mut s = session(&Settings::default());
     s.answer(Response::Good).expect("answer");
     let edited = format!("{}more\n", s.store().files["Topics/Raft.md"]);
     s.store.files.insert("Topics/Raft.md".into(), edited.clone());

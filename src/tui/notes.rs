@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn the_note_its_buttons_and_the_scroll_markers_are_drawn() {
-        let body: String = (1..=30).map(|i| format!("line {i}\n\n")).collect();
+        let body = (1..=30).map(|i| format!("line {i}")).collect::<Vec<_>>().join("\n\n");
         let mut t = Terminal::new(TestBackend::new(60, 14)).expect("terminal");
         let mut drawn = NoteDrawn::default();
         t.draw(|f| drawn = draw_notes(f, &screen(&format!("# Acks\n\n{body}")))).expect("draw");
