@@ -94,6 +94,28 @@ pub enum NoteError {
 /// Reads what the note review needs from one parsed note (spec §e).
 #[must_use]
 pub fn facts(path: &str, note: &Note, settings: &Settings) -> NoteFacts {
+    let (decks, ignored_tag, schedule) = review_state(note, settings);
+    NoteFacts {
+        path: path.to_owned(),
+        decks,
+        ignored_tag,
+        schedule,
+        ease_entry: note_ease(note, settings),
+        links: links::outgoing(note),
+    }
+}
+
+/// A note's review decks and schedule when it is in the review queue
+/// (tagged, not ignored by a tag), without reading its links: what
+/// counting (`stats`) needs.
+#[must_use]
+pub fn queue_entry(note: &Note, settings: &Settings) -> Option<(Vec<String>, Option<ReadSchedule>)> {
+    let (decks, ignored, schedule) = review_state(note, settings);
+    (!decks.is_empty() && ignored.is_none()).then_some((decks, schedule))
+}
+
+/// The review decks, the first ignored tag and the schedule of a note.
+fn review_state(note: &Note, settings: &Settings) -> (Vec<String>, Option<String>, Option<ReadSchedule>) {
     let tags: Vec<&str> = note.all_tags().collect();
     let decks = settings
         .tags_to_review
@@ -108,14 +130,7 @@ pub fn facts(path: &str, note: &Note, settings: &Settings) -> NoteFacts {
         interval: s.interval,
         ease: s.ease,
     });
-    NoteFacts {
-        path: path.to_owned(),
-        decks,
-        ignored_tag,
-        schedule,
-        ease_entry: note_ease(note, settings),
-        links: links::outgoing(note),
-    }
+    (decks, ignored_tag, schedule)
 }
 
 /// Every note's facts, linked, ranked and counted: what the queue and the

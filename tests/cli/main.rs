@@ -13,6 +13,7 @@ mod help;
 mod import;
 mod import_bad;
 mod learner;
+mod note_batch;
 mod note_session;
 mod notes;
 mod optimize;
