@@ -270,6 +270,10 @@ pub struct RescheduleArgs {
     /// Seed for --set-due ranges.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Re-schedule the notes tagged for review (their front matter) instead
+    /// of cards; --deck names a review tag. Notes always use SM-2.
+    #[arg(long)]
+    pub notes: bool,
 }
 
 const GRADE_HELP: &str = "\

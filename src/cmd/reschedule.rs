@@ -27,7 +27,7 @@ use super::{terminal_width, vault_histogram};
 use crate::deck::deck_matches;
 
 /// Days shown in the before / after chart.
-const CHART_DAYS: i64 = 30;
+pub(super) const CHART_DAYS: i64 = 30;
 
 /// A selected card with where it lives.
 struct Selected {
@@ -38,7 +38,7 @@ struct Selected {
     target: Target,
 }
 
-fn operation(args: &RescheduleArgs) -> Operation {
+pub(super) fn operation(args: &RescheduleArgs) -> Operation {
     if let Some(d) = args.shift {
         Operation::Shift(d)
     } else if let Some(d) = args.spread {
@@ -55,7 +55,7 @@ fn operation(args: &RescheduleArgs) -> Operation {
 }
 
 /// Identifies "the same command" for resuming: operation, filters, paths, day.
-fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[String]) -> String {
+pub(super) fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[String]) -> String {
     let key = format!(
         "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
         op.describe(),
@@ -131,6 +131,9 @@ fn relocate(
 }
 
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if args.notes {
+        return super::reschedule_notes::run(global, args, out);
+    }
     let op = operation(args);
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
     let decks = if args.deck.is_empty() {
@@ -427,7 +430,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
 
 /// Cards due on each of the next `days` days (0 is today) by a due-date
 /// histogram: overdue cards are due today, so they count on day 0.
-fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
+pub(super) fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
     let mut out = vec![0u32; usize::try_from(days).unwrap_or(0)];
     for (d, n) in h.sorted() {
         if let Some(slot) = usize::try_from(d.max(0)).ok().and_then(|i| out.get_mut(i)) {
@@ -438,7 +441,7 @@ fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
 }
 
 /// The before / after due counts per day as two bar columns.
-fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
+pub(super) fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
     let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
     let width = (terminal_width().saturating_sub(30) / 2).clamp(5, 40);
     let bar = |n: u32| -> String {

@@ -26,7 +26,7 @@ use crate::parse::Note;
 use crate::schedule::{Histogram, Response, note_ease};
 use crate::settings::{Settings, tag_matches_any};
 
-pub use frontmatter_edit::{EditError, plan_edit};
+pub use frontmatter_edit::{EditError, plan_clear, plan_edit};
 pub use queue::{NoteState, QueuedNote, queue};
 
 /// What the note review needs to know about one note of the vault.

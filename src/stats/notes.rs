@@ -142,8 +142,8 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
     }
 
-    fn at(due: Option<&str>) -> Option<ReadSchedule> {
-        Some(ReadSchedule { due: due.map(d), interval: 3.0, ease: 250.0 })
+    fn at(due: Option<&str>) -> ReadSchedule {
+        ReadSchedule { due: due.map(d), interval: 3.0, ease: 250.0 }
     }
 
     #[test]
@@ -153,11 +153,11 @@ mod tests {
         let both = vec!["#review".to_owned(), "#study".to_owned()];
         let mut t = NoteTally::default();
         t.add(&review, None, today);
-        t.add(&both, at(Some("2024-06-18")), today);
-        t.add(&review, at(Some("2024-06-20")), today);
-        t.add(&both, at(Some("2024-06-22")), today);
-        t.add(&review, at(None), today);
-        t.add(&review, at(Some("2024-09-01")), today);
+        t.add(&both, Some(at(Some("2024-06-18"))), today);
+        t.add(&review, Some(at(Some("2024-06-20"))), today);
+        t.add(&both, Some(at(Some("2024-06-22"))), today);
+        t.add(&review, Some(at(None)), today);
+        t.add(&review, Some(at(Some("2024-09-01"))), today);
         let s = t.finish(&["#study".into(), "#review".into(), "#none".into()], today, 7);
         assert_eq!(s.all, NoteCounts { total: 6, new: 1, due: 2, scheduled: 3 });
         let decks: Vec<(&str, NoteCounts)> = s.decks.iter().map(|x| (x.deck.as_str(), x.counts)).collect();

@@ -71,3 +71,78 @@ fn stats_without_review_notes_show_no_note_section() {
     let s = v.run(TODAY, &["stats", "--json"]).json();
     assert_eq!(s["notes"]["all"], json!({"total": 0, "new": 0, "due": 0, "scheduled": 0}));
 }
+
+/// The note files (the `.recall` folder aside).
+fn notes_of(v: &TestVault) -> Vec<(String, Vec<u8>)> {
+    v.snapshot().into_iter().filter(|(p, _)| !p.starts_with(".recall")).collect()
+}
+
+#[test]
+fn reschedule_notes_dry_run_diff_apply_and_a_second_run() {
+    let v = vault();
+    let before = notes_of(&v);
+    let dry = v.run(TODAY, &["reschedule", "--notes", "--shift", "3", "--diff"]).ok();
+    assert!(dry.contains("reschedule --notes shift 3: 4 notes would change."), "{dry}");
+    // Only sr-due lines in the diff; a 4.5-day interval would stay as it is.
+    let changed: Vec<&str> = dry
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(changed.len(), 8, "{dry}");
+    assert!(changed.iter().all(|l| l[1..].starts_with("sr-due: ")), "{changed:?}");
+    assert!(dry.contains("+sr-due: 2024-06-21") && dry.contains("+sr-due: 2024-09-04"), "{dry}");
+    assert_eq!(notes_of(&v), before, "a dry run writes nothing");
+    assert!(!v.path(".recall/reviews.jsonl").exists());
+
+    let applied = v.run(TODAY, &["reschedule", "--notes", "--shift", "3", "--apply"]).ok();
+    assert!(applied.contains("4 of 4 notes written."), "{applied}");
+    assert_eq!(
+        v.read_str("Soon.md"),
+        "---\ntags: review\nsr-due: 2024-06-25\nsr-interval: 4\nsr-ease: 270\n---\nIn two days.\n"
+    );
+    assert_eq!(v.read_str("New.md"), "A new note. #review\n", "a new note has no date to shift");
+    let log = v.read_str(".recall/reviews.jsonl");
+    assert_eq!(log.lines().filter(|l| l.contains("\"op\":\"reschedule\"")).count(), 5, "{log}");
+
+    // After the shift all four are scheduled; the new note is not.
+    let first =
+        v.run(TODAY, &["reschedule", "--notes", "--set-due", "0", "--state", "scheduled", "--apply"]).ok();
+    assert!(first.contains("4 of 4 notes written."), "{first}");
+    let second = v.run(TODAY, &["reschedule", "--notes", "--set-due", "0", "--apply"]).ok();
+    assert!(second.contains(": 1 note changed."), "{second}");
+    assert!(v.read_str("New.md").starts_with("---\nsr-due: 2024-06-20\nsr-interval: 1\nsr-ease: 250\n---\n"));
+    let settled = notes_of(&v);
+    let third = v.run(TODAY, &["reschedule", "--notes", "--set-due", "0", "--apply"]).ok();
+    assert!(third.contains(": 0 notes changed."), "{third}");
+    assert_eq!(notes_of(&v), settled, "the second run changes nothing");
+}
+
+#[test]
+fn reschedule_notes_reset_takes_the_keys_out_and_keeps_every_other_byte() {
+    let v = TestVault::new();
+    v.file("Yaml.md", "---\ntags: review # mine\nsr-due: 2024-06-18\nsr-interval: 5\ntitle: \"x\"\nsr-ease: 250\n---\nBody\n")
+        .file("Crlf.md", "\u{feff}---\r\ntags: [review]\r\nsr-due: 2024-06-18\r\nsr-interval: 5\r\nsr-ease: 250\r\n---\r\nB\r\n")
+        .file("Json.md", "---\n{\"tags\": [\"review\"], \"sr-due\": \"2024-06-19\", \"sr-interval\": 3, \"sr-ease\": 250}\n---\nJ\n")
+        .file("New.md", "#review\n");
+    let run =
+        crate::util::run_in(v.root(), TODAY, &["reschedule", "--notes", "--reset", "--apply"], None, &[]);
+    let out = run.ok();
+    assert!(out.contains("2 of 2 notes written."), "{out}");
+    assert!(run.stderr().contains("Json.md: the front matter is one-line JSON"), "{}", run.stderr());
+    assert_eq!(v.read_str("Yaml.md"), "---\ntags: review # mine\ntitle: \"x\"\n---\nBody\n");
+    assert_eq!(v.read_str("Crlf.md"), "\u{feff}---\r\ntags: [review]\r\n---\r\nB\r\n");
+    assert!(v.read_str("Json.md").contains("\"sr-due\": \"2024-06-19\""));
+    let notes = v.run(TODAY, &["notes", "--json"]).json();
+    let new: Vec<&str> = notes
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["state"] == "new")
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert_eq!(new.len(), 3, "{new:?}");
+    let again = v.run(TODAY, &["reschedule", "--notes", "--reset", "--apply"]).ok();
+    assert!(again.contains(": 0 notes changed."), "{again}");
+}
