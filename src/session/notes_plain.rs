@@ -37,7 +37,8 @@ pub fn run<S: Store>(
             writeln!(out, "\n[{}/{}] {}", p.done + 1, p.done + p.left, header(&view))
                 .map_err(Error::stdout)?;
             for line in plain(&view.body, width.saturating_sub(3).max(10)) {
-                writeln!(out, "   {line}").map_err(Error::stdout)?;
+                let indent = if line.is_empty() { "" } else { "   " };
+                writeln!(out, "{indent}{line}").map_err(Error::stdout)?;
             }
             writeln!(out, "{}", buttons(&view)).map_err(Error::stdout)?;
             writeln!(out, "{PROMPT}").map_err(Error::stdout)?;
