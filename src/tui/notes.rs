@@ -98,7 +98,7 @@ pub struct NoteDrawn {
     pub rows: usize,
 }
 
-const KEYS: &str = "1 easy · 2 good · 3 hard · ↓↑ scroll · s skip · u undo · e edit · o open · q quit";
+const KEYS: &str = "1 easy  2 good  3 hard  ↓↑ scroll  s skip  u undo  e edit  o open  q quit";
 
 /// Draws one frame of the note screen.
 pub fn draw_notes(frame: &mut Frame, screen: &NoteScreen) -> NoteDrawn {
@@ -245,6 +245,7 @@ fn event_loop<S: Store>(
     let mut scroll = Scroll::default();
     let mut drawn = NoteDrawn::default();
     let mut shown: Option<String> = None;
+    let mut view = None;
     let mut dirty = true;
     loop {
         if let Some(sig) = signals.ending() {
@@ -265,12 +266,13 @@ fn event_loop<S: Store>(
             dirty = true;
         }
         after.extend(notices.into_iter().map(|n| format!("note: {}", n.0)));
-        let view = session.view();
-        if view.as_ref().map(|v| &v.path) != shown.as_ref() {
-            scroll = Scroll::default();
-            shown = view.as_ref().map(|v| v.path.clone());
-        }
         if dirty {
+            // The view parses the note: only when something changed.
+            view = session.view();
+            if view.as_ref().map(|v| &v.path) != shown.as_ref() {
+                scroll = Scroll::default();
+                shown = view.as_ref().map(|v| v.path.clone());
+            }
             let scr = NoteScreen {
                 note: view.clone(),
                 progress: session.progress(),

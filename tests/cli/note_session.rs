@@ -114,6 +114,14 @@ fn deck_today_and_an_empty_queue() {
     let out = stdin_run(&v, "2024-08-01", &["review", "--notes", "--plain"], "quit\n");
     assert!(out.contains("[1/5] A/Due.md"), "{out}");
     assert!(out.contains("B/Later.md") || out.contains("5 notes left"), "{out}");
+    // --now pins the day as --today does.
+    let run = crate::util::Recall::new()
+        .vault(v.root())
+        .now("2024-08-01T09:00:00Z")
+        .args(["review", "--notes", "--plain"])
+        .stdin("quit\n")
+        .run();
+    assert!(run.ok().contains("[1/5] A/Due.md"), "{}", run.stdout());
     let empty = TestVault::new();
     empty.file("n.md", "Nothing to reread.\n");
     let out = empty.run(TODAY, &["review", "--notes", "--plain"]).ok();
@@ -222,6 +230,8 @@ fn full_screen_note_session_in_a_pseudo_terminal() {
     let long: String = (1..=40).map(|i| format!("Paragraph {i}.")).collect::<Vec<_>>().join("\n\n") + "\n\n";
     v.file("A/Due.md", format!("---\ntags: review # keep\nsr-due: 2024-06-10\nsr-interval: 5\nsr-ease: 250\n---\n# Due\n\n{long}The end.\n"));
     let mut pty = Pty::spawn(v.root());
+    // The key bar is drawn last: the whole first frame is there.
+    pty.wait_for("q quit");
     let s = pty.wait_for("Paragraph 1.");
     assert!(s.contains("A/Due.md · #review · due"), "{s}");
     assert!(s.contains("[1] Easy") && s.contains("[2] Good") && s.contains("[3] Hard"), "{s}");
