@@ -214,6 +214,11 @@ pub struct ReviewArgs {
     /// Also the cards due in the next DAYS days, scheduled as early reviews.
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub ahead: Option<u32>,
+    /// Review whole notes tagged for review (#review) instead of cards:
+    /// Easy / Good / Hard, written into the front matter (--deck names a
+    /// review tag).
+    #[arg(long, conflicts_with_all = ["cram", "ahead", "order", "new", "limit"])]
+    pub notes: bool,
 }
 
 const RESCHEDULE_HELP: &str = "\
@@ -295,6 +300,10 @@ pub struct RescheduleArgs {
     /// Seed for --set-due ranges.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Re-schedule the notes tagged for review (their front matter) instead
+    /// of cards; --deck names a review tag. Notes always use SM-2.
+    #[arg(long)]
+    pub notes: bool,
 }
 
 const GRADE_HELP: &str = "\

@@ -12,7 +12,9 @@ pub mod man;
 pub mod notes;
 pub mod optimize;
 pub mod reschedule;
+pub mod reschedule_notes;
 pub mod review;
+pub mod review_notes;
 pub mod schedule;
 pub mod stats;
 

@@ -11,16 +11,17 @@ use serde_json::{Value, json};
 use crate::cli::{Global, GradeArgs, NotesArgs};
 use crate::edit::{splice, unified_diff};
 use crate::error::Error;
-use crate::log::{CardRef, Op, Record, Stamp};
+use crate::log::Stamp;
+use crate::notes::answer::review_record;
 use crate::notes::{self, EditError, NoteError, NoteIndex, QueuedNote, ReadSchedule};
 use crate::parse::comment::js_number;
 use crate::sanitize::{one_line, truncate};
-use crate::schedule::{Response, Schedule, Sm2};
+use crate::schedule::{Response, Sm2};
 use crate::vault::{Vault, VaultNote};
 use crate::writeback::{NoteWrite, write_and_log};
 
 /// Scans the vault into its note index, keeping the note at `keep` whole.
-fn load(
+pub(crate) fn load(
     global: &Global,
     first: Option<&Path>,
     keep: Option<&str>,
@@ -163,23 +164,9 @@ pub fn grade(global: &Global, args: &GradeArgs, path: &str, out: &mut dyn Write)
         write!(out, "{}", unified_diff(&rel, &vn.note.text, &new_text)).map_err(stdout_err)?;
         false
     } else {
-        let card = CardRef {
-            path: rel.clone(),
-            line: 0,
-            hash: String::new(),
-            sibling: 0,
-            decks: facts.map(|f| f.decks.clone()).unwrap_or_default(),
-        };
-        let record = Record::answer(
-            Stamp::at(vault.now, vault.zone),
-            vault.today,
-            Op::NoteReview,
-            card,
-            args.response,
-            before.and_then(logged),
-            Some(Schedule::Sm2(next)),
-            None,
-        );
+        let decks = facts.map(|f| f.decks.clone()).unwrap_or_default();
+        let stamp = Stamp::at(vault.now, vault.zone);
+        let record = review_record(stamp, vault.today, &rel, decks, args.response, before, &next);
         let reloc = |text: &str| notes::plan_edit(text, &next).ok();
         let write = NoteWrite { path: &rel, abs: &vn.abs, original: &vn.note.text, edits, relocate: &reloc };
         // The note holds the schedule; a log that cannot be written is a
@@ -207,13 +194,6 @@ pub fn grade(global: &Global, args: &GradeArgs, path: &str, out: &mut dyn Write)
             .map_err(stdout_err)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn logged(s: ReadSchedule) -> Option<Schedule> {
-    if !s.readable_numbers() {
-        return None;
-    }
-    Some(Schedule::Sm2(Sm2 { due: s.due?, interval: s.interval, ease: s.ease }))
 }
 
 fn show(s: Option<ReadSchedule>) -> String {

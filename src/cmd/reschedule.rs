@@ -28,7 +28,7 @@ use super::{terminal_width, vault_histogram};
 use crate::deck::deck_matches;
 
 /// Days shown in the before / after chart.
-const CHART_DAYS: i64 = 30;
+pub(super) const CHART_DAYS: i64 = 30;
 
 /// A selected card with where it lives.
 struct Selected {
@@ -39,7 +39,7 @@ struct Selected {
     target: Target,
 }
 
-fn operation(args: &RescheduleArgs, zone: crate::clock::Zone) -> Operation {
+pub(super) fn operation(args: &RescheduleArgs, zone: crate::clock::Zone) -> Operation {
     if let Some(date) = args.exam {
         Operation::Exam { date, zone }
     } else if let Some(d) = args.shift {
@@ -58,7 +58,7 @@ fn operation(args: &RescheduleArgs, zone: crate::clock::Zone) -> Operation {
 }
 
 /// Identifies "the same command" for resuming: operation, filters, paths, day.
-fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[String]) -> String {
+pub(super) fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, scopes: &[String]) -> String {
     let key = format!(
         "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
         op.describe(),
@@ -127,6 +127,9 @@ fn relocate(
 
 #[expect(clippy::too_many_lines, reason = "a step of issue 14 in progress breaks it up")]
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if args.notes {
+        return super::reschedule_notes::run(global, args, out);
+    }
     let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
     let op = operation(args, vault.zone);
     if let Operation::Exam { date, .. } = op
@@ -473,7 +476,7 @@ fn exam_line(date: NaiveDate, plan: &ExamPlan) -> String {
 
 /// Cards due on each of the next `days` days (0 is today) by a due-date
 /// histogram: overdue cards are due today, so they count on day 0.
-fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
+pub(super) fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
     let mut out = vec![0u32; usize::try_from(days).unwrap_or(0)];
     for (d, n) in h.sorted() {
         if let Some(slot) = usize::try_from(d.max(0)).ok().and_then(|i| out.get_mut(i)) {
@@ -484,7 +487,7 @@ fn due_per_day(h: &crate::schedule::Histogram, days: i64) -> Vec<u32> {
 }
 
 /// The before / after due counts per day as two bar columns.
-fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
+pub(super) fn chart(out: &mut dyn Write, days: &[(NaiveDate, u32, u32)]) -> std::io::Result<()> {
     let max = days.iter().map(|&(_, b, a)| b.max(a)).max().unwrap_or(0).max(1);
     let width = (terminal_width().saturating_sub(30) / 2).clamp(5, 40);
     let bar = |n: u32| -> String {

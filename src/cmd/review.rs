@@ -15,6 +15,9 @@ use crate::vault::Vault;
 
 #[expect(clippy::too_many_lines, reason = "a step of issue 14 in progress breaks it up")]
 pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if args.notes {
+        return super::review_notes::run(global, args, out);
+    }
     let first = args.paths.first().map(std::path::PathBuf::as_path);
     let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;

@@ -12,6 +12,7 @@ use crate::log::{self, Record};
 use crate::schedule::fsrs::MemoryView;
 use crate::settings::Algorithm;
 use crate::stats::fsrs::{MemoryTally, fsrs_stats};
+use crate::stats::notes::NoteTally;
 use crate::stats::render::{RenderOptions, render};
 use crate::stats::{CardInfo, CardTally, Stats};
 use crate::vault::{self, Vault};
@@ -31,11 +32,25 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     let params = crate::fsrs_parameters(global, &root)?;
     let mut tally = CardTally::new();
     let mut memory = MemoryTally::new();
+    // Notes tagged for review, in the review decks `--deck` names (a
+    // flashcard deck holds no notes), compared as `recall notes` does.
+    let mut review_notes = Vec::new();
+    let wanted_note = |deck: &str| {
+        args.deck.is_empty()
+            || args.deck.iter().any(|d| d.trim_start_matches('#') == deck.trim_start_matches('#'))
+    };
     let vault = crate::scan_vault_each(
         global,
         first,
         crate::parse::Detail::Counts,
         |n, opts| {
+            let note = (Vault::in_scope(&n.path, &scopes))
+                .then(|| crate::notes::queue_entry(&n.note, opts.settings))
+                .flatten()
+                .map(|(decks, schedule)| {
+                    (decks.into_iter().filter(|d| wanted_note(d)).collect::<Vec<_>>(), schedule)
+                })
+                .filter(|(decks, _)| !decks.is_empty());
             let mut cards = Vec::new();
             let mut fsrs = Vec::new();
             if n.note.has_deck && Vault::in_scope(&n.path, &scopes) {
@@ -53,15 +68,16 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
                     }
                 }
             }
-            (cards, fsrs)
+            (cards, fsrs, note)
         },
-        |(cards, fsrs)| {
+        |(cards, fsrs, note)| {
             for c in &cards {
                 tally.add(c);
             }
             for m in &fsrs {
                 memory.add(m);
             }
+            review_notes.extend(note);
             Ok(())
         },
     )?;
@@ -83,6 +99,11 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     let mut stats =
         Stats::from_tally(tally, &records, present, bad.len(), vault.today, args.days, decks.clone());
     stats.fsrs_memory = memory.finish();
+    let mut note_tally = NoteTally::default();
+    for (decks, schedule) in &review_notes {
+        note_tally.add(decks, *schedule, vault.today);
+    }
+    stats.notes = note_tally.finish(&vault.config.settings.tags_to_review, vault.today, args.days);
     let config = &vault.config;
     if config.settings.algorithm == Algorithm::Fsrs {
         let own = config.recall.fsrs_weights.is_some();

@@ -44,6 +44,9 @@ pub enum EditError {
         "the front matter is a `{{...}}` mapping over several lines; recall only edits YAML keys or one-line JSON"
     )]
     FlowMapping,
+    /// Keys are only taken out of YAML front matter.
+    #[error("the front matter is one-line JSON; recall takes sr- keys out of YAML front matter only")]
+    JsonClear,
     /// The edited front matter would not read back as the new schedule.
     #[error("the edited front matter would not read back as the new schedule; nothing was written")]
     NotReadBack,
@@ -62,6 +65,43 @@ pub fn plan_edit(text: &str, next: &Sm2) -> Result<Vec<Edit>, EditError> {
     };
     read_back(text, &edits, &values)?;
     Ok(edits)
+}
+
+/// The edits that make a note new again: its top-level `sr-due`,
+/// `sr-interval` and `sr-ease` lines (with any continuation lines and their
+/// terminators) leave the YAML front matter; nothing else changes. A note
+/// without those keys gets no edit.
+pub fn plan_clear(text: &str) -> Result<Vec<Edit>, EditError> {
+    let lines = note_lines(text);
+    let Some(close) = front_matter(text, &lines)? else { return Ok(Vec::new()) };
+    let body = &lines[1..close];
+    let has_key = |l: &Line| KEYS.iter().any(|k| is_key_line(line(text, l), k));
+    if close == 2 && line(text, &lines[1]).trim_start().starts_with('{') {
+        let object = scan_object(line(text, &lines[1])).ok_or(EditError::FlowMapping)?;
+        return if object.entries.iter().any(|(k, _)| KEYS.contains(&k.as_str())) {
+            Err(EditError::JsonClear)
+        } else {
+            Ok(Vec::new())
+        };
+    }
+    let mut edits = Vec::new();
+    let mut k = 0;
+    while k < body.len() {
+        if !has_key(&body[k]) {
+            k += 1;
+            continue;
+        }
+        let more = body[k + 1..].iter().take_while(|l| line(text, l).starts_with([' ', '\t'])).count();
+        let range = body[k].start..lines[k + more + 2].start;
+        edits.push(Edit { old: text[range.clone()].to_owned(), range, new: String::new() });
+        k += more + 1;
+    }
+    let new_text = splice(text, &edits);
+    let new_lines = note_lines(&new_text);
+    match frontmatter::find(|i| new_lines.get(i).map(|l| line(&new_text, l))) {
+        Found::Closed(fm) if fm.error.is_none() && !fm.sr_keys.any() => Ok(edits),
+        _ => Err(EditError::NotReadBack),
+    }
 }
 
 /// Lines with the first one starting after a BOM, as the parser sees them.

@@ -11,6 +11,7 @@
 //! review session keeps one [`NoteIndex`] and calls [`NoteIndex::record`]
 //! after each answer, as the plugin updates its queue and histogram.
 
+pub mod answer;
 pub mod frontmatter_edit;
 pub mod graph;
 pub mod links;
@@ -25,7 +26,7 @@ use crate::parse::Note;
 use crate::schedule::{Histogram, Response, note_ease};
 use crate::settings::{Settings, tag_matches_any};
 
-pub use frontmatter_edit::{EditError, plan_edit};
+pub use frontmatter_edit::{EditError, plan_clear, plan_edit};
 pub use queue::{NoteState, QueuedNote, queue};
 
 /// What the note review needs to know about one note of the vault.
@@ -93,6 +94,28 @@ pub enum NoteError {
 /// Reads what the note review needs from one parsed note (spec §e).
 #[must_use]
 pub fn facts(path: &str, note: &Note, settings: &Settings) -> NoteFacts {
+    let (decks, ignored_tag, schedule) = review_state(note, settings);
+    NoteFacts {
+        path: path.to_owned(),
+        decks,
+        ignored_tag,
+        schedule,
+        ease_entry: note_ease(note, settings),
+        links: links::outgoing(note),
+    }
+}
+
+/// A note's review decks and schedule when it is in the review queue
+/// (tagged, not ignored by a tag), without reading its links: what
+/// counting (`stats`) needs.
+#[must_use]
+pub fn queue_entry(note: &Note, settings: &Settings) -> Option<(Vec<String>, Option<ReadSchedule>)> {
+    let (decks, ignored, schedule) = review_state(note, settings);
+    (!decks.is_empty() && ignored.is_none()).then_some((decks, schedule))
+}
+
+/// The review decks, the first ignored tag and the schedule of a note.
+fn review_state(note: &Note, settings: &Settings) -> (Vec<String>, Option<String>, Option<ReadSchedule>) {
     let tags: Vec<&str> = note.all_tags().collect();
     let decks = settings
         .tags_to_review
@@ -107,14 +130,7 @@ pub fn facts(path: &str, note: &Note, settings: &Settings) -> NoteFacts {
         interval: s.interval,
         ease: s.ease,
     });
-    NoteFacts {
-        path: path.to_owned(),
-        decks,
-        ignored_tag,
-        schedule,
-        ease_entry: note_ease(note, settings),
-        links: links::outgoing(note),
-    }
+    (decks, ignored_tag, schedule)
 }
 
 /// Every note's facts, linked, ranked and counted: what the queue and the
@@ -237,6 +253,17 @@ impl NoteIndex {
             n.ease_entry = Some(next.ease);
         }
         n.schedule = Some(ReadSchedule { due: Some(next.due), interval: next.interval, ease: next.ease });
+        self.histogram = self.note_histogram();
+    }
+
+    /// Puts back what [`NoteIndex::record`] changed (an undone review) or
+    /// what an edit outside the session left: the note's schedule and
+    /// note-ease entry as read from its text.
+    pub fn restore(&mut self, path: &str, schedule: Option<ReadSchedule>, ease_entry: Option<f64>) {
+        let Some(&i) = self.by_path.get(path) else { return };
+        let n = &mut self.notes[i];
+        n.schedule = schedule;
+        n.ease_entry = ease_entry;
         self.histogram = self.note_histogram();
     }
 

@@ -17,6 +17,8 @@
 pub mod cards;
 pub mod decks;
 pub mod due;
+pub mod notes;
+pub mod notes_plain;
 pub mod plain;
 pub mod queue;
 pub mod store;

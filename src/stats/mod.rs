@@ -10,6 +10,7 @@
 //! already been learned (young or mature before the answer).
 
 pub mod fsrs;
+pub mod notes;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,6 +63,10 @@ retention is shown for today, 7 days, 30 days, 365 days and all time.
                            365d, all; rate is null without answers),
               answer_time: {timed, total_ms, average_ms},
               streak: {current, longest, studied_today}}
+  notes      {all: {total, new, due, scheduled}, decks: [{deck, <the same
+              counts>}] (review tags, tagsToReview order; a note counts in
+              each of its decks and once in all), forecast: {overdue, total,
+              days: [{date, notes}]}}  (due: sr-due today or earlier)
   fsrs       (vaults whose algorithm is FSRS) {desired_retention,
               true_retention_30d, true_retention_all (total rates above, null
               without answers), own_weights (fsrs-weights is set)}
@@ -689,6 +694,8 @@ pub struct Stats {
     pub intervals: Distribution,
     pub eases: Distribution,
     pub log: LogStats,
+    /// Note review: notes per review deck and the note forecast.
+    pub notes: notes::NoteStats,
     /// FSRS vaults only: true retention against the desired one, and
     /// whether recall uses the user's own weights.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -730,7 +737,20 @@ impl Stats {
     ) -> Stats {
         let (cards, forecast, intervals, eases) = tally.finish(today, days);
         let log = log_stats(records, log_present, bad_lines, today, days);
-        Stats { today, days, decks, cards, forecast, intervals, eases, log, fsrs: None, fsrs_memory: None }
+        let notes = notes::NoteTally::default().finish(&[], today, days);
+        Stats {
+            today,
+            days,
+            decks,
+            cards,
+            forecast,
+            intervals,
+            eases,
+            log,
+            notes,
+            fsrs: None,
+            fsrs_memory: None,
+        }
     }
 }
 

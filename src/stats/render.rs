@@ -227,6 +227,46 @@ fn forecast(out: &mut String, s: &Stats, width: usize, p: &Painter) {
     columns(out, &values, "today", &last, width, "34", p);
 }
 
+/// Note review: the counts per review deck and the note forecast.
+fn notes(out: &mut String, s: &Stats, width: usize, p: &Painter) {
+    let n = &s.notes;
+    let line = |c: &super::notes::NoteCounts| {
+        format!(
+            "{}: {} new, {} due, {} scheduled",
+            plural(c.total, "note", "notes"),
+            c.new,
+            c.due,
+            c.scheduled
+        )
+    };
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", p.title(&format!("Note review: {}", line(&n.all))));
+    let deck_w = n.decks.iter().map(|d| width_of(&d.deck)).max().unwrap_or(0);
+    for d in &n.decks {
+        let pad = deck_w.saturating_sub(width_of(&d.deck));
+        let _ =
+            writeln!(out, "  {}{}  {}", crate::sanitize::one_line(&d.deck), " ".repeat(pad), line(&d.counts));
+    }
+    let f = &n.forecast;
+    let tomorrow = f.days.get(1).map_or(0, |d| d.notes);
+    let mut title = format!(
+        "Note forecast, next {}: {}, {tomorrow} tomorrow",
+        plural(s.days as usize, "day", "days"),
+        plural(f.total, "note", "notes")
+    );
+    if f.overdue > 0 {
+        let _ = write!(title, " (+{} overdue)", f.overdue);
+    }
+    let _ = writeln!(out, "{}", p.title(&title));
+    let values: Vec<usize> = f.days.iter().map(|d| d.notes).collect();
+    let last = f.days.last().map(|d| d.date.format("%m-%d").to_string()).unwrap_or_default();
+    columns(out, &values, "today", &last, width, "32", p);
+}
+
+fn width_of(s: &str) -> usize {
+    crate::render::width(&crate::sanitize::one_line(s))
+}
+
 fn history(out: &mut String, s: &Stats, width: usize, p: &Painter) {
     let l = &s.log;
     let _ = writeln!(out);
@@ -479,6 +519,9 @@ pub fn render(s: &Stats, o: &RenderOptions) -> String {
             "35",
             &p,
         );
+    }
+    if s.notes.all.total > 0 {
+        notes(&mut out, s, width, &p);
     }
     history(&mut out, s, width, &p);
     if let Some(f) = &s.fsrs {

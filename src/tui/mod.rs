@@ -13,6 +13,7 @@
 
 pub mod decks;
 mod keys;
+pub mod notes;
 mod term;
 #[cfg(test)]
 mod tests;

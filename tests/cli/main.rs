@@ -15,6 +15,8 @@ mod import;
 mod import_bad;
 mod layering;
 mod learner;
+mod note_batch;
+mod note_session;
 mod notes;
 mod optimize;
 mod pipes;

@@ -195,3 +195,30 @@ fn refusals() {
     // A list is no mapping: keys cannot be added to it.
     assert_eq!(plan_edit("---\n- a\n- b\n---\n", &good()), Err(EditError::NotReadBack));
 }
+
+fn cleared(text: &str) -> String {
+    crate::edit::splice(text, &super::plan_clear(text).expect("plan"))
+}
+
+#[test]
+fn clearing_takes_only_the_three_lines_out() {
+    assert_eq!(
+        cleared(
+            "---\ntags: review # mine\nsr-due: 2024-06-20\nsr-interval: 8\ntitle: 'x'\nsr-ease: 390\n---\nBody\n"
+        ),
+        "---\ntags: review # mine\ntitle: 'x'\n---\nBody\n"
+    );
+    assert_eq!(
+        cleared(
+            "\u{feff}---\r\nsr-due: 2024-06-20\r\nsr-interval:\r\n  8\r\nsr-ease: 390\r\ntags: [review]\r\n---\r\nB\r\n"
+        ),
+        "\u{feff}---\r\ntags: [review]\r\n---\r\nB\r\n"
+    );
+    assert!(super::plan_clear("No front matter.\n").expect("plan").is_empty());
+    assert!(super::plan_clear("---\ntags: review\n---\n").expect("plan").is_empty());
+    assert_eq!(
+        super::plan_clear("---\n{\"tags\": [\"review\"], \"sr-due\": \"2024-06-01\"}\n---\n"),
+        Err(EditError::JsonClear)
+    );
+    assert!(super::plan_clear("---\n{\"tags\": [\"review\"]}\n---\n").expect("plan").is_empty());
+}
