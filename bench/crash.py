@@ -1,7 +1,16 @@
 #!/usr/bin/env python3
-"""Crash consistency of `recall reschedule --apply`: kill it at random moments.
+"""Crash consistency of `recall reschedule --apply` and `recall import --apply`: kill
+them at random moments.
 
-    bench/crash.py [--notes 2000] [--kills 200] [--bin target/release/recall] [--out FILE]
+    bench/crash.py [--scenario reschedule|import] [--notes 2000] [--kills 200]
+                   [--bin target/release/recall] [--out FILE]
+
+`--scenario import`: the vault is rescheduled by 7 days and exported with scheduling,
+and every review card of that package gets one Anki review (Good, on 2026-06-01, as a
+phone would bring back); the command is `import PACKAGE --apply` on the original vault.
+An import is idempotent (reviews already in the log are skipped), so the finishing run
+is always the same command again, and afterwards the review log must hold exactly the
+records of a clean run (ids aside), none twice.
 
 Generates a vault (bench/gen-vault.py), computes the expected result of
 `reschedule --shift 7 --apply` on a copy, then repeatedly restores the vault, starts the
@@ -12,7 +21,12 @@ again must finish the rest so that every note ends exactly at its new version. P
 Markdown report (and writes it to --out).
 """
 import argparse
+import datetime
+import json
 import os
+import sqlite3
+import tempfile
+import zipfile
 import random
 import shutil
 import subprocess
@@ -43,6 +57,53 @@ def temp_files(root):
     return found
 
 
+def anki_reviewed(src, out):
+    """`src` (recall's package) with one Anki review, Good on 2026-06-01 10:00 UTC, on
+    every review card, its interval grown by its ease: what a phone would send back."""
+    with zipfile.ZipFile(src) as z:
+        names = z.namelist()
+        name = next(n for n in names if n.startswith("collection"))
+        blobs = {n: z.read(n) for n in names}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "col.db")
+        with open(db, "wb") as fh:
+            fh.write(blobs[name])
+        c = sqlite3.connect(db)
+        crt = c.execute("select crt from col").fetchone()[0]
+        at = int(datetime.datetime(2026, 6, 1, 10, 0, tzinfo=datetime.timezone.utc).timestamp())
+        day = (at - crt) // 86400
+        rows = c.execute("select id, ivl, factor from cards where type = 2").fetchall()
+        for i, (cid, ivl, factor) in enumerate(rows):
+            new = max(1, ivl * factor // 1000)
+            c.execute("insert into revlog values (?,?,?,?,?,?,?,?,?)",
+                      (at * 1000 + i, cid, -1, 3, new, ivl, factor, 5000, 1))
+            c.execute("update cards set ivl = ?, due = ?, mod = ? where id = ?", (new, day + new, at, cid))
+        c.commit()
+        c.close()
+        with open(db, "rb") as fh:
+            blobs[name] = fh.read()
+    with zipfile.ZipFile(out, "w") as w:
+        for n in names:
+            w.writestr(n, blobs[n])
+
+
+def log_records(root, schedules):
+    """The review log's records without their ids (which hold a process id), sorted:
+    the `anki schedule` records with `schedules`, the others (reviews) without."""
+    path = os.path.join(root, ".recall", "reviews.jsonl")
+    if not os.path.exists(path):
+        return []
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            d.pop("id", None)
+            if (d.get("detail") == "anki schedule") != schedules:
+                continue
+            out.append(json.dumps(d, sort_keys=True))
+    return sorted(out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--notes", type=int, default=2000)
@@ -50,6 +111,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/recall"))
     ap.add_argument("--out")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--scenario", choices=["reschedule", "import"], default="reschedule")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     binary = os.path.abspath(a.bin)
@@ -62,14 +124,28 @@ def main():
     subprocess.run([sys.executable, os.path.join(HERE, "gen-vault.py"), pristine, "--notes", str(a.notes), "--today", TODAY],
                    check=True, stdout=subprocess.DEVNULL)
     cmd = lambda v: [binary, "reschedule", "--shift", "7", "--apply", "--vault", v, "--today", TODAY]
+    today = TODAY
+    if a.scenario == "import":
+        shifted = os.path.join(work, "shifted")
+        shutil.copytree(pristine, shifted)
+        subprocess.run(cmd(shifted), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        plain = os.path.join(work, "recall.apkg")
+        package = os.path.join(work, "reviewed.apkg")
+        subprocess.run([binary, "export", "--with-scheduling", "-o", plain, "--vault", shifted, "--today", TODAY],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        anki_reviewed(plain, package)
+        today = "2026-06-02"
+        cmd = lambda v: [binary, "import", package, "--apply", "--vault", v, "--today", today]
     shutil.copytree(pristine, expected_dir)
     start = time.perf_counter()
     subprocess.run(cmd(expected_dir), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     full = time.perf_counter() - start
     old, new = notes(pristine), notes(expected_dir)
     changed = sum(1 for k in old if old[k] != new[k])
+    clean_reviews, clean_schedules = log_records(expected_dir, False), log_records(expected_dir, True)
+    extra_schedule_records, kills_with_extra = 0, 0
     for v in (pristine, expected_dir):
-        subprocess.run([binary, "cards", "--json", "--vault", v, "--today", TODAY], check=True,
+        subprocess.run([binary, "cards", "--json", "--vault", v, "--today", today], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     failures, partial, stray_after_kill, stray_after_finish = [], 0, 0, 0
     torn, complete_before_kill, exited_before_kill = 0, 0, 0
@@ -91,7 +167,7 @@ def main():
         completed = False
         if os.path.exists(log_path):
             with open(log_path, encoding="utf-8") as fh:
-                completed = any("| complete" in line for line in fh)
+                completed = a.scenario == "reschedule" and any("| complete" in line for line in fh)
         n_old = sum(1 for k in now if now[k] == old[k])
         n_new = sum(1 for k in now if now[k] == new[k] and old[k] != new[k])
         bad = [k for k in now if now[k] != old[k] and now[k] != new[k]]
@@ -112,17 +188,37 @@ def main():
         if wrong:
             failures.append(f"kill {i}: after finishing, {len(wrong)} note(s) differ from a clean run, e.g. {wrong[0]}")
         stray_after_finish += len(temp_files(vault))
+        if a.scenario == "import":
+            got = log_records(vault, False)
+            if got != clean_reviews:
+                failures.append(f"kill {i}: after finishing, the log holds {len(got)} Anki reviews, a clean run"
+                                f" {len(clean_reviews)} (or as many, different)")
+            sched = log_records(vault, True)
+            if sched != clean_schedules:
+                # The batch writer logs a batch before writing its notes (write-ahead);
+                # a kill in between leaves those records, and the finishing run logs the
+                # schedules again.
+                extra = len(sched) - len(clean_schedules)
+                missing = [r for r in set(clean_schedules) if r not in set(sched)]
+                if extra < 0 or missing:
+                    failures.append(f"kill {i}: schedule records missing from the log after finishing")
+                extra_schedule_records += extra
+                kills_with_extra += 1
     lines = [
-        f"- vault: {a.notes} generated notes ({changed} change under `reschedule --shift 7 --apply`);",
-        f"  a full run took {full:.2f} s here; kills at uniform random delays in [0, {full * 1.1:.2f}] s",
+        f"- vault: {a.notes} generated notes ({changed} change under `{' '.join(cmd('VAULT')[1:])}`);",
+        f"- scenario: {a.scenario}; a full run took {full:.2f} s here; kills at uniform random delays in [0, {full * 1.1:.2f}] s",
         f"- kills: {a.kills}; runs cut part-way (some notes new, some old): {partial}; runs that had"
         f" logged their completion before the kill: {complete_before_kill} (of which exited: {exited_before_kill})",
         f"- notes neither old nor new after a kill: {torn}",
         f"- temp files left by the kills (removed by the next write to that note): {stray_after_kill};"
         f" left after the finishing runs: {stray_after_finish}",
         f"- every finishing run (the same command again) ended with every note exactly as a clean run"
-        f" writes it: {'yes' if not failures else 'no'}",
+        f" writes it{' (and the log holds exactly the Anki reviews of a clean run, none twice)' if a.scenario == 'import' else ''}:"
+        f" {'yes' if not failures else 'no'}",
     ]
+    if a.scenario == "import":
+        lines.append(f"- `anki schedule` log records beyond a clean run's after finishing: {extra_schedule_records}"
+                     f" (after {kills_with_extra} of the kills); none missing")
     lines += [f"  - {f}" for f in failures[:20]]
     report = "\n".join(lines) + "\n"
     print(report)

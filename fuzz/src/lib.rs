@@ -9,7 +9,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use recall::parse::cloze::Clozes;
 use recall::parse::{Note, ParseOptions, parse_note};
 use recall::settings::Settings;
@@ -22,8 +22,8 @@ pub fn today() -> NaiveDate {
 
 /// Noon of [`today`], as a pinned `--today` gives.
 #[must_use]
-pub fn now() -> NaiveDateTime {
-    today().and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default())
+pub fn now() -> DateTime<Utc> {
+    today().and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc()
 }
 
 /// A note and how to parse it, decoded from fuzzer bytes.
@@ -78,6 +78,7 @@ impl Case {
             clozes: &self.clozes,
             today: today(),
             now: now(),
+            zone: recall::clock::Zone::utc(),
             detail: recall::parse::Detail::Full,
         }
     }

@@ -7,8 +7,6 @@
 //! whether a note has a flashcard tag at all, while the plugin's deck groups
 //! come from `tags` stringified and split on `,` only (spec §d).
 
-use serde_yaml::Value;
-
 /// What recall reads from a note's front matter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
@@ -98,18 +96,9 @@ fn read(yaml: &str, end_line: usize) -> FrontMatter {
         if yaml.trim_start().starts_with('{') { serde_json::from_str::<Keys>(yaml).ok() } else { None };
     let keys: Keys = match json {
         Some(k) => k,
-        None => match serde_yaml::from_str::<Value>(yaml) {
-            Ok(Value::Mapping(map)) => {
-                let get = |k: &str| map.get(Value::String(k.to_owned())).map(Val::from_yaml);
-                Keys {
-                    tags: get("tags"),
-                    tag: get("tag"),
-                    sr_due: get("sr-due"),
-                    sr_interval: get("sr-interval"),
-                    sr_ease: get("sr-ease"),
-                }
-            }
-            Ok(_) => return fm,
+        None => match serde_yaml::from_str::<Top>(yaml) {
+            Ok(Top(Some(keys))) => keys,
+            Ok(Top(None)) => return fm,
             Err(e) => {
                 fm.error = Some(e.to_string());
                 return fm;
@@ -200,6 +189,13 @@ impl<'de> serde::Deserialize<'de> for Val {
             fn visit_u64<E>(self, v: u64) -> Result<Val, E> {
                 Ok(Val::Num(v as f64))
             }
+            // Integers beyond 64 bits are numbers to JavaScript like any other.
+            fn visit_i128<E>(self, v: i128) -> Result<Val, E> {
+                Ok(Val::Num(v as f64))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<Val, E> {
+                Ok(Val::Num(v as f64))
+            }
             fn visit_f64<E>(self, v: f64) -> Result<Val, E> {
                 Ok(Val::Num(v))
             }
@@ -223,21 +219,100 @@ impl<'de> serde::Deserialize<'de> for Val {
                 while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
                 Ok(Val::Other(serde::de::IgnoredAny))
             }
+            // A custom tag (`!tag value`): the value.
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Val, A::Error> {
+                use serde::de::VariantAccess;
+                let (serde::de::IgnoredAny, value) = data.variant::<serde::de::IgnoredAny>()?;
+                value.newtype_variant::<Val>()
+            }
         }
         d.deserialize_any(V)
     }
 }
 
-impl Val {
-    fn from_yaml(v: &Value) -> Val {
-        match v {
-            Value::String(s) => Val::Str(s.clone()),
-            Value::Number(n) => n.as_f64().map_or(Val::Other(serde::de::IgnoredAny), Val::Num),
-            Value::Bool(b) => Val::Bool(*b),
-            Value::Sequence(items) => Val::Seq(items.iter().map(Val::from_yaml).collect()),
-            Value::Tagged(t) => Val::from_yaml(&t.value),
-            _ => Val::Other(serde::de::IgnoredAny),
+/// A YAML document's top level: the keys recall reads when it is a
+/// mapping, `None` otherwise. Read in one pass, so that a value
+/// `serde_yaml::Value` cannot hold (an integer beyond 64 bits) is read
+/// like any other instead of making the whole front matter invalid.
+struct Top(Option<Keys>);
+
+impl<'de> serde::Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Top, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Top;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("front matter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+                let mut keys = Keys { tags: None, tag: None, sr_due: None, sr_interval: None, sr_ease: None };
+                let mut seen = std::collections::HashSet::new();
+                while let Some(key) = map.next_key::<Val>()? {
+                    let name = match key {
+                        Val::Str(s) => s,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    let slot = match name.as_str() {
+                        "tags" => &mut keys.tags,
+                        "tag" => &mut keys.tag,
+                        "sr-due" => &mut keys.sr_due,
+                        "sr-interval" => &mut keys.sr_interval,
+                        "sr-ease" => &mut keys.sr_ease,
+                        _ => {
+                            if !seen.insert(name.clone()) {
+                                return Err(serde::de::Error::custom(format!(
+                                    "duplicate entry with key {name:?}"
+                                )));
+                            }
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    if !seen.insert(name.clone()) {
+                        return Err(serde::de::Error::custom(format!("duplicate entry with key {name:?}")));
+                    }
+                    *slot = Some(map.next_value::<Val>()?);
+                }
+                Ok(Top(Some(keys)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Top(None))
+            }
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Top, A::Error> {
+                use serde::de::VariantAccess;
+                let (serde::de::IgnoredAny, value) = data.variant::<serde::de::IgnoredAny>()?;
+                value.newtype_variant::<Top>()
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_i128<E>(self, _: i128) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_u128<E>(self, _: u128) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_unit<E>(self) -> Result<Top, E> {
+                Ok(Top(None))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -362,6 +437,23 @@ mod tests {
         };
         assert_eq!(f.obsidian_tags, vec!["#flashcards/kafka/connect", "#flashcards/exam"]);
         assert_eq!(f.plugin_tags, vec!["#flashcards/kafka/connect", "# flashcards/exam"]);
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_numbers() {
+        // Found by the `frontmatter` fuzz target: serde_yaml hands these over
+        // as i128/u128, which made the whole front matter invalid.
+        let Found::Closed(f) =
+            fm("---\nsr-due: 2024-06-25\nsr-interval: 1\nsr-ease: -36893511512044610000\ntags: [a]\n---")
+        else {
+            panic!("expected front matter");
+        };
+        assert_eq!(f.error, None);
+        assert_eq!(f.sr_keys.ease.as_deref(), Some("-36893511512044610000"));
+        assert_eq!(f.note_schedule.map(|s| s.ease), Some(-36_893_511_512_044_610_000.0));
+        assert_eq!(f.obsidian_tags, vec!["#a"]);
+        let Found::Closed(f) = fm("---\ntags: 36893511512044610000\n---") else { panic!() };
+        assert_eq!((f.error, f.plugin_tags), (None, vec!["#36893511512044610000".to_owned()]));
     }
 
     #[test]

@@ -179,6 +179,10 @@ fn names_outside_the_package_are_refused() {
     refused(&v, "media.apkg", &media, "a file named `../../x`");
     let entry = zip_of(&[("collection.anki21", &db), ("../../x", b"x")], CompressionMethod::Deflated);
     refused(&v, "entry.apkg", &entry, "a file named `../../x`");
+    // Nothing landed beside the vault either.
+    for up in [v.root().join("../x"), v.root().join("../../x"), v.root().join("x")] {
+        assert!(!up.exists(), "{} was written", up.display());
+    }
 }
 
 #[test]

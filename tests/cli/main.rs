@@ -25,6 +25,7 @@ mod reschedule;
 mod review;
 mod sample_vault;
 mod seed;
+mod soak;
 mod stats;
 mod util;
 mod write_back;

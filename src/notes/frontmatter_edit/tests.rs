@@ -222,3 +222,17 @@ fn clearing_takes_only_the_three_lines_out() {
     );
     assert!(super::plan_clear("---\n{\"tags\": [\"review\"]}\n---\n").expect("plan").is_empty());
 }
+
+#[test]
+fn extreme_numbers_read_back() {
+    // Found by the `frontmatter` fuzz target: numbers JavaScript prints
+    // with an exponent or beyond 2^64 are still written and read back.
+    for (ivl, ease) in
+        [(6.011_259_536_160_669_5e-304, -3.689_351_151_204_461e19), (1e21, 250.0), (3.0, 1.5e-7)]
+    {
+        let n = next("2024-01-02", ivl, ease);
+        let text = "taJ0no card\u{fffd}\tQY?\nAJ";
+        let got = plan_edit(text, &n).map(|e| splice(text, &e));
+        assert!(got.is_ok(), "{ivl} {ease}: {got:?}");
+    }
+}
