@@ -19,11 +19,12 @@ use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
 use crate::reschedule::{Change, Operation, Target, compute};
 use crate::schedule::histogram_key;
 use crate::schedule::{Schedule, Sm2};
+use crate::session::fingerprint;
 use crate::settings::Settings;
 use crate::vault::Vault;
 use crate::writeback::{NoteWrite, write_batch};
 
-use super::{terminal_width, vault_histogram};
+use super::terminal_width;
 use crate::deck::deck_matches;
 
 /// Days shown in the before / after chart.
@@ -34,8 +35,9 @@ struct Selected {
     note: usize,
     question: usize,
     sibling: usize,
+    /// The question's first line (0-based).
+    line: usize,
     hash: String,
-    target: Target,
 }
 
 fn operation(args: &RescheduleArgs) -> Operation {
@@ -105,6 +107,15 @@ fn plan_note(
     Ok(edits)
 }
 
+/// One note's card changes by question, as [`plan_note`] takes them.
+fn by_question(changes: &[(&Selected, &Target, Change)]) -> BTreeMap<usize, Vec<(usize, Change)>> {
+    let mut out: BTreeMap<usize, Vec<(usize, Change)>> = BTreeMap::new();
+    for (sel, _, change) in changes {
+        out.entry(sel.question).or_default().push((sel.sibling, *change));
+    }
+    out
+}
+
 /// The same changes on a note's new text: each question found again by its
 /// text (nearest to where it was).
 fn relocate(
@@ -130,54 +141,99 @@ fn relocate(
     plan_note(&fresh, &moved, &vault.config.settings).ok()
 }
 
-pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let op = operation(args);
-    let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
-    let decks = if args.deck.is_empty() {
-        Vec::new()
-    } else {
-        let known = crate::deck::with_parents(
-            vault
-                .notes
-                .iter()
-                .filter(|n| n.note.has_deck)
-                .flat_map(|n| n.note.questions.iter())
-                .flat_map(|q| q.decks.iter().map(String::as_str)),
-        );
-        crate::deck::resolve(&args.deck, &known)?
-    };
-    let scopes = vault.scopes(&args.paths)?;
-    let today = vault.today;
-    let settings = &vault.config.settings;
-    let sig = signature(args, op, today, &scopes);
-    let detail = format!("{} | run {sig}", op.describe());
-
-    // A previous run of this same command that did not complete: skip what it did.
-    let (records, _) = crate::log::read(&vault.root)?;
-    let effective = crate::log::effective(&records);
+/// Card → the schedule an interrupted run of this same command gave it
+/// (none when that run completed). A card is skipped only when it still has
+/// exactly that schedule, so a run killed between a note's write and its
+/// log line neither repeats nor loses a change.
+fn already_done(
+    effective: &[&Record],
+    op: Operation,
+    args: &RescheduleArgs,
+    today: NaiveDate,
+    scopes: &[String],
+) -> HashMap<(String, String, usize), Option<Schedule>> {
+    let detail = format!("{} | run {}", op.describe(), signature(args, op, today, scopes));
     let completed = effective
         .iter()
         .any(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(&format!("{detail} | complete")));
-    // Card → the schedule that run gave it. A card is skipped only when it
-    // still has exactly that schedule, so a run killed between a note's
-    // write and its log line neither repeats nor loses a change.
-    let already: HashMap<(String, String, usize), Option<Schedule>> = if completed {
-        HashMap::new()
-    } else {
-        effective
-            .iter()
-            .filter(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(detail.as_str()))
-            .map(|r| ((r.path.clone(), r.hash.clone(), r.sibling), r.after.clone()))
-            .collect()
-    };
-    let mut resumed = 0usize;
+    if completed {
+        return HashMap::new();
+    }
+    effective
+        .iter()
+        .filter(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(detail.as_str()))
+        .map(|r| ((r.path.clone(), r.hash.clone(), r.sibling), r.after.clone()))
+        .collect()
+}
 
-    let mut selected: Vec<Selected> = Vec::new();
-    let mut fsrs_skipped = 0usize;
-    for (ni, n) in vault.notes.iter().enumerate() {
-        if !n.note.has_deck || !Vault::in_scope(&n.path, &scopes) {
-            continue;
+/// What the first pass keeps of a note: where it is, its fingerprint, the
+/// histogram entries of its cards and the cards the command selects.
+struct Scanned {
+    path: String,
+    fingerprint: u64,
+    keys: Vec<i64>,
+    cards: Vec<Candidate>,
+    fsrs_skipped: usize,
+    resumed: usize,
+}
+
+/// A card the first pass selected, with what is needed of its question
+/// once the note is gone.
+struct Candidate {
+    question: usize,
+    sibling: usize,
+    line: usize,
+    hash: String,
+    schedule: CardSchedule,
+}
+
+pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let op = operation(args);
+    let first = args.paths.first().map(std::path::PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
+    // The log comes first: the scan below selects against it on the workers.
+    let (records, _) = crate::log::read(&root)?;
+    let effective = crate::log::effective(&records);
+
+    // First pass: every note is read on the workers and only its selected
+    // cards and its histogram entries are kept; the notes with changes are
+    // read again below. Holding the whole vault cost 600 MB on 50,000 notes.
+    let want_state = args.state.map(|w| match w {
+        StateFilter::New => CardState::New,
+        StateFilter::Due => CardState::Due,
+        StateFilter::Scheduled => CardState::Scheduled,
+    });
+    let already_of = std::sync::OnceLock::new();
+    let select = |n: crate::vault::VaultNote, opts: &crate::parse::ParseOptions| {
+        let (today, now) = (opts.today, opts.now);
+        let mut s = Scanned {
+            fingerprint: 0,
+            keys: Vec::new(),
+            cards: Vec::new(),
+            fsrs_skipped: 0,
+            resumed: 0,
+            path: String::new(),
+        };
+        if !n.note.has_deck {
+            return s;
         }
+        for q in &n.note.questions {
+            for i in 0..q.card_count() {
+                let sc = q.schedule(i);
+                if !matches!(sc, CardSchedule::New)
+                    && let Some(k) = histogram_key(&sc, today, now)
+                {
+                    s.keys.push(k);
+                }
+            }
+        }
+        if !Vault::in_scope(&n.path, &scopes) {
+            return s;
+        }
+        let already: &HashMap<(String, String, usize), Option<Schedule>> =
+            already_of.get_or_init(|| already_done(&effective, op, args, today, &scopes));
         for (qi, q) in n.note.questions.iter().enumerate() {
             if !decks.is_empty() && !q.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))) {
                 continue;
@@ -185,78 +241,138 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             let hash = q.hash(&n.note.text);
             for sibling in 0..q.card_count() {
                 let schedule = q.schedule(sibling);
-                let state = schedule.state(today, vault.now);
-                if let Some(want) = args.state {
-                    let want = match want {
-                        StateFilter::New => CardState::New,
-                        StateFilter::Due => CardState::Due,
-                        StateFilter::Scheduled => CardState::Scheduled,
-                    };
-                    if state != want {
-                        continue;
-                    }
+                let state = schedule.state(today, now);
+                if want_state.is_some_and(|w| state != w) {
+                    continue;
                 }
-                let due = schedule.due_date(vault.zone);
+                let due = schedule.due_date(opts.zone);
                 if args.due_before.is_some_and(|b| due.is_none_or(|d| d >= b))
                     || args.due_after.is_some_and(|a| due.is_none_or(|d| d <= a))
                 {
                     continue;
                 }
                 if matches!(schedule, CardSchedule::Fsrs { .. }) {
-                    fsrs_skipped += 1;
+                    s.fsrs_skipped += 1;
                     continue;
                 }
-                if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
+                if !already.is_empty()
+                    && let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
                     && *after == schedule.to_schedule()
                 {
-                    resumed += 1;
+                    s.resumed += 1;
                     continue;
                 }
-                selected.push(Selected {
-                    note: ni,
+                s.cards.push(Candidate {
                     question: qi,
                     sibling,
+                    line: q.first_line,
                     hash: hash.clone(),
-                    target: Target { schedule },
+                    schedule,
                 });
             }
         }
-    }
+        s.fingerprint = fingerprint(&n.note.text);
+        s.path = n.path;
+        s
+    };
+    let mut histogram = crate::schedule::Histogram::default();
+    // The selected cards, and beside them (as `compute` takes them) their schedules.
+    let mut selected: Vec<Selected> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
+    let (mut fsrs_skipped, mut resumed) = (0usize, 0usize);
+    let mut paths: Vec<(String, u64)> = Vec::new();
+    let vault = crate::scan_vault_each(global, first, crate::parse::Detail::Full, select, |s| {
+        for k in s.keys {
+            histogram.increment(k);
+        }
+        fsrs_skipped += s.fsrs_skipped;
+        resumed += s.resumed;
+        if s.cards.is_empty() {
+            return Ok(());
+        }
+        let ni = paths.len();
+        paths.push((s.path, s.fingerprint));
+        for c in s.cards {
+            selected.push(Selected {
+                note: ni,
+                question: c.question,
+                sibling: c.sibling,
+                line: c.line,
+                hash: c.hash,
+            });
+            targets.push(Target { schedule: c.schedule });
+        }
+        Ok(())
+    })?;
+    let vault = &vault;
+    let today = vault.today;
+    let settings = &vault.config.settings;
+    let sig = signature(args, op, today, &scopes);
+    let detail = format!("{} | run {sig}", op.describe());
 
-    let histogram = vault_histogram(vault);
-    let targets: Vec<Target> = selected.iter().map(|s| s.target.clone()).collect();
     let seed = args.seed.unwrap_or(0x5EED);
     let changes = compute(op, &targets, today, settings, &histogram, seed);
 
-    // Group by note and question.
-    let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
+    // The changes, in note order (by question within a note: see `by_question`).
     let mut after = histogram.clone();
-    let mut card_changes: Vec<(&Selected, Change)> = Vec::new();
-    for (sel, change) in selected.iter().zip(&changes) {
+    let mut card_changes: Vec<(&Selected, &Target, Change)> = Vec::new();
+    for ((sel, target), change) in selected.iter().zip(&targets).zip(&changes) {
         let Some(change) = change else { continue };
-        by_note.entry(sel.note).or_default().entry(sel.question).or_default().push((sel.sibling, *change));
-        if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
+        if let Some(k) = histogram_key(&target.schedule, today, vault.now) {
             after.decrement(k);
         }
         if let Change::Set { due, .. } = change {
             after.increment((*due - today).num_days());
         }
-        card_changes.push((sel, *change));
+        card_changes.push((sel, target, *change));
     }
 
-    // Plan every note's edits up front: a note that cannot be edited is reported, not half-done.
+    // Second pass: the notes with changes are read again and their edits
+    // planned on the workers, up front: a note that cannot be edited is
+    // reported, not half-done. The notes are kept only when they are to
+    // be shown (--diff) or written (--apply).
+    // Each note's card changes (`card_changes` is in note order).
+    let changes_of = |ni: usize| {
+        let lo = card_changes.partition_point(|(sel, _, _)| sel.note < ni);
+        let hi = card_changes.partition_point(|(sel, _, _)| sel.note <= ni);
+        &card_changes[lo..hi]
+    };
+    let mut changed: Vec<usize> = card_changes.iter().map(|(sel, _, _)| sel.note).collect();
+    changed.dedup();
+    let by_path: HashMap<&str, usize> = changed.iter().map(|&ni| (paths[ni].0.as_str(), ni)).collect();
+    let keep_notes = args.diff || args.apply;
     let mut plans: Vec<(usize, Vec<Edit>)> = Vec::new();
+    let mut kept: HashMap<usize, crate::vault::VaultNote> = HashMap::new();
     let mut problems = Vec::new();
-    for (&ni, qs) in &by_note {
-        let n = &vault.notes[ni];
-        match plan_note(&n.note, qs, settings) {
-            Ok(edits) if !edits.is_empty() => plans.push((ni, edits)),
-            Ok(_) => {}
-            Err(e) => problems.push(format!("{}:{e}; left alone", n.path)),
+    let mut seen = HashSet::new();
+    let replan = |n: crate::vault::VaultNote, _: &crate::parse::ParseOptions| {
+        let &ni = by_path.get(n.path.as_str())?;
+        if fingerprint(&n.note.text) != paths[ni].1 {
+            return Some((ni, Err(" changed while it was being read".to_owned()), None));
         }
+        let plan = plan_note(&n.note, &by_question(changes_of(ni)), settings);
+        let keep = (keep_notes && plan.as_ref().is_ok_and(|e| !e.is_empty())).then_some(n);
+        Some((ni, plan, keep))
+    };
+    let load = crate::vault::LoadOptions { check_state: false, ..crate::load_options(global) };
+    crate::vault::scan_each(&vault.root, &load, replan, |r| {
+        let Some((ni, plan, keep)) = r else { return Ok(()) };
+        seen.insert(ni);
+        match plan {
+            Ok(edits) if !edits.is_empty() => plans.push((ni, if keep_notes { edits } else { Vec::new() })),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{}:{e}; left alone", paths[ni].0)),
+        }
+        if let Some(n) = keep {
+            kept.insert(ni, n);
+        }
+        Ok(())
+    })?;
+    for &ni in changed.iter().filter(|ni| !seen.contains(ni)) {
+        problems.push(format!("{}: gone while being read; left alone", paths[ni].0));
     }
     let planned: HashSet<usize> = plans.iter().map(|(ni, _)| *ni).collect();
-    card_changes.retain(|(sel, _)| planned.contains(&sel.note));
+    card_changes.retain(|(sel, _, _)| planned.contains(&sel.note));
     let mut err = std::io::stderr().lock();
     for p in &problems {
         let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
@@ -274,7 +390,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
 
     if args.diff {
         for (ni, edits) in &plans {
-            let n = &vault.notes[*ni];
+            let Some(n) = kept.get(ni) else { continue };
             let new = splice(&n.note.text, edits);
             write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(Error::stdout)?;
         }
@@ -295,26 +411,28 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         };
         // Each note's card changes, by note (`card_changes` is in note order).
         let changes_of = |ni: usize| {
-            let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
-            let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
+            let lo = card_changes.partition_point(|(sel, _, _)| sel.note < ni);
+            let hi = card_changes.partition_point(|(sel, _, _)| sel.note <= ni);
             &card_changes[lo..hi]
         };
+        let by_note: HashMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> =
+            plans.iter().map(|(ni, _)| (*ni, by_question(changes_of(*ni)))).collect();
         let relocators: Vec<_> = plans
             .iter()
-            .map(|(ni, _)| {
-                let n = &vault.notes[*ni];
-                let qs = &by_note[ni];
-                move |text: &str| relocate(vault, &n.path, &n.note, qs, text)
+            .filter_map(|(ni, _)| {
+                let n = kept.get(ni)?;
+                let qs = by_note.get(ni)?;
+                Some(move |text: &str| relocate(vault, &n.path, &n.note, qs, text))
             })
             .collect();
         let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans
             .iter()
+            .filter_map(|(ni, edits)| Some((kept.get(ni)?, *ni, edits)))
             .zip(&relocators)
-            .map(|((ni, edits), reloc)| {
-                let n = &vault.notes[*ni];
-                let records = changes_of(*ni)
+            .map(|((n, ni, edits), reloc)| {
+                let records = changes_of(ni)
                     .iter()
-                    .map(|(sel, change)| {
+                    .map(|(sel, target, change)| {
                         let q = &n.note.questions[sel.question];
                         let card = CardRef {
                             path: n.path.clone(),
@@ -328,7 +446,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                             today,
                             Op::Reschedule,
                             card,
-                            sel.target.schedule.to_schedule(),
+                            target.schedule.to_schedule(),
                             change_schedule(change),
                             detail.clone(),
                         )
@@ -383,13 +501,12 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             "interrupted": interrupted,
             "fsrs_skipped": fsrs_skipped,
             "days": days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect::<Vec<_>>(),
-            "changes": card_changes.iter().map(|(sel, change)| {
-                let n = &vault.notes[sel.note];
+            "changes": card_changes.iter().map(|(sel, target, change)| {
                 json!({
-                    "path": n.path,
-                    "line": n.note.questions[sel.question].first_line + 1,
+                    "path": paths[sel.note].0,
+                    "line": sel.line + 1,
                     "sibling": sel.sibling,
-                    "before": sel.target.schedule.to_schedule(),
+                    "before": target.schedule.to_schedule(),
                     "after": change_schedule(change),
                 })
             }).collect::<Vec<_>>(),
