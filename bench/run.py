@@ -180,6 +180,9 @@ def main():
         if supported(binary, "export"):
             out = os.path.join(work, f"export-{n}.apkg")
             cases["recall export --format apkg"] = (rec("export", "--format", "apkg", "-o", out), None, None)
+            for fmt in ("csv", "json"):
+                cases[f"recall export --format {fmt}"] = (
+                    rec("export", "--format", fmt, "-o", os.path.join(work, f"export-{n}.{fmt}")), None, None)
         if a.only:
             keep = ("rg -c '::|<!--SR'", "recall decks")
             cases = {k: v for k, v in cases.items() if k in keep or any(o in k for o in a.only)}
