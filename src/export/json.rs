@@ -82,3 +82,45 @@ fn note_rows(n: &ExportNote) -> impl Iterator<Item = Row<'_>> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::{Selection, collect};
+
+    #[test]
+    fn elements_put_together_are_the_array_write_gives() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let notes = [
+            (
+                "a.md",
+                "---\ntags: [x]\n---\n#flashcards\nq1::a1\nq2:::a2\n<!--SR:!2026-01-10,3,250!2026-01-20,5,270-->\n",
+            ),
+            ("b.md", "no cards here\n"),
+            ("c/d.md", "#flashcards/deep\nA ==cloze== and ==\"two\"==\n\nmulti\nline\n?\nback \\ slash\n"),
+        ];
+        for (p, t) in notes {
+            let p = dir.path().join(p);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, t).expect("write");
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("date");
+        let vault = crate::vault::load(dir.path(), &crate::vault::LoadOptions::at_day(day)).expect("load");
+        let all = collect(&vault, &Selection { scopes: Vec::new(), decks: Vec::new() }, &|_| 0);
+        assert!(all.len() >= 4, "{} questions", all.len());
+        for some in [&all[..], &all[..1], &[]] {
+            let mut whole = Vec::new();
+            write(some, &mut whole).expect("write");
+            let mut parts = Vec::new();
+            for n in some {
+                elements(n, &mut parts).expect("elements");
+            }
+            let streamed = if parts.is_empty() {
+                b"[]\n".to_vec()
+            } else {
+                [&b"["[..], &parts[1..], &b"\n]\n"[..]].concat()
+            };
+            assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole));
+        }
+    }
+}
