@@ -2,7 +2,7 @@
 """Benchmarks of recall against ripgrep on generated vaults, as ratios.
 
     bench/run.py [--notes 10000] [--notes 50000] [--runs 15] [--bin target/release/recall] [--out FILE]
-                 [--only TEXT]...
+                 [--only TEXT]... [--skip TEXT]... [--before OTHER_BINARY]
 
 Generates each vault with bench/gen-vault.py (a copy of the shared generator; the same seed
 always gives the same bytes) under target/bench/, then times every command with the same
@@ -12,7 +12,10 @@ also given as a ratio to `rg -c '::|<!--SR' VAULT` measured in the same go, whic
 targets are stated in. Prints a Markdown report (and writes it to --out when given).
 
 Commands that modify the vault (grade, reschedule --apply) run on a fresh copy each time;
-the copy is not timed.
+the copy is not timed. With --before, every recall command is also timed with that other
+binary (an older build), in the same rounds, so before and after share the machine's noise.
+Each row gives the spread of its runs ((max - min) / median) and the report the load average
+at the start and the end, to say how noisy the machine was.
 """
 import argparse
 import os
@@ -64,6 +67,7 @@ def measure(cases, runs, warmup=2):
     often (at least 3 times): copying a large vault dominates otherwise."""
     times = {name: [] for name in cases}
     rss = {name: 0.0 for name in cases}
+    spread = {}
     for _ in range(warmup):
         for name, (argv, prepare, until) in cases.items():
             if prepare is None:
@@ -77,7 +81,9 @@ def measure(cases, runs, warmup=2):
             t, m = run_once(argv, until=until)
             times[name].append(t)
             rss[name] = max(rss[name], m)
-    return {name: (statistics.median(times[name]), rss[name], len(times[name])) for name in cases}
+    for name, ts in times.items():
+        spread[name] = (max(ts) - min(ts)) / statistics.median(ts) if ts else 0.0
+    return {name: (statistics.median(times[name]), rss[name], len(times[name]), spread[name]) for name in cases}
 
 
 def machine():
@@ -112,6 +118,10 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--only", action="append", metavar="TEXT",
                     help="time only the commands whose name contains TEXT (rg and decks always run)")
+    ap.add_argument("--skip", action="append", metavar="TEXT",
+                    help="leave out the commands whose name contains TEXT")
+    ap.add_argument("--before", metavar="BINARY",
+                    help="also time every recall command with this other build, in the same rounds")
     a = ap.parse_args()
     sizes = a.notes or [10000]
     binary = os.path.abspath(a.bin)
@@ -121,12 +131,19 @@ def main():
         raise SystemExit("ripgrep (rg) is needed as the baseline: apt-get install ripgrep")
     work = os.path.join(ROOT, "target", "bench")
     os.makedirs(work, exist_ok=True)
+    before = os.path.abspath(a.before) if a.before else None
+    load_start = os.getloadavg()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [f"Machine: {machine()}.", f"Runs: {a.runs} per command (median), after 2 warm-up runs; today pinned to {TODAY}.", ""]
-    lines += ["| vault | command | runs | median | × rg | peak RSS |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+    lines += ["| vault | command | runs | median | spread | × rg | × decks | peak RSS |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     summary = {}
     for n in sizes:
         vault = os.path.join(work, f"vault-{n}")
-        if not os.path.isdir(vault):
+        some_note = "topics/000/Note 00000.md"
+        if not os.path.isfile(os.path.join(vault, some_note)):
+            # Missing or emptied (a half-deleted vault would time an empty folder): made again.
+            shutil.rmtree(vault, ignore_errors=True)
             subprocess.run([sys.executable, os.path.join(HERE, "gen-vault.py"), vault, "--notes", str(n), "--today", TODAY],
                            check=True, stdout=subprocess.DEVNULL)
         scratch = os.path.join(work, f"scratch-{n}")
@@ -135,14 +152,13 @@ def main():
             shutil.rmtree(dst, ignore_errors=True)
             shutil.copytree(src, dst)
 
-        some_note = "topics/000/Note 00000.md"
         grade_line = None
         with open(os.path.join(vault, some_note), encoding="utf-8") as f:
             for i, line in enumerate(f, 1):
                 if "::" in line and "key::value" not in line:
                     grade_line = i
                     break
-        rec = lambda *args, v=vault: [binary, *args, "--vault", v, "--today", TODAY]
+        rec = lambda *args, v=vault, b=binary: [b, *args, "--vault", v, "--today", TODAY]
         cases = {
             "rg -c '::|<!--SR'": (["rg", "-c", "::|<!--SR", vault], None, None),
             "recall decks": (rec("decks"), None, None),
@@ -150,10 +166,12 @@ def main():
         }
         if supported(binary, "review"):
             cases["recall review --plain (first card)"] = (rec("review", "--plain"), None, b"[1/")
+        if supported(binary, "stats"):
+            cases["recall stats"] = (rec("stats"), None, None)
         if grade_line:
             cases["recall grade (one card)"] = (rec("grade", f"{some_note}:{grade_line}", "good", v=scratch), fresh_copy, None)
         if supported(binary, "reschedule"):
-            cases["recall reschedule --shift 7 (dry run)"] = (rec("reschedule", "--shift", "7"), None, None)
+            cases["recall reschedule --spread 7 (dry run)"] = (rec("reschedule", "--spread", "7"), None, None)
             cases["the writes: rewrite every note atomically (bench/rewrite.py)"] = (
                 [sys.executable, os.path.join(HERE, "rewrite.py"), scratch], fresh_copy, None)
             cases["the writes, 4 at a time (bench/rewrite.py --threads 4)"] = (
@@ -162,16 +180,31 @@ def main():
         if supported(binary, "export"):
             out = os.path.join(work, f"export-{n}.apkg")
             cases["recall export --format apkg"] = (rec("export", "--format", "apkg", "-o", out), None, None)
+            for fmt in ("csv", "json"):
+                cases[f"recall export --format {fmt}"] = (
+                    rec("export", "--format", fmt, "-o", os.path.join(work, f"export-{n}.{fmt}")), None, None)
         if a.only:
             keep = ("rg -c '::|<!--SR'", "recall decks")
             cases = {k: v for k, v in cases.items() if k in keep or any(o in k for o in a.only)}
+        if a.skip:
+            cases = {k: v for k, v in cases.items() if not any(o in k for o in a.skip)}
+        if before:
+            # The same commands with the other build, right after each one in every round.
+            paired = {}
+            for k, (argv, prepare, until) in cases.items():
+                paired[k] = (argv, prepare, until)
+                if argv[0] == binary:
+                    paired[k + " (before)"] = ([before, *argv[1:]], prepare, until)
+            cases = paired
         results = measure(cases, a.runs)
         base = results["rg -c '::|<!--SR'"][0]
         decks = results["recall decks"][0]
-        for name, (t, m, k) in results.items():
+        decks_before = results.get("recall decks (before)", (decks,))[0]
+        for name, (t, m, k, sp) in results.items():
             ratio = t / base
             summary[(n, name)] = (t, ratio, m)
-            lines.append(f"| {n} notes | `{name}` | {k} | {t * 1000:.1f} ms | {ratio:.2f} | {m:.0f} MB |")
+            per_decks = t / (decks_before if name.endswith("(before)") else decks)
+            lines.append(f"| {n} notes | `{name}` | {k} | {t * 1000:.1f} ms | ±{sp * 50:.0f} % | {ratio:.2f} | {per_decks:.2f} | {m:.0f} MB |")
         apply_ = results.get("recall reschedule --shift 7 --apply")
         for label, key in (("the writes", "the writes: rewrite every note atomically (bench/rewrite.py)"),
                            ("the writes 4 at a time", "the writes, 4 at a time (bench/rewrite.py --threads 4)")):
@@ -179,10 +212,8 @@ def main():
             if writes and apply_:
                 budget = 3 * decks + writes[0]
                 lines.append(f"| {n} notes | reschedule --apply vs 3 × decks + {label} | | {apply_[0] * 1000:.0f} ms"
-                             f" vs {budget * 1000:.0f} ms | {apply_[0] / budget:.2f} | |")
-        lines.append(f"| {n} notes | (ratios to `recall decks`) | | | "
-                     + ", ".join(f"{name.replace('recall ', '')}: {t / decks:.2f}" for name, (t, _, _) in results.items()
-                                 if name.startswith("recall") and name != "recall decks") + " | |")
+                             f" vs {budget * 1000:.0f} ms | | {apply_[0] / budget:.2f} | | |")
+
     if len(sizes) > 1:
         lines += ["", "Growth from the smallest to the largest vault (time ratio):", ""]
         small, large = min(sizes), max(sizes)
@@ -190,6 +221,10 @@ def main():
             if n == small and (large, name) in summary:
                 t2, _, m2 = summary[(large, name)]
                 lines.append(f"- `{name}`: ×{t2 / t:.2f} time, ×{m2 / max(m, 1):.2f} RSS for ×{large / small:.0f} notes")
+    load_end = os.getloadavg()
+    lines += ["", f"Started {started}; load average (1, 5, 15 min) at the start {load_start[0]:.2f}, {load_start[1]:.2f}, "
+              f"{load_start[2]:.2f}, at the end {load_end[0]:.2f}, {load_end[1]:.2f}, {load_end[2]:.2f} "
+              f"({os.cpu_count()} cores). Spread: (max - min) / median of a command's runs, halved (±)."]
     report = "\n".join(lines) + "\n"
     print(report)
     if a.out:

@@ -59,31 +59,95 @@ pub fn run(global: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<Ex
         );
         return report(args, format, &pack, cards, s.notes, &detail, out);
     }
-    let vault = crate::load_vault(global, first)?;
-    let scopes = vault.scopes(&args.paths)?;
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
     if !to_stdout {
-        check_output(&vault.root, &args.output)?;
+        check_output(&root, &args.output)?;
     }
     let decks = crate::resolve_decks(global, first, &args.deck)?;
     let sel = Selection { scopes, decks };
-    let notes = export::collect(vault, &sel, &|n| file_mtime(&n.abs));
-    let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
-    if notes.is_empty() && format == ExportFormat::AnkiTxt {
-        return Err(nothing_to_export());
-    }
-    let files = DiskFiles { root: &vault.root, all: OnceCell::new() };
+    let files = DiskFiles { root: &root, all: OnceCell::new() };
     let mut pack = Pack::new(&files);
-    match format {
-        ExportFormat::Csv => emit(&args.output, out, |w| export::csv::write(&notes, w))?,
-        ExportFormat::Json => {
-            emit(&args.output, out, |w| export::json::write(&notes, &vault.fsrs_parameters(), vault.now, w))?;
+    let (cards, notes) = write_text(global, args, format, &sel, &mut pack, out)?;
+    report(args, format, &pack, cards, notes, "", out)
+}
+
+/// Writes a text export (CSV, JSON, Anki text) as the vault is read: each
+/// note's questions are collected (and for CSV and JSON their rows
+/// written) on the thread that parsed it, and go out in note order, so no
+/// whole-vault list of cards is held. Returns the cards and notes written.
+fn write_text(
+    global: &Global,
+    args: &ExportArgs,
+    format: ExportFormat,
+    sel: &Selection,
+    pack: &mut Pack,
+    out: &mut dyn Write,
+) -> Result<(usize, usize), Error> {
+    let first = args.paths.first().map(PathBuf::as_path);
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let params = crate::fsrs_parameters(global, &root)?;
+    let path = args.output.as_path();
+    let fail =
+        |e: std::io::Error| if path.as_os_str() == "-" { Error::stdout(e) } else { Error::io(path, e) };
+    emit_each(path, out, |w| {
+        let (mut cards, mut notes, mut started) = (0usize, 0usize, false);
+        match format {
+            ExportFormat::Csv => w.write_all(&export::csv::header()).map_err(fail)?,
+            ExportFormat::Json => w.write_all(b"[").map_err(fail)?,
+            // The header waits for a first note: with none, nothing is written.
+            ExportFormat::AnkiTxt | ExportFormat::Apkg => {}
         }
-        // (apkg is written above, as the vault is read)
-        ExportFormat::AnkiTxt | ExportFormat::Apkg => {
-            emit(&args.output, out, |w| export::anki_txt::write(&notes, &mut pack, w))?;
+        crate::scan_vault_each(
+            global,
+            first,
+            crate::parse::Detail::Full,
+            |n, popts| {
+                let qs = export::note_questions(&n, sel, popts, &|n| file_mtime(&n.abs), true);
+                let mut bytes = Vec::new();
+                let written = match format {
+                    ExportFormat::Csv => {
+                        qs.iter().try_for_each(|q| export::csv::rows(q, &mut bytes)).map_err(Error::stdout)
+                    }
+                    ExportFormat::Json => qs
+                        .iter()
+                        .try_for_each(|q| export::json::elements(q, &params, popts.now, &mut bytes))
+                        .map_err(Error::json_out),
+                    ExportFormat::AnkiTxt | ExportFormat::Apkg => Ok(()),
+                };
+                written.map(|()| (qs, bytes))
+            },
+            |done| {
+                let (qs, bytes) = done?;
+                notes += qs.len();
+                cards += qs.iter().map(|q| q.cards.len()).sum::<usize>();
+                match format {
+                    ExportFormat::Json if !bytes.is_empty() => {
+                        // The very first element's comma is left out.
+                        w.write_all(if started { &bytes[..] } else { &bytes[1..] }).map_err(fail)?;
+                        started = true;
+                    }
+                    ExportFormat::Csv | ExportFormat::Json => w.write_all(&bytes).map_err(fail)?,
+                    ExportFormat::AnkiTxt | ExportFormat::Apkg => {
+                        for q in &qs {
+                            if !started {
+                                w.write_all(export::anki_txt::HEADER.as_bytes()).map_err(fail)?;
+                                started = true;
+                            }
+                            w.write_all(export::anki_txt::line(q, &mut *pack).as_bytes()).map_err(fail)?;
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        match format {
+            ExportFormat::Json => w.write_all(if started { b"\n]\n" } else { b"]\n" }).map_err(fail)?,
+            ExportFormat::AnkiTxt if notes == 0 => return Err(nothing_to_export()),
+            _ => {}
         }
-    }
-    report(args, format, &pack, cards, notes.len(), "", out)
+        Ok((cards, notes))
+    })
 }
 
 /// Builds the package as the vault is read: each question is rendered on
@@ -281,22 +345,28 @@ fn real_path(path: &Path) -> PathBuf {
 /// Writes to standard output or, atomically, to the file. On a terminal
 /// the text is shown with its control characters made visible
 /// ([`for_terminal`]); a pipe or a file gets the exact bytes.
-fn emit(
+/// Writes through `write` to the file at `path` (atomically: an error
+/// leaves it as it was) or to standard output for `-`, made safe for a
+/// terminal when it is one.
+fn emit_each<T>(
     path: &Path,
     out: &mut dyn Write,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Error> {
+    write: impl FnOnce(&mut dyn Write) -> Result<T, Error>,
+) -> Result<T, Error> {
     if path.as_os_str() == "-" {
         if std::io::stdout().is_terminal() {
             let mut buf = Vec::new();
-            write(&mut buf).map_err(Error::stdout)?;
-            return out.write_all(for_terminal(&buf).as_bytes()).map_err(Error::stdout);
+            let t = write(&mut buf)?;
+            out.write_all(for_terminal(&buf).as_bytes()).map_err(Error::stdout)?;
+            return Ok(t);
         }
-        return write(out).map_err(Error::stdout);
+        return write(out);
     }
     crate::edit::apply::write_file(path, |f| {
         let mut w = BufWriter::new(f);
-        write(&mut w).and_then(|()| w.flush()).with_path(path)
+        let t = write(&mut w)?;
+        w.flush().with_path(path)?;
+        Ok(t)
     })
 }
 

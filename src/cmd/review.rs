@@ -33,24 +33,26 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
         (false, Some(days)) => Mode::Ahead(days),
         (false, None) => Mode::Normal,
     };
-    let (vault, per_note) = crate::scan_vault_quiet(global, first, crate::parse::Detail::Full, |n, opts| {
+    // Each note gives its histogram entries and its queue cards on the
+    // worker threads; the notes themselves are dropped at once (a note is
+    // read again when one of its cards comes up), and the results are added
+    // up as they come instead of being held note by note.
+    let mut histogram = Histogram::default();
+    let mut notes = Vec::new();
+    let mut cards: Vec<QueueCard> = Vec::new();
+    let load =
+        crate::vault::LoadOptions { detail: crate::parse::Detail::Full, ..crate::load_options(global) };
+    let per_note = |n: crate::vault::VaultNote, opts: &crate::parse::ParseOptions| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let cards = if Vault::in_scope(&n.path, &scopes) {
             note_cards(&n.path, &n.note, &opts.when(), mode, &[], &decks)
         } else {
             Vec::new()
         };
-        // The note itself is read again when one of its cards comes up.
-        let keep = (!cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards));
+        let keep = (!cards.is_empty()).then(|| ((n.path, fingerprint(&n.note.text)), cards));
         (keys, keep)
-    })?;
-    if plain {
-        crate::print_warnings(&vault);
-    }
-    let mut histogram = Histogram::default();
-    let mut notes = Vec::new();
-    let mut cards: Vec<QueueCard> = Vec::new();
-    for (keys, keep) in per_note {
+    };
+    let vault = crate::vault::scan_each(&root, &load, per_note, |(keys, keep)| {
         for k in keys {
             histogram.increment(k);
         }
@@ -58,6 +60,10 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
             notes.push(note);
             cards.extend(c);
         }
+        Ok(())
+    })?;
+    if plain {
+        crate::print_warnings(&vault);
     }
     let buried = read_buried(&vault.root, vault.today);
     cards.retain(|c| !buried.contains(&c.hash));

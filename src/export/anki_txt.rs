@@ -15,27 +15,34 @@ use super::anki::{NoteType, anki_note};
 use super::markdown::Media;
 use super::{ExportNote, anki_deck, anki_tags};
 
+/// The header lines that begin the file.
+pub const HEADER: &str = "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n\
+     #if matches:update current\n#columns:guid\tnotetype\tdeck\tFront / Text\tBack / Back Extra\ttags\n";
+
 /// Writes `notes`; media references are resolved (and collected) through `media`.
 pub fn write(notes: &[ExportNote], media: &mut dyn Media, out: &mut dyn Write) -> io::Result<()> {
-    let mut text = String::from(
-        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n\
-         #if matches:update current\n#columns:guid\tnotetype\tdeck\tFront / Text\tBack / Back Extra\ttags\n",
-    );
+    let mut text = String::from(HEADER);
     for n in notes {
-        let a = anki_note(n, String::new(), media);
-        let cols = [
-            n.guid.clone(),
-            NoteType::stock_name(a.note_type).to_owned(),
-            anki_deck(&n.deck),
-            a.fields.first().cloned().unwrap_or_default(),
-            a.fields.get(1).cloned().unwrap_or_default(),
-            anki_tags(&n.tags).join(" "),
-        ];
-        let cols: Vec<String> = cols.iter().map(|c| quote(c)).collect();
-        text.push_str(&cols.join("\t"));
-        text.push('\n');
+        text.push_str(&line(n, media));
     }
     out.write_all(text.as_bytes())
+}
+
+/// One note's row, with its line break.
+pub fn line(n: &ExportNote, media: &mut dyn Media) -> String {
+    let a = anki_note(n, String::new(), media);
+    let cols = [
+        n.guid.clone(),
+        NoteType::stock_name(a.note_type).to_owned(),
+        anki_deck(&n.deck),
+        a.fields.first().cloned().unwrap_or_default(),
+        a.fields.get(1).cloned().unwrap_or_default(),
+        anki_tags(&n.tags).join(" "),
+    ];
+    let cols: Vec<String> = cols.iter().map(|c| quote(c)).collect();
+    let mut text = cols.join("\t");
+    text.push('\n');
+    text
 }
 
 /// A field as Anki's tab-separated reader needs it.

@@ -12,27 +12,44 @@ pub const COLUMNS: [&str; 10] =
 
 /// Writes every card of `notes` as CSV.
 pub fn write(notes: &[ExportNote], out: &mut dyn Write) -> io::Result<()> {
-    row(out, COLUMNS.iter().map(|c| (*c).to_owned()))?;
+    out.write_all(&header())?;
     for n in notes {
-        for c in &n.cards {
-            let (interval, ease) = c.schedule.interval_ease();
-            row(
-                out,
-                [
-                    n.path.clone(),
-                    n.line.to_string(),
-                    n.deck.clone(),
-                    n.kind.name().to_owned(),
-                    c.front.clone(),
-                    c.back.clone(),
-                    due_string(c).unwrap_or_default(),
-                    interval.map(|i| i.to_string()).unwrap_or_default(),
-                    ease.map(|e| e.to_string()).unwrap_or_default(),
-                    c.state.name().to_owned(),
-                ]
-                .into_iter(),
-            )?;
-        }
+        let mut buf = Vec::new();
+        rows(n, &mut buf)?;
+        out.write_all(&buf)?;
+    }
+    Ok(())
+}
+
+/// The header row, as [`write`] begins.
+#[must_use]
+pub fn header() -> Vec<u8> {
+    let mut buf = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = row(&mut buf, COLUMNS.iter().map(|c| (*c).to_owned()));
+    buf
+}
+
+/// One question's rows (one per card), as [`write`] writes them.
+pub fn rows(n: &ExportNote, out: &mut dyn Write) -> io::Result<()> {
+    for c in &n.cards {
+        let (interval, ease) = c.schedule.interval_ease();
+        row(
+            out,
+            [
+                n.path.clone(),
+                n.line.to_string(),
+                n.deck.clone(),
+                n.kind.name().to_owned(),
+                c.front.clone(),
+                c.back.clone(),
+                due_string(c).unwrap_or_default(),
+                interval.map(|i| i.to_string()).unwrap_or_default(),
+                ease.map(|e| e.to_string()).unwrap_or_default(),
+                c.state.name().to_owned(),
+            ]
+            .into_iter(),
+        )?;
     }
     Ok(())
 }

@@ -248,12 +248,9 @@ impl<'de> serde::Deserialize<'de> for Top {
                 let mut keys = Keys { tags: None, tag: None, sr_due: None, sr_interval: None, sr_ease: None };
                 let mut seen = std::collections::HashSet::new();
                 while let Some(key) = map.next_key::<Val>()? {
-                    let name = match key {
-                        Val::Str(s) => s,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                            continue;
-                        }
+                    let Val::Str(name) = key else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
                     };
                     let slot = match name.as_str() {
                         "tags" => &mut keys.tags,

@@ -140,36 +140,56 @@ pub fn build(
     if random_decks {
         rng.shuffle(&mut decks);
     }
-    let mut out = Vec::with_capacity(cards.len());
     if order == Order::EveryCardRandom {
         rng.shuffle(&mut cards);
         for c in &mut cards {
             c.deck_rank = 0;
         }
-        out = cards;
     } else {
-        // Each deck's new and due cards, in note order, in one pass.
+        // Each deck's new and due cards, in note order: their places found
+        // by counting, and the cards moved there in place (a second queue of
+        // hundreds of thousands of cards was most of `review`'s memory).
         let rank: std::collections::HashMap<&str, usize> =
             decks.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
-        let mut buckets: Vec<(Vec<QueueCard>, Vec<QueueCard>)> = vec![(Vec::new(), Vec::new()); decks.len()];
-        for mut c in cards {
-            let Some(&r) = rank.get(c.deck.as_str()) else { continue };
-            c.deck_rank = r;
-            if c.is_new { buckets[r].0.push(c) } else { buckets[r].1.push(c) }
+        let new_first = matches!(order, Order::NewFirstSequential | Order::NewFirstRandom);
+        // Group 2r + 1 is deck r's cards that come second.
+        let group = |c: &QueueCard| 2 * c.deck_rank + usize::from(c.is_new != new_first);
+        let mut starts = vec![0usize; 2 * decks.len() + 1];
+        for c in &mut cards {
+            c.deck_rank = rank.get(c.deck.as_str()).copied().unwrap_or(0);
+            starts[group(c) + 1] += 1;
         }
-        for (mut new, mut due) in buckets {
-            if matches!(order, Order::NewFirstRandom | Order::DueFirstRandom) {
-                rng.shuffle(&mut new);
-                rng.shuffle(&mut due);
+        for g in 1..starts.len() {
+            starts[g] += starts[g - 1];
+        }
+        let mut next = starts.clone();
+        let mut place: Vec<usize> = cards
+            .iter()
+            .map(|c| {
+                let g = group(c);
+                next[g] += 1;
+                next[g] - 1
+            })
+            .collect();
+        for i in 0..cards.len() {
+            while place[i] != i {
+                let j = place[i];
+                cards.swap(i, j);
+                place.swap(i, j);
             }
-            let (first, second) = if matches!(order, Order::NewFirstSequential | Order::NewFirstRandom) {
-                (new, due)
-            } else {
-                (due, new)
-            };
-            out.extend(first.into_iter().chain(second));
+        }
+        drop(place);
+        if matches!(order, Order::NewFirstRandom | Order::DueFirstRandom) {
+            for r in 0..decks.len() {
+                let (first, second) =
+                    (starts[2 * r]..starts[2 * r + 1], starts[2 * r + 1]..starts[2 * r + 2]);
+                let (new, due) = if new_first { (first, second) } else { (second, first) };
+                rng.shuffle(&mut cards[new]);
+                rng.shuffle(&mut cards[due]);
+            }
         }
     }
+    let mut out = cards;
     let (mut new_left, mut due_left) = (new_limit.unwrap_or(usize::MAX), review_limit.unwrap_or(usize::MAX));
     out.retain(|c| {
         let left = if c.is_new { &mut new_left } else { &mut due_left };
@@ -229,6 +249,51 @@ mod tests {
         assert_eq!(paths(&q), vec!["n1", "d1", "d2"]);
         let q = build(cards, Order::DueFirstSequential, false, 1, None, Some(1));
         assert_eq!(paths(&q), vec!["d1", "n1", "n2"]);
+    }
+
+    /// The order as it was built before the cards were moved in place: each
+    /// deck's new and due cards bucketed, then shuffled new before due.
+    fn bucketed(cards: Vec<QueueCard>, order: Order, random_decks: bool, seed: u64) -> Vec<QueueCard> {
+        let mut rng = Rng::new(seed);
+        let mut decks: Vec<String> = {
+            let mut seen = std::collections::HashSet::new();
+            cards.iter().filter(|c| seen.insert(c.deck.as_str())).map(|c| c.deck.clone()).collect()
+        };
+        decks.sort_by(|a, b| deck_cmp(a, b));
+        if random_decks {
+            rng.shuffle(&mut decks);
+        }
+        let mut buckets: Vec<(Vec<QueueCard>, Vec<QueueCard>)> = vec![(Vec::new(), Vec::new()); decks.len()];
+        for mut c in cards {
+            let r = decks.iter().position(|d| *d == c.deck).expect("deck");
+            c.deck_rank = r;
+            if c.is_new { buckets[r].0.push(c) } else { buckets[r].1.push(c) }
+        }
+        let mut out = Vec::new();
+        for (mut new, mut due) in buckets {
+            if matches!(order, Order::NewFirstRandom | Order::DueFirstRandom) {
+                rng.shuffle(&mut new);
+                rng.shuffle(&mut due);
+            }
+            let new_first = matches!(order, Order::NewFirstSequential | Order::NewFirstRandom);
+            let (first, second) = if new_first { (new, due) } else { (due, new) };
+            out.extend(first.into_iter().chain(second));
+        }
+        out
+    }
+
+    #[test]
+    fn cards_moved_in_place_come_in_the_bucketed_order() {
+        let decks = ["f/b", "f/a", "f a", "g", "f"];
+        let cards: Vec<QueueCard> = (0..300)
+            .map(|i: usize| card(&format!("c{i}"), decks[(i * 7 + i / 13) % decks.len()], (i * 11) % 5 < 2))
+            .collect();
+        for (_, order) in Order::NAMES.into_iter().filter(|(_, o)| *o != Order::EveryCardRandom) {
+            for (seed, random_decks) in [(1, false), (2, true), (99, false)] {
+                let q = build(cards.clone(), order, random_decks, seed, None, None);
+                assert_eq!(q, bucketed(cards.clone(), order, random_decks, seed), "{order:?}, seed {seed}");
+            }
+        }
     }
 
     #[test]

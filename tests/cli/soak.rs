@@ -45,7 +45,7 @@ fn vault(fsrs: bool) -> TestVault {
 fn notes(root: &Path) -> Vec<(String, String)> {
     TestVault::snapshot_of(root)
         .into_iter()
-        .filter(|(p, _)| p.ends_with(".md"))
+        .filter(|(p, _)| std::path::Path::new(p).extension().is_some_and(|e| e == "md"))
         .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
         .collect()
 }
@@ -72,7 +72,9 @@ fn session(root: &Path, clock: Arc<FixedClock>) -> Session<DiskStore> {
     let mut histogram = Histogram::default();
     let (mut unloaded, mut cards) = (Vec::new(), Vec::new());
     for (keys, keep) in per_note {
-        keys.into_iter().for_each(|k| histogram.increment(k));
+        for k in keys {
+            histogram.increment(k);
+        }
         if let Some((n, c)) = keep {
             unloaded.push(n);
             cards.extend(c);
@@ -153,15 +155,16 @@ fn soak(fsrs: bool, actions: &[(Action, u32)]) -> Result<(), TestCaseError> {
                     answered.push(before);
                 }
             }
-            Action::Undo => match s.undo().map_err(|e| TestCaseError::fail(format!("undo: {e}")))? {
-                Some(Undone::Answer { .. }) => {
+            Action::Undo => {
+                if let Some(Undone::Answer { .. }) =
+                    s.undo().map_err(|e| TestCaseError::fail(format!("undo: {e}")))?
+                {
                     let before = answered.pop().expect("an answer to undo");
                     for (p, bytes) in before {
                         std::fs::write(twin.root().join(&p), bytes).expect("restore twin");
                     }
                 }
-                Some(_) | None => {}
-            },
+            }
             Action::Bury => {
                 s.bury();
             }
