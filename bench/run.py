@@ -166,6 +166,8 @@ def main():
         }
         if supported(binary, "review"):
             cases["recall review --plain (first card)"] = (rec("review", "--plain"), None, b"[1/")
+        if supported(binary, "due"):
+            cases["recall due"] = (rec("due"), None, None)
         if supported(binary, "stats"):
             cases["recall stats"] = (rec("stats"), None, None)
         if grade_line:
