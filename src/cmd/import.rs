@@ -48,6 +48,13 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
     let (records, _) = crate::log::read(&vault.root)?;
     let effective = crate::log::effective(&records);
     let plan = plan(vault, &col, matching, &effective, args.prefer, &cal);
+    // Schedule changes an earlier, interrupted run of this import logged
+    // (its batch is logged before its notes are written): not twice.
+    let logged_schedules: std::collections::HashSet<ScheduleKey> = effective
+        .iter()
+        .filter(|r| r.op == Op::Import && r.detail.as_deref() == Some(SCHEDULE_DETAIL))
+        .map(|r| schedule_key(r))
+        .collect();
 
     // New segments, by note and question; then one edit per question.
     let mut by_note: BTreeMap<usize, QuestionChanges> = BTreeMap::new();
@@ -135,7 +142,12 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
                     .map(|r| reviews::record(vault, r, Stamp::at(vault.now, vault.zone).id))
                     .collect();
                 recs.extend(
-                    schedules.get(ni).into_iter().flatten().map(|(c, w)| schedule_record(vault, c, w)),
+                    schedules
+                        .get(ni)
+                        .into_iter()
+                        .flatten()
+                        .map(|(c, w)| schedule_record(vault, c, w))
+                        .filter(|r| !logged_schedules.contains(&schedule_key(r))),
                 );
                 let write = NoteWrite {
                     path: &n.path,
@@ -170,6 +182,14 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
         write!(out, "{}", summary.text()).map_err(Error::stdout)?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// A logged schedule change: card, before and after (as segments).
+type ScheduleKey = (String, String, usize, Option<String>, Option<String>);
+
+fn schedule_key(r: &Record) -> ScheduleKey {
+    let seg = |s: &Option<crate::schedule::Schedule>| s.as_ref().map(crate::schedule::Schedule::segment);
+    (r.path.clone(), r.hash.clone(), r.sibling, seg(&r.before), seg(&r.after))
 }
 
 /// The log record of a schedule taken from Anki.

@@ -406,3 +406,29 @@ fn an_fsrs_vault_gets_anki_s_memory_state() {
     assert_eq!(v.snapshot(), snap);
     v.run(&day(0), &["check"]).ok();
 }
+
+/// An import killed after its batch was logged but before its notes were
+/// written (`bench/crash.py --scenario import` found it): the finishing run
+/// writes the notes and logs each schedule change once, not twice.
+#[test]
+fn a_finishing_import_logs_each_schedule_change_once() {
+    let Some(sim) = sim() else { return };
+    let v = vault();
+    let before = [
+        ("Kafka/Producer.md", v.read_str("Kafka/Producer.md")),
+        ("Kafka/Streams.md", v.read_str("Kafka/Streams.md")),
+    ];
+    let pkg = package(sim, "current.apkg");
+    v.run(&day(0), &["import", &pkg, "--apply"]).ok();
+    let count = |v: &TestVault| v.read_str(".recall/reviews.jsonl").matches("anki schedule").count();
+    let once = count(&v);
+    assert!(once > 0);
+    let written = [v.read_str("Kafka/Producer.md"), v.read_str("Kafka/Streams.md")];
+    // As if the notes had never been written: their old bytes back.
+    for (path, text) in &before {
+        v.file(path, text.clone());
+    }
+    v.run(&day(0), &["import", &pkg, "--apply"]).ok();
+    assert_eq!([v.read_str("Kafka/Producer.md"), v.read_str("Kafka/Streams.md")], written);
+    assert_eq!(count(&v), once, "every schedule change logged once");
+}
