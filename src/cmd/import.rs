@@ -9,10 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{BufReader, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::anki::{Limits, PackageError, read_package};
 use crate::cli::{Global, ImportArgs};
@@ -28,7 +26,7 @@ use crate::import::{
 };
 use crate::log::{CardRef, Op, Record, Stamp};
 use crate::vault::Vault;
-use crate::writeback::{NoteWrite, write_batch};
+use crate::writeback::NoteWrite;
 
 /// Runs `recall import` (see the module docs).
 #[expect(
@@ -106,14 +104,6 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
             .collect();
         crate::log::append(&vault.root, &loose)?;
 
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-        let bar = if std::io::stderr().is_terminal() {
-            indicatif::ProgressBar::new(plans.len() as u64)
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
         let mut answers: BTreeMap<usize, Vec<&ImportedReview>> = BTreeMap::new();
         for r in plan.reviews.iter().filter(|r| planned.contains(&r.key.note)) {
             answers.entry(r.key.note).or_default().push(r);
@@ -159,14 +149,9 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
                 (write, recs)
             })
             .collect();
-        let report =
-            write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| Stamp::at(vault.now, vault.zone));
-        bar.finish_and_clear();
+        let report = super::write_batch_interactive(vault, &writes);
         done.written = report.written;
         done.interrupted = report.interrupted;
-        for e in &report.errors {
-            let _ = writeln!(err, "error: {}", crate::sanitize::one_line(e));
-        }
         failed = report.interrupted || !report.errors.is_empty();
     }
 

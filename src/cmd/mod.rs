@@ -140,3 +140,33 @@ pub fn color_enabled() -> bool {
     use std::io::IsTerminal;
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
+
+/// Writes a batch of notes through [`crate::writeback::write_batch`] as a
+/// command on a terminal does: Ctrl-C stops it between notes, a progress
+/// bar shows on stderr when stderr is a terminal, and each note that could
+/// not be written is reported there.
+#[must_use]
+pub fn write_batch_interactive(
+    vault: &Vault,
+    writes: &[(crate::writeback::NoteWrite<'_>, Vec<crate::log::Record>)],
+) -> crate::writeback::BatchReport {
+    use std::io::{IsTerminal, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(writes.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let stamp = || crate::log::Stamp::at(vault.now, vault.zone);
+    let report = crate::writeback::write_batch(&vault.root, writes, &stop, &|| bar.inc(1), &stamp);
+    bar.finish_and_clear();
+    let mut err = std::io::stderr().lock();
+    for e in &report.errors {
+        let _ = writeln!(err, "error: {}", crate::sanitize::one_line(e));
+    }
+    report
+}

@@ -1,10 +1,8 @@
 //! `recall reschedule`: batch changes to a vault's schedules, dry run first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
@@ -22,7 +20,7 @@ use crate::schedule::Schedule;
 use crate::schedule::histogram_key;
 use crate::settings::Settings;
 use crate::vault::Vault;
-use crate::writeback::{NoteWrite, write_batch};
+use crate::writeback::NoteWrite;
 
 use super::{terminal_width, vault_histogram};
 use crate::deck::deck_matches;
@@ -307,18 +305,8 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     }
 
     // Apply, note by note.
-    let mut written = 0usize;
-    let mut interrupted = false;
-    let mut write_errors = Vec::new();
+    let (mut written, mut interrupted, mut failed) = (0usize, false, false);
     if args.apply && !plans.is_empty() {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-        let bar = if std::io::stderr().is_terminal() {
-            indicatif::ProgressBar::new(plans.len() as u64)
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
         // Each note's card changes, by note (`card_changes` is in note order).
         let changes_of = |ni: usize| {
             let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
@@ -370,35 +358,16 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 (write, records)
             })
             .collect();
-        let report =
-            write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| Stamp::at(vault.now, vault.zone));
-        written = report.written;
-        interrupted = report.interrupted;
-        write_errors = report.errors;
-        bar.finish_and_clear();
-        if !interrupted && write_errors.is_empty() {
-            let done = Record::run_mark(
-                Stamp::at(vault.now, vault.zone),
-                today,
-                Op::Reschedule,
-                format!("{detail} | complete"),
-            );
-            let _ = crate::log::append(&vault.root, &[done]);
-        }
-        for e in &write_errors {
-            let _ = writeln!(err, "error: {}", crate::sanitize::one_line(e));
+        let report = super::write_batch_interactive(vault, &writes);
+        (written, interrupted, failed) = (report.written, report.interrupted, !report.errors.is_empty());
+        if !interrupted && !failed {
+            mark_complete(vault, &detail);
         }
     }
 
     let cards = card_changes.len();
     let notes = plans.len();
-    let (load_before, load_after) = (due_per_day(&histogram, CHART_DAYS), due_per_day(&after, CHART_DAYS));
-    let days: Vec<(NaiveDate, u32, u32)> = (0..CHART_DAYS)
-        .map(|d| {
-            let date = today.checked_add_days(Days::new(d as u64)).unwrap_or(today);
-            (date, load_before[d as usize], load_after[d as usize])
-        })
-        .collect();
+    let days = chart_days(&histogram, &after, today);
     if args.json {
         let j = json!({
             "operation": op.describe(),
@@ -457,7 +426,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         writeln!(out).map_err(Error::stdout)?;
         chart(out, &days).map_err(Error::stdout)?;
     }
-    Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if interrupted || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// What `--exam` says about the new cards of the selection.
@@ -472,6 +441,33 @@ fn exam_line(date: NaiveDate, plan: &ExamPlan) -> String {
         ),
         None => format!("Before the exam on {date} ({days}, today included): no new cards to learn."),
     }
+}
+
+/// Logs that the run named by `detail` finished, so running the same
+/// command again starts afresh instead of resuming it.
+pub(super) fn mark_complete(vault: &Vault, detail: &str) {
+    let done = Record::run_mark(
+        Stamp::at(vault.now, vault.zone),
+        vault.today,
+        Op::Reschedule,
+        format!("{detail} | complete"),
+    );
+    let _ = crate::log::append(&vault.root, &[done]);
+}
+
+/// The chart's days: each with its due count before and after.
+pub(super) fn chart_days(
+    before: &crate::schedule::Histogram,
+    after: &crate::schedule::Histogram,
+    today: NaiveDate,
+) -> Vec<(NaiveDate, u32, u32)> {
+    let (load_before, load_after) = (due_per_day(before, CHART_DAYS), due_per_day(after, CHART_DAYS));
+    (0..CHART_DAYS)
+        .map(|d| {
+            let date = today.checked_add_days(Days::new(d as u64)).unwrap_or(today);
+            (date, load_before[d as usize], load_after[d as usize])
+        })
+        .collect()
 }
 
 /// Cards due on each of the next `days` days (0 is today) by a due-date

@@ -6,16 +6,13 @@
 //! note histogram; notes always use SM-2.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{Days, NaiveDate};
 use serde_json::json;
 
-use super::reschedule::{CHART_DAYS, chart, due_per_day, operation, signature};
+use super::reschedule::{chart, chart_days, mark_complete, operation, signature};
 use crate::cli::{Global, RescheduleArgs, StateFilter};
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
@@ -26,7 +23,7 @@ use crate::parse::CardSchedule;
 use crate::reschedule::{Change, Target, compute};
 use crate::schedule::{Schedule, Sm2};
 use crate::vault::Vault;
-use crate::writeback::{NoteWrite, write_batch};
+use crate::writeback::NoteWrite;
 
 /// A note of the review queue with its text.
 struct Held {
@@ -223,18 +220,8 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         }
     }
 
-    let mut written = 0usize;
-    let mut interrupted = false;
-    let mut write_errors = Vec::new();
+    let (mut written, mut interrupted, mut failed) = (0usize, false, false);
     if args.apply && !plans.is_empty() {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-        let bar = if std::io::stderr().is_terminal() {
-            indicatif::ProgressBar::new(plans.len() as u64)
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
         let relocators: Vec<_> = plans.iter().map(|p| move |text: &str| plan(text, &p.change).ok()).collect();
         let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans
             .iter()
@@ -267,35 +254,16 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 (write, vec![record])
             })
             .collect();
-        let report =
-            write_batch(&vault.root, &writes, &stop, &|| bar.inc(1), &|| Stamp::at(vault.now, vault.zone));
-        written = report.written;
-        interrupted = report.interrupted;
-        write_errors = report.errors;
-        bar.finish_and_clear();
-        if !interrupted && write_errors.is_empty() {
-            let done = Record::run_mark(
-                Stamp::at(vault.now, vault.zone),
-                today,
-                Op::Reschedule,
-                format!("{detail} | complete"),
-            );
-            let _ = crate::log::append(&vault.root, &[done]);
-        }
-        for e in &write_errors {
-            let _ = writeln!(err, "error: {}", crate::sanitize::one_line(e));
+        let report = super::write_batch_interactive(&vault, &writes);
+        (written, interrupted, failed) = (report.written, report.interrupted, !report.errors.is_empty());
+        if !interrupted && !failed {
+            mark_complete(&vault, &detail);
         }
     }
     drop(err);
 
     let count = plans.len();
-    let (load_before, load_after) = (due_per_day(&histogram, CHART_DAYS), due_per_day(&after, CHART_DAYS));
-    let days: Vec<(NaiveDate, u32, u32)> = (0..CHART_DAYS)
-        .map(|d| {
-            let date = today.checked_add_days(Days::new(d as u64)).unwrap_or(today);
-            (date, load_before[d as usize], load_after[d as usize])
-        })
-        .collect();
+    let days = chart_days(&histogram, &after, today);
     if args.json {
         let j = json!({
             "operation": op.describe(),
@@ -337,5 +305,5 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
         writeln!(out).map_err(Error::stdout)?;
         chart(out, &days).map_err(Error::stdout)?;
     }
-    Ok(if interrupted || !write_errors.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if interrupted || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
