@@ -48,15 +48,6 @@ pub struct CardRow {
     pub memory: crate::schedule::fsrs::MemoryView,
 }
 
-/// The FSRS segment of a card's schedule, if it has one.
-#[must_use]
-pub fn fsrs_segment(s: &CardSchedule) -> Option<&crate::schedule::fsrs::FsrsSegment> {
-    match s {
-        CardSchedule::Fsrs(f) => Some(f),
-        CardSchedule::New | CardSchedule::Sm2 { .. } => None,
-    }
-}
-
 /// The cards of one note (none when it has no deck), in line and sibling
 /// order.
 #[must_use]
@@ -93,7 +84,7 @@ pub fn note_rows(
                 interval,
                 ease,
                 state: sched.state(opts.today, opts.now),
-                memory: crate::schedule::fsrs::MemoryView::of(fsrs_segment(&sched), fsrs, opts.now),
+                memory: crate::schedule::fsrs::MemoryView::of(sched.fsrs(), fsrs, opts.now),
             });
         }
     }

@@ -62,7 +62,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
                     for i in 0..q.card_count() {
                         let s = q.schedule(i);
                         cards.push(CardInfo::new(decks.clone(), &s, &opts.when()));
-                        if let Some(f) = super::fsrs_segment(&s) {
+                        if let Some(f) = s.fsrs() {
                             fsrs.push(MemoryView::of(Some(f), &params, opts.now));
                         }
                     }

@@ -167,24 +167,22 @@ impl AnkiMemory {
 #[must_use]
 pub fn anki_review(c: &super::ExportCard) -> Option<ReviewState> {
     let (due, interval, ease) = review_state(c)?;
-    let memory = match &c.schedule {
-        crate::parse::CardSchedule::Fsrs(f)
-            if f.stability.is_finite() && f.stability > 0.0 && (1.0..=10.0).contains(&f.difficulty) =>
-        {
-            Some(AnkiMemory {
-                stability: f.stability,
-                difficulty: f.difficulty,
-                reps: f.reps as i64,
-                lapses: f.lapses as i64,
-                last_review: f
-                    .last_review
-                    .as_ref()
-                    .and_then(crate::schedule::fsrs::Stamp::instant)
-                    .map(|t| t.timestamp()),
-            })
-        }
-        _ => None,
-    };
+    // Anki keeps a memory state only where FSRS could have made it.
+    let memory = c
+        .schedule
+        .fsrs()
+        .filter(|f| f.stability.is_finite() && f.stability > 0.0 && (1.0..=10.0).contains(&f.difficulty))
+        .map(|f| AnkiMemory {
+            stability: f.stability,
+            difficulty: f.difficulty,
+            reps: f.reps as i64,
+            lapses: f.lapses as i64,
+            last_review: f
+                .last_review
+                .as_ref()
+                .and_then(crate::schedule::fsrs::Stamp::instant)
+                .map(|t| t.timestamp()),
+        });
     Some(ReviewState { due, interval, ease, memory })
 }
 

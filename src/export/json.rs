@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{ExportNote, due_string};
-use crate::parse::{CardSchedule, CardState, QuestionKind};
+use crate::parse::{CardState, QuestionKind};
 use crate::schedule::fsrs::{MemoryView, Parameters};
 
 /// One card: the `cards --json` schema plus `tags`.
@@ -97,14 +97,7 @@ fn note_rows<'a>(
             interval,
             ease,
             state: c.state,
-            memory: MemoryView::of(
-                match &c.schedule {
-                    CardSchedule::Fsrs(f) => Some(f),
-                    CardSchedule::New | CardSchedule::Sm2 { .. } => None,
-                },
-                params,
-                now,
-            ),
+            memory: MemoryView::of(c.schedule.fsrs(), params, now),
             tags: &n.tags,
         }
     })

@@ -171,6 +171,15 @@ impl CardState {
 }
 
 impl CardSchedule {
+    /// The FSRS segment, if the card has one.
+    #[must_use]
+    pub fn fsrs(&self) -> Option<&crate::schedule::fsrs::FsrsSegment> {
+        match self {
+            CardSchedule::Fsrs(f) => Some(f),
+            CardSchedule::New | CardSchedule::Sm2 { .. } => None,
+        }
+    }
+
     /// The local calendar due date, if readable.
     #[must_use]
     pub fn due_date(&self, zone: Zone) -> Option<NaiveDate> {

@@ -48,7 +48,7 @@ pub fn plan(
     let stand_ins: Vec<Target> = targets
         .iter()
         .map(|t| match &t.schedule {
-            CardSchedule::Fsrs(f) if left_alone || op == Operation::Reset => {
+            CardSchedule::Fsrs(_) if left_alone || op == Operation::Reset => {
                 Target { schedule: CardSchedule::New }
             }
             CardSchedule::Fsrs(f) => Target { schedule: stand_in(f, when) },
