@@ -21,6 +21,7 @@ mod notes;
 mod optimize;
 mod pipes;
 mod properties;
+mod pty;
 mod reschedule;
 mod review;
 mod sample_vault;

@@ -1,13 +1,9 @@
 //! `recall review --notes`: the note session on real files, plain and in a
 //! pseudo-terminal, compared byte for byte with `recall grade PATH RESPONSE`.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use serde_json::Value;
 
-use crate::util::{BIN, TestVault, run_in};
+use crate::util::{TestVault, run_in};
 
 const TODAY: &str = "2024-06-20";
 
@@ -154,74 +150,9 @@ fn bury_sibling_cards_buries_the_reviewed_notes_flashcards_for_the_day() {
     assert!(!w.path(".recall/buried.json").exists());
 }
 
-/// A terminal screen fed by a background reader.
-struct Pty {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Pty {
-    fn spawn(vault: &std::path::Path) -> Pty {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let (rows, cols) = (20, 80);
-        let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(["review", "--notes", "--today", TODAY, "--vault"]);
-        cmd.arg(vault);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TZ", "UTC");
-        let child = pair.slave.spawn_command(cmd).expect("spawn in pty");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(rows).expect("rows"),
-            std::num::NonZero::new(cols).expect("cols"),
-            0,
-        )));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut parser) = p.lock() {
-                    parser.process(&buf[..n]);
-                }
-            }
-        });
-        std::mem::forget(pair.master);
-        Pty { parser, writer, child }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush");
-    }
+/// `recall review --notes` at the test day in a terminal.
+fn pty(vault: &std::path::Path) -> crate::pty::Pty {
+    crate::pty::Pty::start(&["review", "--notes", "--today", TODAY], vault, 20, 80, &[])
 }
 
 #[test]
@@ -229,7 +160,7 @@ fn full_screen_note_session_in_a_pseudo_terminal() {
     let v = vault();
     let long: String = (1..=40).map(|i| format!("Paragraph {i}.")).collect::<Vec<_>>().join("\n\n") + "\n\n";
     v.file("A/Due.md", format!("---\ntags: review # keep\nsr-due: 2024-06-10\nsr-interval: 5\nsr-ease: 250\n---\n# Due\n\n{long}The end.\n"));
-    let mut pty = Pty::spawn(v.root());
+    let mut pty = pty(v.root());
     // The key bar is drawn last: the whole first frame is there.
     pty.wait_for("q quit");
     let s = pty.wait_for("Paragraph 1.");

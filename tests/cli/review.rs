@@ -1,11 +1,9 @@
 //! `recall review`: plain mode against `recall grade`, safe output, and a
 //! real session in a pseudo-terminal.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{BIN, TestVault, run_in};
+use crate::util::{TestVault, run_in};
 
 const TODAY: &str = "2024-06-20";
 const A: &str = "---\ntags: [flashcards/kafka]\n---\n# Producers\n\nacks=all::waits for the full ISR\n<!--SR:!2024-06-18,10,250-->\nlinger.ms:::how long a batch waits\r\n<!--SR:!2024-06-19,4,230!2024-06-30,9,250-->\n";
@@ -167,107 +165,21 @@ fn hostile_text_is_printed_safely_in_plain_mode() {
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'));
 }
 
-/// A terminal screen fed by a background reader.
-struct Pty {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
+/// `recall review --order due-first` at the test day in a terminal.
+struct Pty;
 
 impl Pty {
-    fn spawn(vault: &std::path::Path) -> Pty {
+    fn spawn(vault: &std::path::Path) -> crate::pty::Pty {
         Pty::spawn_sized(vault, 24, 90)
     }
 
-    fn spawn_sized(vault: &std::path::Path, rows: u16, cols: u16) -> Pty {
+    fn spawn_sized(vault: &std::path::Path, rows: u16, cols: u16) -> crate::pty::Pty {
         Pty::spawn_with(vault, rows, cols, &[])
     }
 
-    /// [`Pty::spawn_sized`] with more environment (`EDITOR`).
-    fn spawn_with(vault: &std::path::Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(["review", "--order", "due-first", "--today", TODAY, "--vault"]);
-        cmd.arg(vault);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TZ", "UTC");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("spawn in pty");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(rows).expect("rows"),
-            std::num::NonZero::new(cols).expect("cols"),
-            0,
-        )));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut parser) = p.lock() {
-                    parser.process(&buf[..n]);
-                }
-            }
-        });
-        // Keep the master alive for the child's lifetime.
-        std::mem::forget(pair.master);
-        Pty { parser, writer, child }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    /// Waits until the terminal's state satisfies `ok`.
-    fn wait_until(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) {
-        let start = Instant::now();
-        loop {
-            if self.parser.lock().is_ok_and(|p| ok(p.screen())) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn signal(&self, sig: &str) {
-        let pid = self.child.process_id().expect("pid");
-        let status = std::process::Command::new("kill").args([sig, &pid.to_string()]).status().expect("kill");
-        assert!(status.success());
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush");
+    /// [`Pty::spawn_sized`] with more environment (`EDITOR`, `RECALL_NOW`).
+    fn spawn_with(vault: &std::path::Path, rows: u16, cols: u16, env: &[(&str, &str)]) -> crate::pty::Pty {
+        crate::pty::Pty::start(&["review", "--order", "due-first", "--today", TODAY], vault, rows, cols, env)
     }
 }
 
