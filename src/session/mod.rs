@@ -178,26 +178,8 @@ impl<S: Store> Session<S> {
         queue: Vec<QueueCard>,
         histogram: Histogram,
     ) -> Self {
-        let buried = store.buried(ctx.today);
-        let started = clock.now();
-        let mut s = Session {
-            ctx,
-            clock,
-            store,
-            notes: notes.into_iter().map(|n| (n.path.clone(), n)).collect(),
-            unloaded: HashMap::new(),
-            queue: queue.into(),
-            learning: Vec::new(),
-            current: None,
-            started,
-            histogram,
-            history: Vec::new(),
-            summary: Summary::default(),
-            buried,
-            notices: Vec::new(),
-        };
-        s.advance();
-        s
+        let notes = notes.into_iter().map(|n| (n.path.clone(), n)).collect();
+        Session::start(ctx, clock, store, notes, HashMap::new(), queue, histogram)
     }
 
     /// A session whose notes are read from the store only when one of their
@@ -213,14 +195,28 @@ impl<S: Store> Session<S> {
         queue: Vec<QueueCard>,
         histogram: Histogram,
     ) -> Self {
+        Session::start(ctx, clock, store, HashMap::new(), unloaded.into_iter().collect(), queue, histogram)
+    }
+
+    /// A session with these notes read and these to read, its first card
+    /// on screen.
+    fn start(
+        ctx: Context,
+        clock: Arc<dyn Clock>,
+        store: S,
+        notes: HashMap<String, SessionNote>,
+        unloaded: HashMap<String, u64>,
+        queue: Vec<QueueCard>,
+        histogram: Histogram,
+    ) -> Self {
         let buried = store.buried(ctx.today);
         let started = clock.now();
         let mut s = Session {
             ctx,
             clock,
             store,
-            notes: HashMap::new(),
-            unloaded: unloaded.into_iter().collect(),
+            notes,
+            unloaded,
             queue: queue.into(),
             learning: Vec::new(),
             current: None,
