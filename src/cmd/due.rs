@@ -1,14 +1,23 @@
 //! `recall due [PATH…] [--deck D] [--json]`: how many cards a review would
 //! show now, after the daily limits, for prompts and status bars.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{DueArgs, Global};
 use crate::error::Error;
+use crate::session::due::DueCounts;
 use crate::session::store::read_buried;
-use crate::session::{Mode, Order, done_today, note_cards, queue};
+use crate::session::{Mode, Order, done_today, note_cards, note_due_counts, queue};
 use crate::vault::Vault;
+
+/// One note's share of the count: counted on the worker when no daily
+/// limit applies, else its cards for the queue.
+enum Part {
+    Counted(DueCounts),
+    Cards(Vec<crate::session::queue::QueueCard>),
+}
 
 pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(std::path::PathBuf::as_path);
@@ -26,25 +35,45 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
         .flatten()
         .any(|d| !read_buried(&root, d).is_empty());
     let detail = if buried_any { crate::parse::Detail::Full } else { crate::parse::Detail::Counts };
+    // Without daily limits every card counts, whatever the order: each
+    // note's cards are counted on the workers and nothing is kept.
+    let settings = crate::settings::load(&root, &load.overrides)?;
+    let unlimited = settings.recall.new_per_day.is_none() && settings.recall.reviews_per_day.is_none();
+    let buried_today: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    let buried_on = |day| -> &HashSet<String> {
+        buried_today.get_or_init(|| {
+            if buried_any { read_buried(&root, day).into_iter().collect() } else { HashSet::new() }
+        })
+    };
     let mut cards = Vec::new();
+    let mut counted = DueCounts::default();
     let vault = crate::scan_vault_each(
         global,
         first,
         detail,
         |n, opts| {
-            if Vault::in_scope(&n.path, &scopes) {
-                note_cards(&n.path, &n.note, &opts.when(), Mode::Normal, &[], &decks)
-            } else {
-                Vec::new()
+            if !Vault::in_scope(&n.path, &scopes) {
+                return Part::Counted(DueCounts::default());
             }
+            let buried = buried_on(opts.today);
+            if unlimited {
+                return Part::Counted(note_due_counts(&n.note, &opts.when(), buried, &decks));
+            }
+            let mut cs = note_cards(&n.path, &n.note, &opts.when(), Mode::Normal, &[], &decks);
+            cs.retain(|c| !buried.contains(&c.hash));
+            Part::Cards(cs)
         },
         |c| {
-            cards.extend(c);
+            match c {
+                Part::Cards(c) => cards.extend(c),
+                Part::Counted(n) => counted.add(&n),
+            }
             Ok(())
         },
     )?;
-    let buried = read_buried(&vault.root, vault.today);
-    cards.retain(|c| !buried.contains(&c.hash));
+    if unlimited {
+        return print(&counted, args.json, out);
+    }
     let recall = &vault.config.recall;
     let (records, _) = crate::log::read(&vault.root)?;
     let (new_done, reviews_done) = done_today(&records, vault.today);
@@ -61,9 +90,12 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
         o => o,
     };
     let queue = queue::build(cards, order, false, 0, new_limit, review_limit);
-    let counts = crate::session::due::count(&queue);
-    if args.json {
-        writeln!(out, "{}", crate::json::to_string(&counts).map_err(Error::json_out)?)
+    print(&crate::session::due::count(&queue), args.json, out)
+}
+
+fn print(counts: &DueCounts, json: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if json {
+        writeln!(out, "{}", crate::json::to_string(counts).map_err(Error::json_out)?)
             .map_err(Error::stdout)?;
     } else {
         writeln!(out, "{}", counts.due).map_err(Error::stdout)?;

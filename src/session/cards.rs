@@ -26,21 +26,28 @@ pub enum Mode {
     Cram,
 }
 
-/// The reviewable cards of one note in the decks matching `decks` (all when
-/// empty), not buried today, in note order: due and new cards, and in
-/// `mode`'s wider selections the others too.
-#[must_use]
-pub fn note_cards(
-    path: &str,
-    note: &Note,
+/// One reviewable card as [`visit_cards`] finds it.
+struct Found<'a> {
+    question: usize,
+    sibling: usize,
+    deck: &'a String,
+    phase: Phase,
+}
+
+/// Calls `take` with each reviewable card of `note` in the decks matching
+/// `decks` (all when empty), in note order, and `keep` with each question
+/// first: a question `keep` refuses (buried) gives no card, one it keeps
+/// hands what `keep` made of it to each of its cards.
+fn visit_cards<'a, K>(
+    note: &'a Note,
     when: &When,
     mode: Mode,
-    buried: &[String],
     decks: &[String],
-) -> Vec<QueueCard> {
-    let mut out = Vec::new();
+    mut keep: impl FnMut(&crate::parse::Question) -> Option<K>,
+    mut take: impl FnMut(Found<'a>, &K),
+) {
     if !note.has_deck {
-        return out;
+        return;
     }
     let (today, now) = (when.today, when.now);
     let ahead_until = match mode {
@@ -54,21 +61,18 @@ pub fn note_cards(
             q.decks.iter().find(|d| decks.iter().any(|f| deck_matches(d, f)))
         };
         let Some(deck) = deck else { continue };
-        let hash = q.hash(&note.text);
-        if buried.contains(&hash) {
-            continue;
-        }
+        let Some(kept) = keep(q) else { continue };
         for sibling in 0..q.card_count() {
             let schedule = q.schedule(sibling);
             let state = schedule.state(today, now);
-            let take = match (state, mode) {
+            let selected = match (state, mode) {
                 (CardState::New | CardState::Due, _) | (CardState::Scheduled, Mode::Cram) => true,
                 (CardState::Scheduled, Mode::Ahead(_)) => {
                     schedule.due_date(when.zone).zip(ahead_until).is_some_and(|(d, until)| d <= until)
                 }
                 (CardState::Scheduled, Mode::Normal) => false,
             };
-            if !take {
+            if !selected {
                 continue;
             }
             let phase = match state {
@@ -80,20 +84,75 @@ pub fn note_cards(
                     _ => Phase::Review,
                 },
             };
-            out.push(QueueCard {
-                path: path.to_owned(),
-                question: qi,
-                sibling,
-                line: q.text_line + 1,
-                hash: hash.clone(),
-                is_new: state == CardState::New,
-                phase,
-                deck: deck.clone(),
-                deck_rank: 0,
-            });
+            take(Found { question: qi, sibling, deck, phase }, &kept);
         }
     }
+}
+
+/// The reviewable cards of one note in the decks matching `decks` (all when
+/// empty), not buried today, in note order: due and new cards, and in
+/// `mode`'s wider selections the others too.
+#[must_use]
+pub fn note_cards(
+    path: &str,
+    note: &Note,
+    when: &When,
+    mode: Mode,
+    buried: &[String],
+    decks: &[String],
+) -> Vec<QueueCard> {
+    let mut out = Vec::new();
+    visit_cards(
+        note,
+        when,
+        mode,
+        decks,
+        |q| Some(q.hash(&note.text)).filter(|h| !buried.contains(h)),
+        |c, hash: &String| {
+            let q = &note.questions[c.question];
+            out.push(QueueCard {
+                path: path.to_owned(),
+                question: c.question,
+                sibling: c.sibling,
+                line: q.text_line + 1,
+                hash: hash.clone(),
+                is_new: c.phase == Phase::New,
+                phase: c.phase,
+                deck: c.deck.clone(),
+                deck_rank: 0,
+            });
+        },
+    );
     out
+}
+
+/// What [`note_cards`] gives in [`Mode::Normal`], counted by phase without
+/// building the cards (`recall due` without daily limits); a question's
+/// hash is computed only when something is buried.
+#[must_use]
+pub fn note_due_counts<S: std::hash::BuildHasher>(
+    note: &Note,
+    when: &When,
+    buried: &HashSet<String, S>,
+    decks: &[String],
+) -> super::due::DueCounts {
+    let mut counts = super::due::DueCounts::default();
+    visit_cards(
+        note,
+        when,
+        Mode::Normal,
+        decks,
+        |q| (buried.is_empty() || !buried.contains(&q.hash(&note.text))).then_some(()),
+        |c, ()| {
+            counts.due += 1;
+            match c.phase {
+                Phase::New => counts.new += 1,
+                Phase::Learning => counts.learning += 1,
+                Phase::Review => counts.review += 1,
+            }
+        },
+    );
+    counts
 }
 
 /// New cards and reviews already done on `day`, from the review log (undone

@@ -16,6 +16,16 @@ pub struct DueCounts {
     pub review: usize,
 }
 
+impl DueCounts {
+    /// Adds another part of the vault's counts to these.
+    pub fn add(&mut self, other: &Self) {
+        self.due += other.due;
+        self.new += other.new;
+        self.learning += other.learning;
+        self.review += other.review;
+    }
+}
+
 /// Counts a built queue (see [`super::queue::build`]).
 #[must_use]
 pub fn count(queue: &[QueueCard]) -> DueCounts {
@@ -53,5 +63,8 @@ mod tests {
         let q = [card(Phase::New), card(Phase::Review), card(Phase::Review), card(Phase::Learning)];
         assert_eq!(count(&q), DueCounts { due: 4, new: 1, learning: 1, review: 2 });
         assert_eq!(count(&[]), DueCounts::default());
+        let mut sum = count(&q[..2]);
+        sum.add(&count(&q[2..]));
+        assert_eq!(sum, count(&q));
     }
 }

@@ -43,7 +43,7 @@ use crate::parse::cloze::Clozes;
 use crate::parse::{Note, ParseOptions, parse_note};
 use crate::schedule::{CardContext, Histogram, Response, Schedule, Scheduler, histogram_key, note_ease};
 use crate::settings::Settings;
-pub use cards::{Mode, done_today, fingerprint, headings_above, note_cards};
+pub use cards::{Mode, done_today, fingerprint, headings_above, note_cards, note_due_counts};
 pub use decks::DeckRow;
 pub use queue::{Order, Phase, QueueCard};
 pub use store::{DiskStore, MemStore, Store};

@@ -195,6 +195,28 @@ fn skip_and_bury_remove_the_whole_question() {
     let cards = note_cards("c.md", &note, &noon(), Mode::Normal, &buried, &[]);
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].line, 4);
+    let buried: std::collections::HashSet<String> = buried.into_iter().collect();
+    assert_eq!(super::note_due_counts(&note, &noon(), &buried, &[]), super::due::count(&cards));
+}
+
+#[test]
+fn due_counts_agree_with_the_queue_cards_by_phase() {
+    let text = "#flashcards/a\n\nN::new\nD::due\n<!--SR:!2024-06-01,3,250-->\nS::later\n<!--SR:!2024-09-01,30,250-->\n\
+                R:::rev\n<!--SR:!2024-06-01,3,250!2024-08-01,3,250-->\n#flashcards/b\n\
+                L::fsrs\n<!--SR:!fsrs,2024-06-20T09:00:00.000Z,0,2.3,2.1,1,1,0,1,2024-06-20T08:55:00.000Z-->\n";
+    let ctx = ctx(Settings::default());
+    let note = parse_note(text.to_owned(), None, &ctx.parse_options(noon().now), false);
+    let none = std::collections::HashSet::new();
+    for decks in [vec![], vec!["flashcards/a".to_owned()], vec!["nosuch".to_owned()]] {
+        let cards = note_cards("n.md", &note, &noon(), Mode::Normal, &[], &decks);
+        assert_eq!(
+            super::note_due_counts(&note, &noon(), &none, &decks),
+            super::due::count(&cards),
+            "{decks:?}"
+        );
+    }
+    let counts = super::note_due_counts(&note, &noon(), &none, &[]);
+    assert_eq!((counts.due, counts.new, counts.review), (4, 1, 2), "{counts:?}");
 }
 
 #[test]

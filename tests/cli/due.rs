@@ -65,3 +65,16 @@ fn fsrs_learning_steps_count_as_learning() {
     let j = v.run(TODAY, &["due", "--json", "--now", "2026-12-01T09:10:00Z"]).json();
     assert_eq!(j, serde_json::json!({"due": 2, "new": 0, "learning": 1, "review": 1}));
 }
+
+#[test]
+fn without_daily_limits_every_due_card_counts_and_buried_ones_do_not() {
+    let v = vault();
+    v.file(".recall/config.yaml", "");
+    let j = v.run(TODAY, &["due", "--json"]).json();
+    assert_eq!(j, serde_json::json!({"due": 5, "new": 2, "learning": 0, "review": 3}));
+    assert_eq!(review_total(&v, &[]), 5);
+    assert_eq!(v.run(TODAY, &["due", "--deck", "other"]).ok(), "1\n");
+    crate::util::run_in(v.root(), TODAY, &["review", "--plain"], Some(b"bury\nquit\n"), &[]).ok();
+    assert_eq!(v.run(TODAY, &["due"]).ok(), "4\n");
+    assert_eq!(review_total(&v, &[]), 4);
+}
