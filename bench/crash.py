@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
-"""Crash consistency of `recall reschedule --apply` and `recall import --apply`: kill
-them at random moments.
+"""Crash consistency of `recall reschedule --apply`, `recall import --apply` and a note
+review session (`recall review --notes`): kill them at random moments.
 
-    bench/crash.py [--scenario reschedule|import] [--notes 2000] [--kills 200]
+    bench/crash.py [--scenario reschedule|import|notes] [--notes 2000] [--kills 200]
                    [--bin target/release/recall] [--out FILE]
+
+`--scenario notes`: a vault of review notes of every front-matter shape (YAML, JSON,
+none, CRLF with a BOM; due, new and not yet due) goes through `review --notes --plain`,
+driven through its pipes: each note shown gets the answer its path picks (Easy, Good,
+Hard, or skip), so a finishing run (the same session again) gives every note left the
+answer a clean run gives it. See bench/crash_notes.py.
 
 `--scenario import`: the vault is rescheduled by 7 days and exported with scheduling,
 and every review card of that package gets one Anki review (Good, on 2026-06-01, as a
@@ -111,8 +117,11 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/recall"))
     ap.add_argument("--out")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--scenario", choices=["reschedule", "import"], default="reschedule")
+    ap.add_argument("--scenario", choices=["reschedule", "import", "notes"], default="reschedule")
     a = ap.parse_args()
+    if a.scenario == "notes":
+        import crash_notes
+        return crash_notes.main(a, notes, temp_files)
     rng = random.Random(a.seed)
     binary = os.path.abspath(a.bin)
     work = os.path.join(ROOT, "target", "crash")

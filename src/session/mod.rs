@@ -125,6 +125,10 @@ struct Answered {
     response: Response,
     /// The edit written (`None` in cram mode: nothing was written).
     written: Option<Edit>,
+    /// The edit landed where it was planned. When the note had changed on
+    /// disk the store re-planned it elsewhere, and an undo must find the
+    /// question again instead of reversing `written` at its planned range.
+    as_planned: bool,
     /// The note's text right after the answer.
     text_after: String,
     /// The comment bytes before the answer (`None`: no comment existed).
@@ -371,6 +375,7 @@ impl<S: Store> Session<S> {
                 card: shown,
                 response,
                 written: None,
+                as_planned: true,
                 text_after,
                 old_comment: None,
                 record,
@@ -444,6 +449,7 @@ impl<S: Store> Session<S> {
                 return Err(e);
             }
         };
+        let as_planned = text_after == crate::edit::splice(&old_text, std::slice::from_ref(&edit));
         // The edit actually applied (relocated or not) is found again on the new text.
         self.reload(&card.path, &text_after, false);
 
@@ -470,6 +476,7 @@ impl<S: Store> Session<S> {
             card: shown,
             response,
             written: Some(edit),
+            as_planned,
             text_after,
             old_comment,
             record,
@@ -660,7 +667,7 @@ impl<S: Store> Session<S> {
         };
         let path = done.card.card.path.clone();
         let current = self.store.read(&path)?;
-        let edit = if current == done.text_after {
+        let edit = if done.as_planned && current == done.text_after {
             let start = written.range.start;
             Some(Edit {
                 range: start..start + written.new.len(),

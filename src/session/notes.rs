@@ -105,6 +105,9 @@ struct Answered {
     shown: Shown,
     response: Response,
     edits: Vec<Edit>,
+    /// `edits` landed where they were planned (the note had not changed on
+    /// disk since it was read); else their reverse is not known.
+    as_planned: bool,
     text_after: String,
     record: Record,
     facts_before: (Option<ReadSchedule>, Option<f64>),
@@ -249,8 +252,18 @@ impl<S: Store> NoteSession<S> {
     /// Answers the note on screen: its new schedule is written into its
     /// front matter and logged, then the next note comes.
     pub fn answer(&mut self, response: Response) -> Result<(), Error> {
-        let Some(shown) = self.current.clone() else { return Ok(()) };
+        let Some(mut shown) = self.current.clone() else { return Ok(()) };
         let path = shown.item.path.clone();
+        if self.store.read(&path).is_ok_and(|text| text != shown.text) {
+            // Edited on disk since it was shown: answered as it is now (as
+            // after `e`), so the edits are planned on the text they are
+            // written to, and their reverse is known for an undo.
+            self.note_changed();
+            match &self.current {
+                Some(s) if s.item.path == path => shown = s.clone(),
+                _ => return Ok(()),
+            }
+        }
         let refused = |m: String| Error::Refused { message: format!("{path}: {m}"), hint: None };
         let next =
             self.index.schedule(&path, response, &self.ctx.settings).map_err(|e| refused(e.to_string()))?;
@@ -274,6 +287,7 @@ impl<S: Store> NoteSession<S> {
         if let Some(e) = log_error {
             self.notices.push(Notice(format!("the review was written but not logged: {e}")));
         }
+        let as_planned = text_after == crate::edit::splice(&shown.text, &edits);
         self.index.record(&path, &next);
         let buried = if self.ctx.settings.bury_sibling_cards {
             self.bury_questions(&path, &text_after)
@@ -298,6 +312,7 @@ impl<S: Store> NoteSession<S> {
             shown,
             response,
             edits,
+            as_planned,
             text_after,
             record,
             facts_before,
@@ -376,7 +391,7 @@ impl<S: Store> NoteSession<S> {
     fn undo_answer(&mut self, done: &Answered) -> Result<(), Error> {
         let path = &done.shown.item.path;
         let current = self.store.read(path)?;
-        if current != done.text_after {
+        if current != done.text_after || !done.as_planned {
             return Err(Error::Refused {
                 message: format!(
                     "{path}: the note changed since it was reviewed; its review cannot be undone"

@@ -139,6 +139,22 @@ fn an_undo_refuses_when_the_note_changed() {
 }
 
 #[test]
+fn an_edit_on_disk_before_the_answer_is_answered_and_undone_as_it_is_now() {
+    // The soak's finding: a key added above the sr- lines while the note was
+    // on screen made the store re-plan them, and the undo reversed the
+    // planned edits at the old offsets, mangling the front matter.
+    let mut s = session(&Settings::default());
+    let edited = RAFT.replacen("---\n", "---\ntitle: Raft\n", 1);
+    s.store.files.insert("Topics/Raft.md".into(), edited.clone());
+    s.answer(Response::Good).expect("answer");
+    let after = s.store().files["Topics/Raft.md"].clone();
+    assert!(after.starts_with("---\ntitle: Raft\ntags: review\nsr-due: 2024-"), "{after}");
+    assert!(after.ends_with("---\n# Raft\n\nLeader election::randomised timeouts\n"), "{after}");
+    assert!(s.undo().expect("undo").is_some());
+    assert_eq!(s.store().files["Topics/Raft.md"], edited);
+}
+
+#[test]
 fn reverse_edits_shift_by_the_earlier_ones() {
     let text = "abcdef";
     let edits = vec![

@@ -177,6 +177,21 @@ fn undo_after_the_note_changed_elsewhere() {
 }
 
 #[test]
+fn undo_of_an_answer_written_after_an_edit_it_was_not_told_of() {
+    // The soak's finding: a line added above a new card before its answer
+    // made the store re-plan the comment lower down, and the undo took the
+    // planned range out instead, cutting into the next card.
+    let n = "#flashcards\n\nN1::one\nN2::two\n";
+    let mut s = session(&[("n.md", n)], Settings::default());
+    let edited = format!("Line from the phone\n\n{n}");
+    s.store.files.insert("n.md".into(), edited.clone());
+    s.answer(Response::Good).expect("answer");
+    assert!(s.store().files["n.md"].starts_with("Line from the phone\n\n#flashcards\n\nN1::one\n<!--SR:!"));
+    assert!(matches!(s.undo().expect("undo"), Some(Undone::Answer { .. })));
+    assert_eq!(s.store().files["n.md"], edited);
+}
+
+#[test]
 fn skip_and_bury_remove_the_whole_question() {
     let c = "#flashcards\n\nC1::see\nC2::sea\n";
     let mut s = session(&[("b.md", B), ("c.md", c)], Settings::default());

@@ -27,6 +27,8 @@ mod review;
 mod sample_vault;
 mod seed;
 mod soak;
+mod soak_notes;
+mod soak_twin;
 mod stats;
 mod util;
 mod write_back;
