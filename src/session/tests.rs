@@ -4,6 +4,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::clock::{When, Zone};
+use crate::log::Op;
+use crate::parse::parse_note;
+use crate::schedule::histogram_key;
 
 const TODAY: &str = "2024-06-20";
 
