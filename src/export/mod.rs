@@ -22,6 +22,8 @@ pub mod anki_txt;
 pub mod apkg;
 pub mod collection;
 pub mod csv;
+mod embed;
+mod html;
 pub mod json;
 pub mod markdown;
 pub mod media;
