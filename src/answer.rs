@@ -190,7 +190,7 @@ pub fn plan_answer(
 #[must_use]
 pub fn card_ref(path: &str, note: &Note, q: &Question, sibling: usize) -> CardRef {
     CardRef {
-        path: path.to_owned(),
+        path: path.into(),
         line: q.text_line + 1,
         hash: q.hash(&note.text),
         sibling,
@@ -210,7 +210,7 @@ pub fn commit(
 ) -> Result<Written, Error> {
     let CardAt { path, note, question: qi, sibling } = card;
     let q = &note.questions[qi];
-    let folder = path.rfind('/').map(|i| &path[..i]);
+    let folder = crate::note_path::folder(path);
     let segment = planned.after.schedule.segment();
     let reloc = |text: &str| relocate(opts, folder, note, q, sibling, &segment, text);
     let write =

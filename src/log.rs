@@ -20,6 +20,7 @@ use crate::clock::Zone;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoResultExt};
+use crate::note_path::NotePath;
 use crate::schedule::{Response, Schedule};
 
 /// The log's path inside a vault.
@@ -62,7 +63,7 @@ pub struct Record {
     pub day: NaiveDate,
     pub op: Op,
     /// Vault-relative path of the note.
-    pub path: String,
+    pub path: NotePath,
     /// 1-based first line of the question when the record was made (0 for
     /// a note review).
     pub line: usize,
@@ -120,7 +121,7 @@ impl Stamp {
 /// The card a record is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardRef {
-    pub path: String,
+    pub path: NotePath,
     /// 1-based first line of the question when the record was made.
     pub line: usize,
     pub hash: String,
@@ -201,8 +202,13 @@ impl Record {
     /// A mark that a batch run completed (no card).
     #[must_use]
     pub fn run_mark(stamp: Stamp, day: NaiveDate, op: Op, detail: String) -> Record {
-        let card =
-            CardRef { path: String::new(), line: 0, hash: String::new(), sibling: 0, decks: Vec::new() };
+        let card = CardRef {
+            path: NotePath::default(),
+            line: 0,
+            hash: String::new(),
+            sibling: 0,
+            decks: Vec::new(),
+        };
         Record { detail: Some(detail), ..Record::base(stamp, day, op, card) }
     }
 

@@ -27,7 +27,7 @@ use crate::writeback::{NoteWrite, write_and_log};
 
 /// What one note gave.
 struct NoteReport {
-    path: String,
+    path: crate::note_path::NotePath,
     abs: PathBuf,
     folder: Option<String>,
     findings: Vec<Finding>,
@@ -128,7 +128,7 @@ fn conflict_findings(reports: &[NoteReport]) -> Vec<(String, Finding)> {
             let (original, service) = conflicts::original_of(&r.path)?;
             let o = by_path.get(original.as_str())?;
             let differ = conflicts::differing_schedules(&r.questions, &o.questions)?;
-            Some((r.path.clone(), conflicts::finding(&original, service, r.questions.len(), differ)))
+            Some((r.path.to_string(), conflicts::finding(&original, service, r.questions.len(), differ)))
         })
         .collect()
 }

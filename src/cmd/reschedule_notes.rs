@@ -27,7 +27,7 @@ use crate::writeback::NoteWrite;
 
 /// A note of the review queue with its text.
 struct Held {
-    path: String,
+    path: crate::note_path::NotePath,
     abs: PathBuf,
     text: String,
 }

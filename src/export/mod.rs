@@ -43,7 +43,7 @@ use crate::vault::{Vault, VaultNote};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportNote {
     /// Vault-relative path of the note, `/`-separated.
-    pub path: String,
+    pub path: crate::note_path::NotePath,
     /// 1-based first and last line of the question (the plugin's range).
     pub line: usize,
     pub end_line: usize,

@@ -38,7 +38,7 @@ pub fn relocate(
     changes: &QuestionChanges,
     text: &str,
 ) -> Option<Vec<Edit>> {
-    let folder = path.rfind('/').map(|i| &path[..i]);
+    let folder = crate::note_path::folder(path);
     let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
     let mut moved = BTreeMap::new();
     for (&qi, sibs) in changes {

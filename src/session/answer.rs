@@ -5,9 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{
-    Action, Answered, Mode, Notice, Phase, QueueCard, Session, SessionNote, Shown, Slot, Store, folder_of,
-};
+use super::{Action, Answered, Mode, Notice, Phase, QueueCard, Session, SessionNote, Shown, Slot, Store};
 use crate::clock::When;
 use crate::edit::Edit;
 use crate::edit::plan::plan_comment;
@@ -255,7 +253,7 @@ fn relocator<'a>(
     segment: &'a str,
 ) -> impl Fn(&str) -> Option<Vec<Edit>> + Sync + 'a {
     move |text: &str| {
-        let fresh = parse_note(text.to_owned(), folder_of(&card.path), opts, true);
+        let fresh = parse_note(text.to_owned(), crate::note_path::folder(&card.path), opts, true);
         crate::edit::plan::replan_comment(&fresh, note, q, card.sibling, segment, opts.settings)
             .map(|e| vec![e])
     }
@@ -264,7 +262,7 @@ fn relocator<'a>(
 /// What the log records of the card answered.
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
-        path: card.path.clone(),
+        path: card.path.clone().into(),
         line: card.line,
         hash: card.hash.clone(),
         sibling: card.sibling,

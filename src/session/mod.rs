@@ -346,8 +346,3 @@ impl<S: Store> Session<S> {
             .collect()
     }
 }
-
-/// The folder of a vault-relative path (`None` at the root).
-fn folder_of(path: &str) -> Option<&str> {
-    path.rfind('/').map(|i| &path[..i])
-}

@@ -174,7 +174,7 @@ impl<S: Store> NoteSession<S> {
             zone: self.ctx.zone,
             detail: Detail::Full,
         };
-        parse_note(text.to_owned(), path.rfind('/').map(|i| &path[..i]), &opts, true)
+        parse_note(text.to_owned(), crate::note_path::folder(path), &opts, true)
     }
 
     /// Shows the next note of the queue; notes that cannot be read leave

@@ -4,7 +4,7 @@
 //! place); cards of a note that is gone, or that are gone from it, leave with
 //! a notice.
 
-use super::{Notice, QueueCard, Session, SessionNote, Store, fingerprint, folder_of};
+use super::{Notice, QueueCard, Session, SessionNote, Store, fingerprint};
 use crate::error::Error;
 use crate::parse::parse_note;
 
@@ -17,7 +17,8 @@ impl<S: Store> Session<S> {
         let now = self.clock.now();
         match self.store.read(path) {
             Ok(text) if fingerprint(&text) == scanned => {
-                let note = parse_note(text, folder_of(path), &self.ctx.parse_options(now), false);
+                let note =
+                    parse_note(text, crate::note_path::folder(path), &self.ctx.parse_options(now), false);
                 self.notes.insert(path.to_owned(), SessionNote { path: path.to_owned(), note });
             }
             Ok(text) => self.reload(path, &text, false),
@@ -59,8 +60,12 @@ impl<S: Store> Session<S> {
     /// [`Session::note_changed`]; `edited` allows the looser match for the
     /// card on screen).
     pub(super) fn reload(&mut self, path: &str, text: &str, edited: bool) {
-        let fresh =
-            parse_note(text.to_owned(), folder_of(path), &self.ctx.parse_options(self.clock.now()), true);
+        let fresh = parse_note(
+            text.to_owned(),
+            crate::note_path::folder(path),
+            &self.ctx.parse_options(self.clock.now()),
+            true,
+        );
         let old = self.notes.get(path).map(|n| n.note.clone());
         let hashes: Vec<String> = fresh.questions.iter().map(|q| q.hash(&fresh.text)).collect();
         let find = |c: &QueueCard| -> Option<usize> {

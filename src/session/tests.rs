@@ -60,7 +60,12 @@ pub(super) fn session_at(
     let mut histogram = Histogram::default();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
-        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(when.now), false);
+        let note = parse_note(
+            (*text).to_owned(),
+            crate::note_path::folder(path),
+            &ctx.parse_options(when.now),
+            false,
+        );
         for q in &note.questions {
             for i in 0..q.card_count() {
                 if let Some(k) = histogram_key(&q.schedule(i), when.today, when.now) {
@@ -314,7 +319,12 @@ fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
     let mut cards = Vec::new();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
-        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(when.now), false);
+        let note = parse_note(
+            (*text).to_owned(),
+            crate::note_path::folder(path),
+            &ctx.parse_options(when.now),
+            false,
+        );
         cards.extend(note_cards(path, &note, &when, Mode::Normal, &[], &[]));
         unloaded.push(((*path).to_owned(), fingerprint(text)));
     }

@@ -2,7 +2,7 @@
 //! previous comment bytes (found again by the question's text if the note
 //! changed since), the log an undo record, and the card is shown again.
 
-use super::{Action, Answered, Notice, Phase, QueueCard, Session, Shown, Slot, Store, Undone, folder_of};
+use super::{Action, Answered, Notice, Phase, QueueCard, Session, Shown, Slot, Store, Undone};
 use crate::edit::Edit;
 use crate::error::Error;
 use crate::log::{Record, Stamp};
@@ -162,7 +162,7 @@ impl<S: Store> Session<S> {
     ) -> Option<Edit> {
         let fresh = parse_note(
             current.to_owned(),
-            folder_of(&done.card.card.path),
+            crate::note_path::folder(&done.card.card.path),
             &self.ctx.parse_options(self.clock.now()),
             true,
         );

@@ -516,7 +516,7 @@ fn open_image(vault: &Path, note: &str, target: &str) -> Result<(), String> {
     if target.contains("://") {
         return open(target);
     }
-    let folder = note.rfind('/').map_or("", |i| &note[..i]);
+    let folder = crate::note_path::folder_or_root(note);
     for candidate in [vault.join(folder).join(target), vault.join(target)] {
         if candidate.is_file() {
             return open(&candidate.to_string_lossy());

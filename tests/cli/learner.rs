@@ -207,7 +207,7 @@ pub(crate) fn simulate(l: &Learner) -> Vec<Record> {
                 ts: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
                 day: now.date_naive(),
                 op: Op::Review,
-                path: format!("cards/deck{}.md", i / 25),
+                path: format!("cards/deck{}.md", i / 25).into(),
                 line: (i % 25) * 2 + 3,
                 hash: format!("{:012x}", (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16),
                 sibling: 0,
