@@ -176,7 +176,7 @@ pub fn plan_answer(
     let before = q.schedule(sibling);
     let ctx = CardContext { note_ease: note_ease(note, opts.settings), histogram };
     let refused =
-        |e: String| Error::Refused { message: format!("{path}:{}: {e}", q.text_line + 1), hint: None };
+        |e: String| Error::Refused { message: format!("{path}:{}: {e}", q.text_line_no()), hint: None };
     let Some(after) = scheduler.answer(&before, response, at, &ctx).map_err(|e| refused(e.to_string()))?
     else {
         return Ok(None);
@@ -191,7 +191,7 @@ pub fn plan_answer(
 pub fn card_ref(path: &str, note: &Note, q: &Question, sibling: usize) -> CardRef {
     CardRef {
         path: path.into(),
-        line: q.text_line + 1,
+        line: q.text_line_no().get(),
         hash: q.hash(&note.text),
         sibling,
         decks: q.decks.to_vec(),

@@ -390,7 +390,15 @@ pub struct Fix {
 
 impl Finding {
     fn new(line: usize, severity: Severity, code: Code, message: String) -> Finding {
-        Finding { line: Some(line + 1), severity, code, message, hint: None, fix: None, question: None }
+        Finding {
+            line: Some(crate::parse::LineNo::of_index(line).get()),
+            severity,
+            code,
+            message,
+            hint: None,
+            fix: None,
+            question: None,
+        }
     }
 
     fn hint(mut self, hint: impl Into<String>) -> Finding {

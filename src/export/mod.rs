@@ -186,9 +186,9 @@ pub fn note_questions(
             .collect();
         out.push(ExportNote {
             path: n.path.clone(),
-            line: q.first_line + 1,
-            end_line: q.last_line + 1,
-            text_line: q.text_line + 1,
+            line: q.first_line_no().get(),
+            end_line: q.last_line_no().get(),
+            text_line: q.text_line_no().get(),
             kind: q.kind,
             decks: q.decks.to_vec(),
             deck: deck.clone(),

@@ -21,7 +21,7 @@ pub fn plan_note(note: &Note, changes: &QuestionChanges, settings: &Settings) ->
         match plan_siblings(note, q, sibs, settings) {
             Ok(Some(e)) => edits.push(e),
             Ok(None) => {}
-            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
+            Err(e) => return Err(format!("line {}: {e}", q.first_line_no())),
         }
     }
     Ok(edits)

@@ -13,6 +13,7 @@ pub mod comment;
 mod decks;
 pub mod frontmatter;
 pub mod js;
+pub mod line_no;
 pub mod lines;
 pub mod moment;
 mod question;
@@ -33,6 +34,7 @@ use tags::{FenceState, Tag, line_tags};
 
 pub use decks::deck_of_tag;
 pub use js::{cyrb53, cyrb53_pair, js_round};
+pub use line_no::LineNo;
 pub use question::{Anchor, CardSchedule, CardState, Question, QuestionKind, TextRef};
 pub use split::has_inline_marker;
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::cloze::Clozes;
 use super::comment::{Segment, SegmentKind};
 use super::js::{cyrb53, js_trim};
+use super::line_no::LineNo;
 use super::lines;
 use crate::clock::Zone;
 use crate::settings::Settings;
@@ -320,6 +321,24 @@ impl Question {
         }
         key.push_str(self.actual(note));
         format!("{:x}", cyrb53(&key, 0))
+    }
+
+    /// The number of the question's first line (the plugin's range).
+    #[must_use]
+    pub fn first_line_no(&self) -> LineNo {
+        LineNo::of_index(self.first_line)
+    }
+
+    /// The number of the question's last line.
+    #[must_use]
+    pub fn last_line_no(&self) -> LineNo {
+        LineNo::of_index(self.last_line)
+    }
+
+    /// The number of the line the question's address names (`PATH:LINE`).
+    #[must_use]
+    pub fn text_line_no(&self) -> LineNo {
+        LineNo::of_index(self.text_line)
     }
 
     /// True when `line` (0-based) lies within the question's range.

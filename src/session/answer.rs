@@ -58,7 +58,7 @@ impl<S: Store> Session<S> {
             return Ok(());
         }
         let refused = |e: String| Error::Refused {
-            message: format!("{}:{}: {e}", card.path, q.text_line + 1),
+            message: format!("{}:{}: {e}", card.path, q.text_line_no()),
             hint: None,
         };
         let ctx =
@@ -73,7 +73,7 @@ impl<S: Store> Session<S> {
             return Ok(());
         };
         if let Some(n) = &answered.notice {
-            self.notices.push(Notice(format!("{}:{}: {n}", card.path, q.text_line + 1)));
+            self.notices.push(Notice(format!("{}:{}: {n}", card.path, q.text_line_no())));
         }
         let schedule = answered.schedule;
         let segment = schedule.segment();

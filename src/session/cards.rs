@@ -84,7 +84,7 @@ pub fn note_cards(
                 path: path.to_owned(),
                 question: qi,
                 sibling,
-                line: q.text_line + 1,
+                line: q.text_line_no().get(),
                 hash: hash.clone(),
                 is_new: state == CardState::New,
                 phase,

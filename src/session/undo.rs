@@ -6,7 +6,7 @@ use super::{Action, Answered, Notice, Phase, QueueCard, Session, Shown, Slot, St
 use crate::edit::Edit;
 use crate::error::Error;
 use crate::log::{Record, Stamp};
-use crate::parse::parse_note;
+use crate::parse::{LineNo, parse_note};
 use crate::schedule::Response;
 
 impl<S: Store> Session<S> {
@@ -170,7 +170,7 @@ impl<S: Store> Session<S> {
             .questions
             .iter()
             .filter(|q| q.hash(&fresh.text) == done.card.card.hash)
-            .min_by_key(|q| q.text_line.abs_diff(done.card.card.line.saturating_sub(1)))?;
+            .min_by_key(|q| q.text_line.abs_diff(LineNo::new(done.card.card.line).index()))?;
         let span = q.comment.clone()?;
         let comment = &current[span.clone()];
         let written_comment = written.new.trim_start_matches(['\r', '\n', ' ']);

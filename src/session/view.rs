@@ -160,7 +160,7 @@ impl<S: Store> Session<S> {
         };
         Some(CardView {
             path: card.path.clone(),
-            line: q.text_line + 1,
+            line: q.text_line_no().get(),
             sibling: card.sibling,
             kind: q.kind,
             decks: q.decks.to_vec(),
@@ -201,7 +201,7 @@ impl<S: Store> Session<S> {
             .collect();
         Some(CardInfo {
             path: card.path.clone(),
-            line: q.text_line + 1,
+            line: q.text_line_no().get(),
             sibling: card.sibling,
             kind: q.kind,
             decks: q.decks.to_vec(),
