@@ -108,7 +108,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
 struct Scanned {
     vault: Vault,
     histogram: Histogram,
-    notes: Vec<(String, u64)>,
+    notes: Vec<(crate::note_path::NotePath, u64)>,
     cards: Vec<QueueCard>,
 }
 
@@ -135,7 +135,7 @@ fn scan(
         } else {
             Vec::new()
         };
-        let keep = (!cards.is_empty()).then(|| ((n.path.into_string(), fingerprint(&n.note.text)), cards));
+        let keep = (!cards.is_empty()).then(|| ((n.path, fingerprint(&n.note.text)), cards));
         (keys, keep)
     };
     let vault = crate::vault::scan_each(root, &load, per_note, |(keys, keep)| {

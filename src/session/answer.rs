@@ -11,6 +11,7 @@ use crate::edit::Edit;
 use crate::edit::plan::plan_comment;
 use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
+use crate::note_path::NotePath;
 use crate::parse::{CardSchedule, Note, ParseOptions, Question, parse_note};
 use crate::schedule::{CardContext, Response, Schedule, histogram_key, note_ease};
 
@@ -262,7 +263,7 @@ fn relocator<'a>(
 /// What the log records of the card answered.
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
-        path: card.path.clone().into(),
+        path: card.path.clone(),
         line: card.line,
         hash: card.hash.clone(),
         sibling: card.sibling,
@@ -273,7 +274,7 @@ fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
 /// The note and question of the card on screen, or the notice to give
 /// when either is gone.
 fn shown_question<'a>(
-    notes: &'a HashMap<String, SessionNote>,
+    notes: &'a HashMap<NotePath, SessionNote>,
     card: &QueueCard,
 ) -> Result<(&'a Note, &'a Question), Notice> {
     let Some(sn) = notes.get(&card.path) else {

@@ -81,7 +81,7 @@ pub fn note_cards(
                 },
             };
             out.push(QueueCard {
-                path: path.to_owned(),
+                path: path.into(),
                 question: qi,
                 sibling,
                 line: q.text_line_no().get(),

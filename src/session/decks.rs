@@ -62,7 +62,7 @@ mod tests {
 
     fn card(deck: &str, line: usize, phase: Phase) -> QueueCard {
         QueueCard {
-            path: format!("{deck}.md"),
+            path: format!("{deck}.md").into(),
             question: line,
             sibling: 0,
             line,

@@ -46,6 +46,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::clock::{Clock, When, Zone};
 use crate::edit::Edit;
 use crate::log::Record;
+use crate::note_path::NotePath;
 use crate::parse::cloze::Clozes;
 use crate::parse::{Note, ParseOptions};
 use crate::schedule::{Histogram, Response, Scheduler};
@@ -85,7 +86,7 @@ impl Context {
 /// A note the session holds cards of.
 #[derive(Debug, Clone)]
 pub struct SessionNote {
-    pub path: String,
+    pub path: NotePath,
     pub note: Note,
 }
 
@@ -148,9 +149,9 @@ struct Answered {
 /// What an undo took back (for the status line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undone {
-    Answer { response: Response, path: String, line: usize },
-    Skip { path: String, line: usize },
-    Bury { path: String, line: usize, cards: usize },
+    Answer { response: Response, path: NotePath, line: usize },
+    Skip { path: NotePath, line: usize },
+    Bury { path: NotePath, line: usize, cards: usize },
 }
 
 /// A review session.
@@ -158,10 +159,10 @@ pub struct Session<S: Store> {
     ctx: Context,
     clock: Arc<dyn Clock>,
     store: S,
-    notes: HashMap<String, SessionNote>,
+    notes: HashMap<NotePath, SessionNote>,
     /// Notes with queued cards that are read only when one of their cards
     /// comes up, with the fingerprint of the text the queue was built from.
-    unloaded: HashMap<String, u64>,
+    unloaded: HashMap<NotePath, u64>,
     queue: std::collections::VecDeque<QueueCard>,
     learning: Vec<(DateTime<Utc>, QueueCard)>,
     current: Option<Shown>,
@@ -198,7 +199,7 @@ impl<S: Store> Session<S> {
         ctx: Context,
         clock: Arc<dyn Clock>,
         store: S,
-        unloaded: Vec<(String, u64)>,
+        unloaded: Vec<(NotePath, u64)>,
         queue: Vec<QueueCard>,
         histogram: Histogram,
     ) -> Self {
@@ -211,8 +212,8 @@ impl<S: Store> Session<S> {
         ctx: Context,
         clock: Arc<dyn Clock>,
         store: S,
-        notes: HashMap<String, SessionNote>,
-        unloaded: HashMap<String, u64>,
+        notes: HashMap<NotePath, SessionNote>,
+        unloaded: HashMap<NotePath, u64>,
         queue: Vec<QueueCard>,
         histogram: Histogram,
     ) -> Self {

@@ -9,6 +9,7 @@ use std::io::{BufRead, Write};
 
 use super::{CardView, Phase, Progress, Session, Store, Summary, Undone};
 use crate::error::Error;
+use crate::note_path::NotePath;
 use crate::render::{plain, summary_lines};
 use crate::sanitize::one_line;
 use crate::schedule::Response;
@@ -28,7 +29,7 @@ pub fn run<S: Store>(
     out: &mut dyn Write,
     width: usize,
 ) -> Result<Summary, Error> {
-    let mut shown: Option<(String, usize, usize, bool)> = None;
+    let mut shown: Option<(NotePath, usize, usize, bool)> = None;
     loop {
         for n in session.take_notices() {
             writeln!(out, "note: {}", one_line(&n.0)).map_err(Error::stdout)?;

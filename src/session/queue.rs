@@ -7,10 +7,12 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
+use crate::note_path::NotePath;
+
 /// One card in the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCard {
-    pub path: String,
+    pub path: NotePath,
     /// Index of the question in its note.
     pub question: usize,
     pub sibling: usize,

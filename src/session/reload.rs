@@ -19,7 +19,7 @@ impl<S: Store> Session<S> {
             Ok(text) if fingerprint(&text) == scanned => {
                 let note =
                     parse_note(text, crate::note_path::folder(path), &self.ctx.parse_options(now), false);
-                self.notes.insert(path.to_owned(), SessionNote { path: path.to_owned(), note });
+                self.notes.insert(path.into(), SessionNote { path: path.into(), note });
             }
             Ok(text) => self.reload(path, &text, false),
             Err(e) => self.drop_note(path, &e),
@@ -147,6 +147,6 @@ impl<S: Store> Session<S> {
                 c.path, c.line
             )));
         }
-        self.notes.insert(path.to_owned(), SessionNote { path: path.to_owned(), note: fresh });
+        self.notes.insert(path.into(), SessionNote { path: path.into(), note: fresh });
     }
 }

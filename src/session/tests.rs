@@ -74,7 +74,7 @@ pub(super) fn session_at(
             }
         }
         cards.extend(note_cards(path, &note, &when, ctx.mode, &[], &[]));
-        notes.push(SessionNote { path: (*path).to_owned(), note });
+        notes.push(SessionNote { path: (*path).into(), note });
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
     Session::new(ctx, clock, store, notes, queue, histogram)
@@ -243,7 +243,7 @@ fn limits_count_what_was_done_today() {
     assert_eq!((new, reviews), (1, 1));
     let cards: Vec<QueueCard> = (0..5)
         .map(|i| QueueCard {
-            path: format!("n{i}.md"),
+            path: format!("n{i}.md").into(),
             question: 0,
             sibling: 0,
             line: 1,
@@ -326,7 +326,7 @@ fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
             false,
         );
         cards.extend(note_cards(path, &note, &when, Mode::Normal, &[], &[]));
-        unloaded.push(((*path).to_owned(), fingerprint(text)));
+        unloaded.push(((*path).into(), fingerprint(text)));
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
     Session::new_lazy(ctx, clock(), store, unloaded, queue, Histogram::default())

@@ -66,7 +66,7 @@ fn session(root: &Path, clock: Arc<FixedClock>) -> Session<DiskStore> {
     let (vault, per_note) = recall::scan_vault_quiet(&g, None, recall::parse::Detail::Full, |n, opts| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let cards = note_cards(&n.path, &n.note, &opts.when(), Mode::Normal, &[], &[]);
-        (keys, (!cards.is_empty()).then(|| ((n.path.to_string(), fingerprint(&n.note.text)), cards)))
+        (keys, (!cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards)))
     })
     .expect("scan");
     let mut histogram = Histogram::default();
