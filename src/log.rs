@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoResultExt};
 use crate::note_path::NotePath;
+use crate::parse::QuestionHash;
 use crate::schedule::{Response, Schedule};
 
 /// The log's path inside a vault.
@@ -69,7 +70,7 @@ pub struct Record {
     pub line: usize,
     /// The question's hash (the plugin's cyrb53 of its text without
     /// schedule; empty for a note review).
-    pub hash: String,
+    pub hash: QuestionHash,
     pub sibling: usize,
     /// The answer, for reviews and grades.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,7 +125,7 @@ pub struct CardRef {
     pub path: NotePath,
     /// 1-based first line of the question when the record was made.
     pub line: usize,
-    pub hash: String,
+    pub hash: QuestionHash,
     pub sibling: usize,
     pub decks: Vec<String>,
 }
@@ -205,7 +206,7 @@ impl Record {
         let card = CardRef {
             path: NotePath::default(),
             line: 0,
-            hash: String::new(),
+            hash: crate::parse::QuestionHash::default(),
             sibling: 0,
             decks: Vec::new(),
         };

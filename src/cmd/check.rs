@@ -34,7 +34,7 @@ struct NoteReport {
     /// The note's text, kept only when it has fixes.
     text: Option<String>,
     /// Per finding: the question's hash and decks, for the log of a fix.
-    fix_meta: Vec<Option<(String, Vec<String>)>>,
+    fix_meta: Vec<Option<(crate::parse::QuestionHash, Vec<String>)>>,
     /// The note's questions, to compare sync-conflict copies.
     questions: Vec<(u64, u64)>,
 }
@@ -50,13 +50,13 @@ fn report(vn: VaultNote, opts: &ParseOptions) -> NoteReport {
         parse_note(note.text, folder.as_deref(), opts, true)
     };
     let findings = check_note(&note, opts.settings, opts.clozes);
-    let fix_meta: Vec<Option<(String, Vec<String>)>> = findings
+    let fix_meta: Vec<Option<(crate::parse::QuestionHash, Vec<String>)>> = findings
         .iter()
         .map(|f| {
             f.fix.as_ref()?;
             Some(match f.question.and_then(|q| note.questions.get(q)) {
                 Some(q) => (q.hash(&note.text), q.decks.to_vec()),
-                None => (String::new(), Vec::new()),
+                None => (crate::parse::QuestionHash::default(), Vec::new()),
             })
         })
         .collect();

@@ -170,7 +170,8 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
 }
 
 /// A logged schedule change: card, before and after (as segments).
-type ScheduleKey = (crate::note_path::NotePath, String, usize, Option<String>, Option<String>);
+type ScheduleKey =
+    (crate::note_path::NotePath, crate::parse::QuestionHash, usize, Option<String>, Option<String>);
 
 fn schedule_key(r: &Record) -> ScheduleKey {
     let seg = |s: &Option<crate::schedule::Schedule>| s.as_ref().map(crate::schedule::Schedule::segment);

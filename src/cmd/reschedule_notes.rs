@@ -231,7 +231,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 let card = CardRef {
                     path: h.path.clone(),
                     line: 0,
-                    hash: String::new(),
+                    hash: crate::parse::QuestionHash::default(),
                     sibling: 0,
                     decks: p.decks.clone(),
                 };

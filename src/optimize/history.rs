@@ -37,7 +37,7 @@ use crate::schedule::Response;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CardKey {
     pub path: crate::note_path::NotePath,
-    pub hash: String,
+    pub hash: crate::parse::QuestionHash,
     pub sibling: usize,
 }
 

@@ -12,6 +12,7 @@ use super::comment::{Segment, SegmentKind};
 use super::js::{cyrb53, js_trim};
 use super::line_no::LineNo;
 use super::lines;
+use super::question_hash::QuestionHash;
 use crate::clock::Zone;
 use crate::settings::Settings;
 
@@ -313,14 +314,14 @@ impl Question {
     /// A stable hash of the question's text without its schedule: the
     /// plugin's `cyrb53(tag + actualQuestion)` in hex (its bury-list key).
     #[must_use]
-    pub fn hash(&self, note: &str) -> String {
+    pub fn hash(&self, note: &str) -> QuestionHash {
         let mut key = String::new();
         if let Some(t) = &self.topic_tag {
             key.push_str(t);
             key.push(' ');
         }
         key.push_str(self.actual(note));
-        format!("{:x}", cyrb53(&key, 0))
+        QuestionHash::new(format!("{:x}", cyrb53(&key, 0)))
     }
 
     /// The number of the question's first line (the plugin's range).

@@ -35,7 +35,7 @@ pub fn note_cards(
     note: &Note,
     when: &When,
     mode: Mode,
-    buried: &[String],
+    buried: &[crate::parse::QuestionHash],
     decks: &[String],
 ) -> Vec<QueueCard> {
     let mut out = Vec::new();

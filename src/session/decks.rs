@@ -66,7 +66,7 @@ mod tests {
             question: line,
             sibling: 0,
             line,
-            hash: format!("{deck}{line}"),
+            hash: format!("{deck}{line}").into(),
             is_new: phase == Phase::New,
             phase,
             deck: deck.into(),

@@ -40,7 +40,7 @@ mod tests {
             question: 0,
             sibling: 0,
             line: 1,
-            hash: String::new(),
+            hash: crate::parse::QuestionHash::default(),
             is_new: phase == Phase::New,
             phase,
             deck: "d".into(),

@@ -48,7 +48,7 @@ use crate::edit::Edit;
 use crate::log::Record;
 use crate::note_path::NotePath;
 use crate::parse::cloze::Clozes;
-use crate::parse::{Note, ParseOptions};
+use crate::parse::{Note, ParseOptions, QuestionHash};
 use crate::schedule::{Histogram, Response, Scheduler};
 use crate::settings::Settings;
 pub use cards::{Mode, done_today, fingerprint, headings_above, note_cards};
@@ -122,7 +122,7 @@ enum Action {
     Removed {
         card: Shown,
         siblings: Vec<(QueueCard, Slot)>,
-        buried: Option<String>,
+        buried: Option<QuestionHash>,
     },
 }
 
@@ -171,7 +171,7 @@ pub struct Session<S: Store> {
     history: Vec<Action>,
     summary: Summary,
     /// Questions buried for the day (hashes), from the store and this session.
-    buried: Vec<String>,
+    buried: Vec<QuestionHash>,
     notices: Vec<Notice>,
 }
 
@@ -318,9 +318,9 @@ impl<S: Store> Session<S> {
         n
     }
 
-    fn bury_hash(&mut self, hash: &str) {
-        if !self.buried.iter().any(|h| h == hash) {
-            self.buried.push(hash.to_owned());
+    fn bury_hash(&mut self, hash: &QuestionHash) {
+        if !self.buried.contains(hash) {
+            self.buried.push(hash.clone());
         }
         if let Err(e) = self.store.set_buried(self.ctx.today, &self.buried) {
             self.notices.push(Notice(format!("could not remember the buried card for today: {e}")));

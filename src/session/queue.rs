@@ -19,7 +19,7 @@ pub struct QueueCard {
     /// 1-based first line of the question (to find it again after edits).
     pub line: usize,
     /// The question's hash (text without schedule).
-    pub hash: String,
+    pub hash: crate::parse::QuestionHash,
     pub is_new: bool,
     /// New, learning or review, for the progress counts (a card moves on
     /// as it is answered).

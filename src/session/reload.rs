@@ -67,7 +67,8 @@ impl<S: Store> Session<S> {
             true,
         );
         let old = self.notes.get(path).map(|n| n.note.clone());
-        let hashes: Vec<String> = fresh.questions.iter().map(|q| q.hash(&fresh.text)).collect();
+        let hashes: Vec<crate::parse::QuestionHash> =
+            fresh.questions.iter().map(|q| q.hash(&fresh.text)).collect();
         let find = |c: &QueueCard| -> Option<usize> {
             hashes
                 .iter()

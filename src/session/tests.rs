@@ -247,7 +247,7 @@ fn limits_count_what_was_done_today() {
             question: 0,
             sibling: 0,
             line: 1,
-            hash: format!("h{i}"),
+            hash: format!("h{i}").into(),
             is_new: i % 2 == 0,
             phase: if i % 2 == 0 { Phase::New } else { Phase::Review },
             deck: "d".into(),

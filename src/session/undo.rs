@@ -40,7 +40,7 @@ impl<S: Store> Session<S> {
         &mut self,
         card: Shown,
         siblings: Vec<(QueueCard, Slot)>,
-        buried: Option<String>,
+        buried: Option<crate::parse::QuestionHash>,
     ) -> Undone {
         self.shelve_current();
         let (path, line) = (card.card.path.clone(), card.card.line);

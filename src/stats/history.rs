@@ -345,7 +345,7 @@ mod tests {
             op: Op::Review,
             path: "n.md".into(),
             line: 1,
-            hash: String::new(),
+            hash: crate::parse::QuestionHash::default(),
             sibling: 0,
             response: Some(resp),
             before: before_ivl.map(|interval| Schedule::Sm2(Sm2 { due: day, interval, ease: 250.0 })),
