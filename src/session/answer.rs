@@ -264,7 +264,7 @@ fn relocator<'a>(
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
         path: card.path.clone(),
-        line: card.line,
+        line: card.line.get(),
         hash: card.hash.clone(),
         sibling: card.sibling,
         decks: q.decks.to_vec(),

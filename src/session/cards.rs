@@ -84,7 +84,7 @@ pub fn note_cards(
                 path: path.into(),
                 question: qi,
                 sibling,
-                line: q.text_line_no().get(),
+                line: q.text_line_no(),
                 hash: hash.clone(),
                 is_new: state == CardState::New,
                 phase,

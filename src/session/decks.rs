@@ -65,7 +65,7 @@ mod tests {
             path: format!("{deck}.md").into(),
             question: line,
             sibling: 0,
-            line,
+            line: crate::parse::LineNo::new(line),
             hash: format!("{deck}{line}").into(),
             is_new: phase == Phase::New,
             phase,

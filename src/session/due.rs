@@ -39,7 +39,7 @@ mod tests {
             path: "a.md".into(),
             question: 0,
             sibling: 0,
-            line: 1,
+            line: crate::parse::LineNo::new(1),
             hash: crate::parse::QuestionHash::default(),
             is_new: phase == Phase::New,
             phase,

@@ -6,7 +6,7 @@
 
 use super::{Notice, QueueCard, Session, SessionNote, Store, fingerprint};
 use crate::error::Error;
-use crate::parse::{LineNo, parse_note};
+use crate::parse::parse_note;
 
 impl<S: Store> Session<S> {
     /// Reads a note that is not loaded yet (see [`Session::new_lazy`]).
@@ -74,12 +74,12 @@ impl<S: Store> Session<S> {
                 .iter()
                 .enumerate()
                 .filter(|(i, h)| **h == c.hash && c.sibling < fresh.questions[*i].card_count())
-                .min_by_key(|(i, _)| fresh.questions[*i].text_line.abs_diff(LineNo::new(c.line).index()))
+                .min_by_key(|(i, _)| fresh.questions[*i].text_line.abs_diff(c.line.index()))
                 .map(|(i, _)| i)
         };
         let repoint = |c: &mut QueueCard, qi: usize| {
             c.question = qi;
-            c.line = fresh.questions[qi].text_line_no().get();
+            c.line = fresh.questions[qi].text_line_no();
             c.hash.clone_from(&hashes[qi]);
         };
         let mut gone: Vec<QueueCard> = Vec::new();
@@ -122,7 +122,7 @@ impl<S: Store> Session<S> {
                     })
                 });
                 by_comment.or_else(|| {
-                    let line = LineNo::new(cur.card.line).index();
+                    let line = cur.card.line.index();
                     (0..fresh.questions.len())
                         .filter(free)
                         .filter(|&i| {

@@ -246,7 +246,7 @@ fn limits_count_what_was_done_today() {
             path: format!("n{i}.md").into(),
             question: 0,
             sibling: 0,
-            line: 1,
+            line: crate::parse::LineNo::new(1),
             hash: format!("h{i}").into(),
             is_new: i % 2 == 0,
             phase: if i % 2 == 0 { Phase::New } else { Phase::Review },

@@ -6,7 +6,7 @@ use super::{Action, Answered, Notice, Phase, QueueCard, Session, Shown, Slot, St
 use crate::edit::Edit;
 use crate::error::Error;
 use crate::log::{Record, Stamp};
-use crate::parse::{LineNo, parse_note};
+use crate::parse::parse_note;
 use crate::schedule::Response;
 
 impl<S: Store> Session<S> {
@@ -43,7 +43,7 @@ impl<S: Store> Session<S> {
         buried: Option<crate::parse::QuestionHash>,
     ) -> Undone {
         self.shelve_current();
-        let (path, line) = (card.card.path.clone(), card.card.line);
+        let (path, line) = (card.card.path.clone(), card.card.line.get());
         let cards = siblings.len() + 1;
         self.restore(siblings);
         let undone = if let Some(hash) = buried {
@@ -64,8 +64,11 @@ impl<S: Store> Session<S> {
     /// Once an answer's note is restored: the card leaves where the answer
     /// put it and is shown again, its siblings come back, the counts go down.
     pub(super) fn unanswer(&mut self, d: Answered) -> Undone {
-        let undone =
-            Undone::Answer { response: d.response, path: d.card.card.path.clone(), line: d.card.card.line };
+        let undone = Undone::Answer {
+            response: d.response,
+            path: d.card.card.path.clone(),
+            line: d.card.card.line.get(),
+        };
         self.shelve_current();
         // Remove the card from where the answer put it.
         let same = |c: &QueueCard| {
@@ -170,7 +173,7 @@ impl<S: Store> Session<S> {
             .questions
             .iter()
             .filter(|q| q.hash(&fresh.text) == done.card.card.hash)
-            .min_by_key(|q| q.text_line.abs_diff(LineNo::new(done.card.card.line).index()))?;
+            .min_by_key(|q| q.text_line.abs_diff(done.card.card.line.index()))?;
         let span = q.comment.clone()?;
         let comment = &current[span.clone()];
         let written_comment = written.new.trim_start_matches(['\r', '\n', ' ']);
