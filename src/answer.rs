@@ -176,7 +176,7 @@ pub fn plan_answer(
     let before = q.schedule(sibling);
     let ctx = CardContext { note_ease: note_ease(note, opts.settings), histogram };
     let refused =
-        |e: String| Error::Refused { message: format!("{path}:{}: {e}", q.text_line + 1), hint: None };
+        |e: String| Error::Refused { message: format!("{path}:{}: {e}", q.text_line_no()), hint: None };
     let Some(after) = scheduler.answer(&before, response, at, &ctx).map_err(|e| refused(e.to_string()))?
     else {
         return Ok(None);
@@ -190,8 +190,8 @@ pub fn plan_answer(
 #[must_use]
 pub fn card_ref(path: &str, note: &Note, q: &Question, sibling: usize) -> CardRef {
     CardRef {
-        path: path.to_owned(),
-        line: q.text_line + 1,
+        path: path.into(),
+        line: q.text_line_no().get(),
         hash: q.hash(&note.text),
         sibling,
         decks: q.decks.to_vec(),
@@ -210,7 +210,7 @@ pub fn commit(
 ) -> Result<Written, Error> {
     let CardAt { path, note, question: qi, sibling } = card;
     let q = &note.questions[qi];
-    let folder = path.rfind('/').map(|i| &path[..i]);
+    let folder = crate::note_path::folder(path);
     let segment = planned.after.schedule.segment();
     let reloc = |text: &str| relocate(opts, folder, note, q, sibling, &segment, text);
     let write =

@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod json;
 pub mod log;
+pub mod note_path;
 pub mod notes;
 pub mod optimize;
 pub mod parse;

@@ -20,6 +20,8 @@ use crate::clock::Zone;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoResultExt};
+use crate::note_path::NotePath;
+use crate::parse::QuestionHash;
 use crate::schedule::{Response, Schedule};
 
 /// The log's path inside a vault.
@@ -62,13 +64,13 @@ pub struct Record {
     pub day: NaiveDate,
     pub op: Op,
     /// Vault-relative path of the note.
-    pub path: String,
+    pub path: NotePath,
     /// 1-based first line of the question when the record was made (0 for
     /// a note review).
     pub line: usize,
     /// The question's hash (the plugin's cyrb53 of its text without
     /// schedule; empty for a note review).
-    pub hash: String,
+    pub hash: QuestionHash,
     pub sibling: usize,
     /// The answer, for reviews and grades.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,10 +122,10 @@ impl Stamp {
 /// The card a record is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardRef {
-    pub path: String,
+    pub path: NotePath,
     /// 1-based first line of the question when the record was made.
     pub line: usize,
-    pub hash: String,
+    pub hash: QuestionHash,
     pub sibling: usize,
     pub decks: Vec<String>,
 }
@@ -201,8 +203,13 @@ impl Record {
     /// A mark that a batch run completed (no card).
     #[must_use]
     pub fn run_mark(stamp: Stamp, day: NaiveDate, op: Op, detail: String) -> Record {
-        let card =
-            CardRef { path: String::new(), line: 0, hash: String::new(), sibling: 0, decks: Vec::new() };
+        let card = CardRef {
+            path: NotePath::default(),
+            line: 0,
+            hash: crate::parse::QuestionHash::default(),
+            sibling: 0,
+            decks: Vec::new(),
+        };
         Record { detail: Some(detail), ..Record::base(stamp, day, op, card) }
     }
 

@@ -21,6 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::clock::{Pin, When, Zone};
 use crate::error::{Error, IoResultExt};
+use crate::note_path::NotePath;
 use crate::parse::cloze::Clozes;
 use crate::parse::{Note, ParseOptions, parse_note};
 use crate::settings::{CliOverrides, Config, Settings};
@@ -101,7 +102,7 @@ impl std::fmt::Display for Warning {
 #[derive(Debug, Clone)]
 pub struct VaultNote {
     /// Vault-relative path with `/` separators.
-    pub path: String,
+    pub path: NotePath,
     /// Absolute path on disk.
     pub abs: PathBuf,
     pub note: Note,
@@ -111,7 +112,7 @@ impl VaultNote {
     /// The folder of the note in the vault, `None` at the root.
     #[must_use]
     pub fn folder(&self) -> Option<&str> {
-        self.path.rfind('/').map(|i| &self.path[..i])
+        self.path.folder()
     }
 }
 
@@ -317,9 +318,9 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
         ));
     }
     let text = decode_note(bytes).map_err(|(line, kind, m)| warn(line, kind, m))?;
-    let folder = rel.rfind('/').map(|i| &rel[..i]);
+    let folder = crate::note_path::folder(rel);
     let note = parse_note(text, folder, opts, false);
-    Ok(VaultNote { path: rel.to_owned(), abs: abs.to_path_buf(), note })
+    Ok(VaultNote { path: NotePath::new(rel), abs: abs.to_path_buf(), note })
 }
 
 /// Options for loading a vault.

@@ -152,7 +152,7 @@ fn interleave_folders<'n, 'a>(
     let mut folders: BTreeMap<&str, Vec<&(NoteWrite<'a>, Vec<Record>)>> = BTreeMap::new();
     for n in notes {
         let path = n.0.path;
-        folders.entry(path.rfind('/').map_or("", |i| &path[..i])).or_default().push(n);
+        folders.entry(crate::note_path::folder_or_root(path)).or_default().push(n);
     }
     let longest = folders.values().map(Vec::len).max().unwrap_or(0);
     (0..longest).flat_map(|i| folders.values().filter_map(move |f| f.get(i).copied())).collect()

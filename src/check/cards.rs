@@ -250,7 +250,7 @@ fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
                 Code::Duplicate,
                 format!(
                     "the same question as line {}: the plugin writes this card's reviews into that one",
-                    first_line + 1
+                    crate::parse::LineNo::of_index(first_line)
                 ),
             )
         } else {
@@ -260,7 +260,7 @@ fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
                 Code::Duplicate,
                 format!(
                     "the same question as line {}: should either lose its schedule comment, the plugin writes reviews into the first",
-                    first_line + 1
+                    crate::parse::LineNo::of_index(first_line)
                 ),
             )
         };

@@ -390,7 +390,8 @@ pub struct Fix {
 
 impl Finding {
     fn new(line: usize, severity: Severity, code: Code, message: String) -> Finding {
-        Finding { line: Some(line + 1), severity, code, message, hint: None, fix: None, question: None }
+        let line = Some(crate::parse::LineNo::of_index(line).get());
+        Finding { line, severity, code, message, hint: None, fix: None, question: None }
     }
 
     fn hint(mut self, hint: impl Into<String>) -> Finding {

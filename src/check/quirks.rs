@@ -53,7 +53,7 @@ fn hidden_by_comments(ctx: &Ctx, out: &mut Vec<Finding>, explained: &mut [bool])
                             Code::CommentHidesLine,
                             format!(
                                 "the plugin never sees this line: the one-line HTML comment on line {} above hides it",
-                                line + 1
+                                crate::parse::LineNo::of_index(line)
                             ),
                         )
                         .hint("put a blank line after the comment (the plugin then hides the blank line instead)"),

@@ -83,7 +83,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     Code::SecondSchedule,
                     format!(
                         "a second schedule comment in the card; the plugin reads only the first (line {})",
-                        line + 1
+                        crate::parse::LineNo::of_index(line)
                     ),
                 )
                 .hint("delete the comment that is out of date")

@@ -27,14 +27,14 @@ use crate::writeback::{NoteWrite, write_and_log};
 
 /// What one note gave.
 struct NoteReport {
-    path: String,
+    path: crate::note_path::NotePath,
     abs: PathBuf,
     folder: Option<String>,
     findings: Vec<Finding>,
     /// The note's text, kept only when it has fixes.
     text: Option<String>,
     /// Per finding: the question's hash and decks, for the log of a fix.
-    fix_meta: Vec<Option<(String, Vec<String>)>>,
+    fix_meta: Vec<Option<(crate::parse::QuestionHash, Vec<String>)>>,
     /// The note's questions, to compare sync-conflict copies.
     questions: Vec<(u64, u64)>,
 }
@@ -50,13 +50,13 @@ fn report(vn: VaultNote, opts: &ParseOptions) -> NoteReport {
         parse_note(note.text, folder.as_deref(), opts, true)
     };
     let findings = check_note(&note, opts.settings, opts.clozes);
-    let fix_meta: Vec<Option<(String, Vec<String>)>> = findings
+    let fix_meta: Vec<Option<(crate::parse::QuestionHash, Vec<String>)>> = findings
         .iter()
         .map(|f| {
             f.fix.as_ref()?;
             Some(match f.question.and_then(|q| note.questions.get(q)) {
                 Some(q) => (q.hash(&note.text), q.decks.to_vec()),
-                None => (String::new(), Vec::new()),
+                None => (crate::parse::QuestionHash::default(), Vec::new()),
             })
         })
         .collect();
@@ -128,7 +128,7 @@ fn conflict_findings(reports: &[NoteReport]) -> Vec<(String, Finding)> {
             let (original, service) = conflicts::original_of(&r.path)?;
             let o = by_path.get(original.as_str())?;
             let differ = conflicts::differing_schedules(&r.questions, &o.questions)?;
-            Some((r.path.clone(), conflicts::finding(&original, service, r.questions.len(), differ)))
+            Some((r.path.to_string(), conflicts::finding(&original, service, r.questions.len(), differ)))
         })
         .collect()
 }

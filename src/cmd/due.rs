@@ -39,8 +39,8 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
     // note's cards are counted on the workers and nothing is kept.
     let settings = crate::settings::load(&root, &load.overrides)?;
     let unlimited = settings.recall.new_per_day.is_none() && settings.recall.reviews_per_day.is_none();
-    let buried_today: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
-    let buried_on = |day| -> &HashSet<String> {
+    let buried_today: std::sync::OnceLock<HashSet<crate::parse::QuestionHash>> = std::sync::OnceLock::new();
+    let buried_on = |day| -> &HashSet<crate::parse::QuestionHash> {
         buried_today.get_or_init(|| {
             if buried_any { read_buried(&root, day).into_iter().collect() } else { HashSet::new() }
         })

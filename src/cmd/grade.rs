@@ -111,8 +111,7 @@ fn gradable(
         });
     }
     let qi = question_at(note, target.line).ok_or_else(|| {
-        let near: Vec<String> =
-            note.questions.iter().take(8).map(|q| (q.text_line + 1).to_string()).collect();
+        let near: Vec<String> = note.questions.iter().take(8).map(|q| q.text_line_no().to_string()).collect();
         Error::Refused {
             message: format!("{}:{}: no card on this line", vn.path, target.line),
             hint: (!near.is_empty()).then(|| format!("cards start on lines {}", near.join(", "))),
@@ -124,7 +123,7 @@ fn gradable(
             message: format!(
                 "{}:{}#{}: the question has {} card(s), numbered from 0",
                 vn.path,
-                q.text_line + 1,
+                q.text_line_no().get(),
                 target.sibling,
                 q.card_count()
             ),
@@ -167,13 +166,13 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     let when = vault.when();
     let opts = vault.parse_options();
     let scheduler = vault.scheduler();
-    let loc = format!("{}:{}#{}", vn.path, q.text_line + 1, target.sibling);
+    let loc = format!("{}:{}#{}", vn.path, q.text_line_no(), target.sibling);
     let card = CardAt { path: &vn.path, note, question: qi, sibling: target.sibling };
     let planned = plan_answer(card, args.response, &when, scheduler.as_ref(), Some(&histogram), &opts)?;
     let Some(planned) = planned else {
         // Reset on a new card: the plugin changes nothing.
         if args.json {
-            let j = json!({"path": vn.path, "line": q.first_line + 1, "address": loc, "sibling": target.sibling,
+            let j = json!({"path": vn.path, "line": q.first_line_no().get(), "address": loc, "sibling": target.sibling,
                 "response": args.response, "before": null, "after": null, "written": false});
             writeln!(out, "{j}").map_err(Error::stdout)?;
         } else {
@@ -200,7 +199,7 @@ pub fn run(global: &Global, args: &GradeArgs, out: &mut dyn Write) -> Result<Exi
     };
     if args.json {
         let j = json!({
-            "path": vn.path, "line": q.first_line + 1, "address": loc, "sibling": target.sibling,
+            "path": vn.path, "line": q.first_line_no().get(), "address": loc, "sibling": target.sibling,
             "response": args.response,
             "before": before_json(&planned.before, vault.zone),
             "after": schedule_json(&planned.after.schedule, vault.zone),

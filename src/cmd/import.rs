@@ -170,7 +170,8 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
 }
 
 /// A logged schedule change: card, before and after (as segments).
-type ScheduleKey = (String, String, usize, Option<String>, Option<String>);
+type ScheduleKey =
+    (crate::note_path::NotePath, crate::parse::QuestionHash, usize, Option<String>, Option<String>);
 
 fn schedule_key(r: &Record) -> ScheduleKey {
     let seg = |s: &Option<crate::schedule::Schedule>| s.as_ref().map(crate::schedule::Schedule::segment);
@@ -183,7 +184,7 @@ fn schedule_record(vault: &Vault, c: &CardPlan, w: &Target) -> Record {
     let q = &n.note.questions[c.key.question];
     let card = CardRef {
         path: n.path.clone(),
-        line: q.text_line + 1,
+        line: q.text_line_no().get(),
         hash: q.hash(&n.note.text),
         sibling: c.key.sibling,
         decks: q.decks.to_vec(),

@@ -68,12 +68,12 @@ pub fn note_rows(
             let (interval, ease) = sched.interval_ease();
             rows.push(CardRow {
                 path: path.to_owned(),
-                line: q.first_line + 1,
-                end_line: q.last_line + 1,
+                line: q.first_line_no().get(),
+                end_line: q.last_line_no().get(),
                 address: if i == 0 {
-                    format!("{path}:{}", q.text_line + 1)
+                    format!("{path}:{}", q.text_line_no())
                 } else {
-                    format!("{path}:{}#{i}", q.text_line + 1)
+                    format!("{path}:{}#{i}", q.text_line_no())
                 },
                 kind: q.kind,
                 sibling: i,

@@ -33,7 +33,7 @@ struct Selected {
     note: usize,
     question: usize,
     sibling: usize,
-    hash: String,
+    hash: crate::parse::QuestionHash,
     target: Target,
 }
 
@@ -166,7 +166,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     // Card → the schedule that run gave it. A card is skipped only when it
     // still has exactly that schedule, so a run killed between a note's
     // write and its log line neither repeats nor loses a change.
-    let already: HashMap<(String, String, usize), Option<Schedule>> = if completed {
+    let already: HashMap<_, Option<Schedule>> = if completed {
         HashMap::new()
     } else {
         effective

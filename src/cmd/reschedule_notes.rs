@@ -27,7 +27,7 @@ use crate::writeback::NoteWrite;
 
 /// A note of the review queue with its text.
 struct Held {
-    path: String,
+    path: crate::note_path::NotePath,
     abs: PathBuf,
     text: String,
 }
@@ -231,7 +231,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 let card = CardRef {
                     path: h.path.clone(),
                     line: 0,
-                    hash: String::new(),
+                    hash: crate::parse::QuestionHash::default(),
                     sibling: 0,
                     decks: p.decks.clone(),
                 };

@@ -37,7 +37,7 @@ pub fn rows(n: &ExportNote, out: &mut dyn Write) -> io::Result<()> {
         row(
             out,
             [
-                n.path.clone(),
+                n.path.to_string(),
                 n.line.to_string(),
                 n.deck.clone(),
                 n.kind.name().to_owned(),

@@ -11,11 +11,15 @@
 //! A cloze question is rendered with each deletion replaced by a token, and
 //! each token then by Anki's `{{cN::answer::hint}}` with the answer and hint
 //! rendered on their own, so the markdown around a deletion reads as it does
-//! in Obsidian.
+//! in Obsidian. Embeds are drawn by the `embed` file, HTML escaping and
+//! stripping are the `html` file's.
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::media::{self, Kind};
+use super::embed::{embed, has_scheme};
+use super::html::unwrap_paragraph;
+pub use super::html::{escape, strip_html};
+use super::media;
 use crate::parse::cloze::ClozeSpan;
 use crate::render::wikilink_text;
 
@@ -311,87 +315,6 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.len() > 1
-            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.')
-    })
-}
-
-/// An image or other embed: `![[target|size or alt]]` or `![alt|size](target)`.
-fn embed(link_type: LinkType, dest: &str, inner: &str, note: &str, media: &mut dyn Media) -> Event<'static> {
-    let wiki = matches!(link_type, LinkType::WikiLink { .. });
-    let (alt, size) = match inner.rsplit_once('|') {
-        Some((a, s)) if is_size(s.trim()) => (a.trim().to_owned(), Some(s.trim().to_owned())),
-        _ if wiki && is_size(inner.trim()) => (String::new(), Some(inner.trim().to_owned())),
-        _ if wiki && inner.trim() == dest.trim() => (String::new(), None),
-        _ => (inner.trim().to_owned(), None),
-    };
-    if has_scheme(dest) {
-        let html =
-            format!("<img src=\"{}\" alt=\"{}\"{}>", escape(dest), escape(&alt), size_attrs(size.as_deref()));
-        return Event::InlineHtml(html.into());
-    }
-    let link = if wiki { dest.trim().trim_end_matches('\\').to_owned() } else { percent_decode(dest) };
-    let file = link.split('#').next().unwrap_or(&link).to_owned();
-    match media::kind(&file) {
-        Some(Kind::Image) => {
-            let name = media
-                .resolve(note, &file)
-                .unwrap_or_else(|| file.rsplit('/').next().unwrap_or(&file).to_owned());
-            let html = format!(
-                "<img src=\"{}\" alt=\"{}\"{}>",
-                escape(&name),
-                escape(&alt),
-                size_attrs(size.as_deref())
-            );
-            Event::InlineHtml(html.into())
-        }
-        Some(Kind::Sound) => match media.resolve(note, &file) {
-            Some(name) => Event::Text(format!("[sound:{name}]").into()),
-            None => Event::Text(CowStr::from(wikilink_text(&link))),
-        },
-        None => Event::Text(if alt.is_empty() || wiki { wikilink_text(&link) } else { alt }.into()),
-    }
-}
-
-fn is_size(s: &str) -> bool {
-    let mut parts = s.splitn(2, 'x');
-    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let first = parts.next();
-    match parts.next() {
-        None => ok(first),
-        second => ok(first) && ok(second),
-    }
-}
-
-fn size_attrs(size: Option<&str>) -> String {
-    match size.map(|s| s.split_once('x').unwrap_or((s, ""))) {
-        Some((w, "")) => format!(" width=\"{w}\""),
-        Some((w, h)) => format!(" width=\"{w}\" height=\"{h}\""),
-        None => String::new(),
-    }
-}
-
-/// `%20`-style escapes in a markdown link target; invalid ones stay as written.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
-}
-
 /// Text outside code: cloze tokens and `==highlights==`.
 fn text_events(text: &str, dels: &[Deletion], out: &mut Vec<Event>) {
     let mut rest = text;
@@ -450,100 +373,6 @@ fn with_deletions(escaped: &str, dels: &[Deletion], code: bool) -> String {
     }
     s.push_str(rest);
     s
-}
-
-/// `<p>one paragraph</p>` → `one paragraph`; anything else as it is, without
-/// the final newline.
-fn unwrap_paragraph(html: &str) -> String {
-    let t = html.trim_end();
-    if let Some(inner) = t.strip_prefix("<p>").and_then(|r| r.strip_suffix("</p>"))
-        && !inner.contains("<p>")
-    {
-        return inner.to_owned();
-    }
-    t.to_owned()
-}
-
-/// Escapes text for HTML content and attribute values.
-#[must_use]
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The text of a field's HTML as Anki sorts and checksums it: tags removed
-/// (an image counts as its file name), entities decoded, trimmed.
-#[must_use]
-pub fn strip_html(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let Some(gt) = rest[lt..].find('>') else {
-            out.push_str(&rest[lt..]);
-            rest = "";
-            break;
-        };
-        let tag = &rest[lt..=lt + gt];
-        if tag.starts_with("<img")
-            && let Some(src) = tag.split("src=\"").nth(1).and_then(|s| s.split('"').next())
-        {
-            out.push(' ');
-            out.push_str(src);
-            out.push(' ');
-        }
-        rest = &rest[lt + gt + 1..];
-    }
-    out.push_str(rest);
-    decode_entities(&out).trim().to_owned()
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        let end = tail.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &tail[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                n if n.starts_with("#x") || n.starts_with("#X") => {
-                    u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
-                }
-                n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            }?;
-            Some((c, e))
-        });
-        if let Some((c, e)) = decoded {
-            out.push(c);
-            rest = &tail[e + 1..];
-        } else {
-            out.push('&');
-            rest = &tail[1..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -748,10 +577,5 @@ mod tests {
             let slow = cloze_html(&t, &spans, "N.md", &mut Fake(Vec::new()), false);
             proptest::prop_assert_eq!(fast, slow);
         }
-    }
-
-    #[test]
-    fn stripping_html_for_sorting() {
-        assert_eq!(strip_html("<b>a</b> &amp; <img src=\"x.png\"> &#58;"), "a &  x.png  :");
     }
 }

@@ -96,7 +96,7 @@ impl<'a> Pack<'a> {
         if link.is_empty() {
             return None;
         }
-        let folder = note.rfind('/').map_or("", |i| &note[..i]);
+        let folder = crate::note_path::folder_or_root(note);
         let relative =
             normalize(&if folder.is_empty() { link.to_owned() } else { format!("{folder}/{link}") });
         if link.starts_with("./") || link.starts_with("../") {
@@ -113,7 +113,7 @@ impl<'a> Pack<'a> {
         let suffix = normalize(link)?;
         let mut found = self.files.ending_with(&suffix);
         found.sort_by(|a, b| {
-            let near = |p: &str| p.rfind('/').map_or("", |i| &p[..i]) != folder;
+            let near = |p: &str| crate::note_path::folder_or_root(p) != folder;
             near(a).cmp(&near(b)).then(a.matches('/').count().cmp(&b.matches('/').count())).then(a.cmp(b))
         });
         found.into_iter().next()

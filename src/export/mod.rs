@@ -22,6 +22,8 @@ pub mod anki_txt;
 pub mod apkg;
 pub mod collection;
 pub mod csv;
+mod embed;
+mod html;
 pub mod json;
 pub mod markdown;
 pub mod media;
@@ -41,7 +43,7 @@ use crate::vault::{Vault, VaultNote};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportNote {
     /// Vault-relative path of the note, `/`-separated.
-    pub path: String,
+    pub path: crate::note_path::NotePath,
     /// 1-based first and last line of the question (the plugin's range).
     pub line: usize,
     pub end_line: usize,
@@ -184,9 +186,9 @@ pub fn note_questions(
             .collect();
         out.push(ExportNote {
             path: n.path.clone(),
-            line: q.first_line + 1,
-            end_line: q.last_line + 1,
-            text_line: q.text_line + 1,
+            line: q.first_line_no().get(),
+            end_line: q.last_line_no().get(),
+            text_line: q.text_line_no().get(),
             kind: q.kind,
             decks: q.decks.to_vec(),
             deck: deck.clone(),

@@ -21,7 +21,7 @@ pub fn plan_note(note: &Note, changes: &QuestionChanges, settings: &Settings) ->
         match plan_siblings(note, q, sibs, settings) {
             Ok(Some(e)) => edits.push(e),
             Ok(None) => {}
-            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
+            Err(e) => return Err(format!("line {}: {e}", q.first_line_no())),
         }
     }
     Ok(edits)
@@ -38,7 +38,7 @@ pub fn relocate(
     changes: &QuestionChanges,
     text: &str,
 ) -> Option<Vec<Edit>> {
-    let folder = path.rfind('/').map(|i| &path[..i]);
+    let folder = crate::note_path::folder(path);
     let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
     let mut moved = BTreeMap::new();
     for (&qi, sibs) in changes {

@@ -138,7 +138,7 @@ pub fn match_cards(vault: &Vault, exported: &[ExportNote], col: &Collection) -> 
             continue;
         }
         let found = path_index.get(e.path.as_str()).and_then(|&ni| {
-            let qi = vault.notes[ni].note.questions.iter().position(|q| q.first_line + 1 == e.line)?;
+            let qi = vault.notes[ni].note.questions.iter().position(|q| q.first_line_no().get() == e.line)?;
             Some((ni, qi, vault.notes[ni].note.questions[qi].card_count()))
         });
         let Some(found) = found else {

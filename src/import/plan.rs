@@ -130,7 +130,7 @@ pub fn plan(
     for r in records.iter().filter(|r| !matches!(r.op, Op::Import | Op::Undo) && !r.path.is_empty()) {
         changes.entry((r.path.as_str(), r.hash.as_str(), r.sibling)).or_default().push(r);
     }
-    let mut hashes: HashMap<(usize, usize), String> = HashMap::new();
+    let mut hashes: HashMap<(usize, usize), crate::parse::QuestionHash> = HashMap::new();
 
     let mut out = Plan {
         matching: Matching::default(),

@@ -218,7 +218,7 @@ fn the_same_schedule_is_not_written_again_and_reviews_are_logged_once() {
         op: Op::Import,
         path: "K.md".into(),
         line: 3,
-        hash: String::new(),
+        hash: crate::parse::QuestionHash::default(),
         sibling: 0,
         response: None,
         before: None,

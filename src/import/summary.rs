@@ -54,7 +54,7 @@ impl Summary<'_> {
         let n = &self.vault.notes[k.note];
         let q = &n.note.questions[k.question];
         let sib = if k.sibling > 0 { format!("#{}", k.sibling) } else { String::new() };
-        format!("{}:{}{sib}", n.path, q.first_line + 1)
+        format!("{}:{}{sib}", n.path, q.first_line_no())
     }
 
     /// The front of the card as the review shows it, shortened.
@@ -198,7 +198,7 @@ impl Summary<'_> {
         let d = &self.done;
         let card = |k: CardKey| {
             let n = &self.vault.notes[k.note];
-            json!({ "path": n.path, "line": n.note.questions[k.question].first_line + 1, "sibling": k.sibling })
+            json!({ "path": n.path, "line": n.note.questions[k.question].first_line_no().get(), "sibling": k.sibling })
         };
         let changes: Vec<Value> = p
             .writes()

@@ -31,7 +31,13 @@ pub fn review_record(
     before: Option<ReadSchedule>,
     next: &Sm2,
 ) -> Record {
-    let card = CardRef { path: path.to_owned(), line: 0, hash: String::new(), sibling: 0, decks };
+    let card = CardRef {
+        path: path.into(),
+        line: 0,
+        hash: crate::parse::QuestionHash::default(),
+        sibling: 0,
+        decks,
+    };
     Record::answer(
         stamp,
         day,

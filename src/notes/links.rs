@@ -235,7 +235,7 @@ impl Resolver {
         if std::path::Path::new(&want).extension().is_none_or(|e| e != "md") {
             want.push_str(".md");
         }
-        let folder = from.rfind('/').map_or("", |i| &from[..i]).to_lowercase();
+        let folder = crate::note_path::folder_or_root(from).to_lowercase();
         let exact = |p: &str| self.by_path.get(p).map(|&i| self.paths[i].as_str());
         if want.starts_with("./") || want.starts_with("../") {
             return exact(&normalise(&folder, &want)?);
@@ -260,7 +260,7 @@ impl Resolver {
             .collect();
         let in_folder = candidates.iter().copied().find(|&i| {
             let p = self.paths[i].to_lowercase();
-            p.rfind('/').map_or("", |k| &p[..k]) == folder
+            crate::note_path::folder_or_root(&p) == folder
         });
         let best = in_folder.or_else(|| candidates.iter().copied().min_by_key(|&i| depth(&self.paths[i])))?;
         Some(self.paths[best].as_str())

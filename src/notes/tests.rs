@@ -27,7 +27,7 @@ fn build(notes: &[(&str, &str)], settings: &Settings) -> NoteIndex {
     let facts = notes
         .iter()
         .map(|(path, text)| {
-            let folder = path.rfind('/').map(|i| &path[..i]);
+            let folder = crate::note_path::folder(path);
             facts(path, &parse_note((*text).to_owned(), folder, &opts, false), settings)
         })
         .collect();

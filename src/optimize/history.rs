@@ -36,8 +36,8 @@ use crate::schedule::Response;
 /// A card's identity in the log, which survives lines moving.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CardKey {
-    pub path: String,
-    pub hash: String,
+    pub path: crate::note_path::NotePath,
+    pub hash: crate::parse::QuestionHash,
     pub sibling: usize,
 }
 

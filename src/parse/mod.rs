@@ -13,9 +13,11 @@ pub mod comment;
 mod decks;
 pub mod frontmatter;
 pub mod js;
+pub mod line_no;
 pub mod lines;
 pub mod moment;
 mod question;
+mod question_hash;
 mod split;
 pub mod tags;
 
@@ -33,7 +35,9 @@ use tags::{FenceState, Tag, line_tags};
 
 pub use decks::deck_of_tag;
 pub use js::{cyrb53, cyrb53_pair, js_round};
+pub use line_no::LineNo;
 pub use question::{Anchor, CardSchedule, CardState, Question, QuestionKind, TextRef};
+pub use question_hash::QuestionHash;
 pub use split::has_inline_marker;
 
 /// Everything the parser needs besides the note's text.

@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::cloze::Clozes;
 use super::comment::{Segment, SegmentKind};
 use super::js::{cyrb53, js_trim};
+use super::line_no::LineNo;
 use super::lines;
+use super::question_hash::QuestionHash;
 use crate::clock::Zone;
 use crate::settings::Settings;
 
@@ -312,14 +314,32 @@ impl Question {
     /// A stable hash of the question's text without its schedule: the
     /// plugin's `cyrb53(tag + actualQuestion)` in hex (its bury-list key).
     #[must_use]
-    pub fn hash(&self, note: &str) -> String {
+    pub fn hash(&self, note: &str) -> QuestionHash {
         let mut key = String::new();
         if let Some(t) = &self.topic_tag {
             key.push_str(t);
             key.push(' ');
         }
         key.push_str(self.actual(note));
-        format!("{:x}", cyrb53(&key, 0))
+        QuestionHash::new(format!("{:x}", cyrb53(&key, 0)))
+    }
+
+    /// The number of the question's first line (the plugin's range).
+    #[must_use]
+    pub fn first_line_no(&self) -> LineNo {
+        LineNo::of_index(self.first_line)
+    }
+
+    /// The number of the question's last line.
+    #[must_use]
+    pub fn last_line_no(&self) -> LineNo {
+        LineNo::of_index(self.last_line)
+    }
+
+    /// The number of the line the question's address names (`PATH:LINE`).
+    #[must_use]
+    pub fn text_line_no(&self) -> LineNo {
+        LineNo::of_index(self.text_line)
     }
 
     /// True when `line` (0-based) lies within the question's range.

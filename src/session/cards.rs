@@ -98,7 +98,7 @@ pub fn note_cards(
     note: &Note,
     when: &When,
     mode: Mode,
-    buried: &[String],
+    buried: &[crate::parse::QuestionHash],
     decks: &[String],
 ) -> Vec<QueueCard> {
     let mut out = Vec::new();
@@ -108,13 +108,13 @@ pub fn note_cards(
         mode,
         decks,
         |q| Some(q.hash(&note.text)).filter(|h| !buried.contains(h)),
-        |c, hash: &String| {
+        |c, hash: &crate::parse::QuestionHash| {
             let q = &note.questions[c.question];
             out.push(QueueCard {
-                path: path.to_owned(),
+                path: path.into(),
                 question: c.question,
                 sibling: c.sibling,
-                line: q.text_line + 1,
+                line: q.text_line_no(),
                 hash: hash.clone(),
                 is_new: c.phase == Phase::New,
                 phase: c.phase,
@@ -133,7 +133,7 @@ pub fn note_cards(
 pub fn note_due_counts<S: std::hash::BuildHasher>(
     note: &Note,
     when: &When,
-    buried: &HashSet<String, S>,
+    buried: &HashSet<crate::parse::QuestionHash, S>,
     decks: &[String],
 ) -> super::due::DueCounts {
     let mut counts = super::due::DueCounts::default();

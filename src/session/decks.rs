@@ -62,11 +62,11 @@ mod tests {
 
     fn card(deck: &str, line: usize, phase: Phase) -> QueueCard {
         QueueCard {
-            path: format!("{deck}.md"),
+            path: format!("{deck}.md").into(),
             question: line,
             sibling: 0,
-            line,
-            hash: format!("{deck}{line}"),
+            line: crate::parse::LineNo::new(line),
+            hash: format!("{deck}{line}").into(),
             is_new: phase == Phase::New,
             phase,
             deck: deck.into(),

@@ -26,7 +26,7 @@ use crate::log::{Record, Stamp};
 use crate::notes::answer::review_record;
 use crate::notes::{self, NoteIndex, NoteState, QueuedNote, ReadSchedule};
 use crate::parse::cloze::Clozes;
-use crate::parse::{Detail, Note, ParseOptions, parse_note};
+use crate::parse::{Detail, Note, ParseOptions, QuestionHash, parse_note};
 use crate::schedule::Response;
 use crate::settings::Settings;
 
@@ -112,7 +112,7 @@ struct Answered {
     record: Record,
     facts_before: (Option<ReadSchedule>, Option<f64>),
     /// Question hashes this answer added to the bury list.
-    buried: Vec<String>,
+    buried: Vec<QuestionHash>,
     /// Other entries of the same note (other decks) that left the queue.
     others: Vec<(usize, QueuedNote)>,
 }
@@ -127,7 +127,7 @@ pub struct NoteSession<S: Store> {
     current: Option<Shown>,
     history: Vec<Action>,
     summary: NoteSummary,
-    buried: Vec<String>,
+    buried: Vec<QuestionHash>,
     notices: Vec<Notice>,
 }
 
@@ -177,7 +177,7 @@ impl<S: Store> NoteSession<S> {
             zone: self.ctx.zone,
             detail: Detail::Full,
         };
-        parse_note(text.to_owned(), path.rfind('/').map(|i| &path[..i]), &opts, true)
+        parse_note(text.to_owned(), crate::note_path::folder(path), &opts, true)
     }
 
     /// Shows the next note of the queue; notes that cannot be read leave
@@ -327,7 +327,7 @@ impl<S: Store> NoteSession<S> {
     /// Adds every question of the note to the day's bury list (the plugin
     /// buries a reviewed note's questions with `burySiblingCards`); returns
     /// the hashes added.
-    fn bury_questions(&mut self, path: &str, text: &str) -> Vec<String> {
+    fn bury_questions(&mut self, path: &str, text: &str) -> Vec<QuestionHash> {
         let note = self.parse(path, text);
         let mut added = Vec::new();
         for q in &note.questions {

@@ -24,7 +24,7 @@ fn session(settings: &Settings) -> NoteSession<MemStore> {
     let facts = files
         .iter()
         .map(|(p, t)| {
-            let note = parse_note((*t).to_owned(), p.rfind('/').map(|i| &p[..i]), &opts, false);
+            let note = parse_note((*t).to_owned(), crate::note_path::folder(p), &opts, false);
             notes::facts(p, &note, settings)
         })
         .collect();

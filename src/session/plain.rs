@@ -7,8 +7,9 @@
 
 use std::io::{BufRead, Write};
 
-use super::{Phase, Session, Store, Summary, Undone};
+use super::{CardView, Phase, Progress, Session, Store, Summary, Undone};
 use crate::error::Error;
+use crate::note_path::NotePath;
 use crate::render::{plain, summary_lines};
 use crate::sanitize::one_line;
 use crate::schedule::Response;
@@ -22,14 +23,13 @@ pub const WIDTH: usize = 80;
 
 /// Runs a session reading answers from `input`, printing to `out`; card
 /// text is wrapped to `width` columns (see [`WIDTH`]).
-#[expect(clippy::too_many_lines, reason = "a step of issue 14 in progress breaks it up")]
 pub fn run<S: Store>(
     session: &mut Session<S>,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     width: usize,
 ) -> Result<Summary, Error> {
-    let mut shown: Option<(String, usize, usize, bool)> = None;
+    let mut shown: Option<(NotePath, usize, usize, bool)> = None;
     loop {
         for n in session.take_notices() {
             writeln!(out, "note: {}", one_line(&n.0)).map_err(Error::stdout)?;
@@ -37,45 +37,7 @@ pub fn run<S: Store>(
         let Some(card) = session.view() else { break };
         let key = (card.path.clone(), card.line, card.sibling, card.revealed);
         if shown.as_ref() != Some(&key) {
-            let p = session.progress();
-            if card.revealed {
-                print_side(out, "A:", &card.back_marked, width).map_err(Error::stdout)?;
-                let buttons: Vec<String> = card
-                    .intervals
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (r, ivl))| format!("{} {} {}", i + 1, r.name(), ivl.as_deref().unwrap_or("–")))
-                    .collect();
-                writeln!(out, "{}", buttons.join(" · ")).map_err(Error::stdout)?;
-                writeln!(out, "{PROMPT_BACK}").map_err(Error::stdout)?;
-            } else {
-                let mut state = match card.phase {
-                    Phase::New => "new".to_owned(),
-                    Phase::Learning => "learning".to_owned(),
-                    Phase::Review => "review".to_owned(),
-                };
-                if card.cram {
-                    state.push_str(" · cram");
-                }
-                if let Some(w) = card.waiting {
-                    state.push_str(&format!(" · due in {}m", (w.num_seconds() + 59) / 60));
-                }
-                writeln!(
-                    out,
-                    "\n[{}/{}] {}:{} · {} · {state}",
-                    p.done + 1,
-                    p.done + p.left,
-                    one_line(&card.path),
-                    card.line,
-                    one_line(&card.decks.join(", "))
-                )
-                .map_err(Error::stdout)?;
-                if !card.context.is_empty() {
-                    writeln!(out, "{}", one_line(&card.context.join(" › "))).map_err(Error::stdout)?;
-                }
-                print_side(out, "Q:", &card.front_marked, width).map_err(Error::stdout)?;
-                writeln!(out, "{PROMPT_FRONT}").map_err(Error::stdout)?;
-            }
+            print_card(out, &card, session.progress(), width).map_err(Error::stdout)?;
             shown = Some(key);
         }
         write!(out, "> ").map_err(Error::stdout)?;
@@ -86,56 +48,120 @@ pub fn run<S: Store>(
             break;
         }
         let word = line.trim().to_ascii_lowercase();
-        match word.as_str() {
-            "" if !card.revealed => session.reveal(),
-            "" => writeln!(out, "{PROMPT_BACK}").map_err(Error::stdout)?,
-            "skip" | "s" => {
-                session.skip();
-                shown = None;
-            }
-            "bury" | "b" => {
-                let n = session.bury();
-                writeln!(out, "buried until tomorrow: {n} card{}", if n == 1 { "" } else { "s" })
-                    .map_err(Error::stdout)?;
-                shown = None;
-            }
-            "undo" | "u" => {
-                match session.undo() {
-                    Ok(Some(u)) => writeln!(out, "{}", undone_text(&u)).map_err(Error::stdout)?,
-                    Ok(None) => writeln!(out, "nothing to undo").map_err(Error::stdout)?,
-                    Err(e) => writeln!(out, "error: {}", one_line(&e.to_string())).map_err(Error::stdout)?,
-                }
-                shown = None;
-            }
-            "info" | "i" => {
-                if let Some(info) = session.card_info() {
-                    for l in info_lines(&info) {
-                        writeln!(out, "{}", one_line(&l)).map_err(Error::stdout)?;
-                    }
-                }
-            }
-            "quit" | "q" | "exit" => break,
-            other => match other.parse::<Response>() {
-                Ok(r) if card.revealed || r == Response::Reset => {
-                    if let Err(e) = session.answer(r) {
-                        writeln!(out, "error: {}", one_line(&e.to_string())).map_err(Error::stdout)?;
-                    }
-                    shown = None;
-                }
-                Ok(_) => writeln!(out, "show the answer first (an empty line)").map_err(Error::stdout)?,
-                Err(_) => writeln!(
-                    out,
-                    "unknown input `{}`: {}",
-                    one_line(other),
-                    if card.revealed { PROMPT_BACK } else { PROMPT_FRONT }
-                )
-                .map_err(Error::stdout)?,
-            },
+        match act(session, &word, card.revealed, out).map_err(Error::stdout)? {
+            Next::Same => {}
+            Next::Redraw => shown = None,
+            Next::Quit => break,
         }
     }
     let summary = session.summary();
     writeln!(out, "\n{}", summary_lines(&summary).join("\n")).map_err(Error::stdout)?;
     Ok(summary)
+}
+
+/// What follows an input line.
+enum Next {
+    /// The card on screen is not drawn again.
+    Same,
+    /// The card on screen (maybe another) is drawn again.
+    Redraw,
+    Quit,
+}
+
+/// The card's front (with its header line) or, once revealed, its back and
+/// the answer buttons.
+fn print_card(out: &mut dyn Write, card: &CardView, p: Progress, width: usize) -> std::io::Result<()> {
+    if card.revealed {
+        print_side(out, "A:", &card.back_marked, width)?;
+        let buttons: Vec<String> = card
+            .intervals
+            .iter()
+            .enumerate()
+            .map(|(i, (r, ivl))| format!("{} {} {}", i + 1, r.name(), ivl.as_deref().unwrap_or("–")))
+            .collect();
+        writeln!(out, "{}", buttons.join(" · "))?;
+        return writeln!(out, "{PROMPT_BACK}");
+    }
+    let mut state = match card.phase {
+        Phase::New => "new".to_owned(),
+        Phase::Learning => "learning".to_owned(),
+        Phase::Review => "review".to_owned(),
+    };
+    if card.cram {
+        state.push_str(" · cram");
+    }
+    if let Some(w) = card.waiting {
+        state.push_str(&format!(" · due in {}m", (w.num_seconds() + 59) / 60));
+    }
+    writeln!(
+        out,
+        "\n[{}/{}] {}:{} · {} · {state}",
+        p.done + 1,
+        p.done + p.left,
+        one_line(&card.path),
+        card.line,
+        one_line(&card.decks.join(", "))
+    )?;
+    if !card.context.is_empty() {
+        writeln!(out, "{}", one_line(&card.context.join(" › ")))?;
+    }
+    print_side(out, "Q:", &card.front_marked, width)?;
+    writeln!(out, "{PROMPT_FRONT}")
+}
+
+/// Does what an input line (trimmed, lower case) asks of the card on
+/// screen; an error of the session is printed, not returned.
+fn act<S: Store>(
+    session: &mut Session<S>,
+    word: &str,
+    revealed: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<Next> {
+    match word {
+        "" if !revealed => session.reveal(),
+        "" => writeln!(out, "{PROMPT_BACK}")?,
+        "skip" | "s" => {
+            session.skip();
+            return Ok(Next::Redraw);
+        }
+        "bury" | "b" => {
+            let n = session.bury();
+            writeln!(out, "buried until tomorrow: {n} card{}", if n == 1 { "" } else { "s" })?;
+            return Ok(Next::Redraw);
+        }
+        "undo" | "u" => {
+            match session.undo() {
+                Ok(Some(u)) => writeln!(out, "{}", undone_text(&u))?,
+                Ok(None) => writeln!(out, "nothing to undo")?,
+                Err(e) => writeln!(out, "error: {}", one_line(&e.to_string()))?,
+            }
+            return Ok(Next::Redraw);
+        }
+        "info" | "i" => {
+            if let Some(info) = session.card_info() {
+                for l in info_lines(&info) {
+                    writeln!(out, "{}", one_line(&l))?;
+                }
+            }
+        }
+        "quit" | "q" | "exit" => return Ok(Next::Quit),
+        other => match other.parse::<Response>() {
+            Ok(r) if revealed || r == Response::Reset => {
+                if let Err(e) = session.answer(r) {
+                    writeln!(out, "error: {}", one_line(&e.to_string()))?;
+                }
+                return Ok(Next::Redraw);
+            }
+            Ok(_) => writeln!(out, "show the answer first (an empty line)")?,
+            Err(_) => writeln!(
+                out,
+                "unknown input `{}`: {}",
+                one_line(other),
+                if revealed { PROMPT_BACK } else { PROMPT_FRONT }
+            )?,
+        },
+    }
+    Ok(Next::Same)
 }
 
 /// What an undo took back, as one line.

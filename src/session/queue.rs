@@ -7,17 +7,19 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
+use crate::note_path::NotePath;
+
 /// One card in the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCard {
-    pub path: String,
+    pub path: NotePath,
     /// Index of the question in its note.
     pub question: usize,
     pub sibling: usize,
-    /// 1-based first line of the question (to find it again after edits).
-    pub line: usize,
+    /// The question's line (its address), to find it again after edits.
+    pub line: crate::parse::LineNo,
     /// The question's hash (text without schedule).
-    pub hash: String,
+    pub hash: crate::parse::QuestionHash,
     pub is_new: bool,
     /// New, learning or review, for the progress counts (a card moves on
     /// as it is answered).
@@ -211,7 +213,7 @@ mod tests {
             path: path.into(),
             question: 0,
             sibling: 0,
-            line: 1,
+            line: crate::parse::LineNo::new(1),
             hash: path.into(),
             is_new,
             phase: if is_new { Phase::New } else { Phase::Review },

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::edit::{Edit, splice};
 use crate::error::{Error, IoResultExt};
 use crate::log::Record;
+use crate::parse::QuestionHash;
 use crate::writeback::{NoteWrite, write_and_log};
 
 /// The session's side effects.
@@ -30,9 +31,9 @@ pub trait Store {
     /// Appends records to the review log.
     fn log(&mut self, records: &[Record]) -> Result<(), Error>;
     /// Question hashes buried for `day`.
-    fn buried(&self, day: NaiveDate) -> Vec<String>;
+    fn buried(&self, day: NaiveDate) -> Vec<QuestionHash>;
     /// Replaces the buried questions of `day`.
-    fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error>;
+    fn set_buried(&mut self, day: NaiveDate, hashes: &[QuestionHash]) -> Result<(), Error>;
     /// A card's answers in the log, oldest first.
     fn history(&self, path: &str, hash: &str, sibling: usize) -> Vec<Record>;
 }
@@ -44,7 +45,7 @@ pub const BURIED_PATH: &str = ".recall/buried.json";
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Buried {
     day: Option<NaiveDate>,
-    questions: Vec<String>,
+    questions: Vec<QuestionHash>,
 }
 
 /// The vault on disk.
@@ -61,7 +62,7 @@ impl DiskStore {
 
 /// Reads the bury list of a vault for `day` (empty when stale or absent).
 #[must_use]
-pub fn read_buried(root: &Path, day: NaiveDate) -> Vec<String> {
+pub fn read_buried(root: &Path, day: NaiveDate) -> Vec<QuestionHash> {
     let Ok(text) = std::fs::read_to_string(root.join(BURIED_PATH)) else {
         return Vec::new();
     };
@@ -101,11 +102,11 @@ impl Store for DiskStore {
         crate::log::append(&self.root, records)
     }
 
-    fn buried(&self, day: NaiveDate) -> Vec<String> {
+    fn buried(&self, day: NaiveDate) -> Vec<QuestionHash> {
         read_buried(&self.root, day)
     }
 
-    fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error> {
+    fn set_buried(&mut self, day: NaiveDate, hashes: &[QuestionHash]) -> Result<(), Error> {
         let path = self.root.join(BURIED_PATH);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_path(dir)?;
@@ -121,7 +122,7 @@ impl Store for DiskStore {
 pub struct MemStore {
     pub files: HashMap<String, String>,
     pub log: Vec<Record>,
-    pub buried: Option<(NaiveDate, Vec<String>)>,
+    pub buried: Option<(NaiveDate, Vec<QuestionHash>)>,
 }
 
 impl Store for MemStore {
@@ -164,14 +165,14 @@ impl Store for MemStore {
         Ok(())
     }
 
-    fn buried(&self, day: NaiveDate) -> Vec<String> {
+    fn buried(&self, day: NaiveDate) -> Vec<QuestionHash> {
         match &self.buried {
             Some((d, h)) if *d == day => h.clone(),
             _ => Vec::new(),
         }
     }
 
-    fn set_buried(&mut self, day: NaiveDate, hashes: &[String]) -> Result<(), Error> {
+    fn set_buried(&mut self, day: NaiveDate, hashes: &[QuestionHash]) -> Result<(), Error> {
         self.buried = Some((day, hashes.to_vec()));
         Ok(())
     }

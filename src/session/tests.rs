@@ -4,6 +4,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::clock::{When, Zone};
+use crate::log::Op;
+use crate::parse::parse_note;
+use crate::schedule::histogram_key;
 
 const TODAY: &str = "2024-06-20";
 
@@ -57,7 +60,12 @@ pub(super) fn session_at(
     let mut histogram = Histogram::default();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
-        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(when.now), false);
+        let note = parse_note(
+            (*text).to_owned(),
+            crate::note_path::folder(path),
+            &ctx.parse_options(when.now),
+            false,
+        );
         for q in &note.questions {
             for i in 0..q.card_count() {
                 if let Some(k) = histogram_key(&q.schedule(i), when.today, when.now) {
@@ -66,7 +74,7 @@ pub(super) fn session_at(
             }
         }
         cards.extend(note_cards(path, &note, &when, ctx.mode, &[], &[]));
-        notes.push(SessionNote { path: (*path).to_owned(), note });
+        notes.push(SessionNote { path: (*path).into(), note });
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
     Session::new(ctx, clock, store, notes, queue, histogram)
@@ -210,7 +218,7 @@ fn skip_and_bury_remove_the_whole_question() {
     let cards = note_cards("c.md", &note, &noon(), Mode::Normal, &buried, &[]);
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].line, 4);
-    let buried: std::collections::HashSet<String> = buried.into_iter().collect();
+    let buried: std::collections::HashSet<crate::parse::QuestionHash> = buried.into_iter().collect();
     assert_eq!(super::note_due_counts(&note, &noon(), &buried, &[]), super::due::count(&cards));
 }
 
@@ -272,11 +280,11 @@ fn limits_count_what_was_done_today() {
     assert_eq!((new, reviews), (1, 1));
     let cards: Vec<QueueCard> = (0..5)
         .map(|i| QueueCard {
-            path: format!("n{i}.md"),
+            path: format!("n{i}.md").into(),
             question: 0,
             sibling: 0,
-            line: 1,
-            hash: format!("h{i}"),
+            line: crate::parse::LineNo::new(1),
+            hash: format!("h{i}").into(),
             is_new: i % 2 == 0,
             phase: if i % 2 == 0 { Phase::New } else { Phase::Review },
             deck: "d".into(),
@@ -348,9 +356,14 @@ fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
     let mut cards = Vec::new();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
-        let note = parse_note((*text).to_owned(), folder_of(path), &ctx.parse_options(when.now), false);
+        let note = parse_note(
+            (*text).to_owned(),
+            crate::note_path::folder(path),
+            &ctx.parse_options(when.now),
+            false,
+        );
         cards.extend(note_cards(path, &note, &when, Mode::Normal, &[], &[]));
-        unloaded.push(((*path).to_owned(), fingerprint(text)));
+        unloaded.push(((*path).into(), fingerprint(text)));
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
     Session::new_lazy(ctx, clock(), store, unloaded, queue, Histogram::default())

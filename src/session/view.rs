@@ -6,13 +6,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Phase, Session, Store, headings_above};
 use crate::log::{Op, Record};
+use crate::note_path::NotePath;
 use crate::parse::{CardSchedule, QuestionKind};
 use crate::schedule::{CardContext, Response, Schedule, note_ease};
 
 /// One card on screen: what a renderer needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardView {
-    pub path: String,
+    pub path: NotePath,
     /// 1-based first line of the question (its address).
     pub line: usize,
     pub sibling: usize,
@@ -83,7 +84,7 @@ impl Summary {
 /// What `i` shows: where the card is, its schedule and its history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardInfo {
-    pub path: String,
+    pub path: NotePath,
     pub line: usize,
     pub sibling: usize,
     pub kind: QuestionKind,
@@ -160,7 +161,7 @@ impl<S: Store> Session<S> {
         };
         Some(CardView {
             path: card.path.clone(),
-            line: q.text_line + 1,
+            line: q.text_line_no().get(),
             sibling: card.sibling,
             kind: q.kind,
             decks: q.decks.to_vec(),
@@ -201,7 +202,7 @@ impl<S: Store> Session<S> {
             .collect();
         Some(CardInfo {
             path: card.path.clone(),
-            line: q.text_line + 1,
+            line: q.text_line_no().get(),
             sibling: card.sibling,
             kind: q.kind,
             decks: q.decks.to_vec(),

@@ -81,7 +81,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = crate::session::DiskStore { root: dir.path().to_path_buf() };
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-        store.set_buried(day, &["h1".to_owned()]).expect("write");
+        store.set_buried(day, &["h1".into()]).expect("write");
         assert_eq!(BURIED, crate::session::store::BURIED_PATH);
         assert_eq!(check_buried(dir.path(), "x"), None);
     }

@@ -102,7 +102,7 @@ pub struct Ui {
     pub drawn: Drawn,
     /// The card shown (`path`, `line`, `sibling`) and whether revealed: a
     /// new card starts at its top, a reveal at the answer.
-    shown: Option<(String, usize, usize, bool)>,
+    shown: Option<(crate::note_path::NotePath, usize, usize, bool)>,
     /// The card's info lines while `i` shows them (in the help's place).
     pub info: Option<Vec<String>>,
     /// `r` was pressed once: the next `r` resets the card.
@@ -516,7 +516,7 @@ fn open_image(vault: &Path, note: &str, target: &str) -> Result<(), String> {
     if target.contains("://") {
         return open(target);
     }
-    let folder = note.rfind('/').map_or("", |i| &note[..i]);
+    let folder = crate::note_path::folder_or_root(note);
     for candidate in [vault.join(folder).join(target), vault.join(target)] {
         if candidate.is_file() {
             return open(&candidate.to_string_lossy());

@@ -369,7 +369,7 @@ fn draw_card(frame: &mut Frame, col: Rect, card: &CardView, screen: &Screen) -> 
 }
 
 fn draw_crumb(frame: &mut Frame, r: Rect, card: &CardView, p: Progress, seconds: u64) {
-    let mut context = vec![card.path.clone()];
+    let mut context = vec![card.path.to_string()];
     context.extend(card.context.iter().cloned());
     let mut pos = format!(" {} · {}/{}", timer(seconds), p.done + 1, p.done + p.left);
     if let Some(w) = card.waiting {

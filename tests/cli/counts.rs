@@ -26,7 +26,7 @@ fn summary(n: &VaultNote) -> Summary {
             )
         })
         .collect();
-    (n.path.clone(), n.note.has_deck, qs)
+    (n.path.to_string(), n.note.has_deck, qs)
 }
 
 fn vaults() -> Vec<PathBuf> {
