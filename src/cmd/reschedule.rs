@@ -1,41 +1,38 @@
 //! `recall reschedule`: batch changes to a vault's schedules, dry run first.
+//!
+//! The selection and the planning are [`crate::reschedule::select`]'s; this
+//! file reads the vault for them (twice: the selected cards first, then the
+//! notes with changes), shows the result and writes it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
 use crate::cli::{Global, RescheduleArgs, StateFilter};
-use crate::edit::plan::{SiblingChange, plan_siblings};
+use crate::clock::When;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
-use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
-use crate::reschedule::exam::{ExamPlan, plan_exam};
-use crate::reschedule::fsrs::{fsrs_note, plan};
+use crate::parse::{CardState, Note, Question, cyrb53, parse_note};
+use crate::reschedule::exam::ExamPlan;
+use crate::reschedule::fsrs::fsrs_note;
+use crate::reschedule::select::{
+    Candidate, Done, Filter, already_done, by_question, move_card, plan_changes, plan_note, select_note,
+};
 use crate::reschedule::{Change, Operation, Target};
-use crate::schedule::Schedule;
-use crate::schedule::histogram_key;
-use crate::settings::Settings;
-use crate::vault::Vault;
+use crate::schedule::Histogram;
+use crate::session::fingerprint;
+use crate::vault::{Vault, VaultNote};
 use crate::writeback::NoteWrite;
 
-use super::{terminal_width, vault_histogram};
-use crate::deck::deck_matches;
+use super::terminal_width;
 
 /// Days shown in the before / after chart.
 pub(super) const CHART_DAYS: i64 = 30;
-
-/// A selected card with where it lives.
-struct Selected {
-    note: usize,
-    question: usize,
-    sibling: usize,
-    hash: String,
-    target: Target,
-}
 
 pub(super) fn operation(args: &RescheduleArgs, zone: crate::clock::Zone) -> Operation {
     if let Some(date) = args.exam {
@@ -71,31 +68,132 @@ pub(super) fn signature(args: &RescheduleArgs, op: Operation, today: NaiveDate, 
     format!("{:x}", cyrb53(&key, 7))
 }
 
-fn sibling_change(c: &Change, before: &CardSchedule) -> SiblingChange {
-    match c.applied(before) {
-        Some(s) => SiblingChange::Set(s.segment()),
-        None => SiblingChange::New,
-    }
+/// A note the first pass selected cards of: where it is and what it held.
+struct Seen {
+    path: String,
+    abs: PathBuf,
+    fingerprint: u64,
 }
 
-/// Plans the edits of one note: one per changed question.
-fn plan_note(
-    note: &Note,
-    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
-    settings: &Settings,
-) -> Result<Vec<Edit>, String> {
-    let mut edits = Vec::new();
-    for (&qi, sibs) in changes {
-        let Some(q) = note.questions.get(qi) else { continue };
-        let sc: Vec<(usize, SiblingChange)> =
-            sibs.iter().map(|(s, c)| (*s, sibling_change(c, &q.schedule(*s)))).collect();
-        match plan_siblings(note, q, &sc, settings) {
-            Ok(Some(e)) => edits.push(e),
-            Ok(None) => {}
-            Err(e) => return Err(format!("line {}: {e}", q.first_line + 1)),
+/// A selected card with its note (an index into [`Selection::notes`]).
+struct Selected {
+    note: usize,
+    card: Candidate,
+}
+
+/// What the first pass keeps of the vault.
+#[derive(Default)]
+struct Selection {
+    notes: Vec<Seen>,
+    cards: Vec<Selected>,
+    histogram: Histogram,
+    fsrs_skipped: usize,
+    resumed: usize,
+}
+
+/// A planned change: the card (an index into [`Selection::cards`]) and its change.
+type CardChange = (usize, Change);
+
+/// A changed note read again and planned: its edits, and the note itself
+/// when it is to be shown (`--diff`) or written (`--apply`); a dry run
+/// keeps neither.
+struct Plan {
+    note: usize,
+    edits: Vec<Edit>,
+    held: Option<VaultNote>,
+}
+
+/// The first pass: every note is read on the workers and only its
+/// selected cards and its histogram entries are kept (holding the whole
+/// vault cost 600 MB on 50,000 notes).
+fn first_pass(
+    global: &Global,
+    args: &RescheduleArgs,
+    filter: &Filter<'_>,
+    effective: &[&Record],
+) -> Result<(Vault, Selection), Error> {
+    let first = args.paths.first().map(PathBuf::as_path);
+    let already = std::sync::OnceLock::new();
+    let select = |n: VaultNote, opts: &crate::parse::ParseOptions| {
+        let when = When { today: opts.today, now: opts.now, zone: opts.zone };
+        let already: &Done = already.get_or_init(|| {
+            let sig = signature(args, filter.op, when.today, filter.scopes);
+            already_done(effective, &format!("{} | run {sig}", filter.op.describe()))
+        });
+        let s = select_note(&n.path, &n.note, filter, already, &when);
+        let seen = (!s.cards.is_empty()).then(|| Seen {
+            fingerprint: fingerprint(&n.note.text),
+            path: n.path,
+            abs: n.abs,
+        });
+        (s, seen)
+    };
+    let mut sel = Selection::default();
+    let vault = crate::scan_vault_each(global, first, crate::parse::Detail::Full, select, |(s, seen)| {
+        for k in s.keys {
+            sel.histogram.increment(k);
+        }
+        sel.fsrs_skipped += s.fsrs_skipped;
+        sel.resumed += s.resumed;
+        if let Some(seen) = seen {
+            let note = sel.notes.len();
+            sel.notes.push(seen);
+            sel.cards.extend(s.cards.into_iter().map(|card| Selected { note, card }));
+        }
+        Ok(())
+    })?;
+    Ok((vault, sel))
+}
+
+/// The cards of `changes` (in note order) that belong to note `ni`.
+fn changes_of<'a>(sel: &Selection, changes: &'a [CardChange], ni: usize) -> &'a [CardChange] {
+    let lo = changes.partition_point(|(c, _)| sel.cards[*c].note < ni);
+    let hi = changes.partition_point(|(c, _)| sel.cards[*c].note <= ni);
+    &changes[lo..hi]
+}
+
+/// Note `ni`'s changes by question, as [`plan_note`] takes them.
+fn questions_of(sel: &Selection, changes: &[CardChange], ni: usize) -> BTreeMap<usize, Vec<(usize, Change)>> {
+    by_question(changes_of(sel, changes, ni).iter().map(|(c, ch)| {
+        let card = &sel.cards[*c].card;
+        (card.question, card.sibling, ch)
+    }))
+}
+
+/// The second pass: the notes with changes are read again on the workers
+/// (a note changed since the first pass is left alone) and their edits
+/// planned up front: a note that cannot be edited is reported, not
+/// half-done. Returns the plans with edits and the problems.
+fn second_pass(
+    vault: &Vault,
+    sel: &Selection,
+    changes: &[CardChange],
+    keep: bool,
+) -> (Vec<Plan>, Vec<String>) {
+    let mut changed: Vec<usize> = changes.iter().map(|(c, _)| sel.cards[*c].note).collect();
+    changed.dedup();
+    let planned = crate::vault::parallel_map(&changed, |&ni| {
+        let seen = &sel.notes[ni];
+        let n = match vault.read_note(&seen.path, &seen.abs) {
+            Ok(n) if fingerprint(&n.note.text) == seen.fingerprint => n,
+            Ok(_) => return (ni, Err(" changed while it was being read".to_owned()), None),
+            Err(_) => return (ni, Err(" gone while it was being read".to_owned()), None),
+        };
+        let plan = plan_note(&n.note, &questions_of(sel, changes, ni), &vault.config.settings);
+        let held = (keep && plan.as_ref().is_ok_and(|e| !e.is_empty())).then_some(n);
+        (ni, plan, held)
+    });
+    let (mut plans, mut problems) = (Vec::new(), Vec::new());
+    for (note, plan, held) in planned {
+        match plan {
+            Ok(edits) if !edits.is_empty() => {
+                plans.push(Plan { note, edits: if keep { edits } else { Vec::new() }, held });
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{}:{e}; left alone", sel.notes[note].path)),
         }
     }
-    Ok(edits)
+    (plans, problems)
 }
 
 /// The same changes on a note's new text: each question found again by its
@@ -123,12 +221,205 @@ fn relocate(
     plan_note(&fresh, &moved, &vault.config.settings).ok()
 }
 
-#[expect(clippy::too_many_lines, reason = "a step of issue 14 in progress breaks it up")]
+/// Writes the planned notes, logging each card's change; returns how many
+/// notes were written, whether it was interrupted and whether a write failed.
+fn apply(
+    vault: &Vault,
+    sel: &Selection,
+    plans: &[Plan],
+    changes: &[CardChange],
+    detail: &str,
+) -> (usize, bool, bool) {
+    let held: Vec<(&Plan, &VaultNote)> = plans.iter().filter_map(|p| Some((p, p.held.as_ref()?))).collect();
+    let by_note: Vec<BTreeMap<usize, Vec<(usize, Change)>>> =
+        held.iter().map(|(p, _)| questions_of(sel, changes, p.note)).collect();
+    let relocators: Vec<_> = held
+        .iter()
+        .zip(&by_note)
+        .map(|((_, n), qs)| move |text: &str| relocate(vault, &n.path, &n.note, qs, text))
+        .collect();
+    let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = held
+        .iter()
+        .zip(&relocators)
+        .map(|((p, n), reloc)| {
+            let records = changes_of(sel, changes, p.note)
+                .iter()
+                .map(|(c, change)| {
+                    let card = &sel.cards[*c].card;
+                    let q = &n.note.questions[card.question];
+                    let at = CardRef {
+                        path: n.path.clone(),
+                        line: q.text_line + 1,
+                        hash: card.hash.clone(),
+                        sibling: card.sibling,
+                        decks: q.decks.to_vec(),
+                    };
+                    Record::batch(
+                        Stamp::at(vault.now, vault.zone),
+                        vault.today,
+                        Op::Reschedule,
+                        at,
+                        card.schedule.to_schedule(),
+                        change.applied(&card.schedule),
+                        detail.to_owned(),
+                    )
+                })
+                .collect();
+            let write = NoteWrite {
+                path: &n.path,
+                abs: &n.abs,
+                original: &n.note.text,
+                edits: p.edits.clone(),
+                relocate: reloc,
+            };
+            (write, records)
+        })
+        .collect();
+    let report = super::write_batch_interactive(vault, &writes);
+    let (interrupted, failed) = (report.interrupted, !report.errors.is_empty());
+    if !interrupted && !failed {
+        mark_complete(vault, detail);
+    }
+    (report.written, interrupted, failed)
+}
+
+/// How the run went, for the summary.
+struct Summary<'a> {
+    op: Operation,
+    applied: bool,
+    cards: usize,
+    notes: usize,
+    written: usize,
+    interrupted: bool,
+    fsrs_skipped: usize,
+    exam: Option<&'a (NaiveDate, ExamPlan)>,
+    days: Vec<(NaiveDate, u32, u32)>,
+}
+
+/// The `--json` summary, written as it goes: the same bytes as the one
+/// JSON value (keys in order) without building it, which took 2 GB for
+/// every card of a 50,000-note vault.
+fn write_json(
+    out: &mut dyn Write,
+    o: &Summary<'_>,
+    sel: &Selection,
+    changes: &[CardChange],
+) -> Result<(), Error> {
+    fn field(w: &mut impl Write, sep: &str, key: &str, v: &serde_json::Value) -> Result<(), Error> {
+        write!(w, "{sep}\"{key}\":").map_err(Error::stdout)?;
+        crate::json::to_writer(&mut *w, v).map_err(Error::json_out)
+    }
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    field(&mut w, "{", "applied", &json!(o.applied))?;
+    field(&mut w, ",", "cards", &json!(o.cards))?;
+    w.write_all(b",\"changes\":[").map_err(Error::stdout)?;
+    for (i, (c, change)) in changes.iter().enumerate() {
+        let Selected { note, card } = &sel.cards[*c];
+        let v = json!({
+            "path": sel.notes[*note].path,
+            "line": card.line + 1,
+            "sibling": card.sibling,
+            "before": card.schedule.to_schedule(),
+            "after": change.applied(&card.schedule),
+        });
+        if i > 0 {
+            w.write_all(b",").map_err(Error::stdout)?;
+        }
+        crate::json::to_writer(&mut w, &v).map_err(Error::json_out)?;
+    }
+    w.write_all(b"]").map_err(Error::stdout)?;
+    let days: Vec<_> =
+        o.days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect();
+    field(&mut w, ",", "days", &json!(days))?;
+    let exam = o.exam.map(|(date, p)| {
+        json!({"date": date.to_string(), "days": p.days, "new_cards": p.new_cards, "new_per_day": p.new_per_day})
+    });
+    field(&mut w, ",", "exam", &json!(exam))?;
+    field(&mut w, ",", "fsrs_skipped", &json!(o.fsrs_skipped))?;
+    field(&mut w, ",", "interrupted", &json!(o.interrupted))?;
+    field(&mut w, ",", "notes", &json!(o.notes))?;
+    field(&mut w, ",", "operation", &json!(o.op.describe()))?;
+    field(&mut w, ",", "written", &json!(o.written))?;
+    w.write_all(b"}\n").map_err(Error::stdout)?;
+    w.flush().map_err(Error::stdout)
+}
+
+/// The summary in words, then the chart.
+fn write_text(out: &mut dyn Write, o: &Summary<'_>) -> std::io::Result<()> {
+    let (cards, notes) = (o.cards, o.notes);
+    let verb = if o.applied { "changed" } else { "would change" };
+    writeln!(
+        out,
+        "reschedule {}: {cards} card{} in {notes} note{} {verb}.",
+        o.op.describe(),
+        if cards == 1 { "" } else { "s" },
+        if notes == 1 { "" } else { "s" }
+    )?;
+    if let Some((date, plan)) = o.exam {
+        writeln!(out, "{}", exam_line(*date, plan))?;
+    }
+    if o.applied {
+        writeln!(out, "{} of {notes} notes written.", o.written)?;
+    } else if cards > 0 {
+        writeln!(out, "Dry run: nothing was written. --diff shows the changes, --apply writes them.")?;
+    }
+    if o.interrupted {
+        writeln!(
+            out,
+            "Interrupted: run the same command again to finish the other {} notes.",
+            notes - o.written
+        )?;
+    }
+    writeln!(out)?;
+    chart(out, &o.days)
+}
+
+/// The notes on stderr: problems, FSRS cards left alone, a resumed run.
+fn warn(problems: &[String], sel: &Selection, op: Operation) {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
+    }
+    if sel.fsrs_skipped > 0 {
+        let why = fsrs_note(op).unwrap_or_default();
+        let _ =
+            writeln!(err, "note: {} FSRS card(s) left alone by {}: {why}", sel.fsrs_skipped, op.describe());
+    }
+    if sel.resumed > 0 {
+        let _ = writeln!(
+            err,
+            "note: finishing an interrupted run of `{}`: {} card(s) were already done",
+            op.describe(),
+            sel.resumed
+        );
+    }
+}
+
 pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if args.notes {
         return super::reschedule_notes::run(global, args, out);
     }
-    let vault = crate::load_vault(global, args.paths.first().map(std::path::PathBuf::as_path))?;
+    let first = args.paths.first().map(PathBuf::as_path);
+    let decks = crate::resolve_decks(global, first, &args.deck)?;
+    let root = crate::vault::discover(global.vault.as_deref(), first)?;
+    let scopes = crate::vault::scopes(&root, &args.paths)?;
+    // The log comes first: the first pass selects against it on the workers.
+    let (records, _) = crate::log::read(&root)?;
+    let effective = crate::log::effective(&records);
+    let filter = Filter {
+        decks: &decks,
+        state: args.state.map(|w| match w {
+            StateFilter::New => CardState::New,
+            StateFilter::Due => CardState::Due,
+            StateFilter::Scheduled => CardState::Scheduled,
+        }),
+        due_before: args.due_before,
+        due_after: args.due_after,
+        scopes: &scopes,
+        op: operation(args, crate::load_options(global).zone),
+    };
+    let (vault, sel) = first_pass(global, args, &filter, &effective)?;
+    let vault = &vault;
     let op = operation(args, vault.zone);
     if let Operation::Exam { date, .. } = op
         && date <= vault.today
@@ -138,293 +429,50 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
             vault.today
         )));
     }
-    let decks = if args.deck.is_empty() {
-        Vec::new()
-    } else {
-        let known = crate::deck::with_parents(
-            vault
-                .notes
-                .iter()
-                .filter(|n| n.note.has_deck)
-                .flat_map(|n| n.note.questions.iter())
-                .flat_map(|q| q.decks.iter().map(String::as_str)),
-        );
-        crate::deck::resolve(&args.deck, &known)?
-    };
-    let scopes = vault.scopes(&args.paths)?;
-    let today = vault.today;
-    let settings = &vault.config.settings;
-    let sig = signature(args, op, today, &scopes);
-    let detail = format!("{} | run {sig}", op.describe());
-
-    // A previous run of this same command that did not complete: skip what it did.
-    let (records, _) = crate::log::read(&vault.root)?;
-    let effective = crate::log::effective(&records);
-    let completed = effective
-        .iter()
-        .any(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(&format!("{detail} | complete")));
-    // Card → the schedule that run gave it. A card is skipped only when it
-    // still has exactly that schedule, so a run killed between a note's
-    // write and its log line neither repeats nor loses a change.
-    let already: HashMap<(String, String, usize), Option<Schedule>> = if completed {
-        HashMap::new()
-    } else {
-        effective
-            .iter()
-            .filter(|r| r.op == Op::Reschedule && r.detail.as_deref() == Some(detail.as_str()))
-            .map(|r| ((r.path.clone(), r.hash.clone(), r.sibling), r.after.clone()))
-            .collect()
-    };
-    let mut resumed = 0usize;
-
-    let mut selected: Vec<Selected> = Vec::new();
-    let mut fsrs_skipped = 0usize;
-    for (ni, n) in vault.notes.iter().enumerate() {
-        if !n.note.has_deck || !Vault::in_scope(&n.path, &scopes) {
-            continue;
-        }
-        for (qi, q) in n.note.questions.iter().enumerate() {
-            if !decks.is_empty() && !q.decks.iter().any(|d| decks.iter().any(|f| deck_matches(d, f))) {
-                continue;
-            }
-            let hash = q.hash(&n.note.text);
-            for sibling in 0..q.card_count() {
-                let schedule = q.schedule(sibling);
-                let state = schedule.state(today, vault.now);
-                if let Some(want) = args.state {
-                    let want = match want {
-                        StateFilter::New => CardState::New,
-                        StateFilter::Due => CardState::Due,
-                        StateFilter::Scheduled => CardState::Scheduled,
-                    };
-                    if state != want {
-                        continue;
-                    }
-                }
-                let due = schedule.due_date(vault.zone);
-                if args.due_before.is_some_and(|b| due.is_none_or(|d| d >= b))
-                    || args.due_after.is_some_and(|a| due.is_none_or(|d| d <= a))
-                {
-                    continue;
-                }
-                if matches!(schedule, CardSchedule::Fsrs { .. }) && fsrs_note(op).is_some() {
-                    fsrs_skipped += 1;
-                }
-                if let Some(after) = already.get(&(n.path.clone(), hash.clone(), sibling))
-                    && *after == schedule.to_schedule()
-                {
-                    resumed += 1;
-                    continue;
-                }
-                selected.push(Selected {
-                    note: ni,
-                    question: qi,
-                    sibling,
-                    hash: hash.clone(),
-                    target: Target { schedule },
-                });
-            }
-        }
-    }
-
-    let histogram = vault_histogram(vault);
-    let targets: Vec<Target> = selected.iter().map(|s| s.target.clone()).collect();
+    let when = vault.when();
+    let detail = format!("{} | run {}", op.describe(), signature(args, op, vault.today, &scopes));
+    let targets: Vec<Target> =
+        sel.cards.iter().map(|s| Target { schedule: s.card.schedule.clone() }).collect();
     let seed = args.seed.unwrap_or(0x5EED);
-    let (changes, exam) = match op {
-        Operation::Exam { date, zone } => {
-            let plan = plan_exam(&targets, today, date, zone, &histogram);
-            let changes = plan.as_ref().map_or_else(|| vec![None; targets.len()], |p| p.changes.clone());
-            (changes, plan.map(|p| (date, p)))
-        }
-        _ => (plan(op, &targets, &vault.when(), settings, &histogram, seed), None),
-    };
-
-    // Group by note and question.
-    let mut by_note: BTreeMap<usize, BTreeMap<usize, Vec<(usize, Change)>>> = BTreeMap::new();
-    let mut after = histogram.clone();
-    let mut card_changes: Vec<(&Selected, Change)> = Vec::new();
-    for (sel, change) in selected.iter().zip(&changes) {
-        let Some(change) = change else { continue };
-        by_note
-            .entry(sel.note)
-            .or_default()
-            .entry(sel.question)
-            .or_default()
-            .push((sel.sibling, change.clone()));
-        if let Some(k) = histogram_key(&sel.target.schedule, today, vault.now) {
-            after.decrement(k);
-        }
-        match change {
-            Change::Set { due, .. } => after.increment((*due - today).num_days()),
-            Change::FsrsDue { due } => after.increment((vault.zone.date(*due) - today).num_days()),
-            Change::Fsrs(seg) => {
-                if let Some(d) = seg.due.instant() {
-                    after.increment((vault.zone.date(d) - today).num_days());
-                }
-            }
-            Change::MakeNew => {}
-        }
-        card_changes.push((sel, change.clone()));
+    let (planned, exam) = plan_changes(op, &targets, &when, &vault.config.settings, &sel.histogram, seed);
+    drop(targets);
+    // The changes in note order.
+    let mut changes: Vec<CardChange> =
+        planned.into_iter().enumerate().filter_map(|(i, c)| Some((i, c?))).collect();
+    let mut after = sel.histogram.clone();
+    for (c, change) in &changes {
+        move_card(&mut after, &sel.cards[*c].card.schedule, change, &when);
     }
-
-    // Plan every note's edits up front: a note that cannot be edited is reported, not half-done.
-    let mut plans: Vec<(usize, Vec<Edit>)> = Vec::new();
-    let mut problems = Vec::new();
-    for (&ni, qs) in &by_note {
-        let n = &vault.notes[ni];
-        match plan_note(&n.note, qs, settings) {
-            Ok(edits) if !edits.is_empty() => plans.push((ni, edits)),
-            Ok(_) => {}
-            Err(e) => problems.push(format!("{}:{e}; left alone", n.path)),
-        }
-    }
-    let planned: HashSet<usize> = plans.iter().map(|(ni, _)| *ni).collect();
-    card_changes.retain(|(sel, _)| planned.contains(&sel.note));
-    let mut err = std::io::stderr().lock();
-    for p in &problems {
-        let _ = writeln!(err, "warning: {}", crate::sanitize::one_line(p));
-    }
-    if fsrs_skipped > 0 {
-        let why = fsrs_note(op).unwrap_or_default();
-        let _ = writeln!(err, "note: {fsrs_skipped} FSRS card(s) left alone by {}: {why}", op.describe());
-    }
-    if resumed > 0 {
-        let _ = writeln!(
-            err,
-            "note: finishing an interrupted run of `{}`: {resumed} card(s) were already done",
-            op.describe()
-        );
-    }
-
+    let (plans, problems) = second_pass(vault, &sel, &changes, args.diff || args.apply);
+    let planned_notes: HashSet<usize> = plans.iter().map(|p| p.note).collect();
+    changes.retain(|(c, _)| planned_notes.contains(&sel.cards[*c].note));
+    warn(&problems, &sel, op);
     if args.diff {
-        for (ni, edits) in &plans {
-            let n = &vault.notes[*ni];
-            let new = splice(&n.note.text, edits);
-            write!(out, "{}", unified_diff(&n.path, &n.note.text, &new)).map_err(Error::stdout)?;
+        for n in plans.iter().filter_map(|p| Some((p.held.as_ref()?, &p.edits))) {
+            let new = splice(&n.0.note.text, n.1);
+            write!(out, "{}", unified_diff(&n.0.path, &n.0.note.text, &new)).map_err(Error::stdout)?;
         }
     }
-
-    // Apply, note by note.
-    let (mut written, mut interrupted, mut failed) = (0usize, false, false);
-    if args.apply && !plans.is_empty() {
-        // Each note's card changes, by note (`card_changes` is in note order).
-        let changes_of = |ni: usize| {
-            let lo = card_changes.partition_point(|(sel, _)| sel.note < ni);
-            let hi = card_changes.partition_point(|(sel, _)| sel.note <= ni);
-            &card_changes[lo..hi]
-        };
-        let relocators: Vec<_> = plans
-            .iter()
-            .map(|(ni, _)| {
-                let n = &vault.notes[*ni];
-                let qs = &by_note[ni];
-                move |text: &str| relocate(vault, &n.path, &n.note, qs, text)
-            })
-            .collect();
-        let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans
-            .iter()
-            .zip(&relocators)
-            .map(|((ni, edits), reloc)| {
-                let n = &vault.notes[*ni];
-                let records = changes_of(*ni)
-                    .iter()
-                    .map(|(sel, change)| {
-                        let q = &n.note.questions[sel.question];
-                        let card = CardRef {
-                            path: n.path.clone(),
-                            line: q.text_line + 1,
-                            hash: sel.hash.clone(),
-                            sibling: sel.sibling,
-                            decks: q.decks.to_vec(),
-                        };
-                        Record::batch(
-                            Stamp::at(vault.now, vault.zone),
-                            today,
-                            Op::Reschedule,
-                            card,
-                            sel.target.schedule.to_schedule(),
-                            change.applied(&sel.target.schedule),
-                            detail.clone(),
-                        )
-                    })
-                    .collect();
-                let write = NoteWrite {
-                    path: &n.path,
-                    abs: &n.abs,
-                    original: &n.note.text,
-                    edits: edits.clone(),
-                    relocate: reloc,
-                };
-                (write, records)
-            })
-            .collect();
-        let report = super::write_batch_interactive(vault, &writes);
-        (written, interrupted, failed) = (report.written, report.interrupted, !report.errors.is_empty());
-        if !interrupted && !failed {
-            mark_complete(vault, &detail);
-        }
-    }
-
-    let cards = card_changes.len();
-    let notes = plans.len();
-    let days = chart_days(&histogram, &after, today);
-    if args.json {
-        let j = json!({
-            "operation": op.describe(),
-            "applied": args.apply,
-            "cards": cards,
-            "notes": notes,
-            "written": written,
-            "interrupted": interrupted,
-            "fsrs_skipped": fsrs_skipped,
-            "exam": exam.as_ref().map(|(date, p)| json!({
-                "date": date.to_string(),
-                "days": p.days,
-                "new_cards": p.new_cards,
-                "new_per_day": p.new_per_day,
-            })),
-            "days": days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect::<Vec<_>>(),
-            "changes": card_changes.iter().map(|(sel, change)| {
-                let n = &vault.notes[sel.note];
-                json!({
-                    "path": n.path,
-                    "line": n.note.questions[sel.question].first_line + 1,
-                    "sibling": sel.sibling,
-                    "before": sel.target.schedule.to_schedule(),
-                    "after": change.applied(&sel.target.schedule),
-                })
-            }).collect::<Vec<_>>(),
-        });
-        writeln!(out, "{}", crate::json::to_string(&j).map_err(Error::json_out)?).map_err(Error::stdout)?;
+    let (written, interrupted, failed) = if args.apply && !plans.is_empty() {
+        apply(vault, &sel, &plans, &changes, &detail)
     } else {
-        let verb = if args.apply { "changed" } else { "would change" };
-        writeln!(
-            out,
-            "reschedule {}: {cards} card{} in {notes} note{} {verb}.",
-            op.describe(),
-            if cards == 1 { "" } else { "s" },
-            if notes == 1 { "" } else { "s" }
-        )
-        .map_err(Error::stdout)?;
-        if let Some((date, plan)) = &exam {
-            writeln!(out, "{}", exam_line(*date, plan)).map_err(Error::stdout)?;
-        }
-        if args.apply {
-            writeln!(out, "{written} of {notes} notes written.").map_err(Error::stdout)?;
-        } else if cards > 0 {
-            writeln!(out, "Dry run: nothing was written. --diff shows the changes, --apply writes them.")
-                .map_err(Error::stdout)?;
-        }
-        if interrupted {
-            writeln!(
-                out,
-                "Interrupted: run the same command again to finish the other {} notes.",
-                notes - written
-            )
-            .map_err(Error::stdout)?;
-        }
-        writeln!(out).map_err(Error::stdout)?;
-        chart(out, &days).map_err(Error::stdout)?;
+        (0, false, false)
+    };
+    let o = Summary {
+        op,
+        applied: args.apply,
+        cards: changes.len(),
+        notes: plans.len(),
+        written,
+        interrupted,
+        fsrs_skipped: sel.fsrs_skipped,
+        exam: exam.as_ref(),
+        days: chart_days(&sel.histogram, &after, vault.today),
+    };
+    if args.json {
+        write_json(out, &o, &sel, &changes)?;
+    } else {
+        write_text(out, &o).map_err(Error::stdout)?;
     }
     Ok(if interrupted || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
