@@ -555,4 +555,83 @@ mod tests {
         assert_eq!(due_per_day(&h, 4), vec![7, 0, 5, 0]);
         assert_eq!(due_per_day(&crate::schedule::Histogram::default(), 2), vec![0, 0]);
     }
+
+    /// The summary as one JSON value, built whole as it was before it was
+    /// streamed.
+    fn as_one_value(o: &Summary<'_>, sel: &Selection, changes: &[CardChange]) -> String {
+        let j = json!({
+            "operation": o.op.describe(),
+            "applied": o.applied,
+            "cards": o.cards,
+            "notes": o.notes,
+            "written": o.written,
+            "interrupted": o.interrupted,
+            "fsrs_skipped": o.fsrs_skipped,
+            "exam": o.exam.map(|(date, p)| json!({
+                "date": date.to_string(),
+                "days": p.days,
+                "new_cards": p.new_cards,
+                "new_per_day": p.new_per_day,
+            })),
+            "days": o.days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect::<Vec<_>>(),
+            "changes": changes.iter().map(|(c, change)| {
+                let Selected { note, card } = &sel.cards[*c];
+                json!({
+                    "path": sel.notes[*note].path,
+                    "line": card.line + 1,
+                    "sibling": card.sibling,
+                    "before": card.schedule.to_schedule(),
+                    "after": change.applied(&card.schedule),
+                })
+            }).collect::<Vec<_>>(),
+        });
+        format!("{}\n", crate::json::to_string(&j).expect("json"))
+    }
+
+    fn streamed(o: &Summary<'_>, sel: &Selection, changes: &[CardChange]) -> String {
+        let mut out = Vec::new();
+        write_json(&mut out, o, sel, changes).expect("written");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn the_streamed_json_is_the_bytes_of_the_whole_value() {
+        use crate::parse::CardSchedule;
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let seen = |path: &str| Seen { path: path.to_owned(), abs: PathBuf::from(path), fingerprint: 0 };
+        let card = |note, line, schedule| Selected {
+            note,
+            card: Candidate { question: 0, sibling: line % 2, line, hash: "h".into(), schedule },
+        };
+        let sm2 = CardSchedule::Sm2 { due: Some(day("2026-01-10")), interval: Some(4), ease: Some(250) };
+        let sel = Selection {
+            notes: vec![seen("a/\u{202e}b.md"), seen("c \"d\".md")],
+            cards: vec![card(0, 2, sm2.clone()), card(0, 5, CardSchedule::New), card(1, 7, sm2)],
+            histogram: Histogram::default(),
+            fsrs_skipped: 3,
+            resumed: 0,
+        };
+        let changes = vec![
+            (0, Change::Set { due: day("2026-01-17"), interval: 4.0, ease: 250.0 }),
+            (2, Change::MakeNew),
+        ];
+        let plan = ExamPlan { days: 5, new_cards: 2, new_per_day: Some(1), changes: Vec::new() };
+        let exam = (day("2026-01-20"), plan);
+        let mut o = Summary {
+            op: Operation::Shift(7),
+            applied: true,
+            cards: 2,
+            notes: 2,
+            written: 1,
+            interrupted: true,
+            fsrs_skipped: 3,
+            exam: Some(&exam),
+            days: vec![(day("2026-01-15"), 3, 1), (day("2026-01-16"), 0, 2)],
+        };
+        assert_eq!(streamed(&o, &sel, &changes), as_one_value(&o, &sel, &changes));
+        o.exam = None;
+        o.days.clear();
+        assert_eq!(streamed(&o, &sel, &[]), as_one_value(&o, &sel, &[]));
+        assert!(streamed(&o, &sel, &[]).contains(r#""changes":[],"days":[],"exam":null,"#));
+    }
 }
