@@ -17,11 +17,11 @@ use crate::clock::When;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
-use crate::parse::{CardState, Note, Question, cyrb53, parse_note};
+use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
 use crate::reschedule::exam::ExamPlan;
 use crate::reschedule::fsrs::fsrs_note;
 use crate::reschedule::select::{
-    Candidate, Done, Filter, already_done, by_question, move_card, plan_changes, plan_note, select_note,
+    Done, Filter, already_done, by_question, move_card, plan_changes, plan_note, select_note,
 };
 use crate::reschedule::{Change, Operation, Target};
 use crate::schedule::Histogram;
@@ -75,20 +75,32 @@ struct Seen {
     fingerprint: u64,
 }
 
-/// A selected card with its note (an index into [`Selection::notes`]).
+/// A selected card: its note (an index into [`Selection::notes`]), its
+/// question and sibling, and the question's first line (0-based).
 struct Selected {
     note: usize,
-    card: Candidate,
+    question: usize,
+    sibling: usize,
+    line: usize,
 }
 
-/// What the first pass keeps of the vault.
+/// What the first pass keeps of the vault: the selected cards, and beside
+/// them (as the planning takes them) their schedules.
 #[derive(Default)]
 struct Selection {
     notes: Vec<Seen>,
     cards: Vec<Selected>,
+    targets: Vec<Target>,
     histogram: Histogram,
     fsrs_skipped: usize,
     resumed: usize,
+}
+
+impl Selection {
+    /// The schedule card `c` has now.
+    fn schedule(&self, c: usize) -> &CardSchedule {
+        &self.targets[c].schedule
+    }
 }
 
 /// A planned change: the card (an index into [`Selection::cards`]) and its change.
@@ -138,7 +150,10 @@ fn first_pass(
         if let Some(seen) = seen {
             let note = sel.notes.len();
             sel.notes.push(seen);
-            sel.cards.extend(s.cards.into_iter().map(|card| Selected { note, card }));
+            for c in s.cards {
+                sel.cards.push(Selected { note, question: c.question, sibling: c.sibling, line: c.line });
+                sel.targets.push(Target { schedule: c.schedule });
+            }
         }
         Ok(())
     })?;
@@ -155,7 +170,7 @@ fn changes_of<'a>(sel: &Selection, changes: &'a [CardChange], ni: usize) -> &'a 
 /// Note `ni`'s changes by question, as [`plan_note`] takes them.
 fn questions_of(sel: &Selection, changes: &[CardChange], ni: usize) -> BTreeMap<usize, Vec<(usize, Change)>> {
     by_question(changes_of(sel, changes, ni).iter().map(|(c, ch)| {
-        let card = &sel.cards[*c].card;
+        let card = &sel.cards[*c];
         (card.question, card.sibling, ch)
     }))
 }
@@ -179,17 +194,17 @@ fn second_pass(
             Ok(_) => return (ni, Err(" changed while it was being read".to_owned()), None),
             Err(_) => return (ni, Err(" gone while it was being read".to_owned()), None),
         };
-        let plan = plan_note(&n.note, &questions_of(sel, changes, ni), &vault.config.settings);
-        let held = (keep && plan.as_ref().is_ok_and(|e| !e.is_empty())).then_some(n);
+        // A dry run only counts: the edits and the note go at once.
+        let plan = plan_note(&n.note, &questions_of(sel, changes, ni), &vault.config.settings)
+            .map(|edits| (!edits.is_empty()).then(|| if keep { edits } else { Vec::new() }));
+        let held = (keep && plan.as_ref().is_ok_and(Option::is_some)).then_some(n);
         (ni, plan, held)
     });
     let (mut plans, mut problems) = (Vec::new(), Vec::new());
     for (note, plan, held) in planned {
         match plan {
-            Ok(edits) if !edits.is_empty() => {
-                plans.push(Plan { note, edits: if keep { edits } else { Vec::new() }, held });
-            }
-            Ok(_) => {}
+            Ok(Some(edits)) => plans.push(Plan { note, edits, held }),
+            Ok(None) => {}
             Err(e) => problems.push(format!("{}:{e}; left alone", sel.notes[note].path)),
         }
     }
@@ -245,12 +260,12 @@ fn apply(
             let records = changes_of(sel, changes, p.note)
                 .iter()
                 .map(|(c, change)| {
-                    let card = &sel.cards[*c].card;
+                    let card = &sel.cards[*c];
                     let q = &n.note.questions[card.question];
                     let at = CardRef {
                         path: n.path.clone(),
                         line: q.text_line + 1,
-                        hash: card.hash.clone(),
+                        hash: q.hash(&n.note.text),
                         sibling: card.sibling,
                         decks: q.decks.to_vec(),
                     };
@@ -259,8 +274,8 @@ fn apply(
                         vault.today,
                         Op::Reschedule,
                         at,
-                        card.schedule.to_schedule(),
-                        change.applied(&card.schedule),
+                        sel.schedule(*c).to_schedule(),
+                        change.applied(sel.schedule(*c)),
                         detail.to_owned(),
                     )
                 })
@@ -314,13 +329,13 @@ fn write_json(
     field(&mut w, ",", "cards", &json!(o.cards))?;
     w.write_all(b",\"changes\":[").map_err(Error::stdout)?;
     for (i, (c, change)) in changes.iter().enumerate() {
-        let Selected { note, card } = &sel.cards[*c];
+        let card = &sel.cards[*c];
         let v = json!({
-            "path": sel.notes[*note].path,
+            "path": sel.notes[card.note].path,
             "line": card.line + 1,
             "sibling": card.sibling,
-            "before": card.schedule.to_schedule(),
-            "after": change.applied(&card.schedule),
+            "before": sel.schedule(*c).to_schedule(),
+            "after": change.applied(sel.schedule(*c)),
         });
         if i > 0 {
             w.write_all(b",").map_err(Error::stdout)?;
@@ -431,17 +446,14 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     }
     let when = vault.when();
     let detail = format!("{} | run {}", op.describe(), signature(args, op, vault.today, &scopes));
-    let targets: Vec<Target> =
-        sel.cards.iter().map(|s| Target { schedule: s.card.schedule.clone() }).collect();
     let seed = args.seed.unwrap_or(0x5EED);
-    let (planned, exam) = plan_changes(op, &targets, &when, &vault.config.settings, &sel.histogram, seed);
-    drop(targets);
+    let (planned, exam) = plan_changes(op, &sel.targets, &when, &vault.config.settings, &sel.histogram, seed);
     // The changes in note order.
     let mut changes: Vec<CardChange> =
         planned.into_iter().enumerate().filter_map(|(i, c)| Some((i, c?))).collect();
     let mut after = sel.histogram.clone();
     for (c, change) in &changes {
-        move_card(&mut after, &sel.cards[*c].card.schedule, change, &when);
+        move_card(&mut after, sel.schedule(*c), change, &when);
     }
     let (plans, problems) = second_pass(vault, &sel, &changes, args.diff || args.apply);
     let planned_notes: HashSet<usize> = plans.iter().map(|p| p.note).collect();
@@ -575,13 +587,13 @@ mod tests {
             })),
             "days": o.days.iter().map(|(d, b, a)| json!({"day": d.to_string(), "before": b, "after": a})).collect::<Vec<_>>(),
             "changes": changes.iter().map(|(c, change)| {
-                let Selected { note, card } = &sel.cards[*c];
+                let card = &sel.cards[*c];
                 json!({
-                    "path": sel.notes[*note].path,
+                    "path": sel.notes[card.note].path,
                     "line": card.line + 1,
                     "sibling": card.sibling,
-                    "before": card.schedule.to_schedule(),
-                    "after": change.applied(&card.schedule),
+                    "before": sel.schedule(*c).to_schedule(),
+                    "after": change.applied(sel.schedule(*c)),
                 })
             }).collect::<Vec<_>>(),
         });
@@ -596,17 +608,17 @@ mod tests {
 
     #[test]
     fn the_streamed_json_is_the_bytes_of_the_whole_value() {
-        use crate::parse::CardSchedule;
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
         let seen = |path: &str| Seen { path: path.to_owned(), abs: PathBuf::from(path), fingerprint: 0 };
-        let card = |note, line, schedule| Selected {
-            note,
-            card: Candidate { question: 0, sibling: line % 2, line, hash: "h".into(), schedule },
-        };
+        let card = |note, line| Selected { note, question: 0, sibling: line % 2, line };
         let sm2 = CardSchedule::Sm2 { due: Some(day("2026-01-10")), interval: Some(4), ease: Some(250) };
         let sel = Selection {
             notes: vec![seen("a/\u{202e}b.md"), seen("c \"d\".md")],
-            cards: vec![card(0, 2, sm2.clone()), card(0, 5, CardSchedule::New), card(1, 7, sm2)],
+            cards: vec![card(0, 2), card(0, 5), card(1, 7)],
+            targets: [sm2.clone(), CardSchedule::New, sm2]
+                .into_iter()
+                .map(|schedule| Target { schedule })
+                .collect(),
             histogram: Histogram::default(),
             fsrs_skipped: 3,
             resumed: 0,

@@ -62,14 +62,14 @@ pub fn already_done(effective: &[&Record], detail: &str) -> Done {
 }
 
 /// A card the first pass selected, with what is needed of its question
-/// once the note is gone.
+/// once the note is gone (its hash, for the log, is taken again from the
+/// note when it is written).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub question: usize,
     pub sibling: usize,
     /// The question's first line (0-based).
     pub line: usize,
-    pub hash: String,
     pub schedule: CardSchedule,
 }
 
@@ -112,7 +112,8 @@ pub fn select_note(path: &str, note: &Note, filter: &Filter<'_>, already: &Done,
         {
             continue;
         }
-        let hash = q.hash(&note.text);
+        // Only a resumed run looks cards up by their hash.
+        let hash = if already.is_empty() { String::new() } else { q.hash(&note.text) };
         for sibling in 0..q.card_count() {
             let schedule = q.schedule(sibling);
             if filter.state.is_some_and(|w| schedule.state(when.today, when.now) != w) {
@@ -134,13 +135,7 @@ pub fn select_note(path: &str, note: &Note, filter: &Filter<'_>, already: &Done,
                 s.resumed += 1;
                 continue;
             }
-            s.cards.push(Candidate {
-                question: qi,
-                sibling,
-                line: q.first_line,
-                hash: hash.clone(),
-                schedule,
-            });
+            s.cards.push(Candidate { question: qi, sibling, line: q.first_line, schedule });
         }
     }
     s
@@ -269,7 +264,6 @@ mod tests {
         let picked: Vec<(usize, usize, usize)> =
             s.cards.iter().map(|c| (c.question, c.sibling, c.line)).collect();
         assert_eq!(picked, vec![(0, 0, 2), (1, 0, 5), (2, 0, 8), (2, 1, 8)]);
-        assert_eq!(s.cards[0].hash, note.questions[0].hash(&note.text));
         assert_eq!(s.cards[3].schedule, note.questions[2].schedule(1));
     }
 
