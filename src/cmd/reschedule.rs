@@ -112,7 +112,8 @@ type CardChange = (usize, Change);
 struct Plan {
     note: usize,
     edits: Vec<Edit>,
-    held: Option<VaultNote>,
+    /// Boxed: a dry run has one result per changed note, mostly `None`.
+    held: Option<Box<VaultNote>>,
 }
 
 /// The first pass: every note is read on the workers and only its
@@ -197,7 +198,7 @@ fn second_pass(
         // A dry run only counts: the edits and the note go at once.
         let plan = plan_note(&n.note, &questions_of(sel, changes, ni), &vault.config.settings)
             .map(|edits| (!edits.is_empty()).then(|| if keep { edits } else { Vec::new() }));
-        let held = (keep && plan.as_ref().is_ok_and(Option::is_some)).then_some(n);
+        let held = (keep && plan.as_ref().is_ok_and(Option::is_some)).then(|| Box::new(n));
         (ni, plan, held)
     });
     let (mut plans, mut problems) = (Vec::new(), Vec::new());
@@ -245,7 +246,8 @@ fn apply(
     changes: &[CardChange],
     detail: &str,
 ) -> (usize, bool, bool) {
-    let held: Vec<(&Plan, &VaultNote)> = plans.iter().filter_map(|p| Some((p, p.held.as_ref()?))).collect();
+    let held: Vec<(&Plan, &VaultNote)> =
+        plans.iter().filter_map(|p| Some((p, &**p.held.as_ref()?))).collect();
     let by_note: Vec<BTreeMap<usize, Vec<(usize, Change)>>> =
         held.iter().map(|(p, _)| questions_of(sel, changes, p.note)).collect();
     let relocators: Vec<_> = held
@@ -449,8 +451,8 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
     let seed = args.seed.unwrap_or(0x5EED);
     let (planned, exam) = plan_changes(op, &sel.targets, &when, &vault.config.settings, &sel.histogram, seed);
     // The changes in note order.
-    let mut changes: Vec<CardChange> =
-        planned.into_iter().enumerate().filter_map(|(i, c)| Some((i, c?))).collect();
+    let mut changes: Vec<CardChange> = Vec::with_capacity(planned.iter().flatten().count());
+    changes.extend(planned.into_iter().enumerate().filter_map(|(i, c)| Some((i, c?))));
     let mut after = sel.histogram.clone();
     for (c, change) in &changes {
         move_card(&mut after, sel.schedule(*c), change, &when);
