@@ -174,6 +174,7 @@ def main():
             cases["recall grade (one card)"] = (rec("grade", f"{some_note}:{grade_line}", "good", v=scratch), fresh_copy, None)
         if supported(binary, "reschedule"):
             cases["recall reschedule --spread 7 (dry run)"] = (rec("reschedule", "--spread", "7"), None, None)
+            cases["recall reschedule --shift 7 --json (dry run)"] = (rec("reschedule", "--shift", "7", "--json"), None, None)
             cases["the writes: rewrite every note atomically (bench/rewrite.py)"] = (
                 [sys.executable, os.path.join(HERE, "rewrite.py"), scratch], fresh_copy, None)
             cases["the writes, 4 at a time (bench/rewrite.py --threads 4)"] = (

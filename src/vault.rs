@@ -404,6 +404,12 @@ impl Vault {
         load_note(&n.path, &n.abs, &opts).map(|v| v.note)
     }
 
+    /// Reads and parses the note at `rel` (found at `abs`) again: a second
+    /// pass over a note a scan saw and let go.
+    pub fn read_note(&self, rel: &str, abs: &Path) -> Result<VaultNote, Warning> {
+        load_note(rel, abs, &self.parse_options())
+    }
+
     /// Parse options for this vault.
     #[must_use]
     pub fn parse_options(&self) -> ParseOptions<'_> {

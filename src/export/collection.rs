@@ -66,10 +66,13 @@ create index ix_revlog_cid on revlog (cid);
 create index ix_notes_csum on notes (csum);
 ";
 
-/// A fresh file written once: no rollback journal, no fsync (the package is
-/// synced when it is renamed into place), one writer, and a page cache that
-/// stays small (8 MiB); temporary sort data on disk.
+/// A fresh file written once: the largest pages (a sixteenth of the writes
+/// 4 KiB pages take: the file is written page by page, and the system calls
+/// were a tenth of the export's time), no rollback journal, no fsync (the
+/// package is synced when it is renamed into place), one writer, and a page
+/// cache that stays small (8 MiB); temporary sort data on disk.
 const PRAGMAS: &str = "
+pragma page_size = 65536;
 pragma journal_mode = off;
 pragma synchronous = off;
 pragma locking_mode = exclusive;

@@ -237,7 +237,14 @@ fn identity(content: &Content) -> String {
 /// quoting in any text format).
 #[must_use]
 pub fn guid(path: &str, class: &str, key: &str, occurrence: usize) -> String {
-    let mut s = format!("recall\u{1f}{path}\u{1f}{class}\u{1f}{key}");
+    // Pieces pushed, not `format!`: this runs once per exported note.
+    let mut s = String::with_capacity(10 + path.len() + class.len() + key.len());
+    for piece in ["recall", path, class, key] {
+        if !s.is_empty() {
+            s.push('\u{1f}');
+        }
+        s.push_str(piece);
+    }
     if occurrence > 0 {
         let _ = write!(s, "\u{1f}{occurrence}");
     }

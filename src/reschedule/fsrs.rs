@@ -44,6 +44,10 @@ pub fn plan(
     histogram: &Histogram,
     seed: u64,
 ) -> Vec<Option<Change>> {
+    // Without FSRS cards this is `compute` itself: no copy of a large selection.
+    if !targets.iter().any(|t| matches!(t.schedule, CardSchedule::Fsrs(_))) {
+        return compute(op, targets, when.today, settings, histogram, seed);
+    }
     let left_alone = fsrs_note(op).is_some();
     let stand_ins: Vec<Target> = targets
         .iter()

@@ -9,6 +9,7 @@
 
 pub mod exam;
 pub mod fsrs;
+pub mod select;
 
 use std::str::FromStr;
 
