@@ -134,9 +134,21 @@ pub fn build(
     let mut rng = Rng::new(seed);
     // The distinct decks, then sorted: sorting one name per card (tens of
     // thousands) cost more than everything else before the first card.
+    // Cards come in note order, so a card's deck is mostly its
+    // predecessor's: only a change of deck is looked up.
     let mut decks: Vec<String> = {
         let mut seen = std::collections::HashSet::new();
-        cards.iter().filter(|c| seen.insert(c.deck.as_str())).map(|c| c.deck.clone()).collect()
+        let mut last: Option<&str> = None;
+        let mut out = Vec::new();
+        for c in &cards {
+            if last != Some(c.deck.as_str()) {
+                last = Some(c.deck.as_str());
+                if seen.insert(c.deck.as_str()) {
+                    out.push(c.deck.clone());
+                }
+            }
+        }
+        out
     };
     decks.sort_by(|a, b| deck_cmp(a, b));
     if random_decks {
@@ -157,8 +169,16 @@ pub fn build(
         // Group 2r + 1 is deck r's cards that come second.
         let group = |c: &QueueCard| 2 * c.deck_rank + usize::from(c.is_new != new_first);
         let mut starts = vec![0usize; 2 * decks.len() + 1];
+        let mut last: Option<(&str, usize)> = None;
         for c in &mut cards {
-            c.deck_rank = rank.get(c.deck.as_str()).copied().unwrap_or(0);
+            c.deck_rank = match last {
+                Some((d, r)) if d == c.deck.as_str() => r,
+                _ => {
+                    let r = rank.get(c.deck.as_str()).copied().unwrap_or(0);
+                    last = Some((c.deck.as_str(), r));
+                    r
+                }
+            };
             starts[group(c) + 1] += 1;
         }
         for g in 1..starts.len() {
