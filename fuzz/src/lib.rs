@@ -26,6 +26,12 @@ pub fn now() -> DateTime<Utc> {
     today().and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc()
 }
 
+/// [`now`] with its day and zone, as a scheduler takes them.
+#[must_use]
+pub fn when() -> recall::clock::When {
+    recall::clock::When { today: today(), now: now(), zone: recall::clock::Zone::utc() }
+}
+
 /// A note and how to parse it, decoded from fuzzer bytes.
 pub struct Case {
     pub text: String,
