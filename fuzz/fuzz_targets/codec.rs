@@ -6,9 +6,10 @@
 use chrono::{Datelike, NaiveDate};
 use libfuzzer_sys::fuzz_target;
 use recall::parse::comment::{
-    Segment, SegmentKind, find_comment, format_comment, format_sm2, js_parse_int, parse_moment_date,
-    parse_payload, read_schedule,
+    Segment, SegmentKind, find_comment, format_comment, format_sm2, js_parse_int, parse_payload,
+    read_schedule,
 };
+use recall::parse::moment::parse_moment_date;
 use recall_fuzz::today;
 
 fn check_segments(text: &str, segments: &[Segment]) {
