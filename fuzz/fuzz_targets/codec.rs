@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
                 continue;
             }
             let written = format_sm2(due, ivl as f64, ease as f64);
-            let (_, again) = read_schedule(&format_comment(&[written.clone()]), day);
+            let (_, again) = read_schedule(&format_comment(std::slice::from_ref(&written)), day);
             assert_eq!(again.len(), 1, "{written}");
             assert_eq!(again[0].kind, s.kind, "{raw:?} → {written}");
         }
