@@ -6,9 +6,10 @@
 use chrono::{Datelike, NaiveDate};
 use libfuzzer_sys::fuzz_target;
 use recall::parse::comment::{
-    Segment, SegmentKind, find_comment, format_comment, format_sm2, js_parse_int, parse_moment_date,
-    parse_payload, read_schedule,
+    Segment, SegmentKind, find_comment, format_comment, format_sm2, js_parse_int, parse_payload,
+    read_schedule,
 };
+use recall::parse::moment::parse_moment_date;
 use recall_fuzz::today;
 
 fn check_segments(text: &str, segments: &[Segment]) {
@@ -63,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
                 continue;
             }
             let written = format_sm2(due, ivl as f64, ease as f64);
-            let (_, again) = read_schedule(&format_comment(&[written.clone()]), day);
+            let (_, again) = read_schedule(&format_comment(std::slice::from_ref(&written)), day);
             assert_eq!(again.len(), 1, "{written}");
             assert_eq!(again[0].kind, s.kind, "{raw:?} → {written}");
         }

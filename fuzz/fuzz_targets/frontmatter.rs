@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use recall::edit::splice;
 use recall::notes::plan_edit;
-use recall::parse::comment::js_number;
 use recall::parse::Note;
+use recall::parse::comment::js_number;
 use recall::schedule::Sm2;
 use recall_fuzz::Case;
 

@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(counts.has_deck, note.has_deck);
     assert_eq!(counts.questions.len(), note.questions.len(), "question count");
     for (c, f) in counts.questions.iter().zip(&note.questions) {
-        assert_eq!((c.kind, c.first_line, c.last_line, c.cards), (f.kind, f.first_line, f.last_line, f.cards));
+        assert_eq!(
+            (c.kind, c.first_line, c.last_line, c.cards),
+            (f.kind, f.first_line, f.last_line, f.cards)
+        );
         assert_eq!((&c.decks, &c.topic_tag), (&f.decks, &f.topic_tag));
         for i in 0..f.card_count().min(64) {
             assert_eq!(c.schedule(i), f.schedule(i), "sibling {i}");

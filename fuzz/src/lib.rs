@@ -7,7 +7,8 @@
 //! replacement characters are fine input too). Preset 6 takes the note's
 //! first line as an extra cloze pattern, as a user's data.json could give.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use recall::parse::cloze::Clozes;
@@ -26,11 +27,20 @@ pub fn now() -> DateTime<Utc> {
     today().and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc()
 }
 
+/// [`now`] with its day and zone, as a scheduler takes them.
+#[must_use]
+pub fn when() -> recall::clock::When {
+    recall::clock::When { today: today(), now: now(), zone: recall::clock::Zone::utc() }
+}
+
 /// A note and how to parse it, decoded from fuzzer bytes.
 pub struct Case {
     pub text: String,
     pub settings: Settings,
-    pub clozes: Clozes,
+    /// Shared, not cloned: a cloned `Regex` starts with an empty cache
+    /// pool, and building its search caches again on every input cost more
+    /// than parsing the note.
+    pub clozes: Arc<Clozes>,
     pub folder: Option<&'static str>,
     pub all_questions: bool,
     /// The selector byte, for targets that want more choices from it.
@@ -48,17 +58,19 @@ impl Case {
         };
         let mut settings = preset(selector);
         // Compiling cloze regexes costs far more than parsing a note: each
-        // preset's are compiled once; preset 6's come from the input.
+        // preset's are compiled once; preset 6's come from the input and
+        // are kept for the inputs that follow (most mutations leave the
+        // first line alone).
         let clozes = if selector & 7 == 6 {
             let (first, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
             settings.cloze_patterns = vec![first.to_owned(), "==[123;;]answer[;;hint]==".to_owned()];
             text = body.to_owned();
-            Clozes::new(&settings.cloze_patterns)
+            custom_clozes(&settings.cloze_patterns)
         } else {
-            static CACHE: OnceLock<Vec<Clozes>> = OnceLock::new();
-            let all =
-                CACHE.get_or_init(|| (0u8..8).map(|p| Clozes::new(&preset(p).cloze_patterns)).collect());
-            all[usize::from(selector & 7)].clone()
+            static CACHE: OnceLock<Vec<Arc<Clozes>>> = OnceLock::new();
+            let all = CACHE
+                .get_or_init(|| (0u8..8).map(|p| Arc::new(Clozes::new(&preset(p).cloze_patterns))).collect());
+            Arc::clone(&all[usize::from(selector & 7)])
         };
         let all_questions = selector & 32 != 0;
         let folder = match selector >> 6 {
@@ -88,6 +100,22 @@ impl Case {
     pub fn parse(&self, text: String) -> Note {
         parse_note(text, self.folder, &self.options(), self.all_questions)
     }
+}
+
+/// The compiled `patterns`, from a bounded cache of recent ones.
+fn custom_clozes(patterns: &[String]) -> Arc<Clozes> {
+    static CACHE: OnceLock<Mutex<HashMap<Vec<String>, Arc<Clozes>>>> = OnceLock::new();
+    let mut cache =
+        CACHE.get_or_init(Mutex::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(c) = cache.get(patterns) {
+        return Arc::clone(c);
+    }
+    if cache.len() >= 1024 {
+        cache.clear();
+    }
+    let c = Arc::new(Clozes::new(patterns));
+    cache.insert(patterns.to_vec(), Arc::clone(&c));
+    c
 }
 
 /// The settings a selector byte picks (preset 6's cloze pattern is added

@@ -124,7 +124,7 @@ pub fn replan_comment(
     }
     let rank = was.iter().position(|&i| old.questions[i].first_line == old_q.first_line)?;
     let q = &fresh.questions[now[rank]];
-    if q.schedule(sibling) != old_q.schedule(sibling) {
+    if !q.schedule(sibling).same_as(&old_q.schedule(sibling)) {
         return None;
     }
     plan_comment(fresh, q, sibling, segment, settings).ok()
@@ -364,6 +364,28 @@ mod tests {
             plan_schedule(&old, &old.questions[0], 0, &sm2(due(2024, 6, 22), 2.0, 230.0), &s).expect("plan");
         let fresh = parse(&crate::edit::splice(text, &[first]), &s);
         let edit = replan_comment(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
+        let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
+        let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
+        assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
+        assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
+    }
+
+    /// Found by fuzzing (fuzz target edit): a card whose FSRS segment lacks
+    /// a field (read as NaN, as the plugin reads it) never compared equal to
+    /// itself, so after another recall answered another card of the note
+    /// its answer was refused as if the card had changed.
+    #[test]
+    fn replanning_an_fsrs_card_with_a_missing_field_lands() {
+        let s = Settings::default();
+        let text = "#flashcards\nP::B\nQ::A\n<!--SR:!fsrs,2024-06-18T09:15:00.000Z,2,3.2,4,2,1,0-->\n";
+        let old = parse(text, &s);
+        assert!(old.questions[1].schedule(0).fsrs().is_some_and(|f| f.learning_steps.is_nan()));
+        let first =
+            plan_schedule(&old, &old.questions[0], 0, &sm2(due(2024, 6, 22), 2.0, 230.0), &s).expect("plan");
+        let fresh = parse(&crate::edit::splice(text, &[first]), &s);
+        let next = sm2(due(2024, 6, 23), 3.0, 250.0);
+        let edit =
+            replan_comment(&fresh, &old, &old.questions[1], 0, &next.segment(), &s).expect("replanned");
         let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
         let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
         assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));

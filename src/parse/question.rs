@@ -182,6 +182,16 @@ impl CardSchedule {
         }
     }
 
+    /// The same schedule as `other`, an FSRS field that reads as NaN
+    /// equal to NaN (see [`FsrsSegment::same_fields`](crate::schedule::fsrs::FsrsSegment::same_fields)).
+    #[must_use]
+    pub fn same_as(&self, other: &CardSchedule) -> bool {
+        match (self, other) {
+            (CardSchedule::Fsrs(a), CardSchedule::Fsrs(b)) => a.same_fields(b),
+            (a, b) => a == b,
+        }
+    }
+
     /// The local calendar due date, if readable.
     #[must_use]
     pub fn due_date(&self, zone: Zone) -> Option<NaiveDate> {

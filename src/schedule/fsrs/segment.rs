@@ -100,6 +100,22 @@ pub struct FsrsSegment {
 }
 
 impl FsrsSegment {
+    /// The same fields, a NaN (a missing or unreadable number, which the
+    /// plugin keeps) equal to a NaN, which `==` never finds.
+    #[must_use]
+    pub fn same_fields(&self, other: &FsrsSegment) -> bool {
+        let n = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+        self.due == other.due
+            && self.last_review == other.last_review
+            && n(self.interval, other.interval)
+            && n(self.stability, other.stability)
+            && n(self.difficulty, other.difficulty)
+            && n(self.state, other.state)
+            && n(self.reps, other.reps)
+            && n(self.lapses, other.lapses)
+            && n(self.learning_steps, other.learning_steps)
+    }
+
     /// Reads a trimmed segment without its `!` (`fsrs,2024-…`). `None` when
     /// the plugin would not read it as FSRS: no `fsrs,` prefix, or a due of
     /// `-` (the plugin then treats the card as new).
