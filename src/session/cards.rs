@@ -35,9 +35,11 @@ struct Found<'a> {
 }
 
 /// Calls `take` with each reviewable card of `note` in the decks matching
-/// `decks` (all when empty), in note order, and `keep` with each question
-/// first: a question `keep` refuses (buried) gives no card, one it keeps
-/// hands what `keep` made of it to each of its cards.
+/// `decks` (all when empty), in note order, and `keep` with a question
+/// before its first reviewable card (only then: most questions have none
+/// today, and `keep` hashes the question): a question `keep` refuses
+/// (buried) gives no card, one it keeps hands what `keep` made of it to
+/// each of its cards.
 fn visit_cards<'a, K>(
     note: &'a Note,
     when: &When,
@@ -61,7 +63,7 @@ fn visit_cards<'a, K>(
             q.decks.iter().find(|d| decks.iter().any(|f| deck_matches(d, f)))
         };
         let Some(deck) = deck else { continue };
-        let Some(kept) = keep(q) else { continue };
+        let mut kept: Option<Option<K>> = None;
         for sibling in 0..q.card_count() {
             let schedule = q.schedule(sibling);
             let state = schedule.state(today, now);
@@ -84,7 +86,8 @@ fn visit_cards<'a, K>(
                     _ => Phase::Review,
                 },
             };
-            take(Found { question: qi, sibling, deck, phase }, &kept);
+            let Some(k) = kept.get_or_insert_with(|| keep(q)) else { break };
+            take(Found { question: qi, sibling, deck, phase }, k);
         }
     }
 }
