@@ -130,6 +130,30 @@ pub fn replan_comment(
     plan_comment(fresh, q, sibling, segment, settings).ok()
 }
 
+/// A batch's changes to a note (question index in `old` → its change)
+/// keyed by where each question is in `fresh`, the note as it is on disk
+/// now: each found again by its text, the nearest to where it was. `None`
+/// when one is gone.
+#[must_use]
+pub fn find_questions_again<V: Clone>(
+    old: &Note,
+    fresh: &Note,
+    changes: &std::collections::BTreeMap<usize, V>,
+) -> Option<std::collections::BTreeMap<usize, V>> {
+    let mut moved = std::collections::BTreeMap::new();
+    for (&qi, change) in changes {
+        let q = old.questions.get(qi)?;
+        let (ni, _) = fresh
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
+            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
+        moved.insert(ni, change.clone());
+    }
+    Some(moved)
+}
+
 /// Plans putting `comment` (a whole `<!--SR:…-->`) on question `q`.
 pub fn plan_replace(
     note: &Note,

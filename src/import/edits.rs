@@ -40,16 +40,6 @@ pub fn relocate(
 ) -> Option<Vec<Edit>> {
     let folder = crate::note_path::folder(path);
     let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    let mut moved = BTreeMap::new();
-    for (&qi, sibs) in changes {
-        let q = old.questions.get(qi)?;
-        let (ni, _) = fresh
-            .questions
-            .iter()
-            .enumerate()
-            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
-            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
-        moved.insert(ni, sibs.clone());
-    }
+    let moved = crate::edit::plan::find_questions_again(old, &fresh, changes)?;
     plan_note(&fresh, &moved, &vault.config.settings).ok()
 }

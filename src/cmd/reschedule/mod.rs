@@ -16,7 +16,7 @@ use crate::clock::When;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
-use crate::parse::{CardSchedule, CardState, Note, Question, cyrb53, parse_note};
+use crate::parse::{CardSchedule, CardState, Note, cyrb53, parse_note};
 use crate::reschedule::fsrs::fsrs_note;
 use crate::reschedule::select::{
     Done, Filter, already_done, by_question, move_card, plan_changes, plan_note, select_note,
@@ -221,17 +221,7 @@ fn relocate(
 ) -> Option<Vec<Edit>> {
     let folder = crate::note_path::folder(path);
     let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    let mut moved = BTreeMap::new();
-    for (&qi, sibs) in changes {
-        let q: &Question = old.questions.get(qi)?;
-        let (ni, _) = fresh
-            .questions
-            .iter()
-            .enumerate()
-            .filter(|(_, q2)| q2.text(&fresh.text) == q.text(&old.text))
-            .min_by_key(|(_, q2)| q2.first_line.abs_diff(q.first_line))?;
-        moved.insert(ni, sibs.clone());
-    }
+    let moved = crate::edit::plan::find_questions_again(old, &fresh, changes)?;
     plan_note(&fresh, &moved, &vault.config.settings).ok()
 }
 
