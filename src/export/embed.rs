@@ -37,7 +37,11 @@ pub(super) fn embed(
             format!("<img src=\"{}\" alt=\"{}\"{}>", escape(dest), escape(&alt), size_attrs(size.as_deref()));
         return Event::InlineHtml(html.into());
     }
-    let link = if wiki { dest.trim().trim_end_matches('\\').to_owned() } else { percent_decode(dest) };
+    let link = if wiki {
+        dest.trim().trim_end_matches('\\').to_owned()
+    } else {
+        crate::notes::links::percent_decode(dest)
+    };
     let file = link.split('#').next().unwrap_or(&link).to_owned();
     match media::kind(&file) {
         Some(Kind::Image) => {
@@ -76,23 +80,4 @@ fn size_attrs(size: Option<&str>) -> String {
         Some((w, h)) => format!(" width=\"{w}\" height=\"{h}\""),
         None => String::new(),
     }
-}
-
-/// `%20`-style escapes in a markdown link target; invalid ones stay as written.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }

@@ -178,7 +178,7 @@ fn link_path(target: &str) -> Option<String> {
 
 /// `%XX` sequences decoded as UTF-8; the text is kept as it is when they
 /// do not decode (as `decodeURIComponent` fails and the link stays raw).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }
