@@ -28,7 +28,6 @@ Markdown report (and writes it to --out).
 """
 import argparse
 import datetime
-import json
 import os
 import sqlite3
 import tempfile
@@ -39,28 +38,11 @@ import subprocess
 import sys
 import time
 
+from crash_common import log_entries, notes, report, temp_files
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TODAY = "2026-01-15"
-
-
-def notes(root):
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for f in filenames:
-            if f.endswith(".md"):
-                p = os.path.join(dirpath, f)
-                with open(p, "rb") as fh:
-                    out[os.path.relpath(p, root)] = fh.read()
-    return out
-
-
-def temp_files(root):
-    found = []
-    for dirpath, _, filenames in os.walk(root):
-        found += [f for f in filenames if ".recall-" in f and f.endswith(".tmp")]
-    return found
 
 
 def anki_reviewed(src, out):
@@ -94,20 +76,9 @@ def anki_reviewed(src, out):
 
 
 def log_records(root, schedules):
-    """The review log's records without their ids (which hold a process id), sorted:
-    the `anki schedule` records with `schedules`, the others (reviews) without."""
-    path = os.path.join(root, ".recall", "reviews.jsonl")
-    if not os.path.exists(path):
-        return []
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            d.pop("id", None)
-            if (d.get("detail") == "anki schedule") != schedules:
-                continue
-            out.append(json.dumps(d, sort_keys=True))
-    return sorted(out)
+    """The review log's records without their ids, sorted: the `anki schedule` records
+    with `schedules`, the others (reviews) without."""
+    return log_entries(root, ("id",), lambda d: (d.get("detail") == "anki schedule") == schedules)
 
 
 def main():
@@ -121,7 +92,7 @@ def main():
     a = ap.parse_args()
     if a.scenario == "notes":
         import crash_notes
-        return crash_notes.main(a, notes, temp_files)
+        return crash_notes.main(a)
     rng = random.Random(a.seed)
     binary = os.path.abspath(a.bin)
     work = os.path.join(ROOT, "target", "crash")
@@ -228,13 +199,7 @@ def main():
     if a.scenario == "import":
         lines.append(f"- `anki schedule` log records beyond a clean run's after finishing: {extra_schedule_records}"
                      f" (after {kills_with_extra} of the kills); none missing")
-    lines += [f"  - {f}" for f in failures[:20]]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if a.out:
-        with open(a.out, "w", encoding="utf-8") as f:
-            f.write(report)
-    return 1 if failures else 0
+    return report(lines, failures, a.out)
 
 
 if __name__ == "__main__":

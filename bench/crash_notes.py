@@ -15,7 +15,6 @@ run every note must be exactly what a clean run writes, no temp file may be left
 run must end as a clean run ends (exit 0, the same last summary line), and the review
 log must hold each of a clean run's note reviews exactly once (ids and times aside).
 """
-import json
 import sys
 import os
 import random
@@ -25,6 +24,8 @@ import shutil
 import subprocess
 import time
 import zlib
+
+from crash_common import log_entries, notes, report, temp_files
 
 TODAY = "2026-01-15"
 HEADER = re.compile(r"^\[(\d+)/(\d+)\] (.+?) · ")
@@ -114,17 +115,7 @@ def drive(cmd, deadline=None):
 
 def note_reviews(root):
     """The log's note-review records without ids and times, sorted."""
-    path = os.path.join(root, ".recall", "reviews.jsonl")
-    if not os.path.exists(path):
-        return []
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            for k in ("id", "ts", "ms"):
-                d.pop(k, None)
-            out.append(json.dumps(d, sort_keys=True))
-    return sorted(out)
+    return log_entries(root, ("id", "ts", "ms"))
 
 
 def last_line(out):
@@ -132,7 +123,7 @@ def last_line(out):
     return lines[-1] if lines else ""
 
 
-def main(a, notes, temp_files):
+def main(a):
     rng = random.Random(a.seed)
     binary = os.path.abspath(a.bin)
     work = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "target", "crash-notes")
@@ -201,10 +192,4 @@ def main(a, notes, temp_files):
         f" {log_extra} extra (after {kills_log_off} of the kills)",
         f"- (paths picking skip, of all notes: {skipped})",
     ]
-    lines += [f"  - {f}" for f in failures[:20]]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if a.out:
-        with open(a.out, "w", encoding="utf-8") as f:
-            f.write(report)
-    return 1 if failures else 0
+    return report(lines, failures, a.out)
