@@ -306,6 +306,7 @@ pub fn effective(records: &[Record]) -> Vec<&Record> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::{Ease, Interval};
 
     fn record(id: &str, op: Op, undoes: Option<&str>) -> Record {
         Record {
@@ -321,8 +322,8 @@ mod tests {
             before: None,
             after: Some(Schedule::Sm2(crate::schedule::Sm2 {
                 due: NaiveDate::from_ymd_opt(2024, 6, 23).expect("date"),
-                interval: 3.0,
-                ease: 250.0,
+                interval: Interval(3.0),
+                ease: Ease(250.0),
             })),
             ms: Some(1200),
             decks: vec!["flashcards".into()],

@@ -116,7 +116,7 @@ fn outcome(p: &Plan, note: usize, question: usize, sibling: usize) -> &CardPlan 
 
 #[expect(clippy::unnecessary_wraps, reason = "compared with `CardPlan::outcome`, a `Result`")]
 fn sm2(due: &str, interval: f64, ease: f64) -> Result<Write, Keep> {
-    Ok(Write::Sm2 { due: d(due), interval, ease })
+    Ok(Write::Sm2 { due: d(due), interval: Interval(interval), ease: Ease(ease) })
 }
 
 #[test]

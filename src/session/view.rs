@@ -276,7 +276,7 @@ fn history_line(r: &Record, when: &crate::clock::When) -> HistoryLine {
                 crate::clock::When { now: crate::clock::parse_instant(&r.ts).unwrap_or(when.now), ..*when };
             s.button_label(&at)
         }
-        other => crate::schedule::value::days_label(other.interval()),
+        other => crate::schedule::value::days_label(other.interval().0),
     });
     HistoryLine { day: r.day, op: op.into(), response: r.response, interval, ms: r.ms }
 }

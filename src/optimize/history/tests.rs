@@ -6,14 +6,14 @@ use fsrs::FSRSReview;
 
 use super::*;
 use crate::log::effective;
-use crate::schedule::{Schedule, Sm2};
+use crate::schedule::{Ease, Interval, Schedule, Sm2};
 
 fn d(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 3, day).expect("date")
 }
 
 fn sched(day: u32) -> Schedule {
-    Schedule::Sm2(Sm2 { due: d(day), interval: 1.0, ease: 250.0 })
+    Schedule::Sm2(Sm2 { due: d(day), interval: Interval(1.0), ease: Ease(250.0) })
 }
 
 /// A record of card `hash` (in `n.md`, sibling 0) on March `day` at
