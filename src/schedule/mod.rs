@@ -1,8 +1,9 @@
 //! The plugin's SM-2-OSR scheduler and load balancing (spec §c), pure.
 //!
-//! `today` is always an argument. Intervals are `f64` because the plugin
-//! computes in JavaScript numbers and writes one-decimal intervals when load
-//! balancing is off; every rounding step mirrors the plugin's.
+//! `today` is always an argument. Intervals and eases are [`Interval`] and
+//! [`Ease`] (JavaScript numbers: the plugin writes one-decimal intervals when
+//! load balancing is off), apart from the whole values a card's comment
+//! holds ([`units`]); every rounding step mirrors the plugin's.
 
 pub mod fsrs;
 pub mod params;
