@@ -238,7 +238,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 let h = &held[p.held];
                 let card = CardRef {
                     path: h.path.clone(),
-                    line: 0,
+                    line: crate::parse::LineNo::new(0),
                     hash: crate::parse::QuestionHash::default(),
                     sibling: 0,
                     decks: p.decks.clone(),

@@ -124,7 +124,7 @@ pub fn record(vault: &Vault, r: &ImportedReview, id: String) -> Record {
         day: r.day,
         op: Op::Import,
         path: n.path.clone(),
-        line: q.first_line_no().get(),
+        line: q.first_line_no(),
         hash: q.hash(&n.note.text),
         sibling: r.key.sibling,
         response: Some(r.response),

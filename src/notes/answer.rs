@@ -33,7 +33,7 @@ pub fn review_record(
 ) -> Record {
     let card = CardRef {
         path: path.into(),
-        line: 0,
+        line: crate::parse::LineNo::new(0),
         hash: crate::parse::QuestionHash::default(),
         sibling: 0,
         decks,

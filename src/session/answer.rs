@@ -270,7 +270,7 @@ fn relocator<'a>(
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
         path: card.path.clone(),
-        line: card.line.get(),
+        line: card.line,
         hash: card.hash.clone(),
         sibling: card.sibling,
         decks: q.decks.to_vec(),

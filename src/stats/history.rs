@@ -344,7 +344,7 @@ mod tests {
             day,
             op: Op::Review,
             path: "n.md".into(),
-            line: 1,
+            line: crate::parse::LineNo::new(1),
             hash: crate::parse::QuestionHash::default(),
             sibling: 0,
             response: Some(resp),

@@ -217,7 +217,7 @@ pub(crate) fn simulate(l: &Learner) -> Vec<Record> {
                 day: now.date_naive(),
                 op: Op::Review,
                 path: format!("cards/deck{}.md", i / 25).into(),
-                line: (i % 25) * 2 + 3,
+                line: recall::parse::LineNo::new((i % 25) * 2 + 3),
                 hash: format!("{:012x}", (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16).into(),
                 sibling: 0,
                 response: Some(response(rating)),

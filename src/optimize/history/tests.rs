@@ -25,7 +25,7 @@ fn rec(id: &str, day: u32, minute: u32, op: Op, hash: &str, response: Option<Res
         day: d(day),
         op,
         path: "n.md".into(),
-        line: 3,
+        line: crate::parse::LineNo::new(3),
         hash: hash.into(),
         sibling: 0,
         response,
@@ -80,7 +80,7 @@ fn one_card_gives_one_item_per_later_day_answer() {
 #[test]
 fn a_card_is_its_path_hash_and_sibling_whatever_its_line() {
     let mut moved = answer("2", 4, 0, "q", Good, false);
-    moved.line = 40;
+    moved.line = crate::parse::LineNo::new(40);
     let mut sibling = answer("3", 4, 5, "q", Good, true);
     sibling.sibling = 1;
     let mut renamed = answer("4", 5, 0, "q", Good, false);
@@ -100,7 +100,7 @@ fn undone_reschedule_fix_and_note_records_are_not_answers() {
     let mut undo = rec("u", 2, 1, Op::Undo, "q", None, false);
     undo.undoes = Some("2".into());
     let mut note = rec("n", 3, 0, Op::NoteReview, "", Some(Again), false);
-    note.line = 0;
+    note.line = crate::parse::LineNo::new(0);
     let log = [
         answer("1", 1, 0, "q", Good, true),
         answer("2", 2, 0, "q", Again, false),
