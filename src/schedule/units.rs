@@ -120,7 +120,10 @@ fn nearest_of(x: f64) -> i64 {
 
 impl Interval {
     /// The whole days the plugin reads back once this interval is written
-    /// into a card's comment (`2.5` → 2; see [`parse_int_of`]).
+    /// into a card's comment (`2.5` → 2): `parseInt(String(x))`, the fraction dropped, `None`
+    /// for `NaN` and the infinities. Exact for 0 and `1e-6 ≤ |x| < 1e21` (all
+    /// the scheduler produces); outside, JavaScript prints an exponent and
+    /// reads its first digit, where this gives 0 or saturates.
     #[must_use]
     pub fn read_back(self) -> Option<WholeInterval> {
         parse_int_of(self.0).map(WholeInterval)
@@ -142,7 +145,7 @@ impl Ease {
     pub const FLOOR: Ease = Ease(130.0);
 
     /// The whole ease the plugin reads back once this ease is written into
-    /// a card's comment (`250.9` → 250; see [`parse_int_of`]).
+    /// a card's comment (`250.9` → 250; see [`Interval::read_back`]).
     #[must_use]
     pub fn read_back(self) -> Option<WholeEase> {
         parse_int_of(self.0).map(WholeEase)
