@@ -191,7 +191,7 @@ pub fn plan_answer(
 pub fn card_ref(path: &str, note: &Note, q: &Question, sibling: usize) -> CardRef {
     CardRef {
         path: path.into(),
-        line: q.text_line_no().get(),
+        line: q.text_line_no(),
         hash: q.hash(&note.text),
         sibling,
         decks: q.decks.to_vec(),

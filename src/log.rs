@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoResultExt};
 use crate::note_path::NotePath;
-use crate::parse::QuestionHash;
+use crate::parse::{LineNo, QuestionHash};
 use crate::schedule::{Response, Schedule};
 
 /// The log's path inside a vault.
@@ -67,7 +67,7 @@ pub struct Record {
     pub path: NotePath,
     /// 1-based first line of the question when the record was made (0 for
     /// a note review).
-    pub line: usize,
+    pub line: LineNo,
     /// The question's hash (the plugin's cyrb53 of its text without
     /// schedule; empty for a note review).
     pub hash: QuestionHash,
@@ -123,8 +123,9 @@ impl Stamp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardRef {
     pub path: NotePath,
-    /// 1-based first line of the question when the record was made.
-    pub line: usize,
+    /// 1-based first line of the question when the record was made (0 for
+    /// a note).
+    pub line: LineNo,
     pub hash: QuestionHash,
     pub sibling: usize,
     pub decks: Vec<String>,
@@ -205,7 +206,7 @@ impl Record {
     pub fn run_mark(stamp: Stamp, day: NaiveDate, op: Op, detail: String) -> Record {
         let card = CardRef {
             path: NotePath::default(),
-            line: 0,
+            line: LineNo::new(0),
             hash: crate::parse::QuestionHash::default(),
             sibling: 0,
             decks: Vec::new(),
@@ -306,6 +307,7 @@ pub fn effective(records: &[Record]) -> Vec<&Record> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::{Ease, Interval};
 
     fn record(id: &str, op: Op, undoes: Option<&str>) -> Record {
         Record {
@@ -314,15 +316,15 @@ mod tests {
             day: NaiveDate::from_ymd_opt(2024, 6, 20).expect("date"),
             op,
             path: "n.md".into(),
-            line: 3,
+            line: LineNo::new(3),
             hash: "abc".into(),
             sibling: 0,
             response: Some(Response::Good),
             before: None,
             after: Some(Schedule::Sm2(crate::schedule::Sm2 {
                 due: NaiveDate::from_ymd_opt(2024, 6, 23).expect("date"),
-                interval: 3.0,
-                ease: 250.0,
+                interval: Interval(3.0),
+                ease: Ease(250.0),
             })),
             ms: Some(1200),
             decks: vec!["flashcards".into()],

@@ -213,6 +213,7 @@ fn segment_findings(
                 ),
                 Some(_) => {}
             }
+            let (interval, ease) = (interval.map(|i| i.0), ease.map(|e| e.0));
             for (name, value, field) in [("interval", interval, fields.get(1)), ("ease", ease, fields.get(2))]
             {
                 match (value, field) {
@@ -226,7 +227,7 @@ fn segment_findings(
                         },
                         "a segment is `!YYYY-MM-DD,interval,ease`, e.g. `!2024-06-18,13,250`",
                     ),
-                    (Some(v), Some(f)) if f.parse::<i64>().ok() != Some(*v) => push(
+                    (Some(v), Some(f)) if f.parse::<i64>().ok() != Some(v) => push(
                         out,
                         Severity::Warning,
                         Code::BadNumber,

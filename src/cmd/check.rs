@@ -258,7 +258,13 @@ fn fix_note<'a>(vault: &Vault, ri: usize, r: &'a NoteReport, apply: bool, fixes:
             let f = &r.findings[i];
             let fix = f.fix.as_ref()?;
             let (hash, decks) = r.fix_meta.get(i).cloned().flatten().unwrap_or_default();
-            let card = CardRef { path: r.path.clone(), line: f.line.unwrap_or(0), hash, sibling: 0, decks };
+            let card = CardRef {
+                path: r.path.clone(),
+                line: crate::parse::LineNo::new(f.line.unwrap_or(0)),
+                hash,
+                sibling: 0,
+                decks,
+            };
             Some(Record::fix(
                 Stamp::at(vault.now, vault.zone),
                 vault.today,

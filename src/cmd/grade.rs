@@ -49,11 +49,15 @@ fn show(s: &CardSchedule, zone: Zone) -> String {
         CardSchedule::New => "new".into(),
         other => {
             let (i, e) = other.interval_ease();
-            let f = |v: Option<i64>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
+            let f = |v: Option<String>| v.unwrap_or_else(|| "?".to_owned());
             let due = other
                 .due_date(zone)
                 .map_or_else(|| "unreadable date".to_owned(), |d| d.format("%Y-%m-%d").to_string());
-            format!("due {due}, interval {}, ease {}", f(i), f(e))
+            format!(
+                "due {due}, interval {}, ease {}",
+                f(i.map(|i| i.to_string())),
+                f(e.map(|e| e.to_string()))
+            )
         }
     }
 }
@@ -62,7 +66,7 @@ fn show_after(s: &Schedule, zone: Zone) -> String {
     let n = crate::parse::comment::js_number;
     match s {
         Schedule::Sm2(s) => {
-            format!("due {}, interval {}, ease {}", s.due.format("%Y-%m-%d"), n(s.interval), n(s.ease))
+            format!("due {}, interval {}, ease {}", s.due.format("%Y-%m-%d"), n(s.interval.0), n(s.ease.0))
         }
         Schedule::Fsrs(f) => format!(
             "due {}, interval {}, stability {}, difficulty {}",

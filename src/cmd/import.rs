@@ -184,7 +184,7 @@ fn schedule_record(vault: &Vault, c: &CardPlan, w: &Target) -> Record {
     let q = &n.note.questions[c.key.question];
     let card = CardRef {
         path: n.path.clone(),
-        line: q.text_line_no().get(),
+        line: q.text_line_no(),
         hash: q.hash(&n.note.text),
         sibling: c.key.sibling,
         decks: q.decks.to_vec(),

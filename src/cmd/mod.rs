@@ -21,7 +21,7 @@ pub mod stats;
 use serde::Serialize;
 
 use crate::parse::{CardSchedule, CardState, QuestionKind};
-use crate::schedule::{Histogram, histogram_key};
+use crate::schedule::{Histogram, WholeEase, WholeInterval, histogram_key};
 use crate::vault::Vault;
 
 /// One reviewable card, as `cards --json` prints it.
@@ -40,8 +40,8 @@ pub struct CardRow {
     pub front: String,
     pub back: String,
     pub due: Option<String>,
-    pub interval: Option<i64>,
-    pub ease: Option<i64>,
+    pub interval: Option<WholeInterval>,
+    pub ease: Option<WholeEase>,
     pub state: CardState,
     /// FSRS cards: stability, difficulty, retrievability now and state.
     #[serde(flatten)]

@@ -184,7 +184,7 @@ pub fn grade(global: &Global, args: &GradeArgs, path: &str, out: &mut dyn Write)
                 "interval": js_json(s.interval), "ease": js_json(s.ease),
             })),
             "after": {"due": next.due.format("%Y-%m-%d").to_string(),
-                      "interval": js_json(next.interval), "ease": js_json(next.ease)},
+                      "interval": js_json(next.interval.0), "ease": js_json(next.ease.0)},
             "written": written,
         });
         let j = crate::json::to_string(&j).map_err(|e| stdout_err(e.into()))?;
@@ -212,8 +212,8 @@ fn show_next(n: &Sm2) -> String {
     format!(
         "due {}, interval {}, ease {}",
         n.due.format("%Y-%m-%d"),
-        js_number(n.interval),
-        js_number(n.ease)
+        js_number(n.interval.0),
+        js_number(n.ease.0)
     )
 }
 

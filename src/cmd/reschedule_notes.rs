@@ -21,7 +21,7 @@ use crate::notes::answer::logged;
 use crate::notes::{self, NoteState, ReadSchedule};
 use crate::parse::CardSchedule;
 use crate::reschedule::{Change, Target, compute};
-use crate::schedule::{Schedule, Sm2};
+use crate::schedule::{Ease, Interval, Schedule, Sm2};
 use crate::vault::Vault;
 use crate::writeback::NoteWrite;
 
@@ -41,13 +41,17 @@ struct Planned {
     edits: Vec<Edit>,
 }
 
-/// A note's schedule as the batch operations read it (whole days, as the
-/// card schedules are; the values are put back when they stay).
+/// A note's schedule as the batch operations read it (the nearest whole
+/// days and ease, as card schedules hold them; the note's own values are
+/// put back when they stay, see [`keep_own`]).
 fn target(s: Option<ReadSchedule>) -> CardSchedule {
-    let whole = |x: f64| (x.is_finite()).then(|| x.round() as i64);
     match s {
         None => CardSchedule::New,
-        Some(s) => CardSchedule::Sm2 { due: s.due, interval: whole(s.interval), ease: whole(s.ease) },
+        Some(s) => CardSchedule::Sm2 {
+            due: s.due,
+            interval: s.interval.is_finite().then(|| Interval(s.interval).nearest()),
+            ease: s.ease.is_finite().then(|| Ease(s.ease).nearest()),
+        },
     }
 }
 
@@ -57,7 +61,11 @@ fn keep_own(change: Change, before: Option<ReadSchedule>) -> Change {
     match (change, before) {
         (Change::Set { due, interval, ease }, Some(b)) => {
             let pick = |new: f64, own: f64| if (own.round() - new).abs() < 1e-9 { own } else { new };
-            Change::Set { due, interval: pick(interval, b.interval), ease: pick(ease, b.ease) }
+            Change::Set {
+                due,
+                interval: Interval(pick(interval.0, b.interval)),
+                ease: Ease(pick(ease.0, b.ease)),
+            }
         }
         (c, _) => c,
     }
@@ -230,7 +238,7 @@ pub fn run(global: &Global, args: &RescheduleArgs, out: &mut dyn Write) -> Resul
                 let h = &held[p.held];
                 let card = CardRef {
                     path: h.path.clone(),
-                    line: 0,
+                    line: crate::parse::LineNo::new(0),
                     hash: crate::parse::QuestionHash::default(),
                     sibling: 0,
                     decks: p.decks.clone(),

@@ -71,7 +71,7 @@ fn plugin_text(s: &Schedule, at: &When) -> String {
             Ok(card) => fsrs::button_text(at.now, &card),
             Err(_) => String::new(),
         },
-        Schedule::Sm2(x) => crate::schedule::value::days_label(x.interval),
+        Schedule::Sm2(x) => crate::schedule::value::days_label(x.interval.0),
     }
 }
 

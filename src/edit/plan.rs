@@ -12,7 +12,7 @@ use super::Edit;
 use crate::parse::comment::{PLACEHOLDER_DATE, SegmentKind, format_comment, format_sm2, js_trim};
 use crate::parse::lines::first_terminator;
 use crate::parse::{Note, Question, QuestionKind};
-use crate::schedule::Schedule;
+use crate::schedule::{Ease, Interval, Schedule};
 use crate::settings::Settings;
 
 /// Why an edit cannot be planned.
@@ -32,14 +32,14 @@ pub enum PlanError {
 
 /// The segment text for a sibling that keeps its schedule.
 fn keep_segment(note: &str, q: &Question, i: usize, base_ease: f64) -> String {
-    let placeholder = || format_sm2(PLACEHOLDER_DATE, 1.0, base_ease);
+    let placeholder = || format_sm2(PLACEHOLDER_DATE, Interval(1.0), Ease(base_ease));
     match q.segments.get(i) {
         None => placeholder(),
         Some(s) if s.is_placeholder() => placeholder(),
         Some(s) => {
             let mut raw = match &s.kind {
                 SegmentKind::Sm2 { due: Some(due), interval: Some(ivl), ease: Some(ease) } => {
-                    return format_sm2(*due, *ivl as f64, *ease as f64);
+                    return format_sm2(*due, Interval::from(*ivl), Ease::from(*ease));
                 }
                 // FSRS siblings are written from their parsed numbers, as
                 // the plugin writes them (a timestamp it cannot read is
@@ -236,7 +236,9 @@ pub fn plan_siblings(
                 any_scheduled = true;
                 segs.push(seg.clone());
             }
-            Some(SiblingChange::New) => segs.push(format_sm2(PLACEHOLDER_DATE, 1.0, settings.base_ease)),
+            Some(SiblingChange::New) => {
+                segs.push(format_sm2(PLACEHOLDER_DATE, Interval(1.0), Ease(settings.base_ease)));
+            }
             None => {
                 any_scheduled |= !matches!(q.schedule(i), crate::parse::CardSchedule::New);
                 segs.push(keep_segment(text, q, i, settings.base_ease));
@@ -284,10 +286,11 @@ mod tests {
     use super::*;
 
     fn sm2(due: chrono::NaiveDate, interval: f64, ease: f64) -> Schedule {
-        Schedule::Sm2(crate::schedule::Sm2 { due, interval, ease })
+        Schedule::Sm2(crate::schedule::Sm2 { due, interval: Interval(interval), ease: Ease(ease) })
     }
     use crate::parse::cloze::Clozes;
     use crate::parse::{CardSchedule, ParseOptions, parse_note};
+    use crate::schedule::{WholeEase, WholeInterval};
 
     fn parse(text: &str, settings: &Settings) -> Note {
         let clozes = Clozes::new(&settings.cloze_patterns);
@@ -349,7 +352,11 @@ mod tests {
             assert_eq!(after.questions.len(), note.questions.len(), "{text:?}");
             assert_eq!(
                 after.questions[0].schedule(0),
-                CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) },
+                CardSchedule::Sm2 {
+                    due: Some(due(2024, 6, 23)),
+                    interval: Some(WholeInterval(3)),
+                    ease: Some(WholeEase(250))
+                },
                 "{text:?}"
             );
         }
@@ -368,7 +375,11 @@ mod tests {
             let after = parse(&crate::edit::splice(text, &[edit]), &s);
             assert_eq!(
                 after.questions[0].schedule(0),
-                CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) },
+                CardSchedule::Sm2 {
+                    due: Some(due(2024, 6, 23)),
+                    interval: Some(WholeInterval(3)),
+                    ease: Some(WholeEase(250))
+                },
                 "{text:?}"
             );
         }
@@ -389,7 +400,11 @@ mod tests {
         let fresh = parse(&crate::edit::splice(text, &[first]), &s);
         let edit = replan_comment(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
         let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
-        let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
+        let sm2 = |d, i, e| CardSchedule::Sm2 {
+            due: Some(d),
+            interval: Some(WholeInterval(i)),
+            ease: Some(WholeEase(e)),
+        };
         assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
         assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
     }
@@ -411,7 +426,11 @@ mod tests {
         let edit =
             replan_comment(&fresh, &old, &old.questions[1], 0, &next.segment(), &s).expect("replanned");
         let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
-        let sm2 = |d, i, e| CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) };
+        let sm2 = |d, i, e| CardSchedule::Sm2 {
+            due: Some(d),
+            interval: Some(WholeInterval(i)),
+            ease: Some(WholeEase(e)),
+        };
         assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
         assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
     }
@@ -432,7 +451,11 @@ mod tests {
         assert_eq!(after.questions[0].schedule(0), q.schedule(0));
         assert_eq!(
             after.questions[0].schedule(1),
-            CardSchedule::Sm2 { due: Some(due(2024, 6, 23)), interval: Some(3), ease: Some(250) }
+            CardSchedule::Sm2 {
+                due: Some(due(2024, 6, 23)),
+                interval: Some(WholeInterval(3)),
+                ease: Some(WholeEase(250))
+            }
         );
     }
 

@@ -292,6 +292,7 @@ mod tests {
     use super::*;
     use crate::export::{Content, ExportCard};
     use crate::parse::{CardSchedule, CardState, QuestionKind};
+    use crate::schedule::{WholeEase, WholeInterval};
     use rusqlite::Connection;
 
     fn date(s: &str) -> NaiveDate {
@@ -300,7 +301,11 @@ mod tests {
 
     fn note(due: Option<&str>) -> ExportNote {
         let schedule = match due {
-            Some(d) => CardSchedule::Sm2 { due: Some(date(d)), interval: Some(13), ease: Some(290) },
+            Some(d) => CardSchedule::Sm2 {
+                due: Some(date(d)),
+                interval: Some(WholeInterval(13)),
+                ease: Some(WholeEase(290)),
+            },
             None => CardSchedule::New,
         };
         ExportNote {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{ExportNote, due_string};
 use crate::parse::{CardState, QuestionKind};
 use crate::schedule::fsrs::{MemoryView, Parameters};
+use crate::schedule::{WholeEase, WholeInterval};
 
 /// One card: the `cards --json` schema plus `tags`.
 #[derive(Debug, Serialize)]
@@ -23,8 +24,8 @@ struct Row<'a> {
     front: &'a str,
     back: &'a str,
     due: Option<String>,
-    interval: Option<i64>,
-    ease: Option<i64>,
+    interval: Option<WholeInterval>,
+    ease: Option<WholeEase>,
     state: CardState,
     #[serde(flatten)]
     memory: MemoryView,

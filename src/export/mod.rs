@@ -37,6 +37,7 @@ use chrono::NaiveDate;
 use crate::deck::deck_matches;
 use crate::parse::cloze::ClozeSpan;
 use crate::parse::{CardSchedule, CardState, ParseOptions, QuestionKind, cyrb53_pair};
+use crate::schedule::WholeEase;
 use crate::vault::{Vault, VaultNote};
 
 /// One question of the vault, ready for any export format.
@@ -365,7 +366,7 @@ fn cp1252_byte(c: char) -> Option<u8> {
 pub fn review_state(c: &ExportCard) -> Option<(NaiveDate, i64, i64)> {
     let (interval, ease) = c.schedule.interval_ease();
     let due = c.due?;
-    Some((due, interval.unwrap_or(1).max(1), ease.unwrap_or(250).max(130)))
+    Some((due, interval.map_or(1, |i| i.0).max(1), ease.map_or(250, |e| e.0).max(WholeEase::FLOOR.0)))
 }
 
 /// The day a card is due as `YYYY-MM-DD` (`None` for new cards).

@@ -30,6 +30,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::anki::Collection;
 use crate::schedule::fsrs::{FsrsSegment, Stamp};
+use crate::schedule::{Ease, Interval, WholeInterval};
 
 pub use days::Calendar;
 pub use matching::{CardKey, Matching, match_cards};
@@ -69,7 +70,7 @@ pub enum Side {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// `!due,interval,ease`.
-    Sm2 { due: NaiveDate, interval: f64, ease: f64 },
+    Sm2 { due: NaiveDate, interval: Interval, ease: Ease },
     /// `!fsrs,…` from Anki's FSRS memory state (FSRS vaults only).
     Fsrs(FsrsState),
 }
@@ -82,7 +83,7 @@ pub struct FsrsState {
     /// learning cards: Anki's due instant.
     pub due: DateTime<Utc>,
     /// Days (0 while learning).
-    pub interval: i64,
+    pub interval: WholeInterval,
     pub stability: f64,
     pub difficulty: f64,
     /// 0 new, 1 learning, 2 review, 3 relearning (Anki's card type, which
@@ -102,6 +103,13 @@ pub fn segment(write: &Write) -> String {
     write.to_schedule().segment()
 }
 
+/// Anki's ease factor (permille, `2500`) as the plugin's ease: a tenth of
+/// it, rounded as `Math.round`, no lower than the plugin's floor of 130.
+#[must_use]
+pub fn ease_of_factor(factor: i64) -> Ease {
+    Ease(crate::parse::js_round(factor as f64 / 10.0).max(Ease::FLOOR.0))
+}
+
 impl Write {
     /// The one schedule value this writes.
     #[must_use]
@@ -114,7 +122,7 @@ impl Write {
             }),
             Write::Fsrs(f) => crate::schedule::Schedule::Fsrs(Box::new(FsrsSegment {
                 due: Stamp::At(f.due),
-                interval: f.interval as f64,
+                interval: Interval::from(f.interval).0,
                 stability: f.stability,
                 difficulty: f.difficulty,
                 state: f64::from(f.state),
@@ -195,12 +203,21 @@ mod tests {
     #[test]
     fn segments_and_details() {
         let due = NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
-        assert_eq!(segment(&Write::Sm2 { due, interval: 3.0, ease: 250.0 }), "!2026-12-04,3,250");
-        assert_eq!(segment(&Write::Sm2 { due, interval: 0.0, ease: 230.0 }), "!2026-12-04,0,230");
+        assert_eq!(
+            segment(&Write::Sm2 { due, interval: Interval(3.0), ease: Ease(250.0) }),
+            "!2026-12-04,3,250"
+        );
+        assert_eq!(
+            segment(&Write::Sm2 { due, interval: Interval(0.0), ease: Ease(230.0) }),
+            "!2026-12-04,0,230"
+        );
+        assert_eq!(ease_of_factor(2500), Ease(250.0));
+        assert_eq!(ease_of_factor(2505), Ease(251.0));
+        assert_eq!(ease_of_factor(1000), Ease::FLOOR);
         let at = |s: &str| DateTime::parse_from_rfc3339(s).expect("time").to_utc();
         let fsrs = FsrsState {
             due: at("2026-12-04T09:00:00Z"),
-            interval: 3,
+            interval: WholeInterval(3),
             stability: 3.1262,
             difficulty: 5.5,
             state: 2,

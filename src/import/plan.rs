@@ -32,12 +32,12 @@ use chrono::{DateTime, NaiveDate};
 use super::days::Calendar;
 use super::matching::{CardKey, Matching};
 use super::reviews::{ImportedReview, chain, logged_ids};
-use super::{FsrsState, Keep, Prefer, Side, Write, segment};
+use super::{FsrsState, Keep, Prefer, Side, Write, ease_of_factor, segment};
 use crate::anki::{Card, Collection, Review};
 use crate::clock::When;
 use crate::log::{Op, Record};
-use crate::parse::{CardSchedule, js_round};
-use crate::schedule::{Response, schedule_card};
+use crate::parse::CardSchedule;
+use crate::schedule::{Ease, Interval, Response, WholeInterval, schedule_card};
 use crate::vault::Vault;
 
 /// What happens to one matched card.
@@ -104,7 +104,7 @@ fn record_ms(r: &Record) -> Option<i64> {
 /// The last review a schedule implies: its due date less its interval.
 fn implied_review(s: &CardSchedule, zone: crate::clock::Zone) -> Option<NaiveDate> {
     let (interval, _) = s.interval_ease();
-    s.due_date(zone)?.checked_sub_signed(chrono::Duration::try_days(interval?)?)
+    s.due_date(zone)?.checked_sub_signed(chrono::Duration::try_days(interval?.0)?)
 }
 
 /// Plans the import of `col` into `vault`. `records` are the log's
@@ -165,7 +165,7 @@ pub fn plan(
             let same_text =
                 q.segment_raw(key.sibling, &n.note.text).is_some_and(|raw| segment(w) == format!("!{raw}"));
             let same_sm2 = matches!(w, Write::Sm2 { due, interval, ease }
-                if before == CardSchedule::Sm2 { due: Some(*due), interval: Some(*interval as i64), ease: Some(*ease as i64) });
+                if before == CardSchedule::Sm2 { due: Some(*due), interval: interval.read_back(), ease: ease.read_back() });
             if same_text || same_sm2 {
                 outcome = Err(Keep::Same);
             }
@@ -232,7 +232,7 @@ fn target(
         };
         return Ok(Write::Fsrs(FsrsState {
             due,
-            interval: if review { card.ivl.max(1) } else { 0 },
+            interval: WholeInterval(if review { card.ivl.max(1) } else { 0 }),
             stability: m.stability,
             difficulty: m.difficulty,
             state: u8::try_from(card.kind.clamp(0, 3)).unwrap_or(0),
@@ -242,14 +242,18 @@ fn target(
             last_review,
         }));
     }
-    let anki_ease = (card.factor > 0).then(|| js_round(card.factor as f64 / 10.0).max(130.0));
+    let anki_ease = (card.factor > 0).then(|| ease_of_factor(card.factor));
     if review {
         let due = cal.date_of_day(day_number).ok_or(Keep::Unreadable)?;
         let n = &vault.notes[key.note];
         let current = n.note.questions[key.question].schedule(key.sibling);
-        let ease =
-            anki_ease.unwrap_or_else(|| current.interval_ease().1.map_or(settings.base_ease, |e| e as f64));
-        return Ok(Write::Sm2 { due, interval: card.ivl.clamp(1, 36_500) as f64, ease });
+        let ease = anki_ease
+            .unwrap_or_else(|| current.interval_ease().1.map_or(Ease(settings.base_ease), Ease::from));
+        return Ok(Write::Sm2 {
+            due,
+            interval: Interval::from(WholeInterval(card.ivl.clamp(1, 36_500))),
+            ease,
+        });
     }
     // (Re)learning: the plugin's Again on the day of the last review. A
     // card Anki never gave an ease was new there: the plugin's ease after
@@ -260,9 +264,9 @@ fn target(
         let note_ease = crate::schedule::note_ease(&vault.notes[key.note].note, settings);
         let when = When::noon_of(day, cal.zone);
         schedule_card(&CardSchedule::New, Response::Again, &when, settings, note_ease, None)
-            .map_or(settings.base_ease, |next| next.ease())
+            .map_or(Ease(settings.base_ease), |next| next.ease())
     });
-    Ok(Write::Sm2 { due: day, interval: 0.0, ease })
+    Ok(Write::Sm2 { due: day, interval: Interval(0.0), ease })
 }
 
 /// Whether the vault changed the card too, and who wins.

@@ -22,7 +22,7 @@ use crate::anki::Review;
 use crate::log::{Op, Record};
 use crate::parse::CardSchedule;
 use crate::schedule::Response;
-use crate::schedule::{Schedule, Sm2};
+use crate::schedule::{Ease, Interval, Schedule, Sm2, WholeInterval};
 use crate::vault::Vault;
 
 /// One Anki answer to log.
@@ -78,11 +78,11 @@ pub fn chain<S: std::hash::BuildHasher>(
     let mut already = 0;
     let first_is_new = rows.first().is_some_and(|r| r.kind == 0 && r.last_ivl == 0);
     let mut before = if first_is_new { None } else { current.to_schedule() };
-    let mut ease = current.interval_ease().1.map_or(base_ease, |e| e as f64);
+    let mut ease = current.interval_ease().1.map_or(Ease(base_ease), Ease::from);
     for row in rows {
         let (Some(day), Some(at)) = (cal.day_of(row.id), cal.local(row.id)) else { continue };
         if !fsrs && row.factor > 0 {
-            ease = crate::parse::js_round(row.factor as f64 / 10.0).max(130.0);
+            ease = super::ease_of_factor(row.factor);
         }
         let after = if row.kind == 4 && row.ivl == 0 {
             // Forgotten (reset to new) in Anki.
@@ -90,7 +90,7 @@ pub fn chain<S: std::hash::BuildHasher>(
         } else {
             let days = row.ivl.clamp(0, 36_500);
             let due = day.checked_add_signed(Duration::days(days)).unwrap_or(day);
-            Some(Schedule::Sm2(Sm2 { due, interval: days as f64, ease }))
+            Some(Schedule::Sm2(Sm2 { due, interval: Interval::from(WholeInterval(days)), ease }))
         };
         if let Some(resp) = response(row.ease) {
             if logged.contains(&row.id) {
@@ -124,7 +124,7 @@ pub fn record(vault: &Vault, r: &ImportedReview, id: String) -> Record {
         day: r.day,
         op: Op::Import,
         path: n.path.clone(),
-        line: q.first_line_no().get(),
+        line: q.first_line_no(),
         hash: q.hash(&n.note.text),
         sibling: r.key.sibling,
         response: Some(r.response),
@@ -142,6 +142,7 @@ mod tests {
     use super::*;
     use crate::anki::{Collection, Format};
     use crate::clock::Zone;
+    use crate::schedule::WholeEase;
 
     fn collection() -> Collection {
         Collection {
@@ -186,16 +187,16 @@ mod tests {
         assert_eq!(got[0].day, d("2026-12-01"));
         assert_eq!(
             got[0].before,
-            Some(Schedule::Sm2(Sm2 { due: d("2026-12-01"), interval: 0.0, ease: 250.0 }))
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-01"), interval: Interval(0.0), ease: Ease(250.0) }))
         );
         assert_eq!(
             got[0].after,
-            Some(Schedule::Sm2(Sm2 { due: d("2026-12-02"), interval: 1.0, ease: 250.0 }))
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-02"), interval: Interval(1.0), ease: Ease(250.0) }))
         );
         assert_eq!(got[1].response, Response::Good);
         assert_eq!(
             got[1].after,
-            Some(Schedule::Sm2(Sm2 { due: d("2026-12-05"), interval: 3.0, ease: 250.0 }))
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-05"), interval: Interval(3.0), ease: Ease(250.0) }))
         );
         assert_eq!(got[1].ms, Some(4200));
         assert_eq!(got[1].at.to_rfc3339(), "2026-12-02T10:00:00+00:00");
@@ -207,20 +208,28 @@ mod tests {
     fn a_review_card_lapses_and_fsrs_factors_are_not_eases() {
         let cal = Calendar::new(&collection(), Zone::utc()).expect("calendar");
         let key = CardKey { note: 0, question: 0, sibling: 0 };
-        let current = CardSchedule::Sm2 { due: Some(d("2026-11-20")), interval: Some(13), ease: Some(230) };
+        let current = CardSchedule::Sm2 {
+            due: Some(d("2026-11-20")),
+            interval: Some(WholeInterval(13)),
+            ease: Some(WholeEase(230)),
+        };
         let rows = [row(1_796_119_200_000, 1, -600, 13, 2100, 1)];
         let refs: Vec<&Review> = rows.iter().collect();
         let (got, _) = chain(key, &refs, &current, 250.0, false, &cal, &HashSet::new());
         assert_eq!(got[0].response, Response::Again);
         assert_eq!(
             got[0].before,
-            Some(Schedule::Sm2(Sm2 { due: d("2026-11-20"), interval: 13.0, ease: 230.0 }))
+            Some(Schedule::Sm2(Sm2 { due: d("2026-11-20"), interval: Interval(13.0), ease: Ease(230.0) }))
         );
         assert_eq!(
             got[0].after,
-            Some(Schedule::Sm2(Sm2 { due: d("2026-12-01"), interval: 0.0, ease: 210.0 }))
+            Some(Schedule::Sm2(Sm2 { due: d("2026-12-01"), interval: Interval(0.0), ease: Ease(210.0) }))
         );
         let (fsrs, _) = chain(key, &refs, &current, 250.0, true, &cal, &HashSet::new());
-        assert_eq!(fsrs[0].after.as_ref().map(Schedule::ease), Some(230.0), "FSRS rows hold the difficulty");
+        assert_eq!(
+            fsrs[0].after.as_ref().map(Schedule::ease),
+            Some(Ease(230.0)),
+            "FSRS rows hold the difficulty"
+        );
     }
 }

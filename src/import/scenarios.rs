@@ -116,7 +116,7 @@ fn outcome(p: &Plan, note: usize, question: usize, sibling: usize) -> &CardPlan 
 
 #[expect(clippy::unnecessary_wraps, reason = "compared with `CardPlan::outcome`, a `Result`")]
 fn sm2(due: &str, interval: f64, ease: f64) -> Result<Write, Keep> {
-    Ok(Write::Sm2 { due: d(due), interval, ease })
+    Ok(Write::Sm2 { due: d(due), interval: Interval(interval), ease: Ease(ease) })
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn the_same_schedule_is_not_written_again_and_reviews_are_logged_once() {
         day: d("2026-12-03"),
         op: Op::Import,
         path: "K.md".into(),
-        line: 3,
+        line: crate::parse::LineNo::new(3),
         hash: crate::parse::QuestionHash::default(),
         sibling: 0,
         response: None,
@@ -243,7 +243,7 @@ fn grade(ts: &str, day: &str, w: &World) -> Record {
         day: d(day),
         op: Op::Grade,
         path: n.path.clone(),
-        line: 3,
+        line: crate::parse::LineNo::new(3),
         hash: q.hash(&n.note.text),
         sibling: 0,
         response: Some(crate::schedule::Response::Good),

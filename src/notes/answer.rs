@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::ReadSchedule;
 use crate::log::{CardRef, Op, Record, Stamp};
-use crate::schedule::{Response, Schedule, Sm2};
+use crate::schedule::{Ease, Interval, Response, Schedule, Sm2};
 
 /// The schedule a record logs as `before`: only a readable, complete one.
 #[must_use]
@@ -16,7 +16,7 @@ pub fn logged(s: ReadSchedule) -> Option<Schedule> {
     if !s.readable_numbers() {
         return None;
     }
-    Some(Schedule::Sm2(Sm2 { due: s.due?, interval: s.interval, ease: s.ease }))
+    Some(Schedule::Sm2(Sm2 { due: s.due?, interval: Interval(s.interval), ease: Ease(s.ease) }))
 }
 
 /// The record of reviewing the note at `path` (in `decks`) `response` on
@@ -33,7 +33,7 @@ pub fn review_record(
 ) -> Record {
     let card = CardRef {
         path: path.into(),
-        line: 0,
+        line: crate::parse::LineNo::new(0),
         hash: crate::parse::QuestionHash::default(),
         sibling: 0,
         decks,
@@ -61,7 +61,7 @@ mod tests {
         assert!(logged(ok).is_some());
         assert!(logged(ReadSchedule { interval: f64::NAN, ..ok }).is_none());
         assert!(logged(ReadSchedule { due: None, ..ok }).is_none());
-        let next = Sm2 { due: day, interval: 4.0, ease: 270.0 };
+        let next = Sm2 { due: day, interval: Interval(4.0), ease: Ease(270.0) };
         let stamp = Stamp { id: "i".into(), ts: "t".into() };
         let r = review_record(stamp, day, "a.md", vec!["#review".into()], Response::Easy, Some(ok), &next);
         assert_eq!(r.op, Op::NoteReview);

@@ -54,7 +54,8 @@ pub enum EditError {
 
 /// The edits that record `next` in the note whose text is `text`.
 pub fn plan_edit(text: &str, next: &Sm2) -> Result<Vec<Edit>, EditError> {
-    let values = [next.due.format("%Y-%m-%d").to_string(), js_number(next.interval), js_number(next.ease)];
+    let values =
+        [next.due.format("%Y-%m-%d").to_string(), js_number(next.interval.0), js_number(next.ease.0)];
     let lines = note_lines(text);
     let edits = match front_matter(text, &lines)? {
         Some(2) if line(text, &lines[1]).trim_start().starts_with('{') => {

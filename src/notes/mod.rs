@@ -100,7 +100,7 @@ pub fn facts(path: &str, note: &Note, settings: &Settings) -> NoteFacts {
         decks,
         ignored_tag,
         schedule,
-        ease_entry: note_ease(note, settings),
+        ease_entry: note_ease(note, settings).map(|e| e.0),
         links: links::outgoing(note),
     }
 }
@@ -250,9 +250,9 @@ impl NoteIndex {
         let Some(&i) = self.by_path.get(path) else { return };
         let n = &mut self.notes[i];
         if n.schedule.is_some() {
-            n.ease_entry = Some(next.ease);
+            n.ease_entry = Some(next.ease.0);
         }
-        n.schedule = Some(ReadSchedule { due: Some(next.due), interval: next.interval, ease: next.ease });
+        n.schedule = Some(ReadSchedule { due: Some(next.due), interval: next.interval.0, ease: next.ease.0 });
         self.histogram = self.note_histogram();
     }
 

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use super::{NoteError, NoteIndex};
 use crate::parse::js_round;
-use crate::schedule::{Response, Sm2, add_days, osr_schedule};
+use crate::schedule::{Ease, Interval, Response, Sm2, add_days, osr_schedule};
 use crate::settings::Settings;
 
 /// The link statistics of a note (the plugin's `calcNoteLinkStat`).
@@ -86,8 +86,9 @@ impl NoteIndex {
             }
             _ => (1.0, self.new_note_ease(path, settings), 0.0),
         };
-        let (ivl, ease) = osr_schedule(response, interval, ease, delay, settings, Some(self.histogram()));
-        Ok(Sm2 { due: add_days(self.today, ivl), interval: ivl, ease })
+        let (ivl, ease) =
+            osr_schedule(response, Interval(interval), Ease(ease), delay, settings, Some(self.histogram()));
+        Ok(Sm2 { due: add_days(self.today, ivl.0), interval: ivl, ease })
     }
 }
 

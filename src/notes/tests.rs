@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::parse::cloze::Clozes;
 use crate::parse::{ParseOptions, parse_note};
-use crate::schedule::Sm2;
+use crate::schedule::{Ease, Interval, Sm2};
 
 /// Bit-for-bit equality (the values must be exactly the plugin's).
 fn same(got: f64, want: f64) {
@@ -108,20 +108,20 @@ fn a_new_note_takes_the_ease_of_the_notes_it_links() {
     same(ix.new_note_ease("Topics/Consensus.md", &Settings::default()), 249.0);
     assert_eq!(
         answer(&ix, "Topics/Consensus.md", Response::Good),
-        Sm2 { due: d("2024-06-22"), interval: 2.0, ease: 249.0 }
+        Sm2 { due: d("2024-06-22"), interval: Interval(2.0), ease: Ease(249.0) }
     );
     assert_eq!(
         answer(&ix, "Topics/Consensus.md", Response::Easy),
-        Sm2 { due: d("2024-06-23"), interval: 3.0, ease: 269.0 }
+        Sm2 { due: d("2024-06-23"), interval: Interval(3.0), ease: Ease(269.0) }
     );
     assert_eq!(
         answer(&ix, "Topics/Consensus.md", Response::Hard),
-        Sm2 { due: d("2024-06-21"), interval: 1.0, ease: 229.0 }
+        Sm2 { due: d("2024-06-21"), interval: Interval(1.0), ease: Ease(229.0) }
     );
     // No links to notes with an entry: baseEase.
     assert_eq!(
         answer(&ix, "Inbox/Quick idea.md", Response::Good),
-        Sm2 { due: d("2024-06-23"), interval: 3.0, ease: 250.0 }
+        Sm2 { due: d("2024-06-23"), interval: Interval(3.0), ease: Ease(250.0) }
     );
 }
 
@@ -131,16 +131,16 @@ fn overdue_notes_get_credit_early_ones_none() {
     // Due 4 days ago, interval 10, ease 270: (10 + 4/2) × 2.7 = 32.4 → 32.
     assert_eq!(
         answer(&ix, "Topics/Raft.md", Response::Good),
-        Sm2 { due: d("2024-07-22"), interval: 32.0, ease: 270.0 }
+        Sm2 { due: d("2024-07-22"), interval: Interval(32.0), ease: Ease(270.0) }
     );
     // Due in 5 days: no bonus. (4.5 × 2.5 × 1.3 = 14.6 → 15.)
     assert_eq!(
         answer(&ix, "Topics/Paxos.md", Response::Easy),
-        Sm2 { due: d("2024-07-05"), interval: 15.0, ease: 250.0 }
+        Sm2 { due: d("2024-07-05"), interval: Interval(15.0), ease: Ease(250.0) }
     );
     assert_eq!(
         answer(&ix, "Topics/Paxos.md", Response::Hard),
-        Sm2 { due: d("2024-06-22"), interval: 2.0, ease: 210.0 }
+        Sm2 { due: d("2024-06-22"), interval: Interval(2.0), ease: Ease(210.0) }
     );
 }
 
@@ -148,7 +148,7 @@ fn overdue_notes_get_credit_early_ones_none() {
 fn a_note_missing_a_key_is_new() {
     let ix = build(&case_42(), &Settings::default());
     assert_eq!(ix.get("Inbox/Half scheduled.md").and_then(|n| n.schedule), None);
-    same(answer(&ix, "Inbox/Half scheduled.md", Response::Good).ease, 250.0);
+    same(answer(&ix, "Inbox/Half scheduled.md", Response::Good).ease.0, 250.0);
 }
 
 #[test]
@@ -156,9 +156,9 @@ fn without_load_balancing_intervals_keep_a_decimal() {
     let s = Settings { load_balance: false, ..Settings::default() };
     let ix = build(&case_42(), &s);
     let n = ix.schedule("Topics/Raft.md", Response::Good, &s).expect("schedule");
-    assert_eq!((n.interval, n.due), (32.4, d("2024-07-22")));
+    assert_eq!((n.interval, n.due), (Interval(32.4), d("2024-07-22")));
     let n = ix.schedule("Topics/Consensus.md", Response::Good, &s).expect("schedule");
-    assert_eq!((n.interval, n.due), (2.5, d("2024-06-23")));
+    assert_eq!((n.interval, n.due), (Interval(2.5), d("2024-06-23")));
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn the_note_histogram_counts_a_note_once_per_deck() {
     assert_eq!(ix.histogram().sorted(), vec![(-1, 1), (19, 1), (20, 1), (21, 2), (22, 1)]);
     // Good: (8 + 1/2) × 2.5 = 21.25 → 21, radius 1. Day 21 holds a.md twice,
     // so day 20 (one note) is less used; with a.md counted once it would stay 21.
-    same(ix.schedule("f.md", Response::Good, &s).expect("schedule").interval, 20.0);
+    same(ix.schedule("f.md", Response::Good, &s).expect("schedule").interval.0, 20.0);
     let q = queue(&ix);
     assert_eq!(
         q.iter().filter(|n| n.path == "a.md").map(|n| n.deck.as_str()).collect::<Vec<_>>(),
@@ -219,9 +219,9 @@ fn unreadable_values() {
         ]
     );
     // No credit without a date: (10 + 0) × 2.5.
-    same(answer(&ix, "bad-date.md", Response::Good).interval, 25.0);
+    same(answer(&ix, "bad-date.md", Response::Good).interval.0, 25.0);
     // No interval: answered as a new note.
-    same(answer(&ix, "bad-number.md", Response::Good).interval, 3.0);
+    same(answer(&ix, "bad-number.md", Response::Good).interval.0, 3.0);
 }
 
 #[test]

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 
 use crate::schedule::fsrs::{FsrsSegment, Stamp};
+use crate::schedule::{Ease, Interval, WholeEase, WholeInterval};
 use regex::Regex;
 
 // The JavaScript helpers lived here first; their old paths stay.
@@ -40,7 +41,7 @@ pub struct Segment {
 pub enum SegmentKind {
     /// `date,interval,ease` (SM-2-OSR). `None` where the plugin reads `NaN` or
     /// an invalid date.
-    Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
+    Sm2 { due: Option<NaiveDate>, interval: Option<WholeInterval>, ease: Option<WholeEase> },
     /// `fsrs,due,interval,stability,difficulty,…`, read field by field as
     /// the plugin reads it (spec §b.4).
     Fsrs(Box<FsrsSegment>),
@@ -63,8 +64,8 @@ impl Segment {
             let date = fields.next().unwrap_or("");
             SegmentKind::Sm2 {
                 due: parse_moment_date(date, today),
-                interval: fields.next().and_then(js_parse_int),
-                ease: fields.next().and_then(js_parse_int),
+                interval: fields.next().and_then(WholeInterval::parse),
+                ease: fields.next().and_then(WholeEase::parse),
             }
         };
         Segment { raw: at..at + raw.len(), kind }
@@ -114,8 +115,8 @@ fn canonical_sm2(raw: &str) -> Option<SegmentKind> {
         NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)?;
     let rest = &b[11..];
     let comma = memchr::memchr(b',', rest)?;
-    let interval = digits(&rest[..comma])?;
-    let ease = digits(&rest[comma + 1..])?;
+    let interval = WholeInterval(digits(&rest[..comma])?);
+    let ease = WholeEase(digits(&rest[comma + 1..])?);
     Some(SegmentKind::Sm2 { due: Some(due), interval: Some(interval), ease: Some(ease) })
 }
 
@@ -216,8 +217,8 @@ pub fn read_schedule(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec
 /// Formats one SM-2 segment as the plugin writes it: `!YYYY-MM-DD,ivl,ease`,
 /// numbers printed as JavaScript prints them.
 #[must_use]
-pub fn format_sm2(due: NaiveDate, interval: f64, ease: f64) -> String {
-    format!("!{},{},{}", due.format("%Y-%m-%d"), js_number(interval), js_number(ease))
+pub fn format_sm2(due: NaiveDate, interval: Interval, ease: Ease) -> String {
+    format!("!{},{},{}", due.format("%Y-%m-%d"), js_number(interval.0), js_number(ease.0))
 }
 
 /// Formats a whole comment from already formatted `!…` segments.
@@ -260,12 +261,20 @@ mod tests {
         assert_eq!(segs.len(), 2);
         assert_eq!(
             segs[0].kind,
-            SegmentKind::Sm2 { due: Some(d(2024, 6, 19)), interval: Some(3), ease: Some(250) }
+            SegmentKind::Sm2 {
+                due: Some(d(2024, 6, 19)),
+                interval: Some(WholeInterval(3)),
+                ease: Some(WholeEase(250))
+            }
         );
         let (_, legacy) = read_schedule("<!--SR:2021-08-11,4,270-->", TODAY);
         assert_eq!(
             legacy[0].kind,
-            SegmentKind::Sm2 { due: Some(d(2021, 8, 11)), interval: Some(4), ease: Some(270) }
+            SegmentKind::Sm2 {
+                due: Some(d(2021, 8, 11)),
+                interval: Some(WholeInterval(4)),
+                ease: Some(WholeEase(270))
+            }
         );
         let (none, bare) = read_schedule("Q::looks like !2024-06-01,3,250 here", TODAY);
         assert!(none.is_none());
@@ -282,8 +291,8 @@ mod tests {
 
     #[test]
     fn formats_like_the_plugin() {
-        assert_eq!(format_sm2(d(2024, 1, 8), 3.0, 250.0), "!2024-01-08,3,250");
-        assert_eq!(format_sm2(d(2024, 1, 8), 2.5, 250.0), "!2024-01-08,2.5,250");
+        assert_eq!(format_sm2(d(2024, 1, 8), Interval(3.0), Ease(250.0)), "!2024-01-08,3,250");
+        assert_eq!(format_sm2(d(2024, 1, 8), Interval(2.5), Ease(250.0)), "!2024-01-08,2.5,250");
         assert_eq!(js_number(0.0), "0");
         assert_eq!(js_number(-0.0), "0");
         assert_eq!(js_number(1e-7), "1e-7");

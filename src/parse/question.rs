@@ -14,6 +14,7 @@ use super::line_no::LineNo;
 use super::lines;
 use super::question_hash::QuestionHash;
 use crate::clock::Zone;
+use crate::schedule::{Ease, Interval, WholeEase, WholeInterval};
 use crate::settings::Settings;
 
 /// The plugin's question types (`question.ts` `CardType`).
@@ -146,7 +147,7 @@ pub enum CardSchedule {
     /// Never reviewed (no segment, or the `2000-01-01` placeholder).
     New,
     /// An SM-2 schedule. `due` is `None` for a date the plugin cannot read.
-    Sm2 { due: Option<NaiveDate>, interval: Option<i64>, ease: Option<i64> },
+    Sm2 { due: Option<NaiveDate>, interval: Option<WholeInterval>, ease: Option<WholeEase> },
     /// An FSRS schedule as read (its due may be a timestamp the plugin
     /// cannot read: the card is then neither new nor due).
     Fsrs(Box<crate::schedule::fsrs::FsrsSegment>),
@@ -204,13 +205,13 @@ impl CardSchedule {
 
     /// Interval and ease as shown (`None` for new cards and unreadable numbers).
     #[must_use]
-    pub fn interval_ease(&self) -> (Option<i64>, Option<i64>) {
+    pub fn interval_ease(&self) -> (Option<WholeInterval>, Option<WholeEase>) {
         match self {
             CardSchedule::New => (None, None),
             CardSchedule::Sm2 { interval, ease, .. } => (*interval, *ease),
             CardSchedule::Fsrs(s) => {
                 let ease = crate::schedule::fsrs::difficulty_to_ease(s.difficulty);
-                (s.interval.is_finite().then_some(s.interval as i64), ease.is_finite().then_some(ease as i64))
+                (Interval(s.interval).read_back(), ease.read_back())
             }
         }
     }
@@ -223,8 +224,8 @@ impl CardSchedule {
             CardSchedule::Sm2 { due: Some(due), interval: Some(i), ease: Some(e) } => {
                 Some(crate::schedule::Schedule::Sm2(crate::schedule::Sm2 {
                     due: *due,
-                    interval: *i as f64,
-                    ease: *e as f64,
+                    interval: Interval::from(*i),
+                    ease: Ease::from(*e),
                 }))
             }
             CardSchedule::New | CardSchedule::Sm2 { .. } => None,

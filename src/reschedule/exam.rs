@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::{Change, Target};
 use crate::clock::Zone;
 use crate::parse::CardSchedule;
-use crate::schedule::Histogram;
+use crate::schedule::{Ease, Histogram, Interval};
 
 /// What `--exam` would do.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +91,7 @@ fn movable(s: &CardSchedule) -> bool {
 fn moved_to(s: &CardSchedule, date: NaiveDate, zone: Zone) -> Option<Change> {
     match s {
         CardSchedule::Sm2 { interval: Some(i), ease: Some(e), .. } => {
-            Some(Change::Set { due: date, interval: *i as f64, ease: *e as f64 })
+            Some(Change::Set { due: date, interval: Interval::from(*i), ease: Ease::from(*e) })
         }
         CardSchedule::Fsrs(f) => {
             let old = f.due.instant()?;
@@ -106,6 +106,7 @@ fn moved_to(s: &CardSchedule, date: NaiveDate, zone: Zone) -> Option<Change> {
 mod tests {
     use super::*;
     use crate::schedule::fsrs::{FsrsSegment, Stamp};
+    use crate::schedule::{WholeEase, WholeInterval};
 
     const TODAY: &str = "2024-06-20";
 
@@ -114,7 +115,13 @@ mod tests {
     }
 
     fn sm2(due: &str) -> Target {
-        Target { schedule: CardSchedule::Sm2 { due: Some(d(due)), interval: Some(30), ease: Some(250) } }
+        Target {
+            schedule: CardSchedule::Sm2 {
+                due: Some(d(due)),
+                interval: Some(WholeInterval(30)),
+                ease: Some(WholeEase(250)),
+            },
+        }
     }
 
     fn histogram(targets: &[Target]) -> Histogram {
@@ -148,12 +155,15 @@ mod tests {
         for c in plan.changes.iter().flatten() {
             let Change::Set { due, interval, ease } = c else { panic!("an SM-2 change") };
             assert!(*due < d("2024-06-24") && *due >= d(TODAY));
-            assert_eq!((*interval, *ease), (30.0, 250.0), "interval and ease stay");
+            assert_eq!((*interval, *ease), (Interval(30.0), Ease(250.0)), "interval and ease stay");
             load[usize::try_from((*due - d(TODAY)).num_days()).expect("day")] += 1;
         }
         assert_eq!(load, [3, 3, 3, 3]);
         // The soonest due go first.
-        assert_eq!(plan.changes[0], Some(Change::Set { due: d(TODAY), interval: 30.0, ease: 250.0 }));
+        assert_eq!(
+            plan.changes[0],
+            Some(Change::Set { due: d(TODAY), interval: Interval(30.0), ease: Ease(250.0) })
+        );
         // Applied, a second plan changes nothing.
         let after: Vec<Target> = targets
             .iter()

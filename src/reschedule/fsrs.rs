@@ -19,7 +19,7 @@ use super::{Change, Operation, Target, compute};
 use crate::clock::When;
 use crate::parse::CardSchedule;
 use crate::schedule::fsrs::{self, FsrsSegment, Stamp};
-use crate::schedule::{Histogram, Schedule};
+use crate::schedule::{Histogram, Interval, Schedule, WholeEase};
 use crate::settings::Settings;
 
 /// What the operation does with FSRS cards, for the command's message
@@ -83,8 +83,8 @@ fn stand_in(f: &FsrsSegment, when: &When) -> CardSchedule {
         Some(due) if fsrs::State::from_number(f.state).is_some_and(|s| s != fsrs::State::New) => {
             CardSchedule::Sm2 {
                 due: Some(when.zone.date(due)),
-                interval: Some(f.interval.round() as i64),
-                ease: Some(250),
+                interval: Some(Interval(f.interval).nearest()),
+                ease: Some(WholeEase(250)),
             }
         }
         // New, or a due recall cannot read: nothing to move.
@@ -94,17 +94,17 @@ fn stand_in(f: &FsrsSegment, when: &When) -> CardSchedule {
 
 /// The segment with its due moved to `day` (time of day kept); the
 /// interval set too by `set-due …!`.
-fn moved(f: &FsrsSegment, when: &When, day: NaiveDate, interval: f64, op: Operation) -> Option<Change> {
+fn moved(f: &FsrsSegment, when: &When, day: NaiveDate, interval: Interval, op: Operation) -> Option<Change> {
     let due = f.due.instant()?;
     let days = (day - when.zone.date(due)).num_days();
     let set_interval = matches!(op, Operation::SetDue { set_interval: true, .. });
-    if days == 0 && !(set_interval && (interval - f.interval).abs() > 1e-9) {
+    if days == 0 && !(set_interval && (interval.0 - f.interval).abs() > 1e-9) {
         return None;
     }
     let mut seg = f.clone();
     seg.due = Stamp::At(due + chrono::Duration::days(days));
     if set_interval {
-        seg.interval = interval;
+        seg.interval = interval.0;
     }
     Some(Change::Fsrs(Box::new(seg)))
 }
@@ -126,6 +126,7 @@ fn reset(f: &FsrsSegment, when: &When) -> Option<Change> {
 mod tests {
     use super::*;
     use crate::clock::Zone;
+    use crate::schedule::WholeInterval;
 
     const SEG: &str = "fsrs,2024-06-18T09:30:00.000Z,12,12.5,4.2,2,5,1,0,2024-06-06T09:30:00.000Z";
 
@@ -193,7 +194,11 @@ mod tests {
     #[test]
     fn sm2_cards_are_planned_as_before() {
         let t = Target {
-            schedule: CardSchedule::Sm2 { due: Some(when().today), interval: Some(4), ease: Some(250) },
+            schedule: CardSchedule::Sm2 {
+                due: Some(when().today),
+                interval: Some(WholeInterval(4)),
+                ease: Some(WholeEase(250)),
+            },
         };
         let c = plan(
             Operation::Shift(2),

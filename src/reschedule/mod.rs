@@ -16,7 +16,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::parse::CardSchedule;
-use crate::schedule::{Histogram, add_days};
+use crate::schedule::{Ease, Histogram, Interval, WholeEase, WholeInterval, add_days};
 use crate::session::queue::Rng;
 use crate::settings::Settings;
 
@@ -101,8 +101,8 @@ impl FromStr for DueRange {
 pub enum Change {
     Set {
         due: NaiveDate,
-        interval: f64,
-        ease: f64,
+        interval: Interval,
+        ease: Ease,
     },
     MakeNew,
     /// An FSRS card's new segment (see [`fsrs`]).
@@ -143,7 +143,7 @@ pub struct Target {
 }
 
 /// The SM-2 schedule of a card, when it has a readable one.
-fn sm2(s: &CardSchedule) -> Option<(NaiveDate, i64, i64)> {
+fn sm2(s: &CardSchedule) -> Option<(NaiveDate, WholeInterval, WholeEase)> {
     match s {
         CardSchedule::Sm2 { due: Some(d), interval: Some(i), ease: Some(e) } => Some((*d, *i, *e)),
         _ => None,
@@ -152,15 +152,16 @@ fn sm2(s: &CardSchedule) -> Option<(NaiveDate, i64, i64)> {
 
 /// The plugin's fuzz radius for an interval (spec §c.2).
 #[must_use]
-pub fn fuzz_radius(interval: i64) -> i64 {
-    if interval <= 7 {
+pub fn fuzz_radius(interval: WholeInterval) -> i64 {
+    let ivl = Interval::from(interval).0;
+    if ivl <= 7.0 {
         0
-    } else if interval <= 21 {
+    } else if ivl <= 21.0 {
         1
-    } else if interval <= 180 {
-        ((interval as f64 * 0.05).floor() as i64).min(3)
+    } else if ivl <= 180.0 {
+        ((ivl * 0.05).floor() as i64).min(3)
     } else {
-        ((interval as f64 * 0.025).floor() as i64).min(7)
+        ((ivl * 0.025).floor() as i64).min(7)
     }
 }
 
@@ -183,8 +184,8 @@ pub fn compute(
                 let (due, ivl, ease) = sm2(&t.schedule)?;
                 (days != 0).then(|| Change::Set {
                     due: add_days(due, days as f64),
-                    interval: ivl as f64,
-                    ease: ease as f64,
+                    interval: Interval::from(ivl),
+                    ease: Ease::from(ease),
                 })
             })
             .collect(),
@@ -198,13 +199,15 @@ pub fn compute(
                     let offset = u64::from(from) + rng.next_u64() % span;
                     let due = add_days(today, offset as f64);
                     let (ivl, ease) = match sm2(&t.schedule) {
-                        Some((_, i, e)) => (i as f64, e as f64),
-                        None => (1.0, settings.base_ease),
+                        Some((_, i, e)) => (Interval::from(i), Ease::from(e)),
+                        None => (Interval(1.0), Ease(settings.base_ease)),
                     };
-                    let interval = if set_interval { (offset as f64).max(1.0) } else { ivl };
+                    let interval = if set_interval { Interval((offset as f64).max(1.0)) } else { ivl };
                     let change = Change::Set { due, interval, ease };
                     let same = sm2(&t.schedule).is_some_and(|(d, i, e)| {
-                        d == due && (i as f64 - interval).abs() < 1e-9 && (e as f64 - ease).abs() < 1e-9
+                        d == due
+                            && (Interval::from(i).0 - interval.0).abs() < 1e-9
+                            && (Ease::from(e).0 - ease.0).abs() < 1e-9
                     });
                     (!same).then_some(change)
                 })
@@ -221,15 +224,15 @@ pub fn compute(
             .iter()
             .map(|t| {
                 let (due, ivl, ease) = sm2(&t.schedule)?;
-                let max = settings.maximum_interval.floor() as i64;
-                let new_ivl = ivl.min(max.max(1));
-                let new_ease = ease.max(130);
+                let max = WholeInterval(settings.maximum_interval.floor() as i64);
+                let new_ivl = ivl.min(max.max(WholeInterval(1)));
+                let new_ease = ease.max(WholeEase::FLOOR);
                 if new_ivl == ivl && new_ease == ease {
                     return None;
                 }
                 // The due date moves with the interval: same last review.
-                let due = add_days(due, (new_ivl - ivl) as f64);
-                Some(Change::Set { due, interval: new_ivl as f64, ease: new_ease as f64 })
+                let due = add_days(due, (new_ivl.0 - ivl.0) as f64);
+                Some(Change::Set { due, interval: Interval::from(new_ivl), ease: Ease::from(new_ease) })
             })
             .collect(),
     }
@@ -264,7 +267,7 @@ fn spread(targets: &[Target], today: NaiveDate, histogram: &Histogram, days: u32
             if due != old_due
                 && let Some((_, ivl, ease)) = sm2(&targets[i].schedule)
             {
-                out[i] = Some(Change::Set { due, interval: ivl as f64, ease: ease as f64 });
+                out[i] = Some(Change::Set { due, interval: Interval::from(ivl), ease: Ease::from(ease) });
             }
         }
     }
@@ -302,8 +305,9 @@ fn rebalance(targets: &[Target], today: NaiveDate, histogram: &Histogram) -> Vec
         if best.1 != 0 && best.0 + 1 < here + 1 {
             h.decrement(key);
             h.increment(key + best.1);
-            let interval = (ivl + best.1).max(1) as f64;
-            out[i] = Some(Change::Set { due: add_days(due, best.1 as f64), interval, ease: ease as f64 });
+            let interval = Interval::from(WholeInterval((ivl.0 + best.1).max(1)));
+            out[i] =
+                Some(Change::Set { due: add_days(due, best.1 as f64), interval, ease: Ease::from(ease) });
         }
     }
     out
@@ -318,7 +322,13 @@ mod tests {
     }
 
     fn t(due: &str, ivl: i64, ease: i64) -> Target {
-        Target { schedule: CardSchedule::Sm2 { due: Some(d(due)), interval: Some(ivl), ease: Some(ease) } }
+        Target {
+            schedule: CardSchedule::Sm2 {
+                due: Some(d(due)),
+                interval: Some(WholeInterval(ivl)),
+                ease: Some(WholeEase(ease)),
+            },
+        }
     }
 
     const TODAY: &str = "2024-06-20";
@@ -341,7 +351,10 @@ mod tests {
         let targets = vec![t("2024-06-18", 3, 250), Target { schedule: CardSchedule::New }];
         let c =
             compute(Operation::Shift(7), &targets, d(TODAY), &Settings::default(), &Histogram::default(), 1);
-        assert_eq!(c[0], Some(Change::Set { due: d("2024-06-25"), interval: 3.0, ease: 250.0 }));
+        assert_eq!(
+            c[0],
+            Some(Change::Set { due: d("2024-06-25"), interval: Interval(3.0), ease: Ease(250.0) })
+        );
         assert_eq!(c[1], None);
     }
 
@@ -402,8 +415,8 @@ mod tests {
             &Histogram::default(),
             1,
         );
-        assert_eq!(c[0], Some(Change::Set { due: d(TODAY), interval: 12.0, ease: 250.0 }));
-        assert_eq!(c[1], Some(Change::Set { due: d(TODAY), interval: 1.0, ease: 250.0 }));
+        assert_eq!(c[0], Some(Change::Set { due: d(TODAY), interval: Interval(12.0), ease: Ease(250.0) }));
+        assert_eq!(c[1], Some(Change::Set { due: d(TODAY), interval: Interval(1.0), ease: Ease(250.0) }));
         let r = compute(
             Operation::SetDue { from: 3, to: 7, set_interval: true },
             &targets,
@@ -416,7 +429,7 @@ mod tests {
             let Change::Set { due, interval, .. } = ch else { panic!("set") };
             let days = (due - d(TODAY)).num_days();
             assert!((3..=7).contains(&days));
-            assert!((interval - days as f64).abs() < f64::EPSILON);
+            assert!((interval.0 - days as f64).abs() < f64::EPSILON);
         }
     }
 
@@ -428,7 +441,10 @@ mod tests {
         let reset = compute(Operation::Reset, &targets, d(TODAY), &settings, &Histogram::default(), 1);
         assert_eq!(reset, vec![Some(Change::MakeNew), Some(Change::MakeNew), None]);
         let cap = compute(Operation::Cap, &targets, d(TODAY), &settings, &Histogram::default(), 1);
-        assert_eq!(cap[0], Some(Change::Set { due: d("2024-06-12"), interval: 100.0, ease: 130.0 }));
+        assert_eq!(
+            cap[0],
+            Some(Change::Set { due: d("2024-06-12"), interval: Interval(100.0), ease: Ease(130.0) })
+        );
         assert_eq!(cap[1], None);
     }
 
@@ -461,7 +477,9 @@ mod tests {
         // The interval follows the due date.
         for ch in c.iter().flatten() {
             if let Change::Set { due, interval, .. } = ch {
-                assert!((interval - 30.0 - (*due - d("2024-07-20")).num_days() as f64).abs() < f64::EPSILON);
+                assert!(
+                    (interval.0 - 30.0 - (*due - d("2024-07-20")).num_days() as f64).abs() < f64::EPSILON
+                );
             }
         }
     }

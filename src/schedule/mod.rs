@@ -1,15 +1,18 @@
 //! The plugin's SM-2-OSR scheduler and load balancing (spec §c), pure.
 //!
-//! `today` is always an argument. Intervals are `f64` because the plugin
-//! computes in JavaScript numbers and writes one-decimal intervals when load
-//! balancing is off; every rounding step mirrors the plugin's.
+//! `today` is always an argument. Intervals and eases are [`Interval`] and
+//! [`Ease`] (JavaScript numbers: the plugin writes one-decimal intervals when
+//! load balancing is off), apart from the whole values a card's comment
+//! holds ([`units`]); every rounding step mirrors the plugin's.
 
 pub mod fsrs;
 pub mod params;
 pub mod scheduler;
+pub mod units;
 pub mod value;
 
 pub use scheduler::{Answered, CardContext, ScheduleError, Scheduler};
+pub use units::{Ease, Interval, WholeEase, WholeInterval};
 pub use value::{Schedule, Sm2};
 
 use std::collections::HashMap;
@@ -157,15 +160,15 @@ impl Histogram {
 #[must_use]
 pub fn osr_schedule(
     response: Response,
-    interval: f64,
-    ease: f64,
+    interval: Interval,
+    ease: Ease,
     delay_days: f64,
     settings: &Settings,
     histogram: Option<&Histogram>,
-) -> (f64, f64) {
+) -> (Interval, Ease) {
     let d = delay_days.floor().max(0.0);
-    let mut ivl = interval.max(1.0);
-    let mut ease = ease;
+    let mut ivl = interval.0.max(1.0);
+    let Ease(mut ease) = ease;
     match response {
         Response::Easy => {
             ease += 20.0;
@@ -174,11 +177,11 @@ pub fn osr_schedule(
         }
         Response::Good => ivl = ((ivl + d / 2.0) * ease) / 100.0,
         Response::Hard => {
-            ease = (ease - 20.0).max(130.0);
+            ease = (ease - 20.0).max(Ease::FLOOR.0);
             ivl = ((ivl + d / 4.0) * settings.lapses_interval_change).max(1.0);
         }
         Response::Again => {
-            ease = (ease - 20.0).max(130.0);
+            ease = (ease - 20.0).max(Ease::FLOOR.0);
             ivl = 0.0;
         }
         Response::Reset => {}
@@ -202,7 +205,7 @@ pub fn osr_schedule(
     }
     ivl = ivl.min(settings.maximum_interval);
     ivl = js_round(ivl * 10.0) / 10.0;
-    (ivl, ease)
+    (Interval(ivl), Ease(ease))
 }
 
 /// `today + interval` days the way moment adds fractional days (rounded half
@@ -226,7 +229,7 @@ pub fn schedule_card(
     response: Response,
     when: &When,
     settings: &Settings,
-    note_ease: Option<f64>,
+    note_ease: Option<Ease>,
     histogram: Option<&Histogram>,
 ) -> Option<Schedule> {
     sm2_answer(schedule, response, when, settings, note_ease, histogram).map(Schedule::Sm2)
@@ -239,21 +242,21 @@ pub fn sm2_answer(
     response: Response,
     when: &When,
     settings: &Settings,
-    note_ease: Option<f64>,
+    note_ease: Option<Ease>,
     histogram: Option<&Histogram>,
 ) -> Option<Sm2> {
     let today = when.today;
     if response == Response::Reset {
         return match schedule {
             CardSchedule::New => None,
-            _ => Some(Sm2 { due: today, interval: 1.0, ease: settings.base_ease }),
+            _ => Some(Sm2 { due: today, interval: Interval(1.0), ease: Ease(settings.base_ease) }),
         };
     }
     let (interval, ease, delay) = match schedule {
         CardSchedule::Sm2 { due, interval: Some(i), ease: Some(e) } => {
             // Spec §c.4: the plugin's delay is `due − today` (sign inverted since 1.10).
             let delay = due.map_or(0.0, |d| (d - today).num_days() as f64);
-            (*i as f64, *e as f64, delay)
+            (Interval::from(*i), Ease::from(*e), delay)
         }
         CardSchedule::Fsrs(f) if f.interval.is_finite() && f.difficulty.is_finite() => {
             // Spec §j.3: an FSRS sibling's delay is `now − due`, the other
@@ -261,15 +264,15 @@ pub fn sm2_answer(
             // interval is read with parseFloat, its ease from the difficulty.
             let delay =
                 f.due.instant().map_or(0.0, |d| (when.now - d).num_milliseconds() as f64 / 86_400_000.0);
-            (f.interval, fsrs::difficulty_to_ease(f.difficulty), delay)
+            (Interval(f.interval), fsrs::difficulty_to_ease(f.difficulty), delay)
         }
         _ => {
-            let ease = note_ease.map_or(settings.base_ease, js_round);
-            (1.0, ease, 0.0)
+            let ease = note_ease.map_or(settings.base_ease, |e| js_round(e.0));
+            (Interval(1.0), Ease(ease), 0.0)
         }
     };
     let (ivl, ease) = osr_schedule(response, interval, ease, delay, settings, histogram);
-    Some(Sm2 { due: add_days(today, ivl), interval: ivl, ease })
+    Some(Sm2 { due: add_days(today, ivl.0), interval: ivl, ease })
 }
 
 /// Every scheduled card of a note the plugin loads (one with a deck), as
@@ -303,7 +306,7 @@ pub fn histogram_key(schedule: &CardSchedule, today: NaiveDate, now: DateTime<Ut
 /// card ease makes the card average `NaN`, which the plugin takes as "no
 /// average": `sr-ease` alone is the entry then (spec §j.2).
 #[must_use]
-pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
+pub fn note_ease(note: &Note, settings: &Settings) -> Option<Ease> {
     let sched = note.frontmatter.as_ref()?.note_schedule.as_ref()?;
     let cards = if note.has_deck { flashcard_average(note, settings) } else { 0.0 };
     let own = sched.ease;
@@ -314,7 +317,7 @@ pub fn note_ease(note: &Note, settings: &Settings) -> Option<f64> {
         (false, true) => own,
         (false, false) => return None,
     };
-    Some(ease)
+    Some(Ease(ease))
 }
 
 /// The plugin's `calculateFlashcardAvgEase`: 0 without scheduled cards,
@@ -328,7 +331,7 @@ fn flashcard_average(note: &Note, settings: &Settings) -> f64 {
             if matches!(s, CardSchedule::New) {
                 continue;
             }
-            total += s.interval_ease().1.map_or(f64::NAN, |e| e as f64);
+            total += s.interval_ease().1.map_or(f64::NAN, |e| Ease::from(e).0);
             n += 1;
         }
     }
@@ -358,10 +361,22 @@ mod tests {
         let h = Histogram::default();
         let today = at("2024-01-05");
         let run = |r| sm2_answer(&CardSchedule::New, r, &today, &s, None, Some(&h)).expect("next");
-        assert_eq!(run(Response::Good), Sm2 { due: d("2024-01-08"), interval: 3.0, ease: 250.0 });
-        assert_eq!(run(Response::Easy), Sm2 { due: d("2024-01-09"), interval: 4.0, ease: 270.0 });
-        assert_eq!(run(Response::Hard), Sm2 { due: d("2024-01-06"), interval: 1.0, ease: 230.0 });
-        assert_eq!(run(Response::Again), Sm2 { due: d("2024-01-05"), interval: 0.0, ease: 230.0 });
+        assert_eq!(
+            run(Response::Good),
+            Sm2 { due: d("2024-01-08"), interval: Interval(3.0), ease: Ease(250.0) }
+        );
+        assert_eq!(
+            run(Response::Easy),
+            Sm2 { due: d("2024-01-09"), interval: Interval(4.0), ease: Ease(270.0) }
+        );
+        assert_eq!(
+            run(Response::Hard),
+            Sm2 { due: d("2024-01-06"), interval: Interval(1.0), ease: Ease(230.0) }
+        );
+        assert_eq!(
+            run(Response::Again),
+            Sm2 { due: d("2024-01-05"), interval: Interval(0.0), ease: Ease(230.0) }
+        );
         assert_eq!(sm2_answer(&CardSchedule::New, Response::Reset, &today, &s, None, Some(&h)), None);
     }
 
@@ -385,11 +400,12 @@ mod tests {
             Response::Good,
         ] {
             let next = sm2_answer(&sched, r, &at(&today.to_string()), &s, None, Some(&h)).expect("next");
-            got.push((next.interval, next.ease));
+            got.push((next.interval.0, next.ease.0));
+            // Written into the comment, then read back with parseInt.
             sched = CardSchedule::Sm2 {
                 due: Some(next.due),
-                interval: Some(next.interval as i64),
-                ease: Some(next.ease as i64),
+                interval: next.interval.read_back(),
+                ease: next.ease.read_back(),
             };
             today = next.due;
         }
@@ -412,14 +428,18 @@ mod tests {
     fn overdue_cards_get_no_credit_early_ones_do() {
         let s = Settings::default();
         let h = Histogram::default();
-        let sched = |due| CardSchedule::Sm2 { due: Some(d(due)), interval: Some(10), ease: Some(250) };
+        let sched = |due| CardSchedule::Sm2 {
+            due: Some(d(due)),
+            interval: Some(WholeInterval(10)),
+            ease: Some(WholeEase(250)),
+        };
         let today = at("2024-01-05");
         let late =
             sm2_answer(&sched("2024-01-01"), Response::Good, &today, &s, None, Some(&h)).expect("next");
-        assert!((late.interval - 25.0).abs() < f64::EPSILON);
+        assert!((late.interval.0 - 25.0).abs() < f64::EPSILON);
         let early =
             sm2_answer(&sched("2024-01-09"), Response::Good, &today, &s, None, Some(&h)).expect("next");
-        assert!((early.interval - 30.0).abs() < f64::EPSILON);
+        assert!((early.interval.0 - 30.0).abs() < f64::EPSILON);
     }
 
     #[test]
@@ -436,7 +456,7 @@ mod tests {
         let s = Settings { load_balance: false, ..Settings::default() };
         let next =
             sm2_answer(&CardSchedule::New, Response::Good, &at("2024-01-05"), &s, None, None).expect("next");
-        assert!((next.interval - 2.5).abs() < f64::EPSILON);
+        assert!((next.interval.0 - 2.5).abs() < f64::EPSILON);
         assert_eq!(next.due, d("2024-01-08"));
     }
 
@@ -456,12 +476,12 @@ mod tests {
         let n = parsed(&format!("{fm}a::b\n<!--SR:!2024-06-21,3,230-->\n"));
         let c = 1.5f64.ln() / 64f64.ln();
         let want = f64::midpoint(230.0 * c + 250.0 * (1.0 - c), 310.0);
-        assert!((note_ease(&n, &s).expect("entry") - want).abs() < 1e-9);
+        assert!((note_ease(&n, &s).expect("entry").0 - want).abs() < 1e-9);
         // No scheduled card, or no deck: sr-ease alone.
-        assert_eq!(note_ease(&parsed(&format!("{fm}a::b\n")), &s), Some(310.0));
+        assert_eq!(note_ease(&parsed(&format!("{fm}a::b\n")), &s), Some(Ease(310.0)));
         let no_deck =
             "---\nsr-due: 2024-06-20\nsr-interval: 3\nsr-ease: 310\n---\na::b\n<!--SR:!2024-06-21,3,230-->\n";
-        assert_eq!(note_ease(&parsed(no_deck), &s), Some(310.0));
+        assert_eq!(note_ease(&parsed(no_deck), &s), Some(Ease(310.0)));
         // No complete sr-* keys: no entry, whatever the cards say.
         assert_eq!(note_ease(&parsed("#flashcards\na::b\n<!--SR:!2024-06-21,3,230-->\n"), &s), None);
     }
@@ -470,6 +490,6 @@ mod tests {
     fn an_unreadable_card_ease_leaves_sr_ease_alone() {
         let s = Settings::default();
         let text = "---\ntags: [flashcards]\nsr-due: 2024-06-20\nsr-interval: 3\nsr-ease: 310\n---\na::b\n<!--SR:!2024-06-21,3,230-->\n\nc::d\n<!--SR:!2024-06-01,x,y-->\n";
-        assert_eq!(note_ease(&parsed(text), &s), Some(310.0));
+        assert_eq!(note_ease(&parsed(text), &s), Some(Ease(310.0)));
     }
 }

@@ -11,6 +11,7 @@
 use chrono::Days;
 
 use super::fsrs::{self, FsrsError, Parameters, Rating};
+use super::units::{Ease, Interval};
 use super::value::Schedule;
 use super::{Histogram, Response, schedule_card};
 use crate::clock::When;
@@ -21,7 +22,7 @@ use crate::settings::{Algorithm, Settings};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CardContext<'a> {
     /// The note's ease entry, which seeds new SM-2 cards (spec §e).
-    pub note_ease: Option<f64>,
+    pub note_ease: Option<Ease>,
     /// The vault's due-date histogram, for SM-2 load balancing.
     pub histogram: Option<&'a Histogram>,
 }
@@ -110,10 +111,11 @@ impl Fsrs {
             CardSchedule::Sm2 { due: Some(date), interval: Some(interval), ease: Some(ease) } => {
                 // The plugin counts the interval back from local midnight of
                 // the SM-2 date, in local calendar days.
-                let i = fsrs::sm2_interval(Some(*interval as f64));
+                let (interval, ease) = (Interval::from(*interval), Ease::from(*ease));
+                let i = fsrs::sm2_interval(Some(interval));
                 let last = date.checked_sub_days(Days::new(i as u64)).unwrap_or(*date);
                 let (due, last) = (at.zone.midnight(*date), at.zone.midnight(last));
-                Ok(Some(fsrs::from_sm2_at(due, last, Some(*interval as f64), Some(*ease as f64), at.now)))
+                Ok(Some(fsrs::from_sm2_at(due, last, Some(interval), Some(ease), at.now)))
             }
             // New, or an unreadable SM-2 date, interval or ease: new (spec README).
             CardSchedule::New | CardSchedule::Sm2 { .. } => Ok(None),

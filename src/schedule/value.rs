@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::fsrs::{self, FsrsSegment, Stamp};
+use super::units::{Ease, Interval};
 use crate::clock::{When, Zone};
 use crate::parse::comment::format_sm2;
 
@@ -21,8 +22,8 @@ use crate::parse::comment::format_sm2;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Sm2 {
     pub due: NaiveDate,
-    pub interval: f64,
-    pub ease: f64,
+    pub interval: Interval,
+    pub ease: Ease,
 }
 
 /// A card's schedule: SM-2-OSR's `!due,interval,ease` or an FSRS segment.
@@ -68,16 +69,16 @@ impl Schedule {
 
     /// The interval in days (FSRS: `scheduled_days`, 0 while learning).
     #[must_use]
-    pub fn interval(&self) -> f64 {
+    pub fn interval(&self) -> Interval {
         match self {
             Schedule::Sm2(s) => s.interval,
-            Schedule::Fsrs(s) => s.interval,
+            Schedule::Fsrs(s) => Interval(s.interval),
         }
     }
 
     /// The ease (FSRS: the plugin's ease for the difficulty).
     #[must_use]
-    pub fn ease(&self) -> f64 {
+    pub fn ease(&self) -> Ease {
         match self {
             Schedule::Sm2(s) => s.ease,
             Schedule::Fsrs(s) => fsrs::difficulty_to_ease(s.difficulty),
@@ -107,7 +108,7 @@ impl Schedule {
             }
             return format!("{}h", (minutes / 60.0).ceil());
         }
-        days_label(self.interval())
+        days_label(self.interval().0)
     }
 }
 
@@ -133,8 +134,8 @@ pub fn days_label(days: f64) -> String {
 #[derive(Serialize, Deserialize)]
 struct Logged {
     due: String,
-    interval: f64,
-    ease: f64,
+    interval: Interval,
+    ease: Ease,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fsrs: Option<LoggedFsrs>,
 }
@@ -161,7 +162,7 @@ impl Serialize for Schedule {
             },
             Schedule::Fsrs(f) => Logged {
                 due: f.due.format(),
-                interval: f.interval,
+                interval: Interval(f.interval),
                 ease: self.ease(),
                 fsrs: Some(LoggedFsrs {
                     stability: f.stability,
@@ -188,7 +189,7 @@ impl<'de> Deserialize<'de> for Schedule {
             }
             Some(f) => Ok(Schedule::Fsrs(Box::new(FsrsSegment {
                 due: Stamp::parse(&l.due),
-                interval: l.interval,
+                interval: l.interval.0,
                 stability: f.stability,
                 difficulty: f.difficulty,
                 state: f.state,
@@ -213,8 +214,8 @@ mod tests {
     fn logged_schedules_round_trip_and_old_logs_still_read() {
         let sm2 = Schedule::Sm2(Sm2 {
             due: NaiveDate::from_ymd_opt(2024, 6, 23).expect("date"),
-            interval: 3.0,
-            ease: 250.0,
+            interval: Interval(3.0),
+            ease: Ease(250.0),
         });
         let j = serde_json::to_string(&sm2).expect("json");
         assert_eq!(j, r#"{"due":"2024-06-23","interval":3.0,"ease":250.0}"#);

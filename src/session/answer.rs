@@ -245,7 +245,7 @@ impl<S: Store> Session<S> {
             }
             return Some(self.requeue(card, Some(due)));
         }
-        let sm2_today = matches!(s, Schedule::Sm2(x) if x.interval < 1.0);
+        let sm2_today = matches!(s, Schedule::Sm2(x) if x.interval.0 < 1.0);
         (sm2_today || r == Response::Reset).then(|| self.requeue(card, None))
     }
 }
@@ -270,7 +270,7 @@ fn relocator<'a>(
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
         path: card.path.clone(),
-        line: card.line.get(),
+        line: card.line,
         hash: card.hash.clone(),
         sibling: card.sibling,
         decks: q.decks.to_vec(),
@@ -296,7 +296,8 @@ fn shown_question<'a>(
 /// (FSRS), as the plugin keys its histogram.
 fn schedule_key(s: &Schedule, when: &When) -> Option<i64> {
     match s {
-        Schedule::Sm2(x) => Some(x.interval.round() as i64),
+        // The interval's whole days, as `add_days` counts them.
+        Schedule::Sm2(x) => Some(x.interval.nearest().0),
         Schedule::Fsrs(f) => f.due.instant().map(|d| {
             let ms = (d - when.now).num_milliseconds();
             ms.div_euclid(86_400_000) + i64::from(ms.rem_euclid(86_400_000) != 0)

@@ -48,7 +48,7 @@ use crate::edit::Edit;
 use crate::log::Record;
 use crate::note_path::NotePath;
 use crate::parse::cloze::Clozes;
-use crate::parse::{Note, ParseOptions, QuestionHash};
+use crate::parse::{LineNo, Note, ParseOptions, QuestionHash};
 use crate::schedule::{Histogram, Response, Scheduler};
 use crate::settings::Settings;
 pub use cards::{Mode, done_today, fingerprint, headings_above, note_cards, note_due_counts};
@@ -153,9 +153,9 @@ struct Answered {
 /// What an undo took back (for the status line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undone {
-    Answer { response: Response, path: NotePath, line: usize },
-    Skip { path: NotePath, line: usize },
-    Bury { path: NotePath, line: usize, cards: usize },
+    Answer { response: Response, path: NotePath, line: LineNo },
+    Skip { path: NotePath, line: LineNo },
+    Bury { path: NotePath, line: LineNo, cards: usize },
 }
 
 /// A review session.

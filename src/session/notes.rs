@@ -221,7 +221,7 @@ impl<S: Store> NoteSession<S> {
         };
         let intervals = NOTE_RESPONSES
             .iter()
-            .map(|&r| (r, self.index.schedule(path, r, &self.ctx.settings).ok().map(|s| s.interval)))
+            .map(|&r| (r, self.index.schedule(path, r, &self.ctx.settings).ok().map(|s| s.interval.0)))
             .collect();
         Some(NoteView {
             path: path.clone(),

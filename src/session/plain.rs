@@ -29,7 +29,7 @@ pub fn run<S: Store>(
     out: &mut dyn Write,
     width: usize,
 ) -> Result<Summary, Error> {
-    let mut shown: Option<(NotePath, usize, usize, bool)> = None;
+    let mut shown: Option<(NotePath, crate::parse::LineNo, usize, bool)> = None;
     loop {
         for n in session.take_notices() {
             writeln!(out, "note: {}", one_line(&n.0)).map_err(Error::stdout)?;

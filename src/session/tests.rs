@@ -437,13 +437,19 @@ fn undo_of_skip_and_bury_brings_the_cards_back() {
     assert_eq!(s.progress().left, 4);
     s.skip();
     assert_eq!((front(&s).as_str(), s.progress().left), ("C1", 2));
-    assert_eq!(s.undo().expect("undo"), Some(Undone::Skip { path: "b.md".into(), line: 3 }));
+    assert_eq!(
+        s.undo().expect("undo"),
+        Some(Undone::Skip { path: "b.md".into(), line: crate::parse::LineNo::new(3) })
+    );
     assert_eq!((front(&s).as_str(), s.progress().left), ("B1", 4));
     assert_eq!(s.summary().skipped, 0);
     // Bury takes both siblings of B1 and remembers the question for today.
     assert_eq!(s.bury(), 2);
     assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(1));
-    assert_eq!(s.undo().expect("undo"), Some(Undone::Bury { path: "b.md".into(), line: 3, cards: 2 }));
+    assert_eq!(
+        s.undo().expect("undo"),
+        Some(Undone::Bury { path: "b.md".into(), line: crate::parse::LineNo::new(3), cards: 2 })
+    );
     assert_eq!((front(&s).as_str(), s.progress().left), ("B1", 4));
     assert_eq!(s.store().buried.as_ref().map(|(_, h)| h.len()), Some(0), "unburied on disk too");
     assert_eq!(s.summary().buried, 0);

@@ -43,7 +43,7 @@ impl<S: Store> Session<S> {
         buried: Option<crate::parse::QuestionHash>,
     ) -> Undone {
         self.shelve_current();
-        let (path, line) = (card.card.path.clone(), card.card.line.get());
+        let (path, line) = (card.card.path.clone(), card.card.line);
         let cards = siblings.len() + 1;
         self.restore(siblings);
         let undone = if let Some(hash) = buried {
@@ -64,11 +64,8 @@ impl<S: Store> Session<S> {
     /// Once an answer's note is restored: the card leaves where the answer
     /// put it and is shown again, its siblings come back, the counts go down.
     pub(super) fn unanswer(&mut self, d: Answered) -> Undone {
-        let undone = Undone::Answer {
-            response: d.response,
-            path: d.card.card.path.clone(),
-            line: d.card.card.line.get(),
-        };
+        let undone =
+            Undone::Answer { response: d.response, path: d.card.card.path.clone(), line: d.card.card.line };
         self.shelve_current();
         // Remove the card from where the answer put it.
         let same = |c: &QueueCard| {

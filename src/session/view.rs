@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Phase, Session, Store, headings_above};
 use crate::log::{Op, Record};
 use crate::note_path::NotePath;
-use crate::parse::{CardSchedule, QuestionKind};
+use crate::parse::{CardSchedule, LineNo, QuestionKind};
 use crate::schedule::{CardContext, Response, Schedule, note_ease};
 
 /// One card on screen: what a renderer needs.
@@ -15,7 +15,7 @@ use crate::schedule::{CardContext, Response, Schedule, note_ease};
 pub struct CardView {
     pub path: NotePath,
     /// 1-based first line of the question (its address).
-    pub line: usize,
+    pub line: LineNo,
     pub sibling: usize,
     pub kind: QuestionKind,
     pub decks: Vec<String>,
@@ -85,7 +85,8 @@ impl Summary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardInfo {
     pub path: NotePath,
-    pub line: usize,
+    /// 1-based first line of the question (its address).
+    pub line: LineNo,
     pub sibling: usize,
     pub kind: QuestionKind,
     pub decks: Vec<String>,
@@ -161,7 +162,7 @@ impl<S: Store> Session<S> {
         };
         Some(CardView {
             path: card.path.clone(),
-            line: q.text_line_no().get(),
+            line: q.text_line_no(),
             sibling: card.sibling,
             kind: q.kind,
             decks: q.decks.to_vec(),
@@ -202,7 +203,7 @@ impl<S: Store> Session<S> {
             .collect();
         Some(CardInfo {
             path: card.path.clone(),
-            line: q.text_line_no().get(),
+            line: q.text_line_no(),
             sibling: card.sibling,
             kind: q.kind,
             decks: q.decks.to_vec(),
@@ -276,7 +277,7 @@ fn history_line(r: &Record, when: &crate::clock::When) -> HistoryLine {
                 crate::clock::When { now: crate::clock::parse_instant(&r.ts).unwrap_or(when.now), ..*when };
             s.button_label(&at)
         }
-        other => crate::schedule::value::days_label(other.interval()),
+        other => crate::schedule::value::days_label(other.interval().0),
     });
     HistoryLine { day: r.day, op: op.into(), response: r.response, interval, ms: r.ms }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::MATURE_DAYS;
 use crate::parse::{CardSchedule, CardState};
+use crate::schedule::{WholeEase, WholeInterval};
 
 /// How a card stands today, for statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,8 +30,8 @@ pub struct CardInfo {
     pub decks: Vec<String>,
     pub class: CardClass,
     pub due: Option<NaiveDate>,
-    pub interval: Option<i64>,
-    pub ease: Option<i64>,
+    pub interval: Option<WholeInterval>,
+    pub ease: Option<WholeEase>,
 }
 
 impl CardInfo {
@@ -291,10 +292,10 @@ impl CardTally {
         }
         if c.class != CardClass::New {
             if let Some(i) = c.interval {
-                self.intervals.add(i);
+                self.intervals.add(i.0);
             }
             if let Some(e) = c.ease {
-                self.eases.add(e);
+                self.eases.add(e.0);
             }
         }
     }
@@ -354,14 +355,21 @@ mod tests {
         ivl: Option<i64>,
         ease: Option<i64>,
     ) -> CardInfo {
-        CardInfo { decks: decks.iter().map(|s| (*s).to_owned()).collect(), class, due, interval: ivl, ease }
+        CardInfo {
+            decks: decks.iter().map(|s| (*s).to_owned()).collect(),
+            class,
+            due,
+            interval: ivl.map(WholeInterval),
+            ease: ease.map(WholeEase),
+        }
     }
 
     #[test]
     fn classifies_schedules() {
         let when = crate::clock::When::noon_of(TODAY, crate::clock::Zone::utc());
         let c = |s: CardSchedule| CardInfo::new(vec![], &s, &when).class;
-        let sm2 = |due| CardSchedule::Sm2 { due, interval: Some(3), ease: Some(250) };
+        let sm2 =
+            |due| CardSchedule::Sm2 { due, interval: Some(WholeInterval(3)), ease: Some(WholeEase(250)) };
         assert_eq!(c(CardSchedule::New), CardClass::New);
         assert_eq!(c(sm2(Some(TODAY))), CardClass::Due);
         assert_eq!(c(sm2(Some(d(2024, 6, 1)))), CardClass::Overdue);

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{HEATMAP_WEEKS, MATURE_DAYS};
 use crate::log::{Op, Record};
-use crate::schedule::Response;
+use crate::schedule::{Interval, Response};
 
 /// Reviews on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -165,7 +165,7 @@ fn days_before(day: NaiveDate, n: u64) -> NaiveDate {
 
 /// What the card was before an answer: `None` new, else mature or not.
 fn before_mature(r: &Record) -> Option<bool> {
-    r.before.as_ref().map(|b| b.interval() >= MATURE_DAYS as f64)
+    r.before.as_ref().map(|b| b.interval() >= Interval::from(MATURE_DAYS))
 }
 
 /// Statistics of the answers in `records` (effective ones, already filtered
@@ -326,7 +326,7 @@ fn streak(all_days: &BTreeSet<NaiveDate>, today: NaiveDate) -> Streak {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{Schedule, Sm2};
+    use crate::schedule::{Ease, Schedule, Sm2};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
@@ -344,11 +344,13 @@ mod tests {
             day,
             op: Op::Review,
             path: "n.md".into(),
-            line: 1,
+            line: crate::parse::LineNo::new(1),
             hash: crate::parse::QuestionHash::default(),
             sibling: 0,
             response: Some(resp),
-            before: before_ivl.map(|interval| Schedule::Sm2(Sm2 { due: day, interval, ease: 250.0 })),
+            before: before_ivl.map(|interval| {
+                Schedule::Sm2(Sm2 { due: day, interval: Interval(interval), ease: Ease(250.0) })
+            }),
             after: None,
             ms,
             decks: vec![],

@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::log::Record;
+use crate::schedule::WholeInterval;
 pub use cards::{
     Bucket, CardClass, CardInfo, CardTally, Cards, Counts, DayCount, DeckCounts, Distribution, Forecast,
     card_stats,
@@ -31,7 +32,7 @@ pub use history::{
 };
 
 /// Interval (days) from which a card is mature.
-pub const MATURE_DAYS: i64 = 21;
+pub const MATURE_DAYS: WholeInterval = WholeInterval(21);
 /// Weeks in the calendar heatmap.
 pub const HEATMAP_WEEKS: u64 = 12;
 

@@ -102,7 +102,7 @@ pub struct Ui {
     pub drawn: Drawn,
     /// The card shown (`path`, `line`, `sibling`) and whether revealed: a
     /// new card starts at its top, a reveal at the answer.
-    shown: Option<(crate::note_path::NotePath, usize, usize, bool)>,
+    shown: Option<(crate::note_path::NotePath, crate::parse::LineNo, usize, bool)>,
     /// The card's info lines while `i` shows them (in the help's place).
     pub info: Option<Vec<String>>,
     /// `r` was pressed once: the next `r` resets the card.
@@ -429,7 +429,7 @@ fn act<S: Store>(
         }
         KeyAction::Edit => {
             term::leave();
-            let status = edit_note(vault, &card.path, card.line);
+            let status = edit_note(vault, &card.path, card.line.get());
             term::enter()?;
             term::repaint(terminal)?;
             match status {

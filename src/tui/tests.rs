@@ -15,7 +15,7 @@ const SIZES: [(u16, u16); 4] = [(40, 12), (80, 24), (120, 40), (200, 50)];
 fn card(front: &str, back: &str, revealed: bool) -> CardView {
     CardView {
         path: "Kafka/Producers/Acks.md".into(),
-        line: 12,
+        line: crate::parse::LineNo::new(12),
         sibling: 0,
         kind: crate::parse::QuestionKind::Basic,
         decks: vec!["flashcards/kafka/producers".into()],

@@ -14,7 +14,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use recall::log::{Op, Record};
 use recall::schedule::fsrs::{self, Card, Parameters, Rating, State};
-use recall::schedule::{Response, Schedule, Sm2, osr_schedule};
+use recall::schedule::{Ease, Interval, Response, Schedule, Sm2, osr_schedule};
 use recall::settings::Settings;
 
 /// The learner's memory: weaker than the defaults assume (lower initial
@@ -122,9 +122,11 @@ impl SimCard {
             Sched::Fsrs(c) if c.state == State::New => None,
             Sched::Fsrs(c) => Some(Schedule::from_fsrs(c)),
             Sched::Sm2(None) => None,
-            Sched::Sm2(Some((due, interval, ease))) => {
-                Some(Schedule::Sm2(Sm2 { due: due.date_naive(), interval: *interval, ease: *ease }))
-            }
+            Sched::Sm2(Some((due, interval, ease))) => Some(Schedule::Sm2(Sm2 {
+                due: due.date_naive(),
+                interval: Interval(*interval),
+                ease: Ease(*ease),
+            })),
         }
     }
 }
@@ -191,7 +193,14 @@ pub(crate) fn simulate(l: &Learner) -> Vec<Record> {
                             (*i, *e, (due.date_naive() - now.date_naive()).num_days() as f64)
                         }
                     };
-                    let (ivl, ease) = osr_schedule(response(rating), interval, ease, delay, &settings, None);
+                    let (Interval(ivl), Ease(ease)) = osr_schedule(
+                        response(rating),
+                        Interval(interval),
+                        Ease(ease),
+                        delay,
+                        &settings,
+                        None,
+                    );
                     // Again (interval 0) comes back at the end of today's session.
                     let due = if ivl < 1.0 {
                         now + Duration::minutes(10)
@@ -208,7 +217,7 @@ pub(crate) fn simulate(l: &Learner) -> Vec<Record> {
                 day: now.date_naive(),
                 op: Op::Review,
                 path: format!("cards/deck{}.md", i / 25).into(),
-                line: (i % 25) * 2 + 3,
+                line: recall::parse::LineNo::new((i % 25) * 2 + 3),
                 hash: format!("{:012x}", (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16).into(),
                 sibling: 0,
                 response: Some(response(rating)),

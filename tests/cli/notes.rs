@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use recall::edit::apply::{Outcome, apply_edits};
 use recall::notes::plan_edit;
-use recall::schedule::Sm2;
+use recall::schedule::{Ease, Interval, Sm2};
 
 use crate::util::TestVault;
 
@@ -213,8 +213,11 @@ fn a_note_changed_on_disk_gets_the_edit_planned_again() {
     let v = TestVault::new();
     let original = "---\ntags: review\n---\nText.\n";
     v.file("n.md", original);
-    let next =
-        Sm2 { due: chrono::NaiveDate::from_ymd_opt(2024, 6, 23).expect("date"), interval: 3.0, ease: 250.0 };
+    let next = Sm2 {
+        due: chrono::NaiveDate::from_ymd_opt(2024, 6, 23).expect("date"),
+        interval: Interval(3.0),
+        ease: Ease(250.0),
+    };
     let edits = plan_edit(original, &next).expect("plan");
     // A sync client adds a key above while recall is working.
     v.file("n.md", "---\nup: x\ntags: review\n---\nText, edited.\n");

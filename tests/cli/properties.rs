@@ -159,8 +159,8 @@ proptest! {
         let q2 = &after.questions[qi];
         let want = CardSchedule::Sm2 {
             due: Some(next.due),
-            interval: Some(next.interval as i64),
-            ease: Some(next.ease as i64),
+            interval: next.interval.read_back(),
+            ease: next.ease.read_back(),
         };
         prop_assert_eq!(q2.schedule(sibling), want);
         for s in 0..q.card_count() {

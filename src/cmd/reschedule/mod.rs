@@ -254,7 +254,7 @@ fn apply(
                     let q = &n.note.questions[card.question];
                     let at = CardRef {
                         path: n.path.clone(),
-                        line: q.text_line_no().get(),
+                        line: q.text_line_no(),
                         hash: q.hash(&n.note.text),
                         sibling: card.sibling,
                         decks: q.decks.to_vec(),

@@ -172,7 +172,7 @@ mod tests {
     use super::*;
     use crate::parse::CardSchedule;
     use crate::reschedule::{Change, Target};
-    use crate::schedule::Histogram;
+    use crate::schedule::{Ease, Histogram, Interval, WholeEase, WholeInterval};
 
     #[test]
     fn overdue_cards_are_due_today() {
@@ -224,7 +224,11 @@ mod tests {
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
         let seen = |path: &str| Seen { path: path.into(), abs: PathBuf::from(path), fingerprint: 0 };
         let card = |note, line| Selected { note, question: 0, sibling: line % 2, line };
-        let sm2 = CardSchedule::Sm2 { due: Some(day("2026-01-10")), interval: Some(4), ease: Some(250) };
+        let sm2 = CardSchedule::Sm2 {
+            due: Some(day("2026-01-10")),
+            interval: Some(WholeInterval(4)),
+            ease: Some(WholeEase(250)),
+        };
         let sel = Selection {
             notes: vec![seen("a/\u{202e}b.md"), seen("c \"d\".md")],
             cards: vec![card(0, 2), card(0, 5), card(1, 7)],
@@ -237,7 +241,7 @@ mod tests {
             resumed: 0,
         };
         let changes = vec![
-            (0, Change::Set { due: day("2026-01-17"), interval: 4.0, ease: 250.0 }),
+            (0, Change::Set { due: day("2026-01-17"), interval: Interval(4.0), ease: Ease(250.0) }),
             (2, Change::MakeNew),
         ];
         let plan = ExamPlan { days: 5, new_cards: 2, new_per_day: Some(1), changes: Vec::new() };

@@ -4,9 +4,14 @@
 use chrono::NaiveDate;
 
 use super::*;
+use crate::schedule::{Ease, Interval};
 
 fn next(due: &str, interval: f64, ease: f64) -> Sm2 {
-    Sm2 { due: NaiveDate::parse_from_str(due, "%Y-%m-%d").expect("date"), interval, ease }
+    Sm2 {
+        due: NaiveDate::parse_from_str(due, "%Y-%m-%d").expect("date"),
+        interval: Interval(interval),
+        ease: Ease(ease),
+    }
 }
 
 fn edited(text: &str, n: &Sm2) -> String {

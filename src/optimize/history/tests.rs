@@ -6,14 +6,14 @@ use fsrs::FSRSReview;
 
 use super::*;
 use crate::log::effective;
-use crate::schedule::{Schedule, Sm2};
+use crate::schedule::{Ease, Interval, Schedule, Sm2};
 
 fn d(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 3, day).expect("date")
 }
 
 fn sched(day: u32) -> Schedule {
-    Schedule::Sm2(Sm2 { due: d(day), interval: 1.0, ease: 250.0 })
+    Schedule::Sm2(Sm2 { due: d(day), interval: Interval(1.0), ease: Ease(250.0) })
 }
 
 /// A record of card `hash` (in `n.md`, sibling 0) on March `day` at
@@ -25,7 +25,7 @@ fn rec(id: &str, day: u32, minute: u32, op: Op, hash: &str, response: Option<Res
         day: d(day),
         op,
         path: "n.md".into(),
-        line: 3,
+        line: crate::parse::LineNo::new(3),
         hash: hash.into(),
         sibling: 0,
         response,
@@ -80,7 +80,7 @@ fn one_card_gives_one_item_per_later_day_answer() {
 #[test]
 fn a_card_is_its_path_hash_and_sibling_whatever_its_line() {
     let mut moved = answer("2", 4, 0, "q", Good, false);
-    moved.line = 40;
+    moved.line = crate::parse::LineNo::new(40);
     let mut sibling = answer("3", 4, 5, "q", Good, true);
     sibling.sibling = 1;
     let mut renamed = answer("4", 5, 0, "q", Good, false);
@@ -100,7 +100,7 @@ fn undone_reschedule_fix_and_note_records_are_not_answers() {
     let mut undo = rec("u", 2, 1, Op::Undo, "q", None, false);
     undo.undoes = Some("2".into());
     let mut note = rec("n", 3, 0, Op::NoteReview, "", Some(Again), false);
-    note.line = 0;
+    note.line = crate::parse::LineNo::new(0);
     let log = [
         answer("1", 1, 0, "q", Good, true),
         answer("2", 2, 0, "q", Again, false),

@@ -26,6 +26,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+use super::units::{Ease, Interval};
+
 pub use algorithm::{next, retrievability};
 pub use js::{js_number_string, js_to_fixed, to_iso_string};
 pub use memory::MemoryView;
@@ -279,24 +281,24 @@ pub fn reset_card(now: DateTime<Utc>) -> Card {
 /// `max(1, round(interval ?? 1))` (`None` is JavaScript's `null`; an
 /// interval the plugin reads as `NaN` stays `NaN`).
 #[must_use]
-pub fn sm2_interval(interval: Option<f64>) -> f64 {
-    js::js_max(1.0, js::js_round(interval.unwrap_or(1.0)))
+pub fn sm2_interval(interval: Option<Interval>) -> f64 {
+    js::js_max(1.0, js::js_round(interval.map_or(1.0, |i| i.0)))
 }
 
 /// The plugin's `easeToDifficulty`: ease 130-370 mapped onto difficulty
 /// 10-1 (`None` gives 5.5, `NaN` stays `NaN`).
 #[must_use]
-pub fn ease_to_difficulty(ease: Option<f64>) -> f64 {
-    let Some(ease) = ease else { return 5.5 };
+pub fn ease_to_difficulty(ease: Option<Ease>) -> f64 {
+    let Some(Ease(ease)) = ease else { return 5.5 };
     let normalized = (clamp(ease, 130.0, 370.0) - 130.0) / (370.0 - 130.0);
     clamp(10.0 - normalized * 9.0, 1.0, 10.0)
 }
 
 /// The plugin's `difficultyToEase`: the ease shown for an FSRS card.
 #[must_use]
-pub fn difficulty_to_ease(difficulty: f64) -> f64 {
+pub fn difficulty_to_ease(difficulty: f64) -> Ease {
     let normalized = (10.0 - clamp(difficulty, 1.0, 10.0)) / 9.0;
-    js::js_round(130.0 + normalized * (370.0 - 130.0))
+    Ease(js::js_round(130.0 + normalized * (370.0 - 130.0)))
 }
 
 /// The plugin's `clamp`: `Math.min(max, Math.max(min, value))`.
@@ -310,7 +312,12 @@ fn clamp(value: f64, min: f64, max: f64) -> f64 {
 /// 24-hour days (moment counts local calendar days: the same instant unless
 /// a daylight-saving change lies in between; use [`from_sm2_at`] to give it).
 #[must_use]
-pub fn from_sm2(due: DateTime<Utc>, interval: Option<f64>, ease: Option<f64>, now: DateTime<Utc>) -> Card {
+pub fn from_sm2(
+    due: DateTime<Utc>,
+    interval: Option<Interval>,
+    ease: Option<Ease>,
+    now: DateTime<Utc>,
+) -> Card {
     let i = sm2_interval(interval);
     // moment's `subtract(NaN, "d")` subtracts nothing.
     let days = if i.is_nan() { 0.0 } else { i };
@@ -324,8 +331,8 @@ pub fn from_sm2(due: DateTime<Utc>, interval: Option<f64>, ease: Option<f64>, no
 pub fn from_sm2_at(
     due: DateTime<Utc>,
     last_review: DateTime<Utc>,
-    interval: Option<f64>,
-    ease: Option<f64>,
+    interval: Option<Interval>,
+    ease: Option<Ease>,
     now: DateTime<Utc>,
 ) -> Card {
     let i = sm2_interval(interval);

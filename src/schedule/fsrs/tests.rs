@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::*;
+use crate::schedule::{Ease, Interval};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("RFC 3339").with_timezone(&Utc)
@@ -45,7 +46,7 @@ fn the_spec_examples() {
         "!fsrs,2024-01-05T09:10:00.000Z,0,2.3065,2.11810397,1,1,0,1,2024-01-05T09:00:00.000Z"
     );
     // `!2024-01-01,10,250` (local midnight in UTC) → Good.
-    let sm2 = from_sm2(at("2024-01-01T00:00:00Z"), Some(10.0), Some(250.0), now);
+    let sm2 = from_sm2(at("2024-01-01T00:00:00Z"), Some(Interval(10.0)), Some(Ease(250.0)), now);
     assert_eq!(sm2.last_review, Some(at("2023-12-22T00:00:00Z")));
     assert_eq!((sm2.stability, sm2.difficulty, sm2.reps, sm2.elapsed_days), (10.0, 5.5, 3.0, 14.0));
     let good = next(&p, &sm2, now, G).expect("ok");
@@ -137,7 +138,7 @@ fn maximum_interval_caps_hard_and_good_easy_overshoot_it() {
 fn a_last_review_on_a_later_utc_day_is_invalid_delta_t() {
     let p = Parameters::plugin(0.9, 36525.0);
     let now = at("2024-04-12T09:00:00Z");
-    let card = from_sm2(at("2024-04-20T00:00:00Z"), Some(2.0), Some(250.0), now);
+    let card = from_sm2(at("2024-04-20T00:00:00Z"), Some(Interval(2.0)), Some(Ease(250.0)), now);
     assert_eq!(card.last_review, Some(at("2024-04-18T00:00:00Z")));
     for r in Rating::ALL {
         assert_eq!(next(&p, &card, now, r), Err(FsrsError::InvalidDeltaT { days: -6.0 }));
@@ -153,17 +154,17 @@ fn a_last_review_on_a_later_utc_day_is_invalid_delta_t() {
 fn sm2_conversion_follows_the_plugin() {
     let now = at("2024-06-01T12:00:00Z");
     let due = at("2024-05-01T00:00:00Z");
-    let c = from_sm2(due, Some(3.6), Some(400.0), now);
+    let c = from_sm2(due, Some(Interval(3.6)), Some(Ease(400.0)), now);
     assert_eq!((c.scheduled_days, c.stability, c.difficulty, c.reps), (4.0, 4.0, 1.0, 2.0));
     assert_eq!(c.last_review, Some(at("2024-04-27T00:00:00Z")));
-    let c = from_sm2(due, Some(0.0), Some(100.0), now);
+    let c = from_sm2(due, Some(Interval(0.0)), Some(Ease(100.0)), now);
     assert_eq!((c.scheduled_days, c.stability, c.difficulty, c.reps), (1.0, 1.0, 10.0, 1.0));
     let c = from_sm2(due, None, None, now);
     assert_eq!((c.scheduled_days, c.difficulty), (1.0, 5.5));
-    let c = from_sm2(due, Some(250.0), Some(250.0), now);
+    let c = from_sm2(due, Some(Interval(250.0)), Some(Ease(250.0)), now);
     assert_eq!((c.difficulty, c.reps), (5.5, 8.0));
     // parseInt's NaN stays NaN (moment then subtracts nothing).
-    let c = from_sm2(due, Some(f64::NAN), Some(f64::NAN), now);
+    let c = from_sm2(due, Some(Interval(f64::NAN)), Some(Ease(f64::NAN)), now);
     assert!(c.stability.is_nan() && c.difficulty.is_nan() && c.reps.is_nan());
     assert_eq!(c.last_review, Some(due));
     assert_eq!(State::from_number(2.0), Some(State::Review));
@@ -173,12 +174,12 @@ fn sm2_conversion_follows_the_plugin() {
 
 #[test]
 fn ease_shown_for_fsrs_cards() {
-    assert_eq!(difficulty_to_ease(1.0), 370.0);
-    assert_eq!(difficulty_to_ease(10.0), 130.0);
-    assert_eq!(difficulty_to_ease(5.5), 250.0);
-    assert_eq!(difficulty_to_ease(2.118_103_97), 340.0);
-    assert_eq!(difficulty_to_ease(0.0), 370.0);
-    assert!(difficulty_to_ease(f64::NAN).is_nan());
+    assert_eq!(difficulty_to_ease(1.0), Ease(370.0));
+    assert_eq!(difficulty_to_ease(10.0), Ease(130.0));
+    assert_eq!(difficulty_to_ease(5.5), Ease(250.0));
+    assert_eq!(difficulty_to_ease(2.118_103_97), Ease(340.0));
+    assert_eq!(difficulty_to_ease(0.0), Ease(370.0));
+    assert!(difficulty_to_ease(f64::NAN).0.is_nan());
 }
 
 #[test]
@@ -222,7 +223,7 @@ fn learning_steps_edge_cases() {
     assert_eq!(good.due, now + Duration::days(2));
     // No relearning steps: Again on a review card stays in Review.
     let p = Parameters { relearning_steps: vec![], ..Parameters::plugin(0.9, 36525.0) };
-    let card = from_sm2(at("2024-01-01T00:00:00Z"), Some(10.0), Some(250.0), now);
+    let card = from_sm2(at("2024-01-01T00:00:00Z"), Some(Interval(10.0)), Some(Ease(250.0)), now);
     let again = next(&p, &card, now, A).expect("ok");
     assert_eq!((again.state, again.lapses, again.scheduled_days), (State::Review, 1.0, 1.0));
     // A fractional step (never written by the plugin) fails as in ts-fsrs.
@@ -277,15 +278,20 @@ fn nan_counts_flow_through_like_javascript() {
         "!fsrs,2024-01-05T09:11:00.000Z,0,0.77508398,7.39450274,1,NaN,0,0,2024-01-05T09:10:00.000Z"
     );
     // A NaN stability cannot give a due date in days.
-    let nan =
-        Card { stability: f64::NAN, ..from_sm2(at("2024-01-01T00:00:00Z"), Some(3.0), Some(250.0), now) };
+    let nan = Card {
+        stability: f64::NAN,
+        ..from_sm2(at("2024-01-01T00:00:00Z"), Some(Interval(3.0)), Some(Ease(250.0)), now)
+    };
     assert_eq!(next(&p, &nan, now, G), Err(FsrsError::InvalidDate));
     let relearn = next(&p, &nan, now, A).expect("Again has a step in minutes");
     assert!(relearn.stability.is_nan());
     assert_eq!(
         next(
             &p,
-            &Card { difficulty: 0.5, ..from_sm2(at("2024-01-01T00:00:00Z"), Some(3.0), Some(250.0), now) },
+            &Card {
+                difficulty: 0.5,
+                ..from_sm2(at("2024-01-01T00:00:00Z"), Some(Interval(3.0)), Some(Ease(250.0)), now)
+            },
             now,
             G
         ),
@@ -360,7 +366,7 @@ fn replays_every_ts_fsrs_sequence() {
                 FsrsSegment::parse(seg).expect("an FSRS segment").to_card(now)
             } else {
                 let (due, interval, ease) = sm2.expect("an SM-2 start");
-                Ok(from_sm2(due, interval, ease, now))
+                Ok(from_sm2(due, interval.map(Interval), ease.map(Ease), now))
             };
             let card = match card {
                 Ok(c) => c,
