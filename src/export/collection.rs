@@ -31,7 +31,7 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use super::anki::NoteType;
-use super::apkg::{NoteRow, Summary};
+use super::apkg::{NoteRow, ReviewState, Summary};
 use crate::error::Error;
 
 /// The legacy collection's tables (Anki's schema 11).
@@ -105,14 +105,16 @@ fn insert_sql(table: &str, row: &str, n: usize) -> String {
 /// the templates of an older copy, and leaves a copy the user edited later.
 const NOTE_TYPES_MTIME: i64 = 1_767_225_600;
 
-/// A card waiting for its deck id and due day.
+/// A card waiting for its deck id and due day: 16 bytes (a 50,000-note
+/// vault has some 350,000 cards), the review states kept apart.
 struct PendingCard {
     /// Rank of its note.
     note: u32,
     /// Index in `Collection::deck_names`.
     deck: u32,
     ord: u32,
-    review: Option<super::apkg::ReviewState>,
+    /// 1 + its index in `Collection::reviews`, 0 for a new card.
+    review: u32,
 }
 
 /// A collection being built in a file.
@@ -129,6 +131,7 @@ pub struct Collection {
     deck_ids: HashMap<String, u32>,
     deck_names: Vec<String>,
     cards: Vec<PendingCard>,
+    reviews: Vec<ReviewState>,
     earliest_due: Option<NaiveDate>,
     used: [bool; 3],
 }
@@ -152,6 +155,7 @@ impl Collection {
             deck_ids: HashMap::new(),
             deck_names: Vec::new(),
             cards: Vec::new(),
+            reviews: Vec::new(),
             earliest_due: None,
             used: [false; 3],
         })
@@ -182,6 +186,10 @@ impl Collection {
             i
         };
         for &(ord, review) in &row.cards {
+            let review = review.map_or(0, |r| {
+                self.reviews.push(r);
+                self.reviews.len() as u32
+            });
             self.cards.push(PendingCard { note: rank as u32, deck, ord: ord as u32, review });
         }
         self.pending.push(row);
@@ -243,18 +251,26 @@ impl Collection {
         summary.decks = decks.len();
         let did: Vec<i64> = self.deck_names.iter().map(|n| decks.get(n).copied().unwrap_or(1)).collect();
 
+        // One statement for the full runs of rows, run again and again.
+        let mut full = self.db.prepare(&insert_sql("cards", CARD_VALUES, ROWS)).map_err(&err)?;
         for (k, chunk) in self.cards.chunks(ROWS).enumerate() {
-            let mut stmt =
-                self.db.prepare_cached(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
+            let mut short;
+            let stmt = if chunk.len() == ROWS {
+                &mut full
+            } else {
+                short = self.db.prepare(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
+                &mut short
+            };
             for (i, c) in chunk.iter().enumerate() {
-                let (kind, due, ivl, factor) = match c.review {
+                let review = c.review.checked_sub(1).map(|r| &self.reviews[r as usize]);
+                let (kind, due, ivl, factor) = match review {
                     Some(r) => {
                         summary.review_cards += 1;
                         (2, (r.due - created).num_days(), r.interval, r.ease * 10)
                     }
                     None => (0, i64::from(c.note) + 1, 0, 0),
                 };
-                let memory = c.review.and_then(|r| r.memory);
+                let memory = review.and_then(|r| r.memory);
                 let (reps, lapses) = memory.map_or((0, 0), |m| (m.reps, m.lapses));
                 let id = self.now_ms + (k * ROWS + i) as i64;
                 let values = [
@@ -279,6 +295,7 @@ impl Collection {
             }
             stmt.raw_execute().map_err(&err)?;
         }
+        drop(full);
         summary.cards = self.cards.len();
 
         let used: Vec<NoteType> = [NoteType::Basic, NoteType::Reversed, NoteType::Cloze]
