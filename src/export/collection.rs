@@ -54,16 +54,22 @@ create table revlog (id integer primary key, cid integer not null, usn integer n
 create table graves (usn integer not null, oid integer not null, type integer not null);
 ";
 
-/// Its indexes, built once the tables are full (a sort each, cheaper than
-/// keeping them up to date row by row).
-pub(crate) const INDEXES: &str = "
+/// The indexes of `notes`, made with the table and kept up to date as the
+/// notes go in: that costs as much as building them at the end (a sort
+/// each), but the notes go in while the workers read the vault, and the
+/// end runs on one thread.
+pub(crate) const NOTE_INDEXES: &str = "
 create index ix_notes_usn on notes (usn);
+create index ix_notes_csum on notes (csum);
+";
+
+/// The other indexes, built once the tables are full.
+pub(crate) const INDEXES: &str = "
 create index ix_cards_usn on cards (usn);
 create index ix_revlog_usn on revlog (usn);
 create index ix_cards_nid on cards (nid);
 create index ix_cards_sched on cards (did, queue, due);
 create index ix_revlog_cid on revlog (cid);
-create index ix_notes_csum on notes (csum);
 ";
 
 /// A fresh file written once: the largest pages (a sixteenth of the writes
@@ -145,6 +151,7 @@ impl Collection {
         db.execute_batch(PRAGMAS).map_err(&err)?;
         db.execute_batch("begin").map_err(&err)?;
         db.execute_batch(TABLES).map_err(&err)?;
+        db.execute_batch(NOTE_INDEXES).map_err(&err)?;
         Ok(Collection {
             db,
             dest: dest.to_path_buf(),
