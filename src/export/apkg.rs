@@ -7,7 +7,8 @@
 //! [`NoteRow`] (its fields rendered, its sort field and checksum computed)
 //! on the thread that parsed its note, with [`prepare`]; the command adds
 //! the rows to a [`Collection`] in note order, then [`package`] streams the
-//! finished collection and the media files into the zip. A question whose
+//! finished collection (deflated on every core) and the media files into
+//! the zip. A question whose
 //! fields embed media is rendered again in note order with the command's
 //! [`Pack`], which names each file the first time a card uses it, so the
 //! names do not depend on which thread finished first.

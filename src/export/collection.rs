@@ -8,8 +8,9 @@
 //! (parents first, in name order), the collection's creation day (no
 //! review card may be due before it), the note types used — is known only
 //! at the end: cards wait in a compact list (numbers, no text) and go in at
-//! [`Collection::finish`], with the `col` row, then the indexes are built
-//! over the full tables. Ids are the note's and card's rank added to
+//! [`Collection::finish`], with the `col` row, then the cards' indexes are
+//! built over the full table (the notes' are kept up to date as the notes
+//! go in, while the workers still read the vault). Ids are the note's and card's rank added to
 //! `now_ms`, in note order, so they are those of a collection built all at
 //! once.
 //!
@@ -112,7 +113,7 @@ fn insert_sql(table: &str, row: &str, n: usize) -> String {
 const NOTE_TYPES_MTIME: i64 = 1_767_225_600;
 
 /// A card waiting for its deck id and due day: 16 bytes (a 50,000-note
-/// vault has some 350,000 cards), the review states kept apart.
+/// vault has some 650,000 cards), the review states kept apart.
 struct PendingCard {
     /// Rank of its note.
     note: u32,
