@@ -202,14 +202,7 @@ fn write_apkg(
             let size = file.metadata().with_path(&p)?.len();
             Ok((Box::new(file), size))
         };
-        let w = apkg::package(
-            &args.output,
-            scratch.path(),
-            &pack.entries,
-            &open,
-            BufWriter::with_capacity(1 << 16, f),
-        )?;
-        w.into_inner().map_err(|e| Error::io(&args.output, e.into_error()))?;
+        apkg::package(&args.output, scratch.path(), &pack.entries, &open, f)?;
         Ok((cards, summary))
     })
 }

@@ -248,7 +248,8 @@ fn write_real<T>(
     ));
     let perms = fs::metadata(real).ok().map(|m| m.permissions());
     let result = (|| -> Result<T, Error> {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp).with_path(shown)?;
+        // Readable too: the Anki package's zip is reopened for appending.
+        let mut f = OpenOptions::new().read(true).write(true).create_new(true).open(&tmp).with_path(shown)?;
         if let Some(p) = perms {
             f.set_permissions(p).with_path(&tmp)?;
         }

@@ -7,12 +7,13 @@
 //! [`NoteRow`] (its fields rendered, its sort field and checksum computed)
 //! on the thread that parsed its note, with [`prepare`]; the command adds
 //! the rows to a [`Collection`] in note order, then [`package`] streams the
-//! finished collection and the media files into the zip. A question whose
+//! finished collection (deflated on every core) and the media files into
+//! the zip. A question whose
 //! fields embed media is rendered again in note order with the command's
 //! [`Pack`], which names each file the first time a card uses it, so the
 //! names do not depend on which thread finished first.
 
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -21,6 +22,7 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use super::anki::{AnkiNote, NoteType, anki_note, source_link};
+use super::deflate::Deflated;
 use super::markdown::{Media, strip_html};
 use super::media::Entry;
 use super::{ExportNote, anki_deck, anki_tags, review_state};
@@ -226,35 +228,60 @@ fn checksum(text: &str) -> i64 {
 /// A vault file opened for packing, and its size.
 pub type Opened = (Box<dyn Read>, u64);
 
+/// The collection's name in the package.
+const COLLECTION: &str = "collection.anki2";
+/// Chunks of the collection deflated apart ([`super::deflate`]).
+const CHUNK: usize = 1 << 18;
+/// Level 1: the collection is most of the package, and compressing it
+/// harder costs four times the time for a package a fifth smaller.
+const LEVEL: u32 = 1;
+
 /// Writes the package to `out` (`dest` names it in errors): the finished
 /// collection file `collection`, then each media file as `open` reads it
 /// (by its vault-relative path), streamed, never held whole. Returns `out`.
-pub fn package<W: Write + Seek>(
+///
+/// The collection is deflated on every core ([`super::deflate`]) and
+/// written as the package's first entry here; the `zip` crate then opens
+/// that one-entry archive for appending and adds the media (its own
+/// deflating runs on the calling thread only). A collection too large for
+/// a plain zip entry (4 GiB) goes through the crate whole.
+pub fn package<W: Read + Write + Seek>(
     dest: &Path,
     collection: &Path,
     media: &[Entry],
     open: &dyn Fn(&str) -> Result<Opened, Error>,
-    out: W,
+    mut out: W,
 ) -> Result<W, Error> {
     let zip_err = |e: zip::result::ZipError| Error::Package {
         path: dest.to_path_buf(),
         message: "writing the Anki package".into(),
         source: Some(e),
     };
-    // Level 1: the collection is most of the package, and compressing it
-    // harder costs four times the time for a package a fifth smaller.
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(1));
+        .compression_level(Some(i64::from(LEVEL)));
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
     let large = |size: u64| size >= u64::from(u32::MAX);
-    let mut zip = zip::ZipWriter::new(out);
 
-    let mut db = std::fs::File::open(collection).map_err(|e| Error::io(collection, e))?;
-    let size = db.metadata().map_err(|e| Error::io(collection, e))?.len();
-    zip.start_file("collection.anki2", deflated.large_file(large(size))).map_err(zip_err)?;
-    copy(&mut db, &mut zip, collection, dest)?;
-    drop(db);
+    let size = std::fs::metadata(collection).map_err(|e| Error::io(collection, e))?.len();
+    let mut zip = if size < COLLECTION_MAX {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16);
+        let io = |e| Error::io(dest, e);
+        out.write_all(&local_header(&Deflated { crc32: 0, size: 0, compressed: 0 })).map_err(io)?;
+        let d = super::deflate::deflate_file(collection, size, LEVEL, CHUNK, threads, &mut out)
+            .map_err(|e| Error::io(collection, e))?;
+        out.seek(SeekFrom::Start(0)).map_err(io)?;
+        out.write_all(&local_header(&d)).map_err(io)?;
+        out.seek(SeekFrom::End(0)).map_err(io)?;
+        out.write_all(&directory(&d)).map_err(io)?;
+        zip::ZipWriter::new_append(out).map_err(zip_err)?
+    } else {
+        let mut zip = zip::ZipWriter::new(out);
+        let mut db = std::fs::File::open(collection).map_err(|e| Error::io(collection, e))?;
+        zip.start_file(COLLECTION, deflated.large_file(true)).map_err(zip_err)?;
+        copy(&mut db, &mut zip, collection, dest)?;
+        zip
+    };
 
     let mut map = serde_json::Map::new();
     for (i, f) in media.iter().enumerate() {
@@ -271,6 +298,59 @@ pub fn package<W: Write + Seek>(
     zip.start_file("media", deflated).map_err(zip_err)?;
     zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(|e| Error::io(dest, e))?;
     zip.finish().map_err(zip_err)
+}
+
+/// Collections at least this large go through the `zip` crate, which
+/// writes the Zip64 fields their sizes need (the deflated stream can be a
+/// little larger than its input).
+const COLLECTION_MAX: u64 = 0xF000_0000;
+
+/// The fields both headers of the collection's entry share, from "version
+/// needed" to the name's length: version 2.0, no flags, deflated, dated
+/// 1980-01-01 00:00 (what the `zip` crate writes with no time given).
+fn common_fields(d: &Deflated) -> Vec<u8> {
+    let mut b = Vec::with_capacity(26);
+    b.extend_from_slice(&20u16.to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes());
+    b.extend_from_slice(&8u16.to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes());
+    b.extend_from_slice(&0x21u16.to_le_bytes());
+    b.extend_from_slice(&d.crc32.to_le_bytes());
+    b.extend_from_slice(&(d.compressed as u32).to_le_bytes());
+    b.extend_from_slice(&(d.size as u32).to_le_bytes());
+    b.extend_from_slice(&(COLLECTION.len() as u16).to_le_bytes());
+    b
+}
+
+/// The collection entry's local header (at offset 0).
+fn local_header(d: &Deflated) -> Vec<u8> {
+    let mut b = 0x0403_4b50u32.to_le_bytes().to_vec();
+    b.extend_from_slice(&common_fields(d));
+    b.extend_from_slice(&0u16.to_le_bytes());
+    b.extend_from_slice(COLLECTION.as_bytes());
+    b
+}
+
+/// The central directory of the one-entry archive and its end record,
+/// written after the entry's data: made on Unix by version 2.0, mode
+/// `-rw-r--r--`, as the `zip` crate writes its entries.
+fn directory(d: &Deflated) -> Vec<u8> {
+    let offset = local_header(d).len() as u64 + d.compressed;
+    let mut b = 0x0201_4b50u32.to_le_bytes().to_vec();
+    b.extend_from_slice(&0x0314u16.to_le_bytes());
+    b.extend_from_slice(&common_fields(d));
+    // Extra field, comment, disk, internal attributes.
+    b.extend_from_slice(&[0; 8]);
+    b.extend_from_slice(&(0o100_644u32 << 16).to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.extend_from_slice(COLLECTION.as_bytes());
+    let len = b.len() as u32;
+    b.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    b.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    b.extend_from_slice(&len.to_le_bytes());
+    b.extend_from_slice(&(offset as u32).to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes());
+    b
 }
 
 /// Copies `from` (named `src` in errors) into `to` (named `dest`).
@@ -411,6 +491,42 @@ mod tests {
                     .expect("hex")
             )
         );
+    }
+
+    #[test]
+    fn the_package_holds_the_collection_deflated_apart_and_the_media() {
+        let notes: Vec<ExportNote> =
+            (0..300).map(|i| note(if i % 2 == 0 { Some("2026-11-20") } else { None })).collect();
+        let (_dir, db, _) = build(&notes, &opts(true));
+        let collection = std::fs::read(&db).expect("collection");
+        assert!(collection.len() > 2 * CHUNK, "several chunks: {} bytes", collection.len());
+        let media = [
+            Entry { name: "a.png".into(), path: "img/a.png".into() },
+            Entry { name: "b.svg".into(), path: "img/b.svg".into() },
+        ];
+        let open = |rel: &str| -> Result<Opened, Error> {
+            let bytes = format!("bytes of {rel}").into_bytes();
+            let len = bytes.len() as u64;
+            Ok((Box::new(std::io::Cursor::new(bytes)), len))
+        };
+        let out = package(Path::new("out.apkg"), &db, &media, &open, std::io::Cursor::new(Vec::new()))
+            .expect("package");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out.into_inner())).expect("a zip");
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index_raw(i).expect("entry").name().expect("name").to_string())
+            .collect();
+        assert_eq!(names, ["collection.anki2", "0", "1", "media"]);
+        let read = |zip: &mut zip::ZipArchive<_>, name: &str| {
+            let mut f = zip.by_name(name).expect("entry");
+            let mut bytes = Vec::new();
+            // Reading to the end checks the entry's CRC.
+            f.read_to_end(&mut bytes).expect("read");
+            (bytes, f.compression())
+        };
+        assert_eq!(read(&mut zip, "collection.anki2"), (collection, CompressionMethod::Deflated));
+        assert_eq!(read(&mut zip, "0"), (b"bytes of img/a.png".to_vec(), CompressionMethod::Stored));
+        assert_eq!(read(&mut zip, "1"), (b"bytes of img/b.svg".to_vec(), CompressionMethod::Deflated));
+        assert_eq!(read(&mut zip, "media").0, br#"{"0":"a.png","1":"b.svg"}"#.to_vec());
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! (parents first, in name order), the collection's creation day (no
 //! review card may be due before it), the note types used — is known only
 //! at the end: cards wait in a compact list (numbers, no text) and go in at
-//! [`Collection::finish`], with the `col` row, then the indexes are built
-//! over the full tables. Ids are the note's and card's rank added to
+//! [`Collection::finish`], with the `col` row, then the cards' indexes are
+//! built over the full table (the notes' are kept up to date as the notes
+//! go in, while the workers still read the vault). Ids are the note's and card's rank added to
 //! `now_ms`, in note order, so they are those of a collection built all at
 //! once.
 //!
@@ -31,7 +32,7 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use super::anki::NoteType;
-use super::apkg::{NoteRow, Summary};
+use super::apkg::{NoteRow, ReviewState, Summary};
 use crate::error::Error;
 
 /// The legacy collection's tables (Anki's schema 11).
@@ -54,16 +55,22 @@ create table revlog (id integer primary key, cid integer not null, usn integer n
 create table graves (usn integer not null, oid integer not null, type integer not null);
 ";
 
-/// Its indexes, built once the tables are full (a sort each, cheaper than
-/// keeping them up to date row by row).
-pub(crate) const INDEXES: &str = "
+/// The indexes of `notes`, made with the table and kept up to date as the
+/// notes go in: that costs as much as building them at the end (a sort
+/// each), but the notes go in while the workers read the vault, and the
+/// end runs on one thread.
+pub(crate) const NOTE_INDEXES: &str = "
 create index ix_notes_usn on notes (usn);
+create index ix_notes_csum on notes (csum);
+";
+
+/// The other indexes, built once the tables are full.
+pub(crate) const INDEXES: &str = "
 create index ix_cards_usn on cards (usn);
 create index ix_revlog_usn on revlog (usn);
 create index ix_cards_nid on cards (nid);
 create index ix_cards_sched on cards (did, queue, due);
 create index ix_revlog_cid on revlog (cid);
-create index ix_notes_csum on notes (csum);
 ";
 
 /// A fresh file written once: the largest pages (a sixteenth of the writes
@@ -105,14 +112,16 @@ fn insert_sql(table: &str, row: &str, n: usize) -> String {
 /// the templates of an older copy, and leaves a copy the user edited later.
 const NOTE_TYPES_MTIME: i64 = 1_767_225_600;
 
-/// A card waiting for its deck id and due day.
+/// A card waiting for its deck id and due day: 16 bytes (a 50,000-note
+/// vault has some 650,000 cards), the review states kept apart.
 struct PendingCard {
     /// Rank of its note.
     note: u32,
     /// Index in `Collection::deck_names`.
     deck: u32,
     ord: u32,
-    review: Option<super::apkg::ReviewState>,
+    /// 1 + its index in `Collection::reviews`, 0 for a new card.
+    review: u32,
 }
 
 /// A collection being built in a file.
@@ -129,6 +138,7 @@ pub struct Collection {
     deck_ids: HashMap<String, u32>,
     deck_names: Vec<String>,
     cards: Vec<PendingCard>,
+    reviews: Vec<ReviewState>,
     earliest_due: Option<NaiveDate>,
     used: [bool; 3],
 }
@@ -142,6 +152,7 @@ impl Collection {
         db.execute_batch(PRAGMAS).map_err(&err)?;
         db.execute_batch("begin").map_err(&err)?;
         db.execute_batch(TABLES).map_err(&err)?;
+        db.execute_batch(NOTE_INDEXES).map_err(&err)?;
         Ok(Collection {
             db,
             dest: dest.to_path_buf(),
@@ -152,6 +163,7 @@ impl Collection {
             deck_ids: HashMap::new(),
             deck_names: Vec::new(),
             cards: Vec::new(),
+            reviews: Vec::new(),
             earliest_due: None,
             used: [false; 3],
         })
@@ -182,6 +194,10 @@ impl Collection {
             i
         };
         for &(ord, review) in &row.cards {
+            let review = review.map_or(0, |r| {
+                self.reviews.push(r);
+                self.reviews.len() as u32
+            });
             self.cards.push(PendingCard { note: rank as u32, deck, ord: ord as u32, review });
         }
         self.pending.push(row);
@@ -243,18 +259,26 @@ impl Collection {
         summary.decks = decks.len();
         let did: Vec<i64> = self.deck_names.iter().map(|n| decks.get(n).copied().unwrap_or(1)).collect();
 
+        // One statement for the full runs of rows, run again and again.
+        let mut full = self.db.prepare(&insert_sql("cards", CARD_VALUES, ROWS)).map_err(&err)?;
         for (k, chunk) in self.cards.chunks(ROWS).enumerate() {
-            let mut stmt =
-                self.db.prepare_cached(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
+            let mut short;
+            let stmt = if chunk.len() == ROWS {
+                &mut full
+            } else {
+                short = self.db.prepare(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
+                &mut short
+            };
             for (i, c) in chunk.iter().enumerate() {
-                let (kind, due, ivl, factor) = match c.review {
+                let review = c.review.checked_sub(1).map(|r| &self.reviews[r as usize]);
+                let (kind, due, ivl, factor) = match review {
                     Some(r) => {
                         summary.review_cards += 1;
                         (2, (r.due - created).num_days(), r.interval, r.ease * 10)
                     }
                     None => (0, i64::from(c.note) + 1, 0, 0),
                 };
-                let memory = c.review.and_then(|r| r.memory);
+                let memory = review.and_then(|r| r.memory);
                 let (reps, lapses) = memory.map_or((0, 0), |m| (m.reps, m.lapses));
                 let id = self.now_ms + (k * ROWS + i) as i64;
                 let values = [
@@ -279,6 +303,7 @@ impl Collection {
             }
             stmt.raw_execute().map_err(&err)?;
         }
+        drop(full);
         summary.cards = self.cards.len();
 
         let used: Vec<NoteType> = [NoteType::Basic, NoteType::Reversed, NoteType::Cloze]

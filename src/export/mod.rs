@@ -22,6 +22,7 @@ pub mod anki_txt;
 pub mod apkg;
 pub mod collection;
 pub mod csv;
+mod deflate;
 mod embed;
 mod html;
 pub mod json;
