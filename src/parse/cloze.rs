@@ -25,6 +25,8 @@ struct Compiled {
     /// For the usual shape `P[seq;;]answer[;;hint]S`: the literal that
     /// precedes a sequence (`None` when the shape is unusual: no fast path).
     seq_prefix: Option<String>,
+    /// The literal that follows a sequence (`;;`), empty without one.
+    seq_suffix: String,
     classic: Option<Regex>,
     overlapping: Option<Regex>,
     simple: Regex,
@@ -105,6 +107,12 @@ impl Clozes {
     /// True when `line` holds a complete cloze of any pattern.
     #[must_use]
     pub fn is_cloze_line(&self, line: &str) -> bool {
+        let fast = self.is_cloze_line_fast(line);
+        debug_assert_eq!(fast, self.is_cloze_line_by_regex(line), "the fast cloze test is exact: {line:?}");
+        fast
+    }
+
+    fn is_cloze_line_fast(&self, line: &str) -> bool {
         if !self.may_hold_cloze(line) {
             return false;
         }
@@ -117,14 +125,38 @@ impl Clozes {
                     crate::parse::lines::find(rest, &p.suffix).is_some()
                 }
             };
-            plausible && (p.simple.is_match(line) || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+            // The usual shape matches `P`, one character and the rest
+            // lazily up to `S`, all on the line: the test above is the
+            // regex's own when the line holds no line break.
+            plausible
+                && ((p.seq_prefix.is_some() && memchr::memchr(b'\n', line.as_bytes()).is_none())
+                    || p.simple.is_match(line)
+                    || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
         })
+    }
+
+    /// [`Clozes::is_cloze_line`] by the regexes alone (to check its fast path).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn is_cloze_line_by_regex(&self, line: &str) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| p.simple.is_match(line) || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+    }
+
+    /// [`Clozes::card_count`] by the regexes alone (to check its fast path).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn card_count_by_regex(&self, text: &str) -> usize {
+        let (kind, dels) = self.deletions(text);
+        kind.map_or(0, |k| count_cards(k, &dels))
     }
 
     /// How many cards a cloze question gives.
     #[must_use]
     pub fn card_count(&self, text: &str) -> usize {
         if let Some(n) = self.fast_simple_count(text) {
+            debug_assert_eq!(n, self.card_count_by_regex(text), "the fast cloze count is exact: {text:?}");
             return n;
         }
         let any = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| {
@@ -143,7 +175,8 @@ impl Clozes {
 
     /// Counts simple clozes without regexes when that is exact: every
     /// pattern has the usual shape and no deletion could be numbered or
-    /// overlapping (no digit or `a`/`s`/`h` right after an opening). A
+    /// overlapping (no run of digits or of `a`/`s`/`h` and the sequence's
+    /// closing literal right after an opening: `==segment==` is simple). A
     /// simple match then runs from the opening to the first closing literal
     /// after at least one character, on the same line.
     fn fast_simple_count(&self, text: &str) -> Option<usize> {
@@ -153,16 +186,32 @@ impl Clozes {
             if p.classic.is_some() {
                 // A numbered or overlapping deletion can open at any
                 // occurrence of the opening, overlapping ones included
-                // (`===2;;x==` opens at byte 1), so every one is checked.
+                // (`===2;;x==` opens at byte 1), so every one is checked:
+                // one that may be numbered or overlapping (a run of digits,
+                // or of `a`/`s`/`h`, then the literal after the sequence)
+                // leaves the count to the regexes. When that literal is
+                // empty or could continue a run, any such first character does.
+                let exact_runs = p
+                    .seq_suffix
+                    .bytes()
+                    .next()
+                    .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, b'a' | b's' | b'h'));
                 let mut at = 0;
                 while let Some(i) = crate::parse::lines::find(&text[at..], &p.prefix) {
                     let open = at + i;
-                    if text[open + p.prefix.len()..]
-                        .strip_prefix(seq_prefix)
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'a' | 's' | 'h'))
-                    {
-                        return None;
+                    if let Some(r) = text[open + p.prefix.len()..].strip_prefix(seq_prefix) {
+                        let r = r.as_bytes();
+                        let digits = r.iter().take_while(|c| c.is_ascii_digit()).count();
+                        let ash = r.iter().take_while(|c| matches!(c, b'a' | b's' | b'h')).count();
+                        let maybe = if exact_runs {
+                            let then_suffix = |n: usize| n > 0 && r[n..].starts_with(p.seq_suffix.as_bytes());
+                            then_suffix(digits) || then_suffix(ash)
+                        } else {
+                            digits > 0 || ash > 0
+                        };
+                        if maybe {
+                            return None;
+                        }
                     }
                     at = open + text[open..].chars().next().map_or(1, char::len_utf8);
                 }
@@ -503,6 +552,13 @@ fn compile(pattern: &str) -> Option<Compiled> {
     // The fast path needs `P [sp 123 ss] answer [h1 hint] S` with literal P
     // and S, an empty tail after the hint, and S sharing no character with h1
     // (so a hint never hides an earlier closing).
+    let seq_suffix = parts
+        .iter()
+        .find_map(|p| match p {
+            Part::Seq(_, post) => Some(post.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
     let seq_prefix = match parts.as_slice() {
         [Part::Lit(_), rest @ .., Part::Lit(_)] => {
             let mut seq = None;
@@ -526,7 +582,10 @@ fn compile(pattern: &str) -> Option<Compiled> {
         prefix,
         suffix,
         seq_prefix,
-        classic: if has_seq { build(Some(r"\d+")) } else { None },
+        seq_suffix,
+        // JavaScript's `\d` is `[0-9]`; the regex crate's would take the
+        // digits of every script (`==٣;;x==` is a simple cloze to the plugin).
+        classic: if has_seq { build(Some("[0-9]+")) } else { None },
         overlapping: if has_seq { build(Some("[ash]+")) } else { None },
         simple: build(None)?,
     })

@@ -142,7 +142,7 @@ pub fn find_comment(text: &str) -> Option<Range<usize>> {
         // `.+?`: at least one character before the closing `-->`.
         let first = text[body..line_end].chars().next().map(char::len_utf8);
         if let Some(w) = first
-            && let Some(close) = crate::parse::lines::find(&text[body + w..line_end], "-->")
+            && let Some(close) = crate::parse::lines::find_by_last(&text[body + w..line_end], "-->")
         {
             return Some(open..body + w + close + 3);
         }

@@ -167,7 +167,7 @@ pub(super) fn split_questions<'a>(
         let l = line(i);
         let t = js_trim(l);
         if l.starts_with("<!--") && !l.starts_with("<!--SR:") {
-            if lines::find(l, "-->").is_some() {
+            if lines::find_by_last(l, "-->").is_some() {
                 quirks.push(Quirk::CommentSkipsNextLine { line: i });
                 i += 2;
                 continue;
