@@ -113,7 +113,8 @@ fn canonical_sm2(raw: &str) -> Option<SegmentKind> {
     let due =
         NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)?;
     let rest = &b[11..];
-    let comma = memchr::memchr(b',', rest)?;
+    // A few digits: no search worth setting up.
+    let comma = rest.iter().position(|&c| c == b',')?;
     let interval = digits(&rest[..comma])?;
     let ease = digits(&rest[comma + 1..])?;
     Some(SegmentKind::Sm2 { due: Some(due), interval: Some(interval), ease: Some(ease) })
