@@ -110,7 +110,8 @@ impl Walk<'_> {
             } else if is_file {
                 match self.rules {
                     None => (self.found)(rel_path, path),
-                    Some(rules) if name.len() > 3 && name.ends_with(".md") => {
+                    // `x.md`, lower case as before (`Path::extension` without its cost).
+                    Some(rules) if name.len() > 3 && name.as_bytes().ends_with(b".md") => {
                         if rules.is_ignored(&rel_path) {
                             self.ignored.push(rel_path);
                         } else {
