@@ -27,6 +27,8 @@ struct Compiled {
     seq_prefix: Option<String>,
     /// The literal that follows a sequence (`;;`), empty without one.
     seq_suffix: String,
+    /// The literal that opens a hint (`;;`), empty without one.
+    hint_open: String,
     classic: Option<Regex>,
     overlapping: Option<Regex>,
     simple: Regex,
@@ -228,6 +230,16 @@ impl Clozes {
                 let line_end =
                     memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..]).map_or(text.len(), |e| body + e);
                 match crate::parse::lines::find(&text[body..line_end], &p.suffix) {
+                    // A hint's opening before the closing: the optional hint
+                    // may run on to a later closing (`==a;;== b ==c==` is one
+                    // deletion with the hint `== b `), the regexes decide.
+                    Some(j)
+                        if !p.hint_open.is_empty()
+                            && crate::parse::lines::find(&text[open_end..body + j], &p.hint_open)
+                                .is_some() =>
+                    {
+                        return None;
+                    }
                     Some(j) => {
                         total += 1;
                         from = body + j + p.suffix.len();
@@ -583,6 +595,13 @@ fn compile(pattern: &str) -> Option<Compiled> {
         suffix,
         seq_prefix,
         seq_suffix,
+        hint_open: parts
+            .iter()
+            .find_map(|p| match p {
+                Part::Hint(open, _) => Some(open.clone()),
+                _ => None,
+            })
+            .unwrap_or_default(),
         // JavaScript's `\d` is `[0-9]`; the regex crate's would take the
         // digits of every script (`==٣;;x==` is a simple cloze to the plugin).
         classic: if has_seq { build(Some("[0-9]+")) } else { None },
