@@ -12,6 +12,16 @@ use super::js::{js_trim_end, js_trim_start};
 use super::split::{Piece, RawQuestion};
 use super::{Anchor, Detail, ParseOptions, Question, QuestionKind, TextRef, lines};
 
+/// The decks of a question before [`super::decks::assign_decks`] gives it
+/// its own: one empty list per thread, shared, instead of an allocation
+/// per question.
+fn no_decks() -> Arc<[String]> {
+    thread_local! {
+        static NONE: Arc<[String]> = Arc::from(Vec::new());
+    }
+    NONE.with(Arc::clone)
+}
+
 fn map_offset(pieces: &[Piece], off: usize) -> Option<(usize, usize)> {
     pieces
         .iter()
@@ -190,7 +200,7 @@ pub(super) fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions)
         topic_tag,
         actual,
         block_id,
-        decks: Arc::from(Vec::new()),
+        decks: no_decks(),
         cards,
         anchor,
     }
@@ -227,7 +237,7 @@ fn build_counts(
         topic_tag,
         actual: TextRef::Span(0, 0),
         block_id: None,
-        decks: Arc::from(Vec::new()),
+        decks: no_decks(),
         cards,
         anchor: None,
     }

@@ -7,6 +7,9 @@
 
 use regex::Regex;
 
+mod compile;
+use compile::compile;
+
 /// Compiled cloze patterns, in settings order.
 #[derive(Debug, Clone, Default)]
 pub struct Clozes {
@@ -25,17 +28,13 @@ struct Compiled {
     /// For the usual shape `P[seq;;]answer[;;hint]S`: the literal that
     /// precedes a sequence (`None` when the shape is unusual: no fast path).
     seq_prefix: Option<String>,
+    /// The literal that follows a sequence (`;;`), empty without one.
+    seq_suffix: String,
+    /// The literal that opens a hint (`;;`), empty without one.
+    hint_open: String,
     classic: Option<Regex>,
     overlapping: Option<Regex>,
     simple: Regex,
-}
-
-#[derive(Debug)]
-enum Part {
-    Lit(String),
-    Answer,
-    Seq(String, String),
-    Hint(String, String),
 }
 
 /// How one deletion is treated on one card.
@@ -105,6 +104,12 @@ impl Clozes {
     /// True when `line` holds a complete cloze of any pattern.
     #[must_use]
     pub fn is_cloze_line(&self, line: &str) -> bool {
+        let fast = self.is_cloze_line_fast(line);
+        debug_assert_eq!(fast, self.is_cloze_line_by_regex(line), "the fast cloze test is exact: {line:?}");
+        fast
+    }
+
+    fn is_cloze_line_fast(&self, line: &str) -> bool {
         if !self.may_hold_cloze(line) {
             return false;
         }
@@ -117,14 +122,38 @@ impl Clozes {
                     crate::parse::lines::find(rest, &p.suffix).is_some()
                 }
             };
-            plausible && (p.simple.is_match(line) || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+            // The usual shape matches `P`, one character and the rest
+            // lazily up to `S`, all on the line: the test above is the
+            // regex's own when the line holds no line break.
+            plausible
+                && ((p.seq_prefix.is_some() && memchr::memchr(b'\n', line.as_bytes()).is_none())
+                    || p.simple.is_match(line)
+                    || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
         })
+    }
+
+    /// [`Clozes::is_cloze_line`] by the regexes alone (to check its fast path).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn is_cloze_line_by_regex(&self, line: &str) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| p.simple.is_match(line) || p.classic.as_ref().is_some_and(|r| r.is_match(line)))
+    }
+
+    /// [`Clozes::card_count`] by the regexes alone (to check its fast path).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn card_count_by_regex(&self, text: &str) -> usize {
+        let (kind, dels) = self.deletions(text);
+        kind.map_or(0, |k| count_cards(k, &dels))
     }
 
     /// How many cards a cloze question gives.
     #[must_use]
     pub fn card_count(&self, text: &str) -> usize {
         if let Some(n) = self.fast_simple_count(text) {
+            debug_assert_eq!(n, self.card_count_by_regex(text), "the fast cloze count is exact: {text:?}");
             return n;
         }
         let any = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| {
@@ -143,7 +172,8 @@ impl Clozes {
 
     /// Counts simple clozes without regexes when that is exact: every
     /// pattern has the usual shape and no deletion could be numbered or
-    /// overlapping (no digit or `a`/`s`/`h` right after an opening). A
+    /// overlapping (no run of digits or of `a`/`s`/`h` and the sequence's
+    /// closing literal right after an opening: `==segment==` is simple). A
     /// simple match then runs from the opening to the first closing literal
     /// after at least one character, on the same line.
     fn fast_simple_count(&self, text: &str) -> Option<usize> {
@@ -153,16 +183,32 @@ impl Clozes {
             if p.classic.is_some() {
                 // A numbered or overlapping deletion can open at any
                 // occurrence of the opening, overlapping ones included
-                // (`===2;;x==` opens at byte 1), so every one is checked.
+                // (`===2;;x==` opens at byte 1), so every one is checked:
+                // one that may be numbered or overlapping (a run of digits,
+                // or of `a`/`s`/`h`, then the literal after the sequence)
+                // leaves the count to the regexes. When that literal is
+                // empty or could continue a run, any such first character does.
+                let exact_runs = p
+                    .seq_suffix
+                    .bytes()
+                    .next()
+                    .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, b'a' | b's' | b'h'));
                 let mut at = 0;
                 while let Some(i) = crate::parse::lines::find(&text[at..], &p.prefix) {
                     let open = at + i;
-                    if text[open + p.prefix.len()..]
-                        .strip_prefix(seq_prefix)
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'a' | 's' | 'h'))
-                    {
-                        return None;
+                    if let Some(r) = text[open + p.prefix.len()..].strip_prefix(seq_prefix) {
+                        let r = r.as_bytes();
+                        let digits = r.iter().take_while(|c| c.is_ascii_digit()).count();
+                        let ash = r.iter().take_while(|c| matches!(c, b'a' | b's' | b'h')).count();
+                        let maybe = if exact_runs {
+                            let then_suffix = |n: usize| n > 0 && r[n..].starts_with(p.seq_suffix.as_bytes());
+                            then_suffix(digits) || then_suffix(ash)
+                        } else {
+                            digits > 0 || ash > 0
+                        };
+                        if maybe {
+                            return None;
+                        }
                     }
                     at = open + text[open..].chars().next().map_or(1, char::len_utf8);
                 }
@@ -179,6 +225,16 @@ impl Clozes {
                 let line_end =
                     memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..]).map_or(text.len(), |e| body + e);
                 match crate::parse::lines::find(&text[body..line_end], &p.suffix) {
+                    // A hint's opening before the closing: the optional hint
+                    // may run on to a later closing (`==a;;== b ==c==` is one
+                    // deletion with the hint `== b `), the regexes decide.
+                    Some(j)
+                        if !p.hint_open.is_empty()
+                            && crate::parse::lines::find(&text[open_end..body + j], &p.hint_open)
+                                .is_some() =>
+                    {
+                        return None;
+                    }
                     Some(j) => {
                         total += 1;
                         from = body + j + p.suffix.len();
@@ -390,146 +446,6 @@ fn count_cards(kind: ClozeType, dels: &[Deletion]) -> usize {
             dels.iter().map(|d| d.seq.as_deref().map_or(0, |s| s.chars().count())).max().unwrap_or(0)
         }
     }
-}
-
-/// Splits a pattern into literal text, `answer`, and the bracketed sequence
-/// and hint groups. `\` escapes the next character.
-fn tokenize(pattern: &str) -> Option<Vec<Part>> {
-    let mut parts = Vec::new();
-    let mut lit = String::new();
-    let mut chars = pattern.chars().peekable();
-    let flush_lit = |lit: &mut String, parts: &mut Vec<Part>| {
-        if lit.is_empty() {
-            return;
-        }
-        let mut rest = lit.as_str();
-        while let Some(i) = rest.find("answer") {
-            if i > 0 {
-                parts.push(Part::Lit(rest[..i].to_owned()));
-            }
-            parts.push(Part::Answer);
-            rest = &rest[i + "answer".len()..];
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Lit(rest.to_owned()));
-        }
-        lit.clear();
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(n) = chars.next() {
-                    lit.push(n);
-                }
-            }
-            '[' => {
-                let mut group = String::new();
-                let mut closed = false;
-                while let Some(g) = chars.next() {
-                    match g {
-                        '\\' => {
-                            if let Some(n) = chars.next() {
-                                group.push(n);
-                            }
-                        }
-                        ']' => {
-                            closed = true;
-                            break;
-                        }
-                        other => group.push(other),
-                    }
-                }
-                if !closed {
-                    lit.push('[');
-                    lit.push_str(&group);
-                    continue;
-                }
-                if let Some(i) = group.find("123") {
-                    flush_lit(&mut lit, &mut parts);
-                    parts.push(Part::Seq(group[..i].to_owned(), group[i + 3..].to_owned()));
-                } else if let Some(i) = group.find("hint") {
-                    flush_lit(&mut lit, &mut parts);
-                    parts.push(Part::Hint(group[..i].to_owned(), group[i + 4..].to_owned()));
-                } else {
-                    lit.push('[');
-                    lit.push_str(&group);
-                    lit.push(']');
-                }
-            }
-            other => lit.push(other),
-        }
-    }
-    flush_lit(&mut lit, &mut parts);
-    parts.iter().any(|p| matches!(p, Part::Answer)).then_some(parts)
-}
-
-fn compile(pattern: &str) -> Option<Compiled> {
-    let parts = tokenize(pattern)?;
-    let has_seq = parts.iter().any(|p| matches!(p, Part::Seq(..)));
-    let build = |seq: Option<&str>| -> Option<Regex> {
-        let mut re = String::new();
-        for p in &parts {
-            match p {
-                Part::Lit(s) => re.push_str(&regex::escape(s)),
-                Part::Answer => re.push_str("(?P<ans>.+?)"),
-                Part::Seq(pre, post) => {
-                    if let Some(body) = seq {
-                        re.push_str(&regex::escape(pre));
-                        re.push_str("(?P<seq>");
-                        re.push_str(body);
-                        re.push(')');
-                        re.push_str(&regex::escape(post));
-                    }
-                }
-                Part::Hint(pre, post) => {
-                    re.push_str("(?:");
-                    re.push_str(&regex::escape(pre));
-                    re.push_str("(?P<hint>.+?)");
-                    re.push_str(&regex::escape(post));
-                    re.push_str(")?");
-                }
-            }
-        }
-        Regex::new(&re).ok()
-    };
-    let prefix = match parts.first() {
-        Some(Part::Lit(l)) => l.clone(),
-        _ => String::new(),
-    };
-    let suffix = match parts.last() {
-        Some(Part::Lit(l)) => l.clone(),
-        _ => String::new(),
-    };
-    // The fast path needs `P [sp 123 ss] answer [h1 hint] S` with literal P
-    // and S, an empty tail after the hint, and S sharing no character with h1
-    // (so a hint never hides an earlier closing).
-    let seq_prefix = match parts.as_slice() {
-        [Part::Lit(_), rest @ .., Part::Lit(_)] => {
-            let mut seq = None;
-            let mut ok = !prefix.is_empty() && !suffix.is_empty() && !prefix.contains(['\n', '\r']);
-            let mut seen_answer = false;
-            for part in rest {
-                match part {
-                    Part::Seq(pre, _) if !seen_answer && seq.is_none() => seq = Some(pre.clone()),
-                    Part::Answer if !seen_answer => seen_answer = true,
-                    Part::Hint(h1, h2) if seen_answer && h2.is_empty() && !h1.is_empty() => {
-                        ok &= !h1.chars().any(|c| suffix.contains(c));
-                    }
-                    _ => ok = false,
-                }
-            }
-            (ok && seen_answer).then(|| seq.unwrap_or_default())
-        }
-        _ => None,
-    };
-    Some(Compiled {
-        prefix,
-        suffix,
-        seq_prefix,
-        classic: if has_seq { build(Some(r"\d+")) } else { None },
-        overlapping: if has_seq { build(Some("[ash]+")) } else { None },
-        simple: build(None)?,
-    })
 }
 
 #[cfg(test)]

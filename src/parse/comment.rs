@@ -114,7 +114,8 @@ fn canonical_sm2(raw: &str) -> Option<SegmentKind> {
     let due =
         NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)?;
     let rest = &b[11..];
-    let comma = memchr::memchr(b',', rest)?;
+    // A few digits: no search worth setting up.
+    let comma = rest.iter().position(|&c| c == b',')?;
     let interval = WholeInterval(digits(&rest[..comma])?);
     let ease = WholeEase(digits(&rest[comma + 1..])?);
     Some(SegmentKind::Sm2 { due: Some(due), interval: Some(interval), ease: Some(ease) })
@@ -143,7 +144,7 @@ pub fn find_comment(text: &str) -> Option<Range<usize>> {
         // `.+?`: at least one character before the closing `-->`.
         let first = text[body..line_end].chars().next().map(char::len_utf8);
         if let Some(w) = first
-            && let Some(close) = crate::parse::lines::find(&text[body + w..line_end], "-->")
+            && let Some(close) = crate::parse::lines::find_by_last(&text[body + w..line_end], "-->")
         {
             return Some(open..body + w + close + 3);
         }

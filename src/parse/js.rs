@@ -93,13 +93,22 @@ pub fn js_trim(s: &str) -> &str {
 
 /// JavaScript's `trimEnd`.
 #[must_use]
+#[inline]
 pub fn js_trim_end(s: &str) -> &str {
+    // Most texts end in a visible ASCII character: nothing to trim.
+    if s.as_bytes().last().is_some_and(u8::is_ascii_graphic) {
+        return s;
+    }
     s.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
 /// JavaScript's `trimStart`.
 #[must_use]
+#[inline]
 pub fn js_trim_start(s: &str) -> &str {
+    if s.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+        return s;
+    }
     s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 

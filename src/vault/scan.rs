@@ -41,6 +41,11 @@ struct State<T> {
     emitted: usize,
     /// Set when the sink failed or a thread panicked: everyone stops.
     stop: bool,
+    /// Workers waiting for paths or room, and whether the sink waits for a
+    /// result: a condition variable is signalled only when someone waits
+    /// (each signal is a system call).
+    idle_workers: usize,
+    sink_waits: bool,
 }
 
 struct Shared<T> {
@@ -122,6 +127,8 @@ pub fn scan_each<T: Send>(
             slots: VecDeque::new(),
             emitted: 0,
             stop: false,
+            idle_workers: 0,
+            sink_waits: false,
         }),
         work: Condvar::new(),
         ready: Condvar::new(),
@@ -168,8 +175,11 @@ fn walk_into<T>(root: &Path, rules: &IgnoreRules, shared: &Shared<T>) -> (Vec<Wa
         if !s.stop {
             s.paths.extend(pending.drain(..));
         }
+        let idle = s.idle_workers > 0;
         drop(s);
-        shared.work.notify_all();
+        if idle {
+            shared.work.notify_all();
+        }
     };
     Walk {
         rules: Some(rules),
@@ -215,7 +225,9 @@ where
                     s.slots.extend(std::iter::repeat_with(|| None).take(take));
                     break start;
                 }
+                s.idle_workers += 1;
                 s = shared.work.wait(s).unwrap_or_else(PoisonError::into_inner);
+                s.idle_workers -= 1;
             }
         };
         for (rel, abs) in run.drain(..) {
@@ -232,9 +244,9 @@ where
         for (i, d) in done.drain(..).enumerate() {
             s.slots[at + i] = Some(d);
         }
-        let front = at == 0;
+        let wake = at == 0 && s.sink_waits;
         drop(s);
-        if front {
+        if wake {
             shared.ready.notify_one();
         }
     }
@@ -262,7 +274,7 @@ fn drain<T>(
                 if !ready.is_empty() {
                     let was_full = s.claimed >= s.emitted + WINDOW;
                     s.emitted += ready.len();
-                    if was_full {
+                    if was_full && s.idle_workers > 0 {
                         shared.work.notify_all();
                     }
                     break;
@@ -270,7 +282,9 @@ fn drain<T>(
                 if s.stop || (s.walked && s.paths.is_empty() && s.slots.is_empty()) {
                     return Ok(());
                 }
+                s.sink_waits = true;
                 s = shared.ready.wait(s).unwrap_or_else(PoisonError::into_inner);
+                s.sink_waits = false;
             }
         }
         for (t, w) in ready.drain(..) {

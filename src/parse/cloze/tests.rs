@@ -104,6 +104,8 @@ fn fast_count_agrees_with_the_regexes() {
         vec!["==[123;;]answer[;;hint]==".to_owned()],
         vec!["==[123;;]answer[;;hint]==".to_owned(), "{{[123;;]answer[;;hint]}}".to_owned()],
         vec!["**[123;;]answer[;;hint]**".to_owned()],
+        vec!["==[123]answer==".to_owned()],
+        vec!["==[1232]answer[;;hint]==".to_owned()],
     ];
     let texts = [
         "a ==b== c ==d;;e== f",
@@ -120,7 +122,25 @@ fn fast_count_agrees_with_the_regexes() {
         "===sa;;f==",
         "===2;;f==",
         "x ****2;;b** ==a==",
+        // Words that start like a sequence but are none, and sequences
+        // the exact test must still see.
+        "==segment== ==schema== ==2x== ==hash==",
+        "==ash;x== ==12;x== ==a;;b==",
+        "==sash;;b== ==h==",
+        "==12;;b== ==s==",
+        "==\u{663};;x== ==y==",
+        "==1\u{663};;x==",
+        "==é==",
+        "==s",
+        "==12",
+        // Found by fuzzing: an empty hint runs on to the next closing.
+        "resolves ==names== to ==addresses;;== and runs on port ==53==",
+        "==x;;== y ==z== ==w==",
+        "==x;== y ==z;;h==",
     ];
+    // Digits of other scripts number no cloze, as in JavaScript.
+    assert_eq!(default().card_count("==\u{663};;x== ==y=="), 2);
+    assert_eq!(default().card_count_by_regex("==\u{663};;x== ==y=="), 2);
     for ps in &patterns {
         let c = Clozes::new(ps);
         for t in texts {
@@ -129,6 +149,10 @@ fn fast_count_agrees_with_the_regexes() {
                 kind.map_or(0, |k| count_cards(k, &dels))
             };
             assert_eq!(c.card_count(t), slow, "{ps:?} {t:?}");
+            assert_eq!(c.card_count_by_regex(t), slow, "{ps:?} {t:?}");
+            for line in t.lines() {
+                assert_eq!(c.is_cloze_line(line), c.is_cloze_line_by_regex(line), "{ps:?} {line:?}");
+            }
         }
     }
 }
