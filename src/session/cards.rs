@@ -244,7 +244,8 @@ mod tests {
     #[test]
     fn a_fingerprint_changes_with_any_byte_and_with_the_length() {
         let text = "#flashcards\nWhat is ISR?::in-sync replicas\n<!--SR:!2026-01-15,3,250-->\n";
-        assert_eq!(fingerprint(text), fingerprint(&text.to_owned()));
+        let copy = String::from(text);
+        assert_eq!(fingerprint(text), fingerprint(&copy), "the bytes count, not where they are");
         let mut seen = std::collections::HashSet::new();
         assert!(seen.insert(fingerprint(text)));
         for i in 0..text.len() {

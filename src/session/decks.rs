@@ -33,13 +33,13 @@ pub fn deck_tree(cards: &Cards, limited: impl Fn(Cards) -> Vec<QueueCard>) -> Ve
     };
     let (new, learning, review) = counts(&limited(cards.clone()));
     let mut rows = vec![DeckRow { deck: None, name: "All decks".into(), depth: 0, new, learning, review }];
-    let mut used = vec![false; cards.decks.len()];
+    let mut used = vec![false; cards.decks().len()];
     for c in &cards.cards {
         if let Some(u) = used.get_mut(c.deck as usize) {
             *u = true;
         }
     }
-    let named = cards.decks.iter().zip(used).filter(|(_, u)| *u).map(|(d, _)| d.as_str());
+    let named = cards.decks().iter().zip(used).filter(|(_, u)| *u).map(|(d, _)| d.as_str());
     for deck in with_parents(named) {
         let (new, learning, review) = counts(&limited(only(cards, &deck)));
         let name = deck.rsplit('/').next().unwrap_or(&deck).to_owned();
@@ -59,7 +59,7 @@ pub fn single_deck(cards: &[QueueCard]) -> bool {
 /// The cards of `deck` and its subdecks.
 #[must_use]
 pub fn only(cards: &Cards, deck: &str) -> Cards {
-    let inside: Vec<bool> = cards.decks.iter().map(|d| deck_matches(d, deck)).collect();
+    let inside: Vec<bool> = cards.decks().iter().map(|d| deck_matches(d, deck)).collect();
     cards.filtered(|c| inside.get(c.deck as usize).copied().unwrap_or(false))
 }
 

@@ -52,7 +52,8 @@ impl QueueCard {
 #[derive(Debug, Clone, Default)]
 pub struct Cards {
     pub cards: Vec<QueueCard>,
-    pub decks: Vec<String>,
+    /// Kept with `index` by [`Cards::deck`]: read them with [`Cards::decks`].
+    decks: Vec<String>,
     /// Each name's index in `decks`, once there are more than [`FEW_DECKS`]
     /// (a note's own cards are in one or two).
     index: std::collections::HashMap<String, u32>,
@@ -103,6 +104,12 @@ impl Cards {
     #[must_use]
     pub fn filtered(&self, keep: impl Fn(&QueueCard) -> bool) -> Cards {
         Cards { cards: self.cards.iter().filter(|c| keep(c)).cloned().collect(), ..self.no_cards() }
+    }
+
+    /// The deck names, by number.
+    #[must_use]
+    pub fn decks(&self) -> &[String] {
+        &self.decks
     }
 
     /// The name of a card's deck.
