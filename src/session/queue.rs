@@ -51,6 +51,7 @@ impl QueueCard {
 /// are in the same deck exactly when their numbers are equal.
 #[derive(Debug, Clone, Default)]
 pub struct Cards {
+    /// The cards, in note order.
     pub cards: Vec<QueueCard>,
     /// Kept with `index` by [`Cards::deck`]: read them with [`Cards::decks`].
     decks: Vec<String>,
