@@ -16,7 +16,7 @@ use crate::vault::Vault;
 /// limit applies, else its cards for the queue.
 enum Part {
     Counted(DueCounts),
-    Cards(Vec<crate::session::queue::QueueCard>),
+    Cards(crate::session::Cards),
 }
 
 pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -45,7 +45,7 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
             if buried_any { read_buried(&root, day).into_iter().collect() } else { HashSet::new() }
         })
     };
-    let mut cards = Vec::new();
+    let mut cards = crate::session::Cards::default();
     let mut counted = DueCounts::default();
     let vault = crate::scan_vault_each(
         global,
@@ -59,13 +59,16 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
             if unlimited {
                 return Part::Counted(note_due_counts(&n.note, &opts.when(), buried, &decks));
             }
-            let mut cs = note_cards(&n.path, &n.note, &opts.when(), Mode::Normal, &[], &decks);
-            cs.retain(|c| !buried.contains(&c.hash));
+            let mut cs =
+                note_cards(&std::sync::Arc::new(n.path), &n.note, &opts.when(), Mode::Normal, &[], &decks);
+            if !buried.is_empty() {
+                cs.cards.retain(|c| !buried.contains(c.question_hash().as_str()));
+            }
             Part::Cards(cs)
         },
         |c| {
             match c {
-                Part::Cards(c) => cards.extend(c),
+                Part::Cards(c) => cards.append(c),
                 Part::Counted(n) => counted.add(&n),
             }
             Ok(())

@@ -13,7 +13,7 @@ use crate::schedule::{Histogram, card_keys};
 use crate::session::decks::{deck_tree, only, single_deck};
 use crate::session::store::read_buried;
 use crate::session::{
-    Context, DiskStore, Mode, Order, QueueCard, Session, done_today, fingerprint, note_cards, queue,
+    Cards, Context, DiskStore, Mode, Order, Session, done_today, fingerprint, note_cards, queue,
 };
 use crate::settings::RecallConfig;
 use crate::vault::Vault;
@@ -42,8 +42,11 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     if plain {
         crate::print_warnings(&vault);
     }
-    let buried = read_buried(&vault.root, vault.today);
-    cards.retain(|c| !buried.contains(&c.hash));
+    let buried: std::collections::HashSet<u64> =
+        read_buried(&vault.root, vault.today).iter().filter_map(crate::parse::QuestionHash::value).collect();
+    if !buried.is_empty() {
+        cards.cards.retain(|c| !buried.contains(&c.hash));
+    }
 
     // An error before the full screen starts still shows the warnings.
     let warned = |e: Error| {
@@ -58,10 +61,11 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let (new_limit, review_limit) = limits(args, recall_cfg, &records, vault.today, mode);
     let seed = args.seed.unwrap_or_else(|| vault.now.timestamp_nanos_opt().map_or(0, |n| n as u64));
     let random_decks = vault.config.settings.flashcard_deck_order == crate::settings::DeckOrder::Random;
-    let limited = |c: Vec<QueueCard>| queue::build(c, order, random_decks, seed, new_limit, review_limit);
+    let limited = |c: Cards| queue::build(c, order, random_decks, seed, new_limit, review_limit);
     // The start screen: the deck tree, unless a deck was asked for, there
     // is only one, or the review is in plain lines.
-    let tree = (!plain && args.deck.is_empty() && !single_deck(&cards)).then(|| deck_tree(&cards, limited));
+    let tree =
+        (!plain && args.deck.is_empty() && !single_deck(&cards.cards)).then(|| deck_tree(&cards, limited));
     let queue = if tree.is_some() { limited(cards.clone()) } else { limited(std::mem::take(&mut cards)) };
 
     if !plain && queue.is_empty() {
@@ -109,7 +113,7 @@ struct Scanned {
     vault: Vault,
     histogram: Histogram,
     notes: Vec<(crate::note_path::NotePath, u64)>,
-    cards: Vec<QueueCard>,
+    cards: Cards,
 }
 
 fn scan(
@@ -125,17 +129,18 @@ fn scan(
     // up as they come instead of being held note by note.
     let mut histogram = Histogram::default();
     let mut notes = Vec::new();
-    let mut cards: Vec<QueueCard> = Vec::new();
+    let mut cards = Cards::default();
     let load =
         crate::vault::LoadOptions { detail: crate::parse::Detail::Full, ..crate::load_options(global) };
     let per_note = |n: crate::vault::VaultNote, opts: &crate::parse::ParseOptions| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
-        let cards = if Vault::in_scope(&n.path, scopes) {
-            note_cards(&n.path, &n.note, &opts.when(), mode, &[], decks)
+        let path = std::sync::Arc::new(n.path);
+        let cards = if Vault::in_scope(&path, scopes) {
+            note_cards(&path, &n.note, &opts.when(), mode, &[], decks)
         } else {
-            Vec::new()
+            Cards::default()
         };
-        let keep = (!cards.is_empty()).then(|| ((n.path, fingerprint(&n.note.text)), cards));
+        let keep = (!cards.cards.is_empty()).then(|| (((*path).clone(), fingerprint(&n.note.text)), cards));
         (keys, keep)
     };
     let vault = crate::vault::scan_each(root, &load, per_note, |(keys, keep)| {
@@ -144,7 +149,7 @@ fn scan(
         }
         if let Some((note, c)) = keep {
             notes.push(note);
-            cards.extend(c);
+            cards.append(c);
         }
         Ok(())
     })?;

@@ -5,7 +5,32 @@
 /// The plugin's `cyrb53` string hash (53-bit), over UTF-16 code units.
 #[must_use]
 pub fn cyrb53(s: &str, seed: u32) -> u64 {
-    cyrb53_pair(s, seed, seed).0
+    cyrb53_parts(&[s], seed)
+}
+
+/// [`cyrb53`] of the concatenation of `parts`, without building it.
+#[must_use]
+pub fn cyrb53_parts(parts: &[&str], seed: u32) -> u64 {
+    let mut h = [0xdead_beef ^ seed, 0x41c6_ce57 ^ seed];
+    let mut mix = |c: u32| {
+        h[0] = (h[0] ^ c).wrapping_mul(2_654_435_761);
+        h[1] = (h[1] ^ c).wrapping_mul(1_597_334_677);
+    };
+    for s in parts {
+        // JavaScript hashes UTF-16 code units; an ASCII byte is one.
+        if s.is_ascii() {
+            s.bytes().for_each(|c| mix(u32::from(c)));
+        } else {
+            s.encode_utf16().for_each(|c| mix(u32::from(c)));
+        }
+    }
+    cyrb53_finish(h)
+}
+
+fn cyrb53_finish([mut h1, mut h2]: [u32; 2]) -> u64 {
+    h1 = (h1 ^ (h1 >> 16)).wrapping_mul(2_246_822_507) ^ (h2 ^ (h2 >> 13)).wrapping_mul(3_266_489_909);
+    h2 = (h2 ^ (h2 >> 16)).wrapping_mul(2_246_822_507) ^ (h1 ^ (h1 >> 13)).wrapping_mul(3_266_489_909);
+    4_294_967_296 * u64::from(h2 & 0x1f_ffff) + u64::from(h1)
 }
 
 /// [`cyrb53`] of `s` with two seeds, in one pass over the text.
@@ -25,12 +50,7 @@ pub fn cyrb53_pair(s: &str, seed_a: u32, seed_b: u32) -> (u64, u64) {
     } else {
         s.encode_utf16().for_each(|c| mix(u32::from(c)));
     }
-    let finish = |[mut h1, mut h2]: [u32; 2]| {
-        h1 = (h1 ^ (h1 >> 16)).wrapping_mul(2_246_822_507) ^ (h2 ^ (h2 >> 13)).wrapping_mul(3_266_489_909);
-        h2 = (h2 ^ (h2 >> 16)).wrapping_mul(2_246_822_507) ^ (h1 ^ (h1 >> 13)).wrapping_mul(3_266_489_909);
-        4_294_967_296 * u64::from(h2 & 0x1f_ffff) + u64::from(h1)
-    };
-    (finish(a), finish(b))
+    (cyrb53_finish(a), cyrb53_finish(b))
 }
 
 /// JavaScript's `Math.round`: halves go up.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::cloze::Clozes;
 use super::comment::{Segment, SegmentKind};
-use super::js::{cyrb53, js_trim};
+use super::js::{cyrb53_parts, js_trim};
 use super::line_no::LineNo;
 use super::lines;
 use super::question_hash::QuestionHash;
@@ -326,13 +326,17 @@ impl Question {
     /// plugin's `cyrb53(tag + actualQuestion)` in hex (its bury-list key).
     #[must_use]
     pub fn hash(&self, note: &str) -> QuestionHash {
-        let mut key = String::new();
-        if let Some(t) = &self.topic_tag {
-            key.push_str(t);
-            key.push(' ');
+        QuestionHash::of_value(self.hash_value(note))
+    }
+
+    /// The number [`Question::hash`] prints, with nothing allocated (a
+    /// review queue keeps one per card).
+    #[must_use]
+    pub fn hash_value(&self, note: &str) -> u64 {
+        match &self.topic_tag {
+            Some(t) => cyrb53_parts(&[t, " ", self.actual(note)], 0),
+            None => cyrb53_parts(&[self.actual(note)], 0),
         }
-        key.push_str(self.actual(note));
-        QuestionHash::new(format!("{:x}", cyrb53(&key, 0)))
     }
 
     /// The number of the question's first line (the plugin's range).

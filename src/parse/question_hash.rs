@@ -24,6 +24,24 @@ impl QuestionHash {
         QuestionHash(hex.into())
     }
 
+    /// The hash of a question whose `cyrb53` is `value` (lowercase hex, as
+    /// the plugin prints it).
+    #[must_use]
+    pub fn of_value(value: u64) -> QuestionHash {
+        QuestionHash(format!("{value:x}"))
+    }
+
+    /// The value this hash was printed from by [`QuestionHash::of_value`];
+    /// `None` for text it cannot print (upper case, a leading zero, not
+    /// hex), which is no question's hash.
+    #[must_use]
+    pub fn value(&self) -> Option<u64> {
+        let canonical = !self.0.is_empty()
+            && (self.0 == "0" || !self.0.starts_with('0'))
+            && self.0.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        canonical.then(|| u64::from_str_radix(&self.0, 16).ok()).flatten()
+    }
+
     /// The hash as text.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -121,5 +139,17 @@ mod tests {
         assert_eq!(serde_json::to_string(&h).expect("json"), "\"1a2b\"");
         assert_eq!(h, "1a2b");
         assert!(QuestionHash::default().is_empty());
+    }
+
+    #[test]
+    fn a_value_round_trips_and_other_text_has_none() {
+        for v in [0, 1, 0xa, 0x1f_ffff_ffff_ffff, u64::MAX] {
+            assert_eq!(QuestionHash::of_value(v).value(), Some(v), "{v:x}");
+        }
+        assert_eq!(QuestionHash::of_value(0x1a2b).as_str(), "1a2b");
+        for text in ["", "01a", "1A2B", "xyz", "1a 2b", "+1a", "1_0000_0000_0000_0000"] {
+            assert_eq!(QuestionHash::new(text).value(), None, "{text}");
+        }
+        assert_eq!(QuestionHash::new("10000000000000000").value(), None, "over 64 bits");
     }
 }

@@ -126,6 +126,8 @@ fn cyrb53_hashes_utf16_units_with_either_seed() {
     for s in ["", "a", "#flashcards What is ISR?", "café", "𝄞 clef", "日本語"] {
         assert_eq!(cyrb53(s, 0), js(s, 0), "{s}");
         assert_eq!(cyrb53_pair(s, 7, 0x9e37_79b9), (js(s, 7), js(s, 0x9e37_79b9)), "{s}");
+        let key = format!("#topic {s}");
+        assert_eq!(js::cyrb53_parts(&["#topic", " ", s], 3), js(&key, 3), "{key}");
     }
     assert_eq!(cyrb53("a", 0), 7_929_297_801_672_961);
 }

@@ -205,7 +205,7 @@ impl<S: Store> Session<S> {
         }
         let siblings = self.take_siblings(card);
         if !siblings.is_empty() {
-            self.bury_hash(&card.hash);
+            self.bury_hash(&card.question_hash());
         }
         siblings
     }
@@ -269,9 +269,9 @@ fn relocator<'a>(
 /// What the log records of the card answered.
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
-        path: card.path.clone(),
+        path: (*card.path).clone(),
         line: card.line,
-        hash: card.hash.clone(),
+        hash: card.question_hash(),
         sibling: card.sibling,
         decks: q.decks.to_vec(),
     }
@@ -283,7 +283,7 @@ fn shown_question<'a>(
     notes: &'a HashMap<NotePath, SessionNote>,
     card: &QueueCard,
 ) -> Result<(&'a Note, &'a Question), Notice> {
-    let Some(sn) = notes.get(&card.path) else {
+    let Some(sn) = notes.get(&*card.path) else {
         return Err(Notice(format!("{}: the note is no longer loaded; card skipped", card.path)));
     };
     let Some(q) = sn.note.questions.get(card.question) else {

@@ -3,13 +3,15 @@
 //! fingerprint to tell whether a note read later is still the one scanned.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::queue::{Phase, QueueCard};
+use super::queue::{Cards, Phase, QueueCard};
 use crate::clock::When;
 use crate::deck::deck_matches;
 use crate::log::{Op, Record};
+use crate::note_path::NotePath;
 use crate::parse::{CardState, Note};
 
 /// Which cards a session takes.
@@ -94,34 +96,46 @@ fn visit_cards<'a, K>(
 
 /// The reviewable cards of one note in the decks matching `decks` (all when
 /// empty), not buried today, in note order: due and new cards, and in
-/// `mode`'s wider selections the others too.
+/// `mode`'s wider selections the others too. The cards share `path`.
 #[must_use]
 pub fn note_cards(
-    path: &str,
+    path: &Arc<NotePath>,
     note: &Note,
     when: &When,
     mode: Mode,
     buried: &[crate::parse::QuestionHash],
     decks: &[String],
-) -> Vec<QueueCard> {
-    let mut out = Vec::new();
+) -> Cards {
+    let mut out = Cards::default();
+    let mut last: Option<(&str, u32)> = None;
     visit_cards(
         note,
         when,
         mode,
         decks,
-        |q| Some(q.hash(&note.text)).filter(|h| !buried.contains(h)),
-        |c, hash: &crate::parse::QuestionHash| {
+        |q| {
+            let hash = q.hash_value(&note.text);
+            (!buried.iter().any(|b| b.value() == Some(hash))).then_some(hash)
+        },
+        |c, &hash| {
             let q = &note.questions[c.question];
-            out.push(QueueCard {
-                path: path.into(),
+            let deck = match last {
+                Some((name, i)) if name == c.deck.as_str() => i,
+                _ => {
+                    let i = out.deck(c.deck);
+                    last = Some((c.deck.as_str(), i));
+                    i
+                }
+            };
+            out.cards.push(QueueCard {
+                path: path.clone(),
                 question: c.question,
                 sibling: c.sibling,
                 line: q.text_line_no(),
-                hash: hash.clone(),
+                hash,
                 is_new: c.phase == Phase::New,
                 phase: c.phase,
-                deck: c.deck.clone(),
+                deck,
                 deck_rank: 0,
             });
         },
@@ -182,10 +196,24 @@ pub fn done_today(records: &[Record], day: NaiveDate) -> (usize, usize) {
 /// still the one its cards were queued from.
 #[must_use]
 pub fn fingerprint(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    // Eight bytes a step (FxHash's step: rotate, xor, multiply by an odd
+    // constant), about a tenth of SipHash's work over a vault's text. Every
+    // step is a bijection of the state, so texts of one length that differ
+    // in one eight-byte word never collide; the value is only compared
+    // within one run.
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, word: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..word.len()].copy_from_slice(word);
+        (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K)
+    };
+    let mut words = text.as_bytes().chunks_exact(8);
+    let mut h = (text.len() as u64).wrapping_mul(K);
+    for w in &mut words {
+        h = step(h, w);
+    }
+    h = step(h, words.remainder());
+    h ^ (h >> 32)
 }
 
 /// The headings above line `line` (0-based), outermost first: the plugin's
@@ -207,4 +235,28 @@ pub fn headings_above(note: &Note, line: usize) -> Vec<String> {
         }
     }
     stack.into_iter().map(|(_, h)| h).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprint;
+
+    #[test]
+    fn a_fingerprint_changes_with_any_byte_and_with_the_length() {
+        let text = "#flashcards\nWhat is ISR?::in-sync replicas\n<!--SR:!2026-01-15,3,250-->\n";
+        let copy = String::from(text);
+        assert_eq!(fingerprint(text), fingerprint(&copy), "the bytes count, not where they are");
+        let mut seen = std::collections::HashSet::new();
+        assert!(seen.insert(fingerprint(text)));
+        for i in 0..text.len() {
+            let mut changed = text.as_bytes().to_vec();
+            changed[i] ^= 1;
+            let changed = String::from_utf8(changed).expect("ascii");
+            assert!(seen.insert(fingerprint(&changed)), "byte {i}");
+        }
+        for tail in ["", "\0", "\0\0", "\0\0\0\0\0\0\0\0"] {
+            assert!(seen.insert(fingerprint(&format!("a{tail}"))), "{tail:?}");
+        }
+        assert_ne!(fingerprint(""), fingerprint("\0"));
+    }
 }

@@ -3,7 +3,7 @@
 //! deck would have after the daily limits. "All decks" comes first, so
 //! choosing nothing reviews everything.
 
-use super::queue::{Phase, QueueCard};
+use super::queue::{Cards, Phase, QueueCard};
 use crate::deck::{deck_matches, with_parents};
 
 /// One row of the deck tree.
@@ -26,14 +26,21 @@ pub struct DeckRow {
 /// would really review. A card belongs to the deck it is ordered under
 /// (its first deck, or the one `--deck` matched).
 #[must_use]
-pub fn deck_tree(cards: &[QueueCard], limited: impl Fn(Vec<QueueCard>) -> Vec<QueueCard>) -> Vec<DeckRow> {
+pub fn deck_tree(cards: &Cards, limited: impl Fn(Cards) -> Vec<QueueCard>) -> Vec<DeckRow> {
     let counts = |q: &[QueueCard]| {
         let n = |p: Phase| q.iter().filter(|c| c.phase == p).count();
         (n(Phase::New), n(Phase::Learning), n(Phase::Review))
     };
-    let (new, learning, review) = counts(&limited(cards.to_vec()));
+    let (new, learning, review) = counts(&limited(cards.clone()));
     let mut rows = vec![DeckRow { deck: None, name: "All decks".into(), depth: 0, new, learning, review }];
-    for deck in with_parents(cards.iter().map(|c| c.deck.as_str())) {
+    let mut used = vec![false; cards.decks().len()];
+    for c in &cards.cards {
+        if let Some(u) = used.get_mut(c.deck as usize) {
+            *u = true;
+        }
+    }
+    let named = cards.decks().iter().zip(used).filter(|(_, u)| *u).map(|(d, _)| d.as_str());
+    for deck in with_parents(named) {
         let (new, learning, review) = counts(&limited(only(cards, &deck)));
         let name = deck.rsplit('/').next().unwrap_or(&deck).to_owned();
         let depth = deck.matches('/').count();
@@ -51,8 +58,9 @@ pub fn single_deck(cards: &[QueueCard]) -> bool {
 
 /// The cards of `deck` and its subdecks.
 #[must_use]
-pub fn only(cards: &[QueueCard], deck: &str) -> Vec<QueueCard> {
-    cards.iter().filter(|c| deck_matches(&c.deck, deck)).cloned().collect()
+pub fn only(cards: &Cards, deck: &str) -> Cards {
+    let inside: Vec<bool> = cards.decks().iter().map(|d| deck_matches(d, deck)).collect();
+    cards.filtered(|c| inside.get(c.deck as usize).copied().unwrap_or(false))
 }
 
 #[cfg(test)]
@@ -60,30 +68,31 @@ mod tests {
     use super::*;
     use crate::session::queue::{Order, build};
 
-    fn card(deck: &str, line: usize, phase: Phase) -> QueueCard {
-        QueueCard {
-            path: format!("{deck}.md").into(),
+    fn card(cards: &mut Cards, deck: &str, line: usize, phase: Phase) {
+        let deck = cards.deck(deck);
+        cards.cards.push(QueueCard {
+            path: std::sync::Arc::new(format!("n{line}.md").into()),
             question: line,
             sibling: 0,
             line: crate::parse::LineNo::new(line),
-            hash: format!("{deck}{line}").into(),
+            hash: line as u64,
             is_new: phase == Phase::New,
             phase,
-            deck: deck.into(),
+            deck,
             deck_rank: 0,
-        }
+        });
     }
 
     #[test]
     fn every_deck_with_its_parents_and_counts_after_the_limits() {
-        let mut cards = Vec::new();
+        let mut cards = Cards::default();
         for i in 0..5 {
-            cards.push(card("flashcards/kafka/producers", i, Phase::New));
+            card(&mut cards, "flashcards/kafka/producers", i, Phase::New);
         }
-        cards.push(card("flashcards/kafka", 10, Phase::Review));
-        cards.push(card("flashcards/kafka/producers", 11, Phase::Learning));
-        cards.push(card("flashcards/sql", 12, Phase::Review));
-        cards.push(card("flashcards/sql", 13, Phase::New));
+        card(&mut cards, "flashcards/kafka", 10, Phase::Review);
+        card(&mut cards, "flashcards/kafka/producers", 11, Phase::Learning);
+        card(&mut cards, "flashcards/sql", 12, Phase::Review);
+        card(&mut cards, "flashcards/sql", 13, Phase::New);
         // At most 2 new cards a session.
         let rows = deck_tree(&cards, |c| build(c, Order::DueFirstSequential, false, 1, Some(2), None));
         let shown: Vec<(&str, usize, usize, usize, usize)> =
@@ -99,9 +108,13 @@ mod tests {
             ]
         );
         assert_eq!(rows[3].deck.as_deref(), Some("flashcards/kafka/producers"));
-        assert_eq!(only(&cards, "flashcards/kafka").len(), 7);
-        assert!(!single_deck(&cards));
-        assert!(single_deck(&cards[..5]));
+        assert_eq!(only(&cards, "flashcards/kafka").cards.len(), 7);
+        assert_eq!(
+            only(&cards, "flashcards/sql").cards.iter().map(|c| c.question).collect::<Vec<_>>(),
+            [12, 13]
+        );
+        assert!(!single_deck(&cards.cards));
+        assert!(single_deck(&cards.cards[..5]));
         assert!(single_deck(&[]));
     }
 }

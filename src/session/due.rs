@@ -46,14 +46,14 @@ mod tests {
 
     fn card(phase: Phase) -> QueueCard {
         QueueCard {
-            path: "a.md".into(),
+            path: std::sync::Arc::new("a.md".into()),
             question: 0,
             sibling: 0,
             line: crate::parse::LineNo::new(1),
-            hash: crate::parse::QuestionHash::default(),
+            hash: 0,
             is_new: phase == Phase::New,
             phase,
-            deck: "d".into(),
+            deck: 0,
             deck_rank: 0,
         }
     }

@@ -53,7 +53,7 @@ use crate::schedule::{Histogram, Response, Scheduler};
 use crate::settings::Settings;
 pub use cards::{Mode, done_today, fingerprint, headings_above, note_cards, note_due_counts};
 pub use decks::DeckRow;
-pub use queue::{Order, Phase, QueueCard};
+pub use queue::{Cards, Order, Phase, QueueCard};
 pub use store::{DiskStore, MemStore, Store};
 pub use view::{CardInfo, CardView, Progress, Summary};
 
@@ -270,7 +270,7 @@ impl<S: Store> Session<S> {
             let (card, from) = next;
             let path = card.path.clone();
             self.current = Some(Shown { card, from, revealed: false, at: now });
-            if !self.notes.contains_key(&path) {
+            if !self.notes.contains_key(&*path) {
                 self.load(&path);
             }
         }
@@ -315,7 +315,7 @@ impl<S: Store> Session<S> {
         let siblings = self.take_siblings(&card.card);
         let n = siblings.len() + 1;
         self.summary.buried += n;
-        let hash = card.card.hash.clone();
+        let hash = card.card.question_hash();
         self.bury_hash(&hash);
         self.history.push(Action::Removed { card, siblings, buried: Some(hash) });
         self.advance();

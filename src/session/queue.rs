@@ -6,28 +6,122 @@
 
 use std::cmp::Ordering;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::note_path::NotePath;
+use crate::parse::QuestionHash;
 
-/// One card in the queue.
+/// One card in the queue. A queue can hold hundreds of thousands, so a card
+/// owns no text: its note's path is shared with the note's other cards, its
+/// deck is a number (see [`Cards`]), and its question's hash is kept as the
+/// number it prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCard {
-    pub path: NotePath,
+    pub path: Arc<NotePath>,
     /// Index of the question in its note.
     pub question: usize,
     pub sibling: usize,
     /// The question's line (its address), to find it again after edits.
     pub line: crate::parse::LineNo,
-    /// The question's hash (text without schedule).
-    pub hash: crate::parse::QuestionHash,
+    /// The question's hash (text without schedule), as
+    /// [`crate::parse::Question::hash_value`] gives it; see
+    /// [`QueueCard::question_hash`].
+    pub hash: u64,
     pub is_new: bool,
     /// New, learning or review, for the progress counts (a card moves on
     /// as it is answered).
     pub phase: Phase,
-    /// The card's deck (its first one) for ordering.
-    pub deck: String,
+    /// The card's deck (its first one) for ordering: its index in the deck
+    /// names of the [`Cards`] it was gathered in.
+    pub deck: u32,
     /// Position of that deck in the deck order; Again requeues within it.
     pub deck_rank: usize,
+}
+
+impl QueueCard {
+    /// The question's hash as the log and the bury list write it.
+    #[must_use]
+    pub fn question_hash(&self) -> QuestionHash {
+        QuestionHash::of_value(self.hash)
+    }
+}
+
+/// Cards gathered for a queue, in note order, and the names of their decks:
+/// a card's `deck` indexes `decks`, where each name is once, so two cards
+/// are in the same deck exactly when their numbers are equal.
+#[derive(Debug, Clone, Default)]
+pub struct Cards {
+    /// The cards, in note order.
+    pub cards: Vec<QueueCard>,
+    /// Kept with `index` by [`Cards::deck`]: read them with [`Cards::decks`].
+    decks: Vec<String>,
+    /// Each name's index in `decks`, once there are more than [`FEW_DECKS`]
+    /// (a note's own cards are in one or two).
+    index: std::collections::HashMap<String, u32>,
+}
+
+/// Deck names looked up one by one rather than through an index.
+const FEW_DECKS: usize = 8;
+
+impl Cards {
+    /// No cards, and the deck names `decks` (distinct) to number them by.
+    #[must_use]
+    pub fn with_decks(decks: Vec<String>) -> Cards {
+        let index = decks.iter().zip(0..).map(|(d, i)| (d.clone(), i)).collect();
+        Cards { cards: Vec::new(), decks, index }
+    }
+
+    /// The number of deck `name`, added if it is new.
+    pub fn deck(&mut self, name: &str) -> u32 {
+        let number = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let found = if self.index.is_empty() {
+            self.decks.iter().position(|d| d == name).map(number)
+        } else {
+            self.index.get(name).copied()
+        };
+        if let Some(i) = found {
+            return i;
+        }
+        let i = number(self.decks.len());
+        self.decks.push(name.to_owned());
+        if !self.index.is_empty() {
+            self.index.insert(name.to_owned(), i);
+        } else if self.decks.len() > FEW_DECKS {
+            self.index = self.decks.iter().zip(0..).map(|(d, i)| (d.clone(), i)).collect();
+        }
+        i
+    }
+
+    /// Appends `other`'s cards after these, their decks renumbered in ours.
+    pub fn append(&mut self, other: Cards) {
+        let ids: Vec<u32> = other.decks.iter().map(|d| self.deck(d)).collect();
+        self.cards.extend(other.cards.into_iter().map(|mut c| {
+            c.deck = ids.get(c.deck as usize).copied().unwrap_or(c.deck);
+            c
+        }));
+    }
+
+    /// The same decks with only the cards `keep` keeps.
+    #[must_use]
+    pub fn filtered(&self, keep: impl Fn(&QueueCard) -> bool) -> Cards {
+        Cards { cards: self.cards.iter().filter(|c| keep(c)).cloned().collect(), ..self.no_cards() }
+    }
+
+    /// The deck names, by number.
+    #[must_use]
+    pub fn decks(&self) -> &[String] {
+        &self.decks
+    }
+
+    /// The name of a card's deck.
+    #[must_use]
+    pub fn deck_name(&self, card: &QueueCard) -> &str {
+        self.decks.get(card.deck as usize).map_or("", String::as_str)
+    }
+
+    fn no_cards(&self) -> Cards {
+        Cards { cards: Vec::new(), decks: self.decks.clone(), index: self.index.clone() }
+    }
 }
 
 /// Where a card is in its life, as the progress line counts it.
@@ -124,7 +218,7 @@ fn deck_cmp(a: &str, b: &str) -> Ordering {
 /// Orders `cards` (in note order) and applies the limits.
 #[must_use]
 pub fn build(
-    mut cards: Vec<QueueCard>,
+    cards: Cards,
     order: Order,
     random_decks: bool,
     seed: u64,
@@ -132,25 +226,17 @@ pub fn build(
     review_limit: Option<usize>,
 ) -> Vec<QueueCard> {
     let mut rng = Rng::new(seed);
-    // The distinct decks, then sorted: sorting one name per card (tens of
-    // thousands) cost more than everything else before the first card.
-    // Cards come in note order, so a card's deck is mostly its
-    // predecessor's: only a change of deck is looked up.
-    let mut decks: Vec<String> = {
-        let mut seen = std::collections::HashSet::new();
-        let mut last: Option<&str> = None;
-        let mut out = Vec::new();
-        for c in &cards {
-            if last != Some(c.deck.as_str()) {
-                last = Some(c.deck.as_str());
-                if seen.insert(c.deck.as_str()) {
-                    out.push(c.deck.clone());
-                }
-            }
+    let Cards { mut cards, decks: names, .. } = cards;
+    // The decks that have cards, by number, in the deck order (a deck
+    // without cards would change what a random deck order draws).
+    let mut used = vec![false; names.len()];
+    for c in &cards {
+        if let Some(u) = used.get_mut(c.deck as usize) {
+            *u = true;
         }
-        out
-    };
-    decks.sort_by(|a, b| deck_cmp(a, b));
+    }
+    let mut decks: Vec<usize> = (0..names.len()).filter(|&i| used[i]).collect();
+    decks.sort_by(|&a, &b| deck_cmp(&names[a], &names[b]));
     if random_decks {
         rng.shuffle(&mut decks);
     }
@@ -163,22 +249,16 @@ pub fn build(
         // Each deck's new and due cards, in note order: their places found
         // by counting, and the cards moved there in place (a second queue of
         // hundreds of thousands of cards was most of `review`'s memory).
-        let rank: std::collections::HashMap<&str, usize> =
-            decks.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
+        let mut rank = vec![0; names.len()];
+        for (r, &d) in decks.iter().enumerate() {
+            rank[d] = r;
+        }
         let new_first = matches!(order, Order::NewFirstSequential | Order::NewFirstRandom);
         // Group 2r + 1 is deck r's cards that come second.
         let group = |c: &QueueCard| 2 * c.deck_rank + usize::from(c.is_new != new_first);
         let mut starts = vec![0usize; 2 * decks.len() + 1];
-        let mut last: Option<(&str, usize)> = None;
         for c in &mut cards {
-            c.deck_rank = match last {
-                Some((d, r)) if d == c.deck.as_str() => r,
-                _ => {
-                    let r = rank.get(c.deck.as_str()).copied().unwrap_or(0);
-                    last = Some((c.deck.as_str(), r));
-                    r
-                }
-            };
+            c.deck_rank = rank.get(c.deck as usize).copied().unwrap_or(0);
             starts[group(c) + 1] += 1;
         }
         for g in 1..starts.len() {
@@ -228,18 +308,26 @@ pub fn build(
 mod tests {
     use super::*;
 
-    fn card(path: &str, deck: &str, is_new: bool) -> QueueCard {
-        QueueCard {
-            path: path.into(),
-            question: 0,
-            sibling: 0,
-            line: crate::parse::LineNo::new(1),
-            hash: path.into(),
-            is_new,
-            phase: if is_new { Phase::New } else { Phase::Review },
-            deck: deck.into(),
-            deck_rank: 0,
+    /// Cards of one note each, `(path, deck, is_new)`, gathered in order.
+    fn gather(list: &[(&str, &str, bool)]) -> Cards {
+        let mut all = Cards::default();
+        for &(path, deck, is_new) in list {
+            let mut one = Cards::default();
+            let deck = one.deck(deck);
+            one.cards.push(QueueCard {
+                path: Arc::new(path.into()),
+                question: 0,
+                sibling: 0,
+                line: crate::parse::LineNo::new(1),
+                hash: crate::parse::cyrb53(path, 0),
+                is_new,
+                phase: if is_new { Phase::New } else { Phase::Review },
+                deck,
+                deck_rank: 0,
+            });
+            all.append(one);
         }
+        all
     }
 
     fn paths(q: &[QueueCard]) -> Vec<&str> {
@@ -248,12 +336,14 @@ mod tests {
 
     #[test]
     fn decks_in_tree_order_due_first() {
-        let cards = vec![
-            card("b1", "f/b", false),
-            card("a-new", "f/a", true),
-            card("a-due", "f/a", false),
-            card("ab", "f a", false),
-        ];
+        let cards = gather(&[
+            ("b1", "f/b", false),
+            ("a-new", "f/a", true),
+            ("a-due", "f/a", false),
+            ("ab", "f a", false),
+        ]);
+        assert_eq!(cards.decks, ["f/b", "f/a", "f a"]);
+        assert_eq!(cards.cards.iter().map(|c| c.deck).collect::<Vec<_>>(), [0, 1, 1, 2]);
         let q = build(cards, Order::DueFirstSequential, false, 1, None, None);
         assert_eq!(paths(&q), vec!["a-due", "a-new", "b1", "ab"]);
         assert_eq!(q.iter().map(|c| c.deck_rank).collect::<Vec<_>>(), vec![0, 0, 1, 2]);
@@ -261,12 +351,7 @@ mod tests {
 
     #[test]
     fn new_first_and_limits() {
-        let cards = vec![
-            card("d1", "x", false),
-            card("n1", "x", true),
-            card("n2", "x", true),
-            card("d2", "x", false),
-        ];
+        let cards = gather(&[("d1", "x", false), ("n1", "x", true), ("n2", "x", true), ("d2", "x", false)]);
         let q = build(cards.clone(), Order::NewFirstSequential, false, 1, Some(1), None);
         assert_eq!(paths(&q), vec!["n1", "d1", "d2"]);
         let q = build(cards, Order::DueFirstSequential, false, 1, None, Some(1));
@@ -275,20 +360,20 @@ mod tests {
 
     /// The order as it was built before the cards were moved in place: each
     /// deck's new and due cards bucketed, then shuffled new before due.
-    fn bucketed(cards: Vec<QueueCard>, order: Order, random_decks: bool, seed: u64) -> Vec<QueueCard> {
+    fn bucketed(cards: &Cards, order: Order, random_decks: bool, seed: u64) -> Vec<QueueCard> {
         let mut rng = Rng::new(seed);
-        let mut decks: Vec<String> = {
+        let mut decks: Vec<&str> = {
             let mut seen = std::collections::HashSet::new();
-            cards.iter().filter(|c| seen.insert(c.deck.as_str())).map(|c| c.deck.clone()).collect()
+            cards.cards.iter().map(|c| cards.deck_name(c)).filter(|d| seen.insert(*d)).collect()
         };
         decks.sort_by(|a, b| deck_cmp(a, b));
         if random_decks {
             rng.shuffle(&mut decks);
         }
         let mut buckets: Vec<(Vec<QueueCard>, Vec<QueueCard>)> = vec![(Vec::new(), Vec::new()); decks.len()];
-        for mut c in cards {
-            let r = decks.iter().position(|d| *d == c.deck).expect("deck");
-            c.deck_rank = r;
+        for c in &cards.cards {
+            let r = decks.iter().position(|d| *d == cards.deck_name(c)).expect("deck");
+            let c = QueueCard { deck_rank: r, ..c.clone() };
             if c.is_new { buckets[r].0.push(c) } else { buckets[r].1.push(c) }
         }
         let mut out = Vec::new();
@@ -307,20 +392,34 @@ mod tests {
     #[test]
     fn cards_moved_in_place_come_in_the_bucketed_order() {
         let decks = ["f/b", "f/a", "f a", "g", "f"];
-        let cards: Vec<QueueCard> = (0..300)
-            .map(|i: usize| card(&format!("c{i}"), decks[(i * 7 + i / 13) % decks.len()], (i * 11) % 5 < 2))
+        let names: Vec<String> = (0..300).map(|i| format!("c{i}")).collect();
+        let list: Vec<(&str, &str, bool)> = (0..300)
+            .map(|i: usize| (names[i].as_str(), decks[(i * 7 + i / 13) % decks.len()], (i * 11) % 5 < 2))
             .collect();
+        let cards = gather(&list);
+        // The same cards numbered against a table that also has decks
+        // without cards, in another order: the same queue.
+        let mut padded = Cards::with_decks(vec!["unused".into(), "g".into(), "a/unused".into()]);
+        padded.append(cards.clone());
+        assert_eq!(padded.decks.len(), 7);
         for (_, order) in Order::NAMES.into_iter().filter(|(_, o)| *o != Order::EveryCardRandom) {
-            for (seed, random_decks) in [(1, false), (2, true), (99, false)] {
+            for (seed, random_decks) in [(1, false), (2, true), (99, false), (5, true)] {
                 let q = build(cards.clone(), order, random_decks, seed, None, None);
-                assert_eq!(q, bucketed(cards.clone(), order, random_decks, seed), "{order:?}, seed {seed}");
+                let by_name = |q: &[QueueCard], c: &Cards| {
+                    q.iter().map(|x| (x.path.to_string(), c.deck_name(x).to_owned())).collect::<Vec<_>>()
+                };
+                assert_eq!(q, bucketed(&cards, order, random_decks, seed), "{order:?}, seed {seed}");
+                let p = build(padded.clone(), order, random_decks, seed, None, None);
+                assert_eq!(by_name(&p, &padded), by_name(&q, &cards), "{order:?}, seed {seed}");
             }
         }
     }
 
     #[test]
     fn random_orders_are_reproducible_by_seed() {
-        let cards: Vec<QueueCard> = (0..20).map(|i| card(&format!("c{i}"), "x", i % 3 == 0)).collect();
+        let names: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+        let list: Vec<(&str, &str, bool)> = (0..20).map(|i| (names[i].as_str(), "x", i % 3 == 0)).collect();
+        let cards = gather(&list);
         let a = build(cards.clone(), Order::DueFirstRandom, false, 7, None, None);
         let b = build(cards.clone(), Order::DueFirstRandom, false, 7, None, None);
         let c = build(cards.clone(), Order::DueFirstRandom, false, 8, None, None);

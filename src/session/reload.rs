@@ -29,9 +29,9 @@ impl<S: Store> Session<S> {
     /// Removes a note that can no longer be read, and its cards.
     pub(super) fn drop_note(&mut self, path: &str, e: &Error) {
         self.notes.remove(path);
-        self.queue.retain(|c| c.path != path);
-        self.learning.retain(|(_, c)| c.path != path);
-        if self.current.as_ref().is_some_and(|s| s.card.path == path) {
+        self.queue.retain(|c| *c.path != *path);
+        self.learning.retain(|(_, c)| *c.path != *path);
+        if self.current.as_ref().is_some_and(|s| *s.card.path == *path) {
             self.current = None;
         }
         self.notices.push(Notice(format!("{path}: {e}; its cards left the session")));
@@ -67,8 +67,7 @@ impl<S: Store> Session<S> {
             true,
         );
         let old = self.notes.get(path).map(|n| n.note.clone());
-        let hashes: Vec<crate::parse::QuestionHash> =
-            fresh.questions.iter().map(|q| q.hash(&fresh.text)).collect();
+        let hashes: Vec<u64> = fresh.questions.iter().map(|q| q.hash_value(&fresh.text)).collect();
         let find = |c: &QueueCard| -> Option<usize> {
             hashes
                 .iter()
@@ -80,11 +79,11 @@ impl<S: Store> Session<S> {
         let repoint = |c: &mut QueueCard, qi: usize| {
             c.question = qi;
             c.line = fresh.questions[qi].text_line_no();
-            c.hash.clone_from(&hashes[qi]);
+            c.hash = hashes[qi];
         };
         let mut gone: Vec<QueueCard> = Vec::new();
         let mut claimed: Vec<usize> = Vec::new();
-        for c in self.queue.iter_mut().filter(|c| c.path == path) {
+        for c in self.queue.iter_mut().filter(|c| *c.path == *path) {
             match find(c) {
                 Some(qi) => {
                     claimed.push(qi);
@@ -93,7 +92,7 @@ impl<S: Store> Session<S> {
                 None => gone.push(c.clone()),
             }
         }
-        for (_, c) in self.learning.iter_mut().filter(|(_, c)| c.path == path) {
+        for (_, c) in self.learning.iter_mut().filter(|(_, c)| *c.path == *path) {
             match find(c) {
                 Some(qi) => {
                     claimed.push(qi);
@@ -103,7 +102,7 @@ impl<S: Store> Session<S> {
             }
         }
         let mut current_gone = false;
-        if let Some(cur) = self.current.as_mut().filter(|c| c.card.path == path) {
+        if let Some(cur) = self.current.as_mut().filter(|c| *c.card.path == *path) {
             let found = find(&cur.card).or_else(|| {
                 // An edit may have changed the card's text: find it by its
                 // schedule comment, else the question at its place.
@@ -137,8 +136,8 @@ impl<S: Store> Session<S> {
                 None => current_gone = true,
             }
         }
-        self.queue.retain(|c| !(c.path == path && gone.contains(c)));
-        self.learning.retain(|(_, c)| !(c.path == path && gone.contains(c)));
+        self.queue.retain(|c| !(*c.path == *path && gone.contains(c)));
+        self.learning.retain(|(_, c)| !(*c.path == *path && gone.contains(c)));
         if current_gone && let Some(c) = self.current.take() {
             gone.push(c.card);
         }

@@ -56,7 +56,7 @@ pub(super) fn session_at(
     let when = When { now: clock.now(), ..noon() };
     let mut store = MemStore::default();
     let mut notes = Vec::new();
-    let mut cards = Vec::new();
+    let mut cards = queue::Cards::default();
     let mut histogram = Histogram::default();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
@@ -73,7 +73,7 @@ pub(super) fn session_at(
                 }
             }
         }
-        cards.extend(note_cards(path, &note, &when, ctx.mode, &[], &[]));
+        cards.append(note_cards(&Arc::new((*path).into()), &note, &when, ctx.mode, &[], &[]));
         notes.push(SessionNote { path: (*path).into(), note });
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);
@@ -215,9 +215,10 @@ fn skip_and_bury_remove_the_whole_question() {
     let ctx = ctx(Settings::default());
     let note = parse_note(c.to_owned(), None, &ctx.parse_options(noon().now), false);
     let buried = s.store().buried(ctx.today);
-    let cards = note_cards("c.md", &note, &noon(), Mode::Normal, &buried, &[]);
+    let cards = note_cards(&Arc::new("c.md".into()), &note, &noon(), Mode::Normal, &buried, &[]).cards;
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].line, 4);
+    assert!(buried.len() == 1 && !buried.contains(&cards[0].question_hash()), "the other question is buried");
     let buried: std::collections::HashSet<crate::parse::QuestionHash> = buried.into_iter().collect();
     assert_eq!(super::note_due_counts(&note, &noon(), &buried, &[]), super::due::count(&cards));
 }
@@ -231,10 +232,10 @@ fn due_counts_agree_with_the_queue_cards_by_phase() {
     let note = parse_note(text.to_owned(), None, &ctx.parse_options(noon().now), false);
     let none = std::collections::HashSet::new();
     for decks in [vec![], vec!["flashcards/a".to_owned()], vec!["nosuch".to_owned()]] {
-        let cards = note_cards("n.md", &note, &noon(), Mode::Normal, &[], &decks);
+        let cards = note_cards(&Arc::new("n.md".into()), &note, &noon(), Mode::Normal, &[], &decks);
         assert_eq!(
             super::note_due_counts(&note, &noon(), &none, &decks),
-            super::due::count(&cards),
+            super::due::count(&cards.cards),
             "{decks:?}"
         );
     }
@@ -278,16 +279,17 @@ fn limits_count_what_was_done_today() {
     s.undo().expect("undo");
     let (new, reviews) = done_today(&s.store().log, s.ctx.today);
     assert_eq!((new, reviews), (1, 1));
-    let cards: Vec<QueueCard> = (0..5)
+    let mut cards = queue::Cards::with_decks(vec!["d".into()]);
+    cards.cards = (0..5)
         .map(|i| QueueCard {
-            path: format!("n{i}.md").into(),
+            path: Arc::new(format!("n{i}.md").into()),
             question: 0,
             sibling: 0,
             line: crate::parse::LineNo::new(1),
-            hash: format!("h{i}").into(),
+            hash: i,
             is_new: i % 2 == 0,
             phase: if i % 2 == 0 { Phase::New } else { Phase::Review },
-            deck: "d".into(),
+            deck: 0,
             deck_rank: 0,
         })
         .collect();
@@ -353,7 +355,7 @@ fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
     let when = noon();
     let mut store = MemStore::default();
     let mut unloaded = Vec::new();
-    let mut cards = Vec::new();
+    let mut cards = queue::Cards::default();
     for (path, text) in files {
         store.files.insert((*path).to_owned(), (*text).to_owned());
         let note = parse_note(
@@ -362,7 +364,7 @@ fn lazy_session(files: &[(&str, &str)]) -> Session<MemStore> {
             &ctx.parse_options(when.now),
             false,
         );
-        cards.extend(note_cards(path, &note, &when, Mode::Normal, &[], &[]));
+        cards.append(note_cards(&Arc::new((*path).into()), &note, &when, Mode::Normal, &[], &[]));
         unloaded.push(((*path).into(), fingerprint(text)));
     }
     let queue = queue::build(cards, Order::DueFirstSequential, false, 1, None, None);

@@ -43,7 +43,7 @@ impl<S: Store> Session<S> {
         buried: Option<crate::parse::QuestionHash>,
     ) -> Undone {
         self.shelve_current();
-        let (path, line) = (card.card.path.clone(), card.card.line);
+        let (path, line) = ((*card.card.path).clone(), card.card.line);
         let cards = siblings.len() + 1;
         self.restore(siblings);
         let undone = if let Some(hash) = buried {
@@ -64,8 +64,11 @@ impl<S: Store> Session<S> {
     /// Once an answer's note is restored: the card leaves where the answer
     /// put it and is shown again, its siblings come back, the counts go down.
     pub(super) fn unanswer(&mut self, d: Answered) -> Undone {
-        let undone =
-            Undone::Answer { response: d.response, path: d.card.card.path.clone(), line: d.card.card.line };
+        let undone = Undone::Answer {
+            response: d.response,
+            path: (*d.card.card.path).clone(),
+            line: d.card.card.line,
+        };
         self.shelve_current();
         // Remove the card from where the answer put it.
         let same = |c: &QueueCard| {
@@ -85,7 +88,7 @@ impl<S: Store> Session<S> {
             None => {}
         }
         if !d.siblings.is_empty() {
-            self.buried.retain(|h| h != &d.card.card.hash);
+            self.buried.retain(|h| h.value() != Some(d.card.card.hash));
             let _ = self.store.set_buried(self.ctx.today, &self.buried);
         }
         self.restore(d.siblings);
@@ -114,7 +117,7 @@ impl<S: Store> Session<S> {
             // Cram: only the log to correct.
             return self.store.log(std::slice::from_ref(&undo));
         };
-        let path = done.card.card.path.clone();
+        let path = (*done.card.card.path).clone();
         let current = self.store.read(&path)?;
         let edit = if done.as_planned && current == done.text_after {
             let start = written.range.start;
@@ -169,7 +172,7 @@ impl<S: Store> Session<S> {
         let q = fresh
             .questions
             .iter()
-            .filter(|q| q.hash(&fresh.text) == done.card.card.hash)
+            .filter(|q| q.hash_value(&fresh.text) == done.card.card.hash)
             .min_by_key(|q| q.text_line.abs_diff(done.card.card.line.index()))?;
         let span = q.comment.clone()?;
         let comment = &current[span.clone()];

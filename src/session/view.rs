@@ -129,7 +129,7 @@ impl<S: Store> Session<S> {
     pub fn view(&self) -> Option<CardView> {
         let shown = self.current.as_ref()?;
         let card = &shown.card;
-        let sn = self.notes.get(&card.path)?;
+        let sn = self.notes.get(&*card.path)?;
         let q = sn.note.questions.get(card.question)?;
         let settings = &self.ctx.settings;
         let sides = q.sides(&sn.note.text, settings, &self.ctx.clozes);
@@ -161,7 +161,7 @@ impl<S: Store> Session<S> {
             _ => None,
         };
         Some(CardView {
-            path: card.path.clone(),
+            path: (*card.path).clone(),
             line: q.text_line_no(),
             sibling: card.sibling,
             kind: q.kind,
@@ -191,18 +191,18 @@ impl<S: Store> Session<S> {
     #[must_use]
     pub fn card_info(&self) -> Option<CardInfo> {
         let card = &self.current.as_ref()?.card;
-        let sn = self.notes.get(&card.path)?;
+        let sn = self.notes.get(&*card.path)?;
         let q = sn.note.questions.get(card.question)?;
         let when = self.when();
         let schedule = describe(&q.schedule(card.sibling), &when, self);
         let history = self
             .store
-            .history(&card.path, &card.hash, card.sibling)
+            .history(&card.path, &card.question_hash(), card.sibling)
             .iter()
             .map(|r| history_line(r, &when))
             .collect();
         Some(CardInfo {
-            path: card.path.clone(),
+            path: (*card.path).clone(),
             line: q.text_line_no(),
             sibling: card.sibling,
             kind: q.kind,

@@ -16,7 +16,9 @@ use proptest::prelude::*;
 use recall::cli::{CardsArgs, Global, GradeArgs};
 use recall::clock::{Clock, FixedClock};
 use recall::schedule::{Histogram, Response, card_keys};
-use recall::session::{Context, DiskStore, Mode, Order, Session, Undone, fingerprint, note_cards, queue};
+use recall::session::{
+    Cards, Context, DiskStore, Mode, Order, Session, Undone, fingerprint, note_cards, queue,
+};
 
 use crate::soak_twin::{NoteEdit, Twin, note_edit, notes};
 use crate::util::TestVault;
@@ -60,19 +62,19 @@ fn session(root: &Path, clock: Arc<FixedClock>) -> Session<DiskStore> {
     let g = global(root, clock.now());
     let (vault, per_note) = recall::scan_vault_quiet(&g, None, recall::parse::Detail::Full, |n, opts| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
-        let cards = note_cards(&n.path, &n.note, &opts.when(), Mode::Normal, &[], &[]);
-        (keys, (!cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards)))
+        let cards = note_cards(&Arc::new(n.path.clone()), &n.note, &opts.when(), Mode::Normal, &[], &[]);
+        (keys, (!cards.cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards)))
     })
     .expect("scan");
     let mut histogram = Histogram::default();
-    let (mut unloaded, mut cards) = (Vec::new(), Vec::new());
+    let (mut unloaded, mut cards) = (Vec::new(), Cards::default());
     for (keys, keep) in per_note {
         for k in keys {
             histogram.increment(k);
         }
         if let Some((n, c)) = keep {
             unloaded.push(n);
-            cards.extend(c);
+            cards.append(c);
         }
     }
     let ctx = Context {
