@@ -441,7 +441,7 @@ pub struct CheckArgs {
 pub struct StatsArgs {
     /// Notes or folders inside the vault (default: all).
     pub paths: Vec<PathBuf>,
-    /// Only cards (and logged answers) in this deck or its subdecks (repeatable).
+    /// Only cards (and logged answers) in this deck or its subdecks, or only the notes of this review deck (repeatable).
     #[arg(long, value_name = "DECK")]
     pub deck: Vec<String>,
     /// Days of forecast ahead and of history behind.

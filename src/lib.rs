@@ -76,19 +76,60 @@ pub fn resolve_decks(
     if filters.is_empty() {
         return Ok(Vec::new());
     }
+    let (known, _) = known_decks(global, first_path)?;
+    deck::resolve(filters, &known)
+}
+
+/// [`resolve_decks`] for a command that also counts review notes: a filter
+/// naming no flashcard deck may name a review deck (a note review tag that
+/// some note carries). Returns the flashcard decks and, apart, the filters
+/// that name only a review deck; a filter naming neither is refused as
+/// [`resolve_decks`] refuses it.
+pub fn resolve_card_and_note_decks(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+    filters: &[String],
+) -> Result<(Vec<String>, Vec<String>), Error> {
+    if filters.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (known, review) = known_decks(global, first_path)?;
+    let (mut cards, mut notes) = (Vec::new(), Vec::new());
+    for f in filters {
+        match deck::resolve(std::slice::from_ref(f), &known) {
+            Ok(d) => cards.extend(d),
+            Err(_) if review.contains(f.trim_start_matches('#')) => {
+                notes.push(f.trim_start_matches('#').to_owned());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((cards, notes))
+}
+
+/// The vault's flashcard decks with their parents, and the review decks
+/// its notes are in (tags without `#`): one counting pass.
+fn known_decks(
+    global: &Global,
+    first_path: Option<&std::path::Path>,
+) -> Result<(std::collections::BTreeSet<String>, std::collections::BTreeSet<String>), Error> {
     let root = vault::discover(global.vault.as_deref(), first_path)?;
     let opts = LoadOptions { detail: parse::Detail::Counts, check_state: false, ..load_options(global) };
-    let (_, per_note) = vault::scan(&root, &opts, |n, _| {
+    let (_, per_note) = vault::scan(&root, &opts, |n, opts| {
+        let review: Vec<String> = notes::queue_entry(&n.note, opts.settings)
+            .map(|(decks, _)| decks.iter().map(|d| d.trim_start_matches('#').to_owned()).collect())
+            .unwrap_or_default();
         if !n.note.has_deck {
-            return Vec::new();
+            return (Vec::new(), review);
         }
         let mut d: Vec<String> = n.note.questions.iter().flat_map(|q| q.decks.iter().cloned()).collect();
         d.sort_unstable();
         d.dedup();
-        d
+        (d, review)
     })?;
-    let known = deck::with_parents(per_note.iter().flatten().map(String::as_str));
-    deck::resolve(filters, &known)
+    let known = deck::with_parents(per_note.iter().flat_map(|(d, _)| d).map(String::as_str));
+    let review = per_note.into_iter().flat_map(|(_, r)| r).collect();
+    Ok((known, review))
 }
 
 /// Finds the vault for a command and reads every note through `f`

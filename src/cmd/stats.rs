@@ -22,10 +22,11 @@ use crate::deck::deck_matches;
 
 pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let first = args.paths.first().map(PathBuf::as_path);
-    let decks = crate::resolve_decks(global, first, &args.deck)?;
+    // A `--deck` may name a review deck only: no card is in it.
+    let (decks, note_decks) = crate::resolve_card_and_note_decks(global, first, &args.deck)?;
     let root = vault::discover(global.vault.as_deref(), first)?;
     let scopes = vault::scopes(&root, &args.paths)?;
-    let wanted = |d: &String| decks.is_empty() || decks.iter().any(|f| deck_matches(d, f));
+    let wanted = |d: &String| args.deck.is_empty() || decks.iter().any(|f| deck_matches(d, f));
     // Each note is reduced to its cards' decks and schedules on the worker
     // threads (the counting parse is enough: tests/cli/counts.rs); the
     // cards are counted as they come and dropped.
@@ -94,10 +95,11 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     }
     let records: Vec<&Record> = log::effective(&records)
         .into_iter()
-        .filter(|r| Vault::in_scope(&r.path, &scopes) && (decks.is_empty() || r.decks.iter().any(wanted)))
+        .filter(|r| Vault::in_scope(&r.path, &scopes) && (args.deck.is_empty() || r.decks.iter().any(wanted)))
         .collect();
+    let filters: Vec<String> = decks.iter().chain(&note_decks).cloned().collect();
     let mut stats =
-        Stats::from_tally(tally, &records, present, bad.len(), vault.today, args.days, decks.clone());
+        Stats::from_tally(tally, &records, present, bad.len(), vault.today, args.days, filters.clone());
     stats.fsrs_memory = memory.finish();
     let mut note_tally = NoteTally::default();
     for (decks, schedule) in &review_notes {
@@ -115,10 +117,10 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
         writeln!(out).map_err(Error::stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let no_cards = if decks.is_empty() {
+    let no_cards = if filters.is_empty() {
         format!("no cards: no note has a flashcard tag ({})", vault.config.settings.flashcard_tags.join(", "))
     } else {
-        format!("no cards in {}", decks.join(", "))
+        format!("no cards in {}", filters.join(", "))
     };
     let text = render(&stats, &RenderOptions { width: terminal_width(), color: color_enabled(), no_cards });
     out.write_all(text.as_bytes()).map_err(Error::stdout)?;

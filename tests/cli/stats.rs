@@ -211,3 +211,32 @@ fn help_documents_codes_and_fields() {
     insta::assert_snapshot!("check_help", run(&["check", "--help"]));
     insta::assert_snapshot!("stats_help", run(&["stats", "--help"]));
 }
+
+#[test]
+fn a_review_deck_filter_counts_its_notes_and_no_cards() {
+    let v = TestVault::new();
+    v.file("cards.md", "#flashcards\nWhat is ISR?::in-sync replicas\n");
+    v.file(
+        "essay.md",
+        "---\ntags: [review]\nsr-due: 2024-06-19\nsr-interval: 3\nsr-ease: 250\n---\nProse.\n",
+    );
+    v.file("draft.md", "#review\nA new note to review.\n");
+    for filter in ["review", "#review"] {
+        let j = stats_json(&v, &["--deck", filter]);
+        assert_eq!(j["decks"], serde_json::json!(["review"]), "{filter}");
+        assert_eq!(j["cards"]["total"], 0, "{filter}: a review deck holds no cards");
+        assert_eq!(j["notes"]["all"]["total"], 2, "{filter}");
+        assert_eq!(j["notes"]["all"]["new"], 1, "{filter}");
+        assert_eq!(j["notes"]["all"]["due"], 1, "{filter}");
+    }
+    let drawn = v.run(TODAY, &["stats", "--deck", "review"]).ok();
+    assert!(drawn.contains("no cards in review"), "{drawn}");
+    // A flashcard deck filter leaves the review notes out, and a name that
+    // is neither is refused as before.
+    let cards = stats_json(&v, &["--deck", "flashcards"]);
+    assert_eq!(cards["cards"]["total"], 1);
+    assert_eq!(cards["notes"]["all"]["total"], 0);
+    let nosuch = v.run(TODAY, &["stats", "--deck", "reviews"]);
+    assert_eq!(nosuch.code(), Some(1), "{}", nosuch.stderr());
+    assert!(nosuch.stderr().contains("--deck reviews: no such deck in the vault"), "{}", nosuch.stderr());
+}
