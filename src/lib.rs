@@ -171,6 +171,22 @@ pub fn scan_vault_each<T: Send>(
     Ok(v)
 }
 
+/// [`scan_vault_each`] over the vault at `root` with its settings already
+/// read (`config`, with the command line's overrides), for a command that
+/// needs them before the scan.
+pub fn scan_vault_each_with<T: Send>(
+    global: &Global,
+    root: &std::path::Path,
+    config: settings::Config,
+    detail: parse::Detail,
+    f: impl Fn(vault::VaultNote, &parse::ParseOptions) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), Error>,
+) -> Result<Vault, Error> {
+    let v = vault::scan_each_with(root, config, &LoadOptions { detail, ..load_options(global) }, f, sink)?;
+    print_warnings(&v);
+    Ok(v)
+}
+
 /// What the command line pins of the clock.
 #[must_use]
 pub fn pin(global: &Global) -> clock::Pin {
@@ -203,8 +219,20 @@ pub fn scan_vault_quiet<T: Send>(
 /// The FSRS parameters of the vault at `root` (its settings and
 /// `fsrs-weights`), for commands that need them before the scan.
 pub fn fsrs_parameters(global: &Global, root: &std::path::Path) -> Result<schedule::fsrs::Parameters, Error> {
+    Ok(settings_and_fsrs(global, root)?.1)
+}
+
+/// The settings of the vault at `root` (with the command line's overrides)
+/// and its FSRS parameters, read once for a command that needs the
+/// parameters before the scan and hands the settings on to it
+/// ([`scan_vault_each_with`]).
+pub fn settings_and_fsrs(
+    global: &Global,
+    root: &std::path::Path,
+) -> Result<(settings::Config, schedule::fsrs::Parameters), Error> {
     let config = settings::load(root, &load_options(global).overrides)?;
-    Ok(schedule::params::fsrs_parameters(&config.settings, &config.recall))
+    let params = schedule::params::fsrs_parameters(&config.settings, &config.recall);
+    Ok((config, params))
 }
 
 /// The vault-loading options a command line asks for.

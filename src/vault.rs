@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub use scan::{scan, scan_each};
+pub use scan::{scan, scan_each, scan_each_with};
 pub use walk::files;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use crate::cli::{DueArgs, Global};
 use crate::error::Error;
 use crate::session::due::DueCounts;
-use crate::session::store::read_buried;
+use crate::session::store::read_bury_list;
 use crate::session::{Mode, Order, done_today, note_cards, note_due_counts, queue};
 use crate::vault::Vault;
 
@@ -26,30 +26,32 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     // Buried questions are known by their hash, which needs the question's
     // text; without a bury list for about today (the exact day is known
-    // only once the settings are read), the counting parse is enough.
+    // only once the scan resolves the start of the day), the counting parse
+    // is enough. The list is read once.
     let load = crate::load_options(global);
     let probe =
         load.pin.today.or(load.pin.now.map(|t| t.date_naive())).unwrap_or(load.clock_now.date_naive());
-    let buried_any = [probe.pred_opt(), Some(probe), probe.succ_opt()]
-        .into_iter()
-        .flatten()
-        .any(|d| !read_buried(&root, d).is_empty());
-    let detail = if buried_any { crate::parse::Detail::Full } else { crate::parse::Detail::Counts };
+    let bury_list = read_bury_list(&root)
+        .filter(|(day, questions)| !questions.is_empty() && (*day - probe).num_days().abs() <= 1);
+    let detail = if bury_list.is_some() { crate::parse::Detail::Full } else { crate::parse::Detail::Counts };
     // Without daily limits every card counts, whatever the order: each
-    // note's cards are counted on the workers and nothing is kept.
-    let settings = crate::settings::load(&root, &load.overrides)?;
-    let unlimited = settings.recall.new_per_day.is_none() && settings.recall.reviews_per_day.is_none();
+    // note's cards are counted on the workers and nothing is kept. The
+    // settings read here are the scan's.
+    let config = crate::settings::load(&root, &load.overrides)?;
+    let unlimited = config.recall.new_per_day.is_none() && config.recall.reviews_per_day.is_none();
     let buried_today: std::sync::OnceLock<HashSet<crate::parse::QuestionHash>> = std::sync::OnceLock::new();
-    let buried_on = |day| -> &HashSet<crate::parse::QuestionHash> {
-        buried_today.get_or_init(|| {
-            if buried_any { read_buried(&root, day).into_iter().collect() } else { HashSet::new() }
+    let buried_on = |today| -> &HashSet<crate::parse::QuestionHash> {
+        buried_today.get_or_init(|| match &bury_list {
+            Some((day, questions)) if *day == today => questions.iter().cloned().collect(),
+            _ => HashSet::new(),
         })
     };
     let mut cards = crate::session::Cards::default();
     let mut counted = DueCounts::default();
-    let vault = crate::scan_vault_each(
+    let vault = crate::scan_vault_each_with(
         global,
-        first,
+        &root,
+        config,
         detail,
         |n, opts| {
             if !Vault::in_scope(&n.path, &scopes) {

@@ -86,7 +86,7 @@ fn write_text(
 ) -> Result<(usize, usize), Error> {
     let first = args.paths.first().map(PathBuf::as_path);
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
-    let params = crate::fsrs_parameters(global, &root)?;
+    let (config, params) = crate::settings_and_fsrs(global, &root)?;
     let path = args.output.as_path();
     let fail =
         |e: std::io::Error| if path.as_os_str() == "-" { Error::stdout(e) } else { Error::io(path, e) };
@@ -98,9 +98,10 @@ fn write_text(
             // The header waits for a first note: with none, nothing is written.
             ExportFormat::AnkiTxt | ExportFormat::Apkg => {}
         }
-        crate::scan_vault_each(
+        crate::scan_vault_each_with(
             global,
-            first,
+            &root,
+            config,
             crate::parse::Detail::Full,
             |n, popts| {
                 let qs = export::note_questions(&n, sel, popts, &|n| file_mtime(&n.abs), true);

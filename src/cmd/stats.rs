@@ -30,7 +30,7 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
     // Each note is reduced to its cards' decks and schedules on the worker
     // threads (the counting parse is enough: tests/cli/counts.rs); the
     // cards are counted as they come and dropped.
-    let params = crate::fsrs_parameters(global, &root)?;
+    let (config, params) = crate::settings_and_fsrs(global, &root)?;
     let mut tally = CardTally::new();
     let mut memory = MemoryTally::new();
     // Notes tagged for review, in the review decks `--deck` names (a
@@ -40,9 +40,10 @@ pub fn run(global: &Global, args: &StatsArgs, out: &mut dyn Write) -> Result<Exi
         args.deck.is_empty()
             || args.deck.iter().any(|d| d.trim_start_matches('#') == deck.trim_start_matches('#'))
     };
-    let vault = crate::scan_vault_each(
+    let vault = crate::scan_vault_each_with(
         global,
-        first,
+        &root,
+        config,
         crate::parse::Detail::Counts,
         |n, opts| {
             let note = (Vault::in_scope(&n.path, &scopes))

@@ -63,13 +63,19 @@ impl DiskStore {
 /// Reads the bury list of a vault for `day` (empty when stale or absent).
 #[must_use]
 pub fn read_buried(root: &Path, day: NaiveDate) -> Vec<QuestionHash> {
-    let Ok(text) = std::fs::read_to_string(root.join(BURIED_PATH)) else {
-        return Vec::new();
-    };
-    match serde_json::from_str::<Buried>(&text) {
-        Ok(b) if b.day == Some(day) => b.questions,
+    match read_bury_list(root) {
+        Some((d, questions)) if d == day => questions,
         _ => Vec::new(),
     }
+}
+
+/// The bury list as it is on disk: its day and its questions (`None` when
+/// there is none, or it cannot be read, or it names no day).
+#[must_use]
+pub fn read_bury_list(root: &Path) -> Option<(NaiveDate, Vec<QuestionHash>)> {
+    let text = std::fs::read_to_string(root.join(BURIED_PATH)).ok()?;
+    let b = serde_json::from_str::<Buried>(&text).ok()?;
+    Some((b.day?, b.questions))
 }
 
 impl Store for DiskStore {

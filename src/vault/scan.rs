@@ -106,9 +106,22 @@ pub fn scan_each<T: Send>(
     root: &Path,
     load: &LoadOptions,
     f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), Error>,
+) -> Result<Vault, Error> {
+    let config = crate::settings::load(root, &load.overrides)?;
+    scan_each_with(root, config, load, f, sink)
+}
+
+/// [`scan_each`] with the vault's settings already read (`config`, from
+/// [`crate::settings::load`] with `load`'s overrides), for a command that
+/// needs them to choose what each note gives.
+pub fn scan_each_with<T: Send>(
+    root: &Path,
+    mut config: crate::settings::Config,
+    load: &LoadOptions,
+    f: impl Fn(VaultNote, &ParseOptions) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<Vault, Error> {
-    let mut config = crate::settings::load(root, &load.overrides)?;
     if load.check_state {
         let stamp = load.clock_now.format("%Y%m%dT%H%M%SZ").to_string();
         config.warnings.extend(crate::settings::state::check_buried(root, &stamp));
