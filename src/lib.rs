@@ -216,12 +216,6 @@ pub fn scan_vault_quiet<T: Send>(
     vault::scan(&root, &LoadOptions { detail, ..load_options(global) }, f)
 }
 
-/// The FSRS parameters of the vault at `root` (its settings and
-/// `fsrs-weights`), for commands that need them before the scan.
-pub fn fsrs_parameters(global: &Global, root: &std::path::Path) -> Result<schedule::fsrs::Parameters, Error> {
-    Ok(settings_and_fsrs(global, root)?.1)
-}
-
 /// The settings of the vault at `root` (with the command line's overrides)
 /// and its FSRS parameters, read once for a command that needs the
 /// parameters before the scan and hands the settings on to it

@@ -16,7 +16,7 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
     let decks = crate::resolve_decks(global, first, &args.deck)?;
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
-    let fsrs = crate::fsrs_parameters(global, &root)?;
+    let (config, fsrs) = crate::settings_and_fsrs(global, &root)?;
     let want = args.state.map(|state| match state {
         StateFilter::New => CardState::New,
         StateFilter::Due => CardState::Due,
@@ -36,11 +36,22 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
         rows
     };
     if args.json {
-        return print_json(global, first, &select, out);
+        return print_json(global, &root, config, &select, out);
     }
     // Every note becomes its rows (texts included) on the worker threads;
     // the table needs them all for its column widths.
-    let (_, per_note) = crate::scan_vault(global, first, |n, opts| select(&n, opts))?;
+    let mut per_note = Vec::new();
+    crate::scan_vault_each_with(
+        global,
+        &root,
+        config,
+        crate::parse::Detail::Full,
+        |n, opts| select(&n, opts),
+        |rows| {
+            per_note.push(rows);
+            Ok(())
+        },
+    )?;
     let per_note = std::mem::ManuallyDrop::new(per_note);
     let rows: Vec<&CardRow> = per_note.iter().flatten().collect();
     // The address is never cut (it is what `grade` takes). Outside a
@@ -73,15 +84,17 @@ pub fn run(global: &Global, args: &CardsArgs, out: &mut dyn Write) -> Result<std
 /// the vault.
 fn print_json(
     global: &Global,
-    first: Option<&std::path::Path>,
+    root: &std::path::Path,
+    config: crate::settings::Config,
     select: &(dyn Fn(&crate::vault::VaultNote, &crate::parse::ParseOptions) -> Vec<CardRow> + Sync),
     out: &mut dyn Write,
 ) -> Result<std::process::ExitCode, Error> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut started = false;
-    crate::scan_vault_each(
+    crate::scan_vault_each_with(
         global,
-        first,
+        root,
+        config,
         crate::parse::Detail::Full,
         |n, opts| {
             // Every row after a separator; the very first one's comma is
