@@ -410,6 +410,28 @@ impl Vault {
         load_note(rel, abs, &self.parse_options())
     }
 
+    /// A batch's changes of the note at `path`, as planned on `old`, planned
+    /// again on its new text (`text`, read since): each question found again
+    /// by its text, nearest to where it was ([`crate::edit::plan::find_questions_again`]),
+    /// then `plan` on the new note. `None` when a question is gone or the
+    /// plan fails.
+    pub fn replan<V: Clone, E>(
+        &self,
+        path: &str,
+        old: &Note,
+        changes: &std::collections::BTreeMap<usize, V>,
+        text: &str,
+        plan: impl FnOnce(
+            &Note,
+            &std::collections::BTreeMap<usize, V>,
+            &Settings,
+        ) -> Result<Vec<crate::edit::Edit>, E>,
+    ) -> Option<Vec<crate::edit::Edit>> {
+        let fresh = parse_note(text.to_owned(), crate::note_path::folder(path), &self.parse_options(), true);
+        let moved = crate::edit::plan::find_questions_again(old, &fresh, changes)?;
+        plan(&fresh, &moved, &self.config.settings).ok()
+    }
+
     /// Parse options for this vault.
     #[must_use]
     pub fn parse_options(&self) -> ParseOptions<'_> {

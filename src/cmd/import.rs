@@ -18,7 +18,7 @@ use crate::edit::plan::SiblingChange;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::export::{Selection, collect};
-use crate::import::edits::{QuestionChanges, plan_note, relocate};
+use crate::import::edits::{QuestionChanges, plan_note};
 use crate::import::plan::CardPlan;
 use crate::import::summary::{Done, Summary};
 use crate::import::{
@@ -117,7 +117,7 @@ pub fn run(global: &Global, args: &ImportArgs, out: &mut dyn Write) -> Result<Ex
             .map(|(ni, _)| {
                 let n = &vault.notes[*ni];
                 let qs = &by_note[ni];
-                move |text: &str| relocate(vault, &n.path, &n.note, qs, text)
+                move |text: &str| vault.replan(&n.path, &n.note, qs, text, plan_note)
             })
             .collect();
         let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = plans

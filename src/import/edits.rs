@@ -1,14 +1,14 @@
 //! The edits of an import (pure): each changed question of a note gets one
 //! edit of its schedule comment ([`plan_siblings`]), and a note that changed
-//! on disk since it was read is planned again on its new text.
+//! on disk since it was read is planned again on its new text
+//! ([`crate::vault::Vault::replan`] with [`plan_note`]).
 
 use std::collections::BTreeMap;
 
 use crate::edit::Edit;
 use crate::edit::plan::{SiblingChange, plan_siblings};
-use crate::parse::{Note, parse_note};
+use crate::parse::Note;
 use crate::settings::Settings;
-use crate::vault::Vault;
 
 /// The changes to one note: question index → (sibling, new segment).
 pub type QuestionChanges = BTreeMap<usize, Vec<(usize, SiblingChange)>>;
@@ -25,21 +25,4 @@ pub fn plan_note(note: &Note, changes: &QuestionChanges, settings: &Settings) ->
         }
     }
     Ok(edits)
-}
-
-/// The same changes on a note's new text (`text`, read from `path`): each
-/// question found again by its text, nearest to where it was; `None` when
-/// one is gone.
-#[must_use]
-pub fn relocate(
-    vault: &Vault,
-    path: &str,
-    old: &Note,
-    changes: &QuestionChanges,
-    text: &str,
-) -> Option<Vec<Edit>> {
-    let folder = crate::note_path::folder(path);
-    let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    let moved = crate::edit::plan::find_questions_again(old, &fresh, changes)?;
-    plan_note(&fresh, &moved, &vault.config.settings).ok()
 }

@@ -16,7 +16,7 @@ use crate::clock::When;
 use crate::edit::{Edit, splice, unified_diff};
 use crate::error::Error;
 use crate::log::{CardRef, Op, Record, Stamp};
-use crate::parse::{CardSchedule, CardState, Note, cyrb53, parse_note};
+use crate::parse::{CardSchedule, CardState, cyrb53};
 use crate::reschedule::fsrs::fsrs_note;
 use crate::reschedule::select::{
     Done, Filter, already_done, by_question, move_card, plan_changes, plan_note, select_note,
@@ -210,21 +210,6 @@ fn second_pass(
     (plans, problems)
 }
 
-/// The same changes on a note's new text: each question found again by its
-/// text (nearest to where it was).
-fn relocate(
-    vault: &Vault,
-    path: &str,
-    old: &Note,
-    changes: &BTreeMap<usize, Vec<(usize, Change)>>,
-    text: &str,
-) -> Option<Vec<Edit>> {
-    let folder = crate::note_path::folder(path);
-    let fresh = parse_note(text.to_owned(), folder, &vault.parse_options(), true);
-    let moved = crate::edit::plan::find_questions_again(old, &fresh, changes)?;
-    plan_note(&fresh, &moved, &vault.config.settings).ok()
-}
-
 /// Writes the planned notes, logging each card's change; returns how many
 /// notes were written, whether it was interrupted and whether a write failed.
 fn apply(
@@ -241,7 +226,7 @@ fn apply(
     let relocators: Vec<_> = held
         .iter()
         .zip(&by_note)
-        .map(|((_, n), qs)| move |text: &str| relocate(vault, &n.path, &n.note, qs, text))
+        .map(|((_, n), qs)| move |text: &str| vault.replan(&n.path, &n.note, qs, text, plan_note))
         .collect();
     let writes: Vec<(NoteWrite<'_>, Vec<Record>)> = held
         .iter()
