@@ -385,28 +385,33 @@ mod tests {
         }
     }
 
+    /// `text`'s first question answered by another writer (due 06-22), then
+    /// its second (due 06-23) re-planned on that new text from the old
+    /// parse: the two questions' first schedules after both.
+    fn answer_first_then_replan_second(text: &str) -> (CardSchedule, CardSchedule) {
+        let s = Settings::default();
+        let old = parse(text, &s);
+        let first =
+            plan_schedule(&old, &old.questions[0], 0, &sm2(due(2024, 6, 22), 2.0, 230.0), &s).expect("plan");
+        let fresh = parse(&crate::edit::splice(text, &[first]), &s);
+        let next = sm2(due(2024, 6, 23), 3.0, 250.0).segment();
+        let edit = replan_comment(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
+        let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
+        (both.questions[0].schedule(0), both.questions[1].schedule(0))
+    }
+
+    fn whole_sm2(d: NaiveDate, i: i64, e: i64) -> CardSchedule {
+        CardSchedule::Sm2 { due: Some(d), interval: Some(WholeInterval(i)), ease: Some(WholeEase(e)) }
+    }
+
     /// Found by fuzzing (fuzz target edit): with two identical questions,
     /// the answer to the second, re-planned after another writer answered
     /// the first, went looking nearest its old line and picked the first.
     #[test]
     fn replanning_keeps_the_rank_among_identical_questions() {
-        let s = Settings::default();
-        let text = "#flashcards\nQ::A\nQ::A\n";
-        let old = parse(text, &s);
-        let next = sm2(due(2024, 6, 23), 3.0, 250.0).segment();
-        // Another writer answers the first copy; then the second's answer lands.
-        let first =
-            plan_schedule(&old, &old.questions[0], 0, &sm2(due(2024, 6, 22), 2.0, 230.0), &s).expect("plan");
-        let fresh = parse(&crate::edit::splice(text, &[first]), &s);
-        let edit = replan_comment(&fresh, &old, &old.questions[1], 0, &next, &s).expect("replanned");
-        let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
-        let sm2 = |d, i, e| CardSchedule::Sm2 {
-            due: Some(d),
-            interval: Some(WholeInterval(i)),
-            ease: Some(WholeEase(e)),
-        };
-        assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
-        assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
+        let (first, second) = answer_first_then_replan_second("#flashcards\nQ::A\nQ::A\n");
+        assert_eq!(first, whole_sm2(due(2024, 6, 22), 2, 230));
+        assert_eq!(second, whole_sm2(due(2024, 6, 23), 3, 250));
     }
 
     /// Found by fuzzing (fuzz target edit): a card whose FSRS segment lacks
@@ -415,24 +420,12 @@ mod tests {
     /// its answer was refused as if the card had changed.
     #[test]
     fn replanning_an_fsrs_card_with_a_missing_field_lands() {
-        let s = Settings::default();
         let text = "#flashcards\nP::B\nQ::A\n<!--SR:!fsrs,2024-06-18T09:15:00.000Z,2,3.2,4,2,1,0-->\n";
-        let old = parse(text, &s);
+        let old = parse(text, &Settings::default());
         assert!(old.questions[1].schedule(0).fsrs().is_some_and(|f| f.learning_steps.is_nan()));
-        let first =
-            plan_schedule(&old, &old.questions[0], 0, &sm2(due(2024, 6, 22), 2.0, 230.0), &s).expect("plan");
-        let fresh = parse(&crate::edit::splice(text, &[first]), &s);
-        let next = sm2(due(2024, 6, 23), 3.0, 250.0);
-        let edit =
-            replan_comment(&fresh, &old, &old.questions[1], 0, &next.segment(), &s).expect("replanned");
-        let both = parse(&crate::edit::splice(&fresh.text, &[edit]), &s);
-        let sm2 = |d, i, e| CardSchedule::Sm2 {
-            due: Some(d),
-            interval: Some(WholeInterval(i)),
-            ease: Some(WholeEase(e)),
-        };
-        assert_eq!(both.questions[0].schedule(0), sm2(due(2024, 6, 22), 2, 230));
-        assert_eq!(both.questions[1].schedule(0), sm2(due(2024, 6, 23), 3, 250));
+        let (first, second) = answer_first_then_replan_second(text);
+        assert_eq!(first, whole_sm2(due(2024, 6, 22), 2, 230));
+        assert_eq!(second, whole_sm2(due(2024, 6, 23), 3, 250));
     }
 
     /// Found by fuzzing (fuzz target edit): in `<!--SR:-->-->` the payload
