@@ -76,7 +76,7 @@ pub fn resolve_decks(
     if filters.is_empty() {
         return Ok(Vec::new());
     }
-    let (known, _) = known_decks(global, first_path)?;
+    let (known, _) = known_decks(global, first_path, false)?;
     deck::resolve(filters, &known)
 }
 
@@ -93,7 +93,7 @@ pub fn resolve_card_and_note_decks(
     if filters.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (known, review) = known_decks(global, first_path)?;
+    let (known, review) = known_decks(global, first_path, true)?;
     let (mut cards, mut notes) = (Vec::new(), Vec::new());
     for f in filters {
         match deck::resolve(std::slice::from_ref(f), &known) {
@@ -107,16 +107,19 @@ pub fn resolve_card_and_note_decks(
     Ok((cards, notes))
 }
 
-/// The vault's flashcard decks with their parents, and the review decks
-/// its notes are in (tags without `#`): one counting pass.
+/// The vault's flashcard decks with their parents, and with `review` the
+/// review decks its notes are in (tags without `#`): one counting pass.
 fn known_decks(
     global: &Global,
     first_path: Option<&std::path::Path>,
+    review: bool,
 ) -> Result<(std::collections::BTreeSet<String>, std::collections::BTreeSet<String>), Error> {
     let root = vault::discover(global.vault.as_deref(), first_path)?;
     let opts = LoadOptions { detail: parse::Detail::Counts, check_state: false, ..load_options(global) };
     let (_, per_note) = vault::scan(&root, &opts, |n, opts| {
-        let review: Vec<String> = notes::queue_entry(&n.note, opts.settings)
+        let review: Vec<String> = review
+            .then(|| notes::queue_entry(&n.note, opts.settings))
+            .flatten()
             .map(|(decks, _)| decks.iter().map(|d| d.trim_start_matches('#').to_owned()).collect())
             .unwrap_or_default();
         if !n.note.has_deck {
