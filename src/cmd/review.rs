@@ -130,8 +130,11 @@ fn scan(
     let mut histogram = Histogram::default();
     let mut notes = Vec::new();
     let mut cards = Cards::default();
+    // The queue keeps of each card its address and its question's hash
+    // only; the note of a card is read and parsed in full when the card
+    // comes up.
     let load =
-        crate::vault::LoadOptions { detail: crate::parse::Detail::Full, ..crate::load_options(global) };
+        crate::vault::LoadOptions { detail: crate::parse::Detail::Queue, ..crate::load_options(global) };
     let per_note = |n: crate::vault::VaultNote, opts: &crate::parse::ParseOptions| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let path = std::sync::Arc::new(n.path);
