@@ -291,18 +291,19 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
     // Read at most one byte past the limit: no stat call needed to know the
     // size. The read goes to a buffer the thread keeps, and the note gets an
     // exact-size copy: a vault held in memory would otherwise keep every
-    // note's spare read capacity, three times the text. A counting parse
-    // never keeps its notes, so it takes the buffer itself.
+    // note's spare read capacity, three times the text. A parse with less
+    // than the full detail (counting, a review queue) never keeps its
+    // notes, so it takes the buffer itself.
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let bytes = BUF.with_borrow_mut(|buf| {
         buf.clear();
         let r = std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_NOTE_BYTES + 1), buf);
-        let bytes = if opts.detail == crate::parse::Detail::Counts {
-            std::mem::replace(buf, Vec::with_capacity(8192))
-        } else {
+        let bytes = if opts.detail == crate::parse::Detail::Full {
             buf.clone()
+        } else {
+            std::mem::replace(buf, Vec::with_capacity(8192))
         };
         if buf.capacity() > 1 << 20 {
             *buf = Vec::new();

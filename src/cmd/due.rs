@@ -64,7 +64,7 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
             let mut cs =
                 note_cards(&std::sync::Arc::new(n.path), &n.note, &opts.when(), Mode::Normal, &[], &decks);
             if !buried.is_empty() {
-                cs.cards.retain(|c| !buried.contains(c.question_hash().as_str()));
+                cs.retain(|c| !buried.contains(c.question_hash().as_str()));
             }
             Part::Cards(cs)
         },

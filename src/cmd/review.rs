@@ -45,7 +45,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     let buried: std::collections::HashSet<u64> =
         read_buried(&vault.root, vault.today).iter().filter_map(crate::parse::QuestionHash::value).collect();
     if !buried.is_empty() {
-        cards.cards.retain(|c| !buried.contains(&c.hash));
+        cards.retain(|c| !buried.contains(&c.hash));
     }
 
     // An error before the full screen starts still shows the warnings.
@@ -65,7 +65,7 @@ pub fn run(global: &Global, args: &ReviewArgs, out: &mut dyn Write) -> Result<Ex
     // The start screen: the deck tree, unless a deck was asked for, there
     // is only one, or the review is in plain lines.
     let tree =
-        (!plain && args.deck.is_empty() && !single_deck(&cards.cards)).then(|| deck_tree(&cards, limited));
+        (!plain && args.deck.is_empty() && !single_deck(cards.iter())).then(|| deck_tree(&cards, limited));
     let queue = if tree.is_some() { limited(cards.clone()) } else { limited(std::mem::take(&mut cards)) };
 
     if !plain && queue.is_empty() {
@@ -130,8 +130,11 @@ fn scan(
     let mut histogram = Histogram::default();
     let mut notes = Vec::new();
     let mut cards = Cards::default();
+    // The queue keeps of each card its address and its question's hash
+    // only; the note of a card is read and parsed in full when the card
+    // comes up.
     let load =
-        crate::vault::LoadOptions { detail: crate::parse::Detail::Full, ..crate::load_options(global) };
+        crate::vault::LoadOptions { detail: crate::parse::Detail::Queue, ..crate::load_options(global) };
     let per_note = |n: crate::vault::VaultNote, opts: &crate::parse::ParseOptions| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let path = std::sync::Arc::new(n.path);
@@ -140,7 +143,7 @@ fn scan(
         } else {
             Cards::default()
         };
-        let keep = (!cards.cards.is_empty()).then(|| (((*path).clone(), fingerprint(&n.note.text)), cards));
+        let keep = (!cards.is_empty()).then(|| (((*path).clone(), fingerprint(&n.note.text)), cards));
         (keys, keep)
     };
     let vault = crate::vault::scan_each(root, &load, per_note, |(keys, keep)| {

@@ -123,8 +123,10 @@ pub(super) fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions)
     for s in &mut segments {
         s.place(opts.zone);
     }
-    if opts.detail == Detail::Counts {
-        return build_counts(raw, comment_in_text.as_ref(), segments, opts);
+    match opts.detail {
+        Detail::Counts => return build_counts(raw, comment_in_text.as_ref(), segments, opts),
+        Detail::Queue => return build_queue(note, raw, segments, opts),
+        Detail::Full => {}
     }
     let comment = comment_in_text.as_ref().and_then(|r| {
         let (a, la) = map_offset(&raw.pieces, r.start)?;
@@ -236,6 +238,38 @@ fn build_counts(
         segments,
         topic_tag,
         actual: TextRef::Span(0, 0),
+        block_id: None,
+        decks: no_decks(),
+        cards,
+        anchor: None,
+    }
+}
+
+/// [`build_question`] for [`Detail::Queue`]: [`build_counts`]' fields, and
+/// the text line and the text without schedule, topic tag and block id,
+/// taken the way [`Detail::Full`] takes them (so a card's hash and address
+/// are the same in both).
+fn build_queue(note: &str, raw: &RawQuestion, mut segments: Vec<Segment>, opts: &ParseOptions) -> Question {
+    for s in &mut segments {
+        s.raw = 0..0;
+    }
+    let without_sr = strip_sr_comments(&raw.text);
+    let Stripped { topic_tag, actual, .. } = strip_question(&without_sr);
+    let cards = card_count(raw.kind, actual, opts.clozes);
+    // Usually a slice of the note (no search: `TextRef::new` sees it by
+    // its address); else a copy.
+    let actual = TextRef::new(actual, note, None, 0..0);
+    let text_line = raw.text_line.unwrap_or(raw.first_line).max(raw.first_line);
+    Question {
+        kind: raw.kind,
+        first_line: raw.first_line,
+        last_line: raw.last_line,
+        text_line,
+        text: TextRef::Span(0, 0),
+        comment: None,
+        segments,
+        topic_tag: topic_tag.map(str::to_owned),
+        actual,
         block_id: None,
         decks: no_decks(),
         cards,

@@ -82,6 +82,11 @@ pub enum Detail {
     /// that counting commands (`decks`) read; the question's texts are
     /// empty, and its comment, segment ranges and anchor are not recorded.
     Counts,
+    /// [`Detail::Counts`], and each question's `text_line` and text without
+    /// schedule (kept as a range of the note, as [`Detail::Full`] keeps it):
+    /// what a review queue keeps of a card, its address and its question's
+    /// hash ([`Question::hash_value`]). `Question::text` stays empty.
+    Queue,
 }
 
 /// A place where a plugin quirk hides or swallows text (for `check`).

@@ -24,7 +24,11 @@ pub(super) struct RawQuestion<'a> {
     /// Borrowed from the note when its lines are contiguous there (the
     /// common case: LF line endings, no trailing blanks, no fence rewrite).
     pub(super) text: std::borrow::Cow<'a, str>,
+    /// Recorded for [`Detail::Full`] only.
     pub(super) pieces: Vec<Piece>,
+    /// The note line the text starts with (its first piece's), whatever
+    /// the detail.
+    pub(super) text_line: Option<usize>,
 }
 
 /// The block being accumulated. Most blocks are prose that never becomes a
@@ -78,7 +82,8 @@ impl<'a> Acc<'a> {
 
     /// Builds the text (trimmed at the end when `trim`) and its pieces. The
     /// text is borrowed from `note` when the parts lie back to back in it.
-    fn take(&mut self, note: &'a str, trim: bool, detail: Detail) -> (std::borrow::Cow<'a, str>, Vec<Piece>) {
+    fn take(&mut self, note: &'a str, trim: bool, detail: Detail) -> Taken<'a> {
+        let text_line = self.parts.first().and_then(|p| p.line);
         let mut pieces = Vec::new();
         if detail == Detail::Full {
             pieces.reserve_exact(self.parts.len());
@@ -128,8 +133,15 @@ impl<'a> Acc<'a> {
             }
             pieces.retain(|p| p.text_start <= keep);
         }
-        (text, pieces)
+        Taken { text, pieces, text_line }
     }
+}
+
+/// A block's text as [`Acc::take`] builds it.
+struct Taken<'a> {
+    text: std::borrow::Cow<'a, str>,
+    pieces: Vec<Piece>,
+    text_line: Option<usize>,
 }
 
 /// The plugin's `parse()`: splits the note into questions (spec §a.2).
@@ -181,13 +193,14 @@ pub(super) fn split_questions<'a>(
         let at_marker = !end_marker.is_empty() && t == end_marker;
         if (empty && (end_marker.is_empty() || kind.is_none())) || at_marker {
             if let Some(k) = kind.take() {
-                let (text, pieces) = acc.take(&note.text, true, opts.detail);
+                let Taken { text, pieces, text_line } = acc.take(&note.text, true, opts.detail);
                 out.push(RawQuestion {
                     kind: k,
                     first_line: first,
                     last_line: i.saturating_sub(1),
                     text,
                     pieces,
+                    text_line,
                 });
             }
             acc.clear();
@@ -226,8 +239,8 @@ pub(super) fn split_questions<'a>(
                     }
                 }
             }
-            let (text, pieces) = acc.take(&note.text, false, opts.detail);
-            out.push(RawQuestion { kind: k, first_line: first, last_line: i, text, pieces });
+            let Taken { text, pieces, text_line } = acc.take(&note.text, false, opts.detail);
+            out.push(RawQuestion { kind: k, first_line: first, last_line: i, text, pieces, text_line });
             kind = None;
         } else if t == s.multiline_card_separator {
             if acc.longer_than_one() {
@@ -263,13 +276,14 @@ pub(super) fn split_questions<'a>(
         && !acc.is_empty()
     {
         {
-            let (text, pieces) = acc.take(&note.text, true, opts.detail);
+            let Taken { text, pieces, text_line } = acc.take(&note.text, true, opts.detail);
             out.push(RawQuestion {
                 kind: k,
                 first_line: first,
                 last_line: n.saturating_sub(1),
                 text,
                 pieces,
+                text_line,
             });
         }
     }

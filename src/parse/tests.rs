@@ -131,3 +131,45 @@ fn cyrb53_hashes_utf16_units_with_either_seed() {
     }
     assert_eq!(cyrb53("a", 0), 7_929_297_801_672_961);
 }
+
+#[test]
+fn the_queue_detail_gives_each_question_the_full_address_and_hash() {
+    let notes = [
+        // A block right after a one-line card; a skipped comment.
+        "#flashcards\n\nQ::A\nfront\n?\nback\n<!--x-->\nskipped\nafter\n??\nrev\n",
+        // CRLF, trailing blanks, a topic tag, a block id, two comments.
+        "#flashcards\r\n\r\n#flashcards/t  Q::A ^id-1  \r\n<!--SR:!2024-06-18,13,290-->\r\n\r\nM <!--SR:x--> <!--SR:!2024-06-18,1,250-->\n?\nB\n",
+        // Clozes, a fence, an unclosed fence, front matter.
+        "---\ntags: [flashcards]\n---\n==a== and ==b==\n<!--SR:!2024-06-01,3,250!2024-06-30,3,250-->\n\n```\ncode\n```\n?\nans\n\n~~~\nopen\n",
+        // A multi-line card whose lines are not contiguous (trailing blanks).
+        "#flashcards/x\n\nline one   \nline two\t\n?\nback   \n<!--SR:!2024-06-01,3,250-->\n",
+    ];
+    let settings = Settings::default();
+    let (clozes, today) = opts_with(&settings);
+    let full = ParseOptions { detail: Detail::Full, ..ParseOptions::at_noon(&settings, &clozes, today) };
+    let queue = ParseOptions { detail: Detail::Queue, ..full.clone() };
+    for text in notes {
+        let f = parse_note(text.to_owned(), Some("folder"), &full, false);
+        let q = parse_note(text.to_owned(), Some("folder"), &queue, false);
+        assert!(!f.questions.is_empty(), "{text:?}");
+        assert_eq!(f.questions.len(), q.questions.len(), "{text:?}");
+        for (a, b) in f.questions.iter().zip(&q.questions) {
+            let what = format!("{text:?}, line {}", a.first_line);
+            assert_eq!(
+                (a.kind, a.first_line, a.last_line, a.text_line),
+                (b.kind, b.first_line, b.last_line, b.text_line),
+                "{what}"
+            );
+            assert_eq!((a.cards, &a.decks, &a.topic_tag), (b.cards, &b.decks, &b.topic_tag), "{what}");
+            assert_eq!(a.actual(&f.text), b.actual(&q.text), "{what}");
+            assert_eq!(a.hash_value(&f.text), b.hash_value(&q.text), "{what}");
+            for i in 0..a.cards {
+                assert!(a.schedule(i).same_as(&b.schedule(i)), "{what}, sibling {i}");
+            }
+        }
+    }
+    // The text lines that differ from the first lines are seen.
+    let f = parse_note(notes[0].to_owned(), None, &queue, false);
+    let lines: Vec<(usize, usize)> = f.questions.iter().map(|q| (q.first_line, q.text_line)).collect();
+    assert_eq!(lines, [(2, 2), (2, 3)]);
+}

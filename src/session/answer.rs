@@ -39,7 +39,7 @@ impl<S: Store> Session<S> {
                 return Ok(());
             }
         };
-        let before = q.schedule(card.sibling);
+        let before = q.schedule(card.sibling());
         let card_ref = card_ref(&card, q);
         let stamp = Stamp::at(when.now, when.zone);
         if self.ctx.mode == Mode::Cram {
@@ -78,7 +78,7 @@ impl<S: Store> Session<S> {
         }
         let schedule = answered.schedule;
         let segment = schedule.segment();
-        let edit = plan_comment(note, q, card.sibling, &segment, &self.ctx.settings)
+        let edit = plan_comment(note, q, card.sibling(), &segment, &self.ctx.settings)
             .map_err(|e| refused(e.to_string()))?;
         let old_comment = q.comment.as_ref().map(|c| note.text[c.clone()].to_owned());
         let record = Record::answer(
@@ -261,7 +261,7 @@ fn relocator<'a>(
 ) -> impl Fn(&str) -> Option<Vec<Edit>> + Sync + 'a {
     move |text: &str| {
         let fresh = parse_note(text.to_owned(), crate::note_path::folder(&card.path), opts, true);
-        crate::edit::plan::replan_comment(&fresh, note, q, card.sibling, segment, opts.settings)
+        crate::edit::plan::replan_comment(&fresh, note, q, card.sibling(), segment, opts.settings)
             .map(|e| vec![e])
     }
 }
@@ -270,9 +270,9 @@ fn relocator<'a>(
 fn card_ref(card: &QueueCard, q: &Question) -> CardRef {
     CardRef {
         path: (*card.path).clone(),
-        line: card.line,
+        line: card.line(),
         hash: card.question_hash(),
-        sibling: card.sibling,
+        sibling: card.sibling(),
         decks: q.decks.to_vec(),
     }
 }
@@ -286,7 +286,7 @@ fn shown_question<'a>(
     let Some(sn) = notes.get(&*card.path) else {
         return Err(Notice(format!("{}: the note is no longer loaded; card skipped", card.path)));
     };
-    let Some(q) = sn.note.questions.get(card.question) else {
+    let Some(q) = sn.note.questions.get(card.question()) else {
         return Err(Notice(format!("{}: the card is gone from the note; skipped", card.path)));
     };
     Ok((&sn.note, q))

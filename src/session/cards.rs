@@ -127,17 +127,14 @@ pub fn note_cards(
                     i
                 }
             };
-            out.cards.push(QueueCard {
-                path: path.clone(),
-                question: c.question,
-                sibling: c.sibling,
-                line: q.text_line_no(),
+            out.push(QueueCard::new(
+                path.clone(),
+                (c.question, c.sibling),
+                q.text_line_no(),
                 hash,
-                is_new: c.phase == Phase::New,
-                phase: c.phase,
+                c.phase,
                 deck,
-                deck_rank: 0,
-            });
+            ));
         },
     );
     out

@@ -34,7 +34,7 @@ pub fn deck_tree(cards: &Cards, limited: impl Fn(Cards) -> Vec<QueueCard>) -> Ve
     let (new, learning, review) = counts(&limited(cards.clone()));
     let mut rows = vec![DeckRow { deck: None, name: "All decks".into(), depth: 0, new, learning, review }];
     let mut used = vec![false; cards.decks().len()];
-    for c in &cards.cards {
+    for c in cards.iter() {
         if let Some(u) = used.get_mut(c.deck as usize) {
             *u = true;
         }
@@ -52,8 +52,9 @@ pub fn deck_tree(cards: &Cards, limited: impl Fn(Cards) -> Vec<QueueCard>) -> Ve
 /// True when the start screen has nothing to choose: the cards are all in
 /// one deck.
 #[must_use]
-pub fn single_deck(cards: &[QueueCard]) -> bool {
-    cards.first().is_none_or(|first| cards.iter().all(|c| c.deck == first.deck))
+pub fn single_deck<'a>(cards: impl IntoIterator<Item = &'a QueueCard>) -> bool {
+    let mut cards = cards.into_iter();
+    cards.next().is_none_or(|first| cards.all(|c| c.deck == first.deck))
 }
 
 /// The cards of `deck` and its subdecks.
@@ -70,17 +71,15 @@ mod tests {
 
     fn card(cards: &mut Cards, deck: &str, line: usize, phase: Phase) {
         let deck = cards.deck(deck);
-        cards.cards.push(QueueCard {
-            path: std::sync::Arc::new(format!("n{line}.md").into()),
-            question: line,
-            sibling: 0,
-            line: crate::parse::LineNo::new(line),
-            hash: line as u64,
-            is_new: phase == Phase::New,
+        let path = std::sync::Arc::new(format!("n{line}.md").into());
+        cards.push(QueueCard::new(
+            path,
+            (line, 0),
+            crate::parse::LineNo::new(line),
+            line as u64,
             phase,
             deck,
-            deck_rank: 0,
-        });
+        ));
     }
 
     #[test]
@@ -108,13 +107,13 @@ mod tests {
             ]
         );
         assert_eq!(rows[3].deck.as_deref(), Some("flashcards/kafka/producers"));
-        assert_eq!(only(&cards, "flashcards/kafka").cards.len(), 7);
+        assert_eq!(only(&cards, "flashcards/kafka").len(), 7);
         assert_eq!(
-            only(&cards, "flashcards/sql").cards.iter().map(|c| c.question).collect::<Vec<_>>(),
+            only(&cards, "flashcards/sql").iter().map(QueueCard::question).collect::<Vec<_>>(),
             [12, 13]
         );
-        assert!(!single_deck(&cards.cards));
-        assert!(single_deck(&cards.cards[..5]));
+        assert!(!single_deck(cards.iter()));
+        assert!(single_deck(cards.iter().take(5)));
         assert!(single_deck(&[]));
     }
 }

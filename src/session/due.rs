@@ -45,17 +45,7 @@ mod tests {
     use super::*;
 
     fn card(phase: Phase) -> QueueCard {
-        QueueCard {
-            path: std::sync::Arc::new("a.md".into()),
-            question: 0,
-            sibling: 0,
-            line: crate::parse::LineNo::new(1),
-            hash: 0,
-            is_new: phase == Phase::New,
-            phase,
-            deck: 0,
-            deck_rank: 0,
-        }
+        QueueCard::new(std::sync::Arc::new("a.md".into()), (0, 0), crate::parse::LineNo::new(1), 0, phase, 0)
     }
 
     #[test]

@@ -343,11 +343,15 @@ impl<S: Store> Session<S> {
     /// The queued cards, in order (for tests).
     #[must_use]
     pub fn queue(&self) -> Vec<&QueueCard> {
+        self.cards().collect()
+    }
+
+    /// The card on screen, then the queue, then the learning cards.
+    fn cards(&self) -> impl Iterator<Item = &QueueCard> {
         self.current
             .iter()
             .map(|c| &c.card)
             .chain(self.queue.iter())
             .chain(self.learning.iter().map(|(_, c)| c))
-            .collect()
     }
 }

@@ -12,47 +12,114 @@ use crate::note_path::NotePath;
 use crate::parse::QuestionHash;
 
 /// One card in the queue. A queue can hold hundreds of thousands, so a card
-/// owns no text: its note's path is shared with the note's other cards, its
-/// deck is a number (see [`Cards`]), and its question's hash is kept as the
-/// number it prints.
+/// owns no text and is 40 bytes: its note's path is shared with the note's
+/// other cards, its deck is a number (see [`Cards`]), its question's hash is
+/// kept as the number it prints, and its indices are 32-bit (a note is at
+/// most [`crate::vault::MAX_NOTE_BYTES`], so none comes near `u32::MAX`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCard {
     pub path: Arc<NotePath>,
-    /// Index of the question in its note.
-    pub question: usize,
-    pub sibling: usize,
-    /// The question's line (its address), to find it again after edits.
-    pub line: crate::parse::LineNo,
     /// The question's hash (text without schedule), as
     /// [`crate::parse::Question::hash_value`] gives it; see
     /// [`QueueCard::question_hash`].
     pub hash: u64,
-    pub is_new: bool,
-    /// New, learning or review, for the progress counts (a card moves on
-    /// as it is answered).
-    pub phase: Phase,
+    /// Index of the question in its note; see [`QueueCard::question`].
+    question: u32,
+    sibling: u32,
+    /// The number of the question's line (its address), to find it again
+    /// after edits; see [`QueueCard::line`].
+    line: u32,
     /// The card's deck (its first one) for ordering: its index in the deck
     /// names of the [`Cards`] it was gathered in.
     pub deck: u32,
     /// Position of that deck in the deck order; Again requeues within it.
-    pub deck_rank: usize,
+    deck_rank: u32,
+    pub is_new: bool,
+    /// New, learning or review, for the progress counts (a card moves on
+    /// as it is answered).
+    pub phase: Phase,
+}
+
+/// A count or index as a card keeps it (see [`QueueCard`]).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl QueueCard {
+    /// Sibling `sibling` of question `question` (at `line`) of the note at
+    /// `path`, in deck `deck` of its [`Cards`]; new when `phase` is.
+    #[must_use]
+    pub fn new(
+        path: Arc<NotePath>,
+        (question, sibling): (usize, usize),
+        line: crate::parse::LineNo,
+        hash: u64,
+        phase: Phase,
+        deck: u32,
+    ) -> QueueCard {
+        QueueCard {
+            path,
+            hash,
+            question: narrow(question),
+            sibling: narrow(sibling),
+            line: narrow(line.get()),
+            deck,
+            deck_rank: 0,
+            is_new: phase == Phase::New,
+            phase,
+        }
+    }
+
     /// The question's hash as the log and the bury list write it.
     #[must_use]
     pub fn question_hash(&self) -> QuestionHash {
         QuestionHash::of_value(self.hash)
+    }
+
+    /// Index of the question in its note.
+    #[must_use]
+    pub fn question(&self) -> usize {
+        self.question as usize
+    }
+
+    /// Which of the question's cards this is.
+    #[must_use]
+    pub fn sibling(&self) -> usize {
+        self.sibling as usize
+    }
+
+    /// The question's line (its address).
+    #[must_use]
+    pub fn line(&self) -> crate::parse::LineNo {
+        crate::parse::LineNo::new(self.line as usize)
+    }
+
+    /// Position of the card's deck in the deck order.
+    #[must_use]
+    pub fn deck_rank(&self) -> usize {
+        self.deck_rank as usize
+    }
+
+    /// Points the card at question `question` (at `line`, hashing to `hash`)
+    /// of its note, after the note was read again.
+    pub fn repoint(&mut self, question: usize, line: crate::parse::LineNo, hash: u64) {
+        self.question = narrow(question);
+        self.line = narrow(line.get());
+        self.hash = hash;
     }
 }
 
 /// Cards gathered for a queue, in note order, and the names of their decks:
 /// a card's `deck` indexes `decks`, where each name is once, so two cards
 /// are in the same deck exactly when their numbers are equal.
+///
+/// The cards are kept in blocks of [`BLOCK`] (the first one grows up to
+/// that): a vault's queue is gathered note by note, and one list doubling
+/// as it grew had the kernel clear about three times its final size in
+/// fresh pages, and copied it at every doubling.
 #[derive(Debug, Clone, Default)]
 pub struct Cards {
-    /// The cards, in note order.
-    pub cards: Vec<QueueCard>,
+    blocks: Vec<Vec<QueueCard>>,
     /// Kept with `index` by [`Cards::deck`]: read them with [`Cards::decks`].
     decks: Vec<String>,
     /// Each name's index in `decks`, once there are more than [`FEW_DECKS`]
@@ -63,26 +130,28 @@ pub struct Cards {
 /// Deck names looked up one by one rather than through an index.
 const FEW_DECKS: usize = 8;
 
+/// Cards in a full block of [`Cards`] (1.25 MiB).
+const BLOCK: usize = 1 << 15;
+
 impl Cards {
     /// No cards, and the deck names `decks` (distinct) to number them by.
     #[must_use]
     pub fn with_decks(decks: Vec<String>) -> Cards {
         let index = decks.iter().zip(0..).map(|(d, i)| (d.clone(), i)).collect();
-        Cards { cards: Vec::new(), decks, index }
+        Cards { blocks: Vec::new(), decks, index }
     }
 
     /// The number of deck `name`, added if it is new.
     pub fn deck(&mut self, name: &str) -> u32 {
-        let number = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let found = if self.index.is_empty() {
-            self.decks.iter().position(|d| d == name).map(number)
+            self.decks.iter().position(|d| d == name).map(narrow)
         } else {
             self.index.get(name).copied()
         };
         if let Some(i) = found {
             return i;
         }
-        let i = number(self.decks.len());
+        let i = narrow(self.decks.len());
         self.decks.push(name.to_owned());
         if !self.index.is_empty() {
             self.index.insert(name.to_owned(), i);
@@ -92,19 +161,62 @@ impl Cards {
         i
     }
 
+    /// Adds a card after the others (its `deck` numbered in these).
+    pub fn push(&mut self, card: QueueCard) {
+        match self.blocks.last_mut() {
+            Some(b) if b.len() < b.capacity() || b.capacity() < BLOCK => b.push(card),
+            // The first block grows as a note's few cards need; the next
+            // ones are full blocks at once.
+            None => self.blocks.push(vec![card]),
+            Some(_) => {
+                let mut b = Vec::with_capacity(BLOCK);
+                b.push(card);
+                self.blocks.push(b);
+            }
+        }
+    }
+
     /// Appends `other`'s cards after these, their decks renumbered in ours.
     pub fn append(&mut self, other: Cards) {
         let ids: Vec<u32> = other.decks.iter().map(|d| self.deck(d)).collect();
-        self.cards.extend(other.cards.into_iter().map(|mut c| {
+        for mut c in other.blocks.into_iter().flatten() {
             c.deck = ids.get(c.deck as usize).copied().unwrap_or(c.deck);
-            c
-        }));
+            self.push(c);
+        }
+    }
+
+    /// The cards, in note order.
+    pub fn iter(&self) -> impl Iterator<Item = &QueueCard> {
+        self.blocks.iter().flatten()
+    }
+
+    /// How many cards there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.blocks.iter().map(Vec::len).sum()
+    }
+
+    /// True when there is no card.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.blocks.iter().all(Vec::is_empty)
+    }
+
+    /// Keeps only the cards `keep` keeps, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&QueueCard) -> bool) {
+        for b in &mut self.blocks {
+            b.retain(&mut keep);
+        }
     }
 
     /// The same decks with only the cards `keep` keeps.
     #[must_use]
     pub fn filtered(&self, keep: impl Fn(&QueueCard) -> bool) -> Cards {
-        Cards { cards: self.cards.iter().filter(|c| keep(c)).cloned().collect(), ..self.no_cards() }
+        let mut out = self.no_cards();
+        for c in self.iter().filter(|c| keep(c)) {
+            out.push(c.clone());
+        }
+        out
     }
 
     /// The deck names, by number.
@@ -119,8 +231,18 @@ impl Cards {
         self.decks.get(card.deck as usize).map_or("", String::as_str)
     }
 
+    /// The cards in one list at its exact size, each block let go once it
+    /// is copied.
+    fn into_list(self) -> (Vec<QueueCard>, Vec<String>) {
+        let mut list = Vec::with_capacity(self.len());
+        for b in self.blocks {
+            list.extend(b);
+        }
+        (list, self.decks)
+    }
+
     fn no_cards(&self) -> Cards {
-        Cards { cards: Vec::new(), decks: self.decks.clone(), index: self.index.clone() }
+        Cards { blocks: Vec::new(), decks: self.decks.clone(), index: self.index.clone() }
     }
 }
 
@@ -226,7 +348,7 @@ pub fn build(
     review_limit: Option<usize>,
 ) -> Vec<QueueCard> {
     let mut rng = Rng::new(seed);
-    let Cards { mut cards, decks: names, .. } = cards;
+    let (mut cards, names) = cards.into_list();
     // The decks that have cards, by number, in the deck order (a deck
     // without cards would change what a random deck order draws).
     let mut used = vec![false; names.len()];
@@ -249,13 +371,13 @@ pub fn build(
         // Each deck's new and due cards, in note order: their places found
         // by counting, and the cards moved there in place (a second queue of
         // hundreds of thousands of cards was most of `review`'s memory).
-        let mut rank = vec![0; names.len()];
-        for (r, &d) in decks.iter().enumerate() {
+        let mut rank = vec![0u32; names.len()];
+        for (r, &d) in (0..).zip(&decks) {
             rank[d] = r;
         }
         let new_first = matches!(order, Order::NewFirstSequential | Order::NewFirstRandom);
         // Group 2r + 1 is deck r's cards that come second.
-        let group = |c: &QueueCard| 2 * c.deck_rank + usize::from(c.is_new != new_first);
+        let group = |c: &QueueCard| 2 * c.deck_rank() + usize::from(c.is_new != new_first);
         let mut starts = vec![0usize; 2 * decks.len() + 1];
         for c in &mut cards {
             c.deck_rank = rank.get(c.deck as usize).copied().unwrap_or(0);
@@ -314,17 +436,16 @@ mod tests {
         for &(path, deck, is_new) in list {
             let mut one = Cards::default();
             let deck = one.deck(deck);
-            one.cards.push(QueueCard {
-                path: Arc::new(path.into()),
-                question: 0,
-                sibling: 0,
-                line: crate::parse::LineNo::new(1),
-                hash: crate::parse::cyrb53(path, 0),
-                is_new,
-                phase: if is_new { Phase::New } else { Phase::Review },
+            let phase = if is_new { Phase::New } else { Phase::Review };
+            let line = crate::parse::LineNo::new(1);
+            one.push(QueueCard::new(
+                Arc::new(path.into()),
+                (0, 0),
+                line,
+                crate::parse::cyrb53(path, 0),
+                phase,
                 deck,
-                deck_rank: 0,
-            });
+            ));
             all.append(one);
         }
         all
@@ -343,10 +464,10 @@ mod tests {
             ("ab", "f a", false),
         ]);
         assert_eq!(cards.decks, ["f/b", "f/a", "f a"]);
-        assert_eq!(cards.cards.iter().map(|c| c.deck).collect::<Vec<_>>(), [0, 1, 1, 2]);
+        assert_eq!(cards.iter().map(|c| c.deck).collect::<Vec<_>>(), [0, 1, 1, 2]);
         let q = build(cards, Order::DueFirstSequential, false, 1, None, None);
         assert_eq!(paths(&q), vec!["a-due", "a-new", "b1", "ab"]);
-        assert_eq!(q.iter().map(|c| c.deck_rank).collect::<Vec<_>>(), vec![0, 0, 1, 2]);
+        assert_eq!(q.iter().map(QueueCard::deck_rank).collect::<Vec<_>>(), vec![0, 0, 1, 2]);
     }
 
     #[test]
@@ -364,16 +485,16 @@ mod tests {
         let mut rng = Rng::new(seed);
         let mut decks: Vec<&str> = {
             let mut seen = std::collections::HashSet::new();
-            cards.cards.iter().map(|c| cards.deck_name(c)).filter(|d| seen.insert(*d)).collect()
+            cards.iter().map(|c| cards.deck_name(c)).filter(|d| seen.insert(*d)).collect()
         };
         decks.sort_by(|a, b| deck_cmp(a, b));
         if random_decks {
             rng.shuffle(&mut decks);
         }
         let mut buckets: Vec<(Vec<QueueCard>, Vec<QueueCard>)> = vec![(Vec::new(), Vec::new()); decks.len()];
-        for c in &cards.cards {
+        for c in cards.iter() {
             let r = decks.iter().position(|d| *d == cards.deck_name(c)).expect("deck");
-            let c = QueueCard { deck_rank: r, ..c.clone() };
+            let c = QueueCard { deck_rank: narrow(r), ..c.clone() };
             if c.is_new { buckets[r].0.push(c) } else { buckets[r].1.push(c) }
         }
         let mut out = Vec::new();

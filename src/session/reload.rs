@@ -72,14 +72,12 @@ impl<S: Store> Session<S> {
             hashes
                 .iter()
                 .enumerate()
-                .filter(|(i, h)| **h == c.hash && c.sibling < fresh.questions[*i].card_count())
-                .min_by_key(|(i, _)| fresh.questions[*i].text_line.abs_diff(c.line.index()))
+                .filter(|(i, h)| **h == c.hash && c.sibling() < fresh.questions[*i].card_count())
+                .min_by_key(|(i, _)| fresh.questions[*i].text_line.abs_diff(c.line().index()))
                 .map(|(i, _)| i)
         };
         let repoint = |c: &mut QueueCard, qi: usize| {
-            c.question = qi;
-            c.line = fresh.questions[qi].text_line_no();
-            c.hash = hashes[qi];
+            c.repoint(qi, fresh.questions[qi].text_line_no(), hashes[qi]);
         };
         let mut gone: Vec<QueueCard> = Vec::new();
         let mut claimed: Vec<usize> = Vec::new();
@@ -109,19 +107,19 @@ impl<S: Store> Session<S> {
                 if !edited {
                     return None;
                 }
-                let old_q = old.as_ref().and_then(|n| n.questions.get(cur.card.question));
+                let old_q = old.as_ref().and_then(|n| n.questions.get(cur.card.question()));
                 let old_comment = old_q
                     .and_then(|q| q.comment.clone())
                     .and_then(|r| old.as_ref().map(|n| n.text[r].to_owned()));
                 let free =
-                    |i: &usize| !claimed.contains(i) && cur.card.sibling < fresh.questions[*i].card_count();
+                    |i: &usize| !claimed.contains(i) && cur.card.sibling() < fresh.questions[*i].card_count();
                 let by_comment = old_comment.and_then(|oc| {
                     (0..fresh.questions.len()).filter(free).find(|&i| {
                         fresh.questions[i].comment.as_ref().is_some_and(|r| fresh.text[r.clone()] == oc)
                     })
                 });
                 by_comment.or_else(|| {
-                    let line = cur.card.line.index();
+                    let line = cur.card.line().index();
                     (0..fresh.questions.len())
                         .filter(free)
                         .filter(|&i| {
@@ -144,7 +142,8 @@ impl<S: Store> Session<S> {
         for c in gone {
             self.notices.push(Notice(format!(
                 "{}:{}: the card changed or was removed; it left the session",
-                c.path, c.line
+                c.path,
+                c.line()
             )));
         }
         self.notes.insert(path.into(), SessionNote { path: path.into(), note: fresh });

@@ -16,14 +16,16 @@ impl<S: Store> Session<S> {
             self.learning.push((due, card));
             return Slot::Learning(due);
         }
-        let end = self.queue.iter().position(|c| c.deck_rank > card.deck_rank).unwrap_or(self.queue.len());
+        let end =
+            self.queue.iter().position(|c| c.deck_rank() > card.deck_rank()).unwrap_or(self.queue.len());
         self.queue.insert(end, card);
         Slot::Queue
     }
 
     /// Removes and returns the other queued siblings of `card`'s question.
     pub(super) fn take_siblings(&mut self, card: &QueueCard) -> Vec<(QueueCard, Slot)> {
-        let same = |c: &QueueCard| c.path == card.path && c.hash == card.hash && c.sibling != card.sibling;
+        let same =
+            |c: &QueueCard| c.path == card.path && c.hash == card.hash && c.sibling() != card.sibling();
         let mut out: Vec<(QueueCard, Slot)> =
             self.queue.iter().filter(|c| same(c)).map(|c| (c.clone(), Slot::Queue)).collect();
         out.extend(

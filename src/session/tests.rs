@@ -215,9 +215,13 @@ fn skip_and_bury_remove_the_whole_question() {
     let ctx = ctx(Settings::default());
     let note = parse_note(c.to_owned(), None, &ctx.parse_options(noon().now), false);
     let buried = s.store().buried(ctx.today);
-    let cards = note_cards(&Arc::new("c.md".into()), &note, &noon(), Mode::Normal, &buried, &[]).cards;
+    let cards: Vec<QueueCard> =
+        note_cards(&Arc::new("c.md".into()), &note, &noon(), Mode::Normal, &buried, &[])
+            .iter()
+            .cloned()
+            .collect();
     assert_eq!(cards.len(), 1);
-    assert_eq!(cards[0].line, 4);
+    assert_eq!(cards[0].line(), crate::parse::LineNo::new(4));
     assert!(buried.len() == 1 && !buried.contains(&cards[0].question_hash()), "the other question is buried");
     let buried: std::collections::HashSet<crate::parse::QuestionHash> = buried.into_iter().collect();
     assert_eq!(super::note_due_counts(&note, &noon(), &buried, &[]), super::due::count(&cards));
@@ -235,7 +239,7 @@ fn due_counts_agree_with_the_queue_cards_by_phase() {
         let cards = note_cards(&Arc::new("n.md".into()), &note, &noon(), Mode::Normal, &[], &decks);
         assert_eq!(
             super::note_due_counts(&note, &noon(), &none, &decks),
-            super::due::count(&cards.cards),
+            super::due::count(&cards.iter().cloned().collect::<Vec<_>>()),
             "{decks:?}"
         );
     }
@@ -280,19 +284,11 @@ fn limits_count_what_was_done_today() {
     let (new, reviews) = done_today(&s.store().log, s.ctx.today);
     assert_eq!((new, reviews), (1, 1));
     let mut cards = queue::Cards::with_decks(vec!["d".into()]);
-    cards.cards = (0..5)
-        .map(|i| QueueCard {
-            path: Arc::new(format!("n{i}.md").into()),
-            question: 0,
-            sibling: 0,
-            line: crate::parse::LineNo::new(1),
-            hash: i,
-            is_new: i % 2 == 0,
-            phase: if i % 2 == 0 { Phase::New } else { Phase::Review },
-            deck: 0,
-            deck_rank: 0,
-        })
-        .collect();
+    for i in 0..5 {
+        let phase = if i % 2 == 0 { Phase::New } else { Phase::Review };
+        let path = Arc::new(format!("n{i}.md").into());
+        cards.push(QueueCard::new(path, (0, 0), crate::parse::LineNo::new(1), i, phase, 0));
+    }
     let q = queue::build(
         cards,
         Order::NewFirstSequential,

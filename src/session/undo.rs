@@ -43,7 +43,7 @@ impl<S: Store> Session<S> {
         buried: Option<crate::parse::QuestionHash>,
     ) -> Undone {
         self.shelve_current();
-        let (path, line) = ((*card.card.path).clone(), card.card.line);
+        let (path, line) = ((*card.card.path).clone(), card.card.line());
         let cards = siblings.len() + 1;
         self.restore(siblings);
         let undone = if let Some(hash) = buried {
@@ -67,12 +67,12 @@ impl<S: Store> Session<S> {
         let undone = Undone::Answer {
             response: d.response,
             path: (*d.card.card.path).clone(),
-            line: d.card.card.line,
+            line: d.card.card.line(),
         };
         self.shelve_current();
         // Remove the card from where the answer put it.
         let same = |c: &QueueCard| {
-            c.path == d.card.card.path && c.hash == d.card.card.hash && c.sibling == d.card.card.sibling
+            c.path == d.card.card.path && c.hash == d.card.card.hash && c.sibling() == d.card.card.sibling()
         };
         match &d.requeued {
             Some(Slot::Queue) => {
@@ -173,7 +173,7 @@ impl<S: Store> Session<S> {
             .questions
             .iter()
             .filter(|q| q.hash_value(&fresh.text) == done.card.card.hash)
-            .min_by_key(|q| q.text_line.abs_diff(done.card.card.line.index()))?;
+            .min_by_key(|q| q.text_line.abs_diff(done.card.card.line().index()))?;
         let span = q.comment.clone()?;
         let comment = &current[span.clone()];
         let written_comment = written.new.trim_start_matches(['\r', '\n', ' ']);

@@ -113,15 +113,17 @@ impl<S: Store> Session<S> {
     /// Progress of the session.
     #[must_use]
     pub fn progress(&self) -> Progress {
-        let cards = self.queue();
-        let count = |p: Phase| cards.iter().filter(|c| c.phase == p).count();
-        Progress {
-            done: self.summary.reviewed,
-            left: cards.len(),
-            new_left: count(Phase::New),
-            learning_left: count(Phase::Learning),
-            review_left: count(Phase::Review),
+        // One pass, nothing collected: the queue may hold a vault's cards.
+        let mut p = Progress { done: self.summary.reviewed, ..Progress::default() };
+        for c in self.cards() {
+            p.left += 1;
+            match c.phase {
+                Phase::New => p.new_left += 1,
+                Phase::Learning => p.learning_left += 1,
+                Phase::Review => p.review_left += 1,
+            }
         }
+        p
     }
 
     /// The card on screen, if any.
@@ -130,16 +132,16 @@ impl<S: Store> Session<S> {
         let shown = self.current.as_ref()?;
         let card = &shown.card;
         let sn = self.notes.get(&*card.path)?;
-        let q = sn.note.questions.get(card.question)?;
+        let q = sn.note.questions.get(card.question())?;
         let settings = &self.ctx.settings;
         let sides = q.sides(&sn.note.text, settings, &self.ctx.clozes);
-        let (front, back) = sides.get(card.sibling).cloned().unwrap_or_default();
+        let (front, back) = sides.get(card.sibling()).cloned().unwrap_or_default();
         let (front_marked, back_marked) = q
             .sides_marked(&sn.note.text, settings, &self.ctx.clozes)
-            .get(card.sibling)
+            .get(card.sibling())
             .cloned()
             .unwrap_or_default();
-        let schedule = q.schedule(card.sibling);
+        let schedule = q.schedule(card.sibling());
         let when = self.when();
         let intervals = if self.ctx.mode == super::Mode::Cram {
             Response::BUTTONS
@@ -163,7 +165,7 @@ impl<S: Store> Session<S> {
         Some(CardView {
             path: (*card.path).clone(),
             line: q.text_line_no(),
-            sibling: card.sibling,
+            sibling: card.sibling(),
             kind: q.kind,
             decks: q.decks.to_vec(),
             context: headings_above(&sn.note, q.first_line),
@@ -192,19 +194,19 @@ impl<S: Store> Session<S> {
     pub fn card_info(&self) -> Option<CardInfo> {
         let card = &self.current.as_ref()?.card;
         let sn = self.notes.get(&*card.path)?;
-        let q = sn.note.questions.get(card.question)?;
+        let q = sn.note.questions.get(card.question())?;
         let when = self.when();
-        let schedule = describe(&q.schedule(card.sibling), &when, self);
+        let schedule = describe(&q.schedule(card.sibling()), &when, self);
         let history = self
             .store
-            .history(&card.path, &card.question_hash(), card.sibling)
+            .history(&card.path, &card.question_hash(), card.sibling())
             .iter()
             .map(|r| history_line(r, &when))
             .collect();
         Some(CardInfo {
             path: (*card.path).clone(),
             line: q.text_line_no(),
-            sibling: card.sibling,
+            sibling: card.sibling(),
             kind: q.kind,
             decks: q.decks.to_vec(),
             schedule,

@@ -63,7 +63,7 @@ fn session(root: &Path, clock: Arc<FixedClock>) -> Session<DiskStore> {
     let (vault, per_note) = recall::scan_vault_quiet(&g, None, recall::parse::Detail::Full, |n, opts| {
         let keys: Vec<i64> = card_keys(&n.note, opts.today, opts.now).collect();
         let cards = note_cards(&Arc::new(n.path.clone()), &n.note, &opts.when(), Mode::Normal, &[], &[]);
-        (keys, (!cards.cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards)))
+        (keys, (!cards.is_empty()).then(|| ((n.path.clone(), fingerprint(&n.note.text)), cards)))
     })
     .expect("scan");
     let mut histogram = Histogram::default();
