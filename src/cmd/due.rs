@@ -25,24 +25,28 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
     let root = crate::vault::discover(global.vault.as_deref(), first)?;
     let scopes = crate::vault::scopes(&root, &args.paths)?;
     // Buried questions are known by their hash, which needs the question's
-    // text; without a bury list for about today (the exact day is known
-    // only once the scan resolves the start of the day), the counting parse
-    // is enough. The list is read once.
+    // text (the queue's parse keeps it, as for `review`); without a bury
+    // list for about today (the exact day is known only once the scan
+    // resolves the start of the day), the counting parse is enough. The
+    // list is read once.
     let load = crate::load_options(global);
     let probe =
         load.pin.today.or(load.pin.now.map(|t| t.date_naive())).unwrap_or(load.clock_now.date_naive());
     let bury_list = read_bury_list(&root)
         .filter(|(day, questions)| !questions.is_empty() && (*day - probe).num_days().abs() <= 1);
-    let detail = if bury_list.is_some() { crate::parse::Detail::Full } else { crate::parse::Detail::Counts };
+    let detail = if bury_list.is_some() { crate::parse::Detail::Queue } else { crate::parse::Detail::Counts };
     // Without daily limits every card counts, whatever the order: each
     // note's cards are counted on the workers and nothing is kept. The
     // settings read here are the scan's.
     let config = crate::settings::load(&root, &load.overrides)?;
     let unlimited = config.recall.new_per_day.is_none() && config.recall.reviews_per_day.is_none();
-    let buried_today: std::sync::OnceLock<HashSet<crate::parse::QuestionHash>> = std::sync::OnceLock::new();
-    let buried_on = |today| -> &HashSet<crate::parse::QuestionHash> {
+    // Kept as the hashes' values, as the queue cards keep them.
+    let buried_today: std::sync::OnceLock<HashSet<u64>> = std::sync::OnceLock::new();
+    let buried_on = |today| -> &HashSet<u64> {
         buried_today.get_or_init(|| match &bury_list {
-            Some((day, questions)) if *day == today => questions.iter().cloned().collect(),
+            Some((day, questions)) if *day == today => {
+                questions.iter().filter_map(crate::parse::QuestionHash::value).collect()
+            }
             _ => HashSet::new(),
         })
     };
@@ -64,7 +68,7 @@ pub fn run(global: &Global, args: &DueArgs, out: &mut dyn Write) -> Result<ExitC
             let mut cs =
                 note_cards(&std::sync::Arc::new(n.path), &n.note, &opts.when(), Mode::Normal, &[], &decks);
             if !buried.is_empty() {
-                cs.retain(|c| !buried.contains(c.question_hash().as_str()));
+                cs.retain(|c| !buried.contains(&c.hash));
             }
             Part::Cards(cs)
         },

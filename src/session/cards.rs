@@ -141,13 +141,14 @@ pub fn note_cards(
 }
 
 /// What [`note_cards`] gives in [`Mode::Normal`], counted by phase without
-/// building the cards (`recall due` without daily limits); a question's
-/// hash is computed only when something is buried.
+/// building the cards (`recall due` without daily limits), leaving out the
+/// questions whose hash value ([`crate::parse::Question::hash_value`]) is in
+/// `buried`; a question's hash is computed only when something is buried.
 #[must_use]
 pub fn note_due_counts<S: std::hash::BuildHasher>(
     note: &Note,
     when: &When,
-    buried: &HashSet<crate::parse::QuestionHash, S>,
+    buried: &HashSet<u64, S>,
     decks: &[String],
 ) -> super::due::DueCounts {
     let mut counts = super::due::DueCounts::default();
@@ -156,7 +157,7 @@ pub fn note_due_counts<S: std::hash::BuildHasher>(
         when,
         Mode::Normal,
         decks,
-        |q| (buried.is_empty() || !buried.contains(&q.hash(&note.text))).then_some(()),
+        |q| (buried.is_empty() || !buried.contains(&q.hash_value(&note.text))).then_some(()),
         |c, ()| {
             counts.due += 1;
             match c.phase {
