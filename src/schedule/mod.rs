@@ -361,22 +361,18 @@ mod tests {
         let h = Histogram::default();
         let today = at("2024-01-05");
         let run = |r| sm2_answer(&CardSchedule::New, r, &today, &s, None, Some(&h)).expect("next");
-        assert_eq!(
-            run(Response::Good),
-            Sm2 { due: d("2024-01-08"), interval: Interval(3.0), ease: Ease(250.0) }
-        );
-        assert_eq!(
-            run(Response::Easy),
-            Sm2 { due: d("2024-01-09"), interval: Interval(4.0), ease: Ease(270.0) }
-        );
-        assert_eq!(
-            run(Response::Hard),
-            Sm2 { due: d("2024-01-06"), interval: Interval(1.0), ease: Ease(230.0) }
-        );
-        assert_eq!(
-            run(Response::Again),
-            Sm2 { due: d("2024-01-05"), interval: Interval(0.0), ease: Ease(230.0) }
-        );
+        for (response, due, interval, ease) in [
+            (Response::Good, "2024-01-08", 3.0, 250.0),
+            (Response::Easy, "2024-01-09", 4.0, 270.0),
+            (Response::Hard, "2024-01-06", 1.0, 230.0),
+            (Response::Again, "2024-01-05", 0.0, 230.0),
+        ] {
+            assert_eq!(
+                run(response),
+                Sm2 { due: d(due), interval: Interval(interval), ease: Ease(ease) },
+                "{response:?}"
+            );
+        }
         assert_eq!(sm2_answer(&CardSchedule::New, Response::Reset, &today, &s, None, Some(&h)), None);
     }
 

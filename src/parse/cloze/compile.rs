@@ -19,7 +19,7 @@ enum Part {
 fn tokenize(pattern: &str) -> Option<Vec<Part>> {
     let mut parts = Vec::new();
     let mut lit = String::new();
-    let mut chars = pattern.chars().peekable();
+    let mut chars = pattern.chars();
     let flush_lit = |lit: &mut String, parts: &mut Vec<Part>| {
         if lit.is_empty() {
             return;
@@ -39,21 +39,13 @@ fn tokenize(pattern: &str) -> Option<Vec<Part>> {
     };
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                if let Some(n) = chars.next() {
-                    lit.push(n);
-                }
-            }
+            '\\' => lit.extend(chars.next()),
             '[' => {
                 let mut group = String::new();
                 let mut closed = false;
                 while let Some(g) = chars.next() {
                     match g {
-                        '\\' => {
-                            if let Some(n) = chars.next() {
-                                group.push(n);
-                            }
-                        }
+                        '\\' => group.extend(chars.next()),
                         ']' => {
                             closed = true;
                             break;
@@ -87,7 +79,6 @@ fn tokenize(pattern: &str) -> Option<Vec<Part>> {
 
 pub(super) fn compile(pattern: &str) -> Option<Compiled> {
     let parts = tokenize(pattern)?;
-    let has_seq = parts.iter().any(|p| matches!(p, Part::Seq(..)));
     let build = |seq: Option<&str>| -> Option<Regex> {
         let mut re = String::new();
         for p in &parts {
@@ -125,13 +116,14 @@ pub(super) fn compile(pattern: &str) -> Option<Compiled> {
     // The fast path needs `P [sp 123 ss] answer [h1 hint] S` with literal P
     // and S, an empty tail after the hint, and S sharing no character with h1
     // (so a hint never hides an earlier closing).
-    let seq_suffix = parts
-        .iter()
-        .find_map(|p| match p {
-            Part::Seq(_, post) => Some(post.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let seq_suffix = parts.iter().find_map(|p| match p {
+        Part::Seq(_, post) => Some(post.clone()),
+        _ => None,
+    });
+    let hint_open = parts.iter().find_map(|p| match p {
+        Part::Hint(open, _) => Some(open.clone()),
+        _ => None,
+    });
     let seq_prefix = match parts.as_slice() {
         [Part::Lit(_), rest @ .., Part::Lit(_)] => {
             let mut seq = None;
@@ -155,18 +147,12 @@ pub(super) fn compile(pattern: &str) -> Option<Compiled> {
         prefix,
         suffix,
         seq_prefix,
-        seq_suffix,
-        hint_open: parts
-            .iter()
-            .find_map(|p| match p {
-                Part::Hint(open, _) => Some(open.clone()),
-                _ => None,
-            })
-            .unwrap_or_default(),
         // JavaScript's `\d` is `[0-9]`; the regex crate's would take the
         // digits of every script (`==٣;;x==` is a simple cloze to the plugin).
-        classic: if has_seq { build(Some("[0-9]+")) } else { None },
-        overlapping: if has_seq { build(Some("[ash]+")) } else { None },
+        classic: seq_suffix.as_ref().and_then(|_| build(Some("[0-9]+"))),
+        overlapping: seq_suffix.as_ref().and_then(|_| build(Some("[ash]+"))),
+        seq_suffix: seq_suffix.unwrap_or_default(),
+        hint_open: hint_open.unwrap_or_default(),
         simple: build(None)?,
     })
 }
