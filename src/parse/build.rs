@@ -124,8 +124,8 @@ pub(super) fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions)
         s.place(opts.zone);
     }
     match opts.detail {
-        Detail::Counts => return build_counts(raw, comment_in_text.as_ref(), segments, opts),
-        Detail::Queue => return build_queue(note, raw, segments, opts),
+        Detail::Counts => return build_counts(raw, comment_in_text.as_ref(), segments, opts, None),
+        Detail::Queue => return build_counts(raw, comment_in_text.as_ref(), segments, opts, Some(note)),
         Detail::Full => {}
     }
     let comment = comment_in_text.as_ref().and_then(|r| {
@@ -209,12 +209,16 @@ pub(super) fn build_question(note: &str, raw: &RawQuestion, opts: &ParseOptions)
 }
 
 /// [`build_question`] for [`Detail::Counts`]: what a question's cards and
-/// decks need, none of its texts or ranges.
+/// decks need, none of its texts or ranges; with `queue_note` (the note,
+/// for [`Detail::Queue`]) also the text line and the text without schedule,
+/// topic tag and block id, taken as [`Detail::Full`] takes them, so that a
+/// card's address and hash are the same in both.
 fn build_counts(
     raw: &RawQuestion,
     comment: Option<&Range<usize>>,
     mut segments: Vec<Segment>,
     opts: &ParseOptions,
+    queue_note: Option<&str>,
 ) -> Question {
     for s in &mut segments {
         s.raw = 0..0;
@@ -228,38 +232,15 @@ fn build_counts(
     };
     let st = strip_question(&without_sr);
     let (topic_tag, cards) = (st.topic_tag.map(str::to_owned), card_count(raw.kind, st.actual, opts.clozes));
-    Question {
-        kind: raw.kind,
-        first_line: raw.first_line,
-        last_line: raw.last_line,
-        text_line: raw.first_line,
-        text: TextRef::Span(0, 0),
-        comment: None,
-        segments,
-        topic_tag,
-        actual: TextRef::Span(0, 0),
-        block_id: None,
-        decks: no_decks(),
-        cards,
-        anchor: None,
-    }
-}
-
-/// [`build_question`] for [`Detail::Queue`]: [`build_counts`]' fields, and
-/// the text line and the text without schedule, topic tag and block id,
-/// taken the way [`Detail::Full`] takes them (so a card's hash and address
-/// are the same in both).
-fn build_queue(note: &str, raw: &RawQuestion, mut segments: Vec<Segment>, opts: &ParseOptions) -> Question {
-    for s in &mut segments {
-        s.raw = 0..0;
-    }
-    let without_sr = strip_sr_comments(&raw.text);
-    let Stripped { topic_tag, actual, .. } = strip_question(&without_sr);
-    let cards = card_count(raw.kind, actual, opts.clozes);
-    // Usually a slice of the note (no search: `TextRef::new` sees it by
-    // its address); else a copy.
-    let actual = TextRef::new(actual, note, None, 0..0);
-    let text_line = raw.text_line.unwrap_or(raw.first_line).max(raw.first_line);
+    let (text_line, actual) = match queue_note {
+        // Usually a slice of the note (no search: `TextRef::new` sees it
+        // by its address); else a copy.
+        Some(note) => (
+            raw.text_line.unwrap_or(raw.first_line).max(raw.first_line),
+            TextRef::new(st.actual, note, None, 0..0),
+        ),
+        None => (raw.first_line, TextRef::Span(0, 0)),
+    };
     Question {
         kind: raw.kind,
         first_line: raw.first_line,
@@ -268,7 +249,7 @@ fn build_queue(note: &str, raw: &RawQuestion, mut segments: Vec<Segment>, opts: 
         text: TextRef::Span(0, 0),
         comment: None,
         segments,
-        topic_tag: topic_tag.map(str::to_owned),
+        topic_tag,
         actual,
         block_id: None,
         decks: no_decks(),
