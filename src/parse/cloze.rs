@@ -178,21 +178,26 @@ impl Clozes {
     /// after at least one character, on the same line.
     fn fast_simple_count(&self, text: &str) -> Option<usize> {
         let mut total = 0;
+        let holds = |literal: &str| !literal.is_empty() && crate::parse::lines::find(text, literal).is_some();
         for p in &self.patterns {
             let seq_prefix = p.seq_prefix.as_deref()?;
-            if p.classic.is_some() {
+            let has_hint = holds(&p.hint_open);
+            let has_seq_suffix = if p.seq_suffix == p.hint_open { has_hint } else { holds(&p.seq_suffix) };
+            let exact_runs = p
+                .seq_suffix
+                .bytes()
+                .next()
+                .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, b'a' | b's' | b'h'));
+            if p.classic.is_some() && (has_seq_suffix || !exact_runs) {
                 // A numbered or overlapping deletion can open at any
                 // occurrence of the opening, overlapping ones included
                 // (`===2;;x==` opens at byte 1), so every one is checked:
                 // one that may be numbered or overlapping (a run of digits,
                 // or of `a`/`s`/`h`, then the literal after the sequence)
                 // leaves the count to the regexes. When that literal is
-                // empty or could continue a run, any such first character does.
-                let exact_runs = p
-                    .seq_suffix
-                    .bytes()
-                    .next()
-                    .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, b'a' | b's' | b'h'));
+                // empty or could continue a run, any such first character
+                // does. With exact runs, such a deletion needs that literal
+                // somewhere in the text: without it none is looked for.
                 let mut at = 0;
                 while let Some(i) = crate::parse::lines::find(&text[at..], &p.prefix) {
                     let open = at + i;
@@ -214,6 +219,9 @@ impl Clozes {
                 }
             }
             let mut from = 0;
+            // The first line break at or after the last place looked from:
+            // still the first one after any later place before it.
+            let mut line_end = 0;
             while let Some(i) = crate::parse::lines::find(&text[from..], &p.prefix) {
                 let open_end = from + i + p.prefix.len();
                 let after = &text[open_end..];
@@ -222,14 +230,16 @@ impl Clozes {
                     continue;
                 };
                 let body = open_end + first.len_utf8();
-                let line_end =
-                    memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..]).map_or(text.len(), |e| body + e);
+                if line_end < body {
+                    line_end = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..])
+                        .map_or(text.len(), |e| body + e);
+                }
                 match crate::parse::lines::find(&text[body..line_end], &p.suffix) {
                     // A hint's opening before the closing: the optional hint
                     // may run on to a later closing (`==a;;== b ==c==` is one
                     // deletion with the hint `== b `), the regexes decide.
                     Some(j)
-                        if !p.hint_open.is_empty()
+                        if has_hint
                             && crate::parse::lines::find(&text[open_end..body + j], &p.hint_open)
                                 .is_some() =>
                     {
