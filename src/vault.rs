@@ -285,6 +285,12 @@ pub fn decode_note(bytes: Vec<u8>) -> Result<String, (Option<usize>, WarningKind
 
 /// Reads and parses one note file; a warning when it cannot be a note.
 fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Warning> {
+    read_note(rel, abs, opts).map(|note| VaultNote { path: NotePath::new(rel), abs: abs.to_path_buf(), note })
+}
+
+/// [`load_note`]'s reading and parsing, for a caller that owns the paths
+/// and moves them into the [`VaultNote`] (the scan).
+fn read_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<Note, Warning> {
     let warn = |line, kind, message: String| Warning::new(rel, line, kind, message);
     let file =
         fs::File::open(abs).map_err(|e| warn(None, WarningKind::Unreadable, format!("cannot read: {e}")))?;
@@ -320,8 +326,7 @@ fn load_note(rel: &str, abs: &Path, opts: &ParseOptions) -> Result<VaultNote, Wa
     }
     let text = decode_note(bytes).map_err(|(line, kind, m)| warn(line, kind, m))?;
     let folder = crate::note_path::folder(rel);
-    let note = parse_note(text, folder, opts, false);
-    Ok(VaultNote { path: NotePath::new(rel), abs: abs.to_path_buf(), note })
+    Ok(parse_note(text, folder, opts, false))
 }
 
 /// Options for loading a vault.

@@ -98,15 +98,21 @@ struct Stripped<'t> {
 }
 
 fn strip_question(without_sr: &str) -> Stripped<'_> {
-    let without_sr = js_trim_end(without_sr);
-    let lead = without_sr.len() - js_trim_start(without_sr).len();
-    let (topic_tag, rest) = match topic_tag_len(&without_sr[lead..]) {
-        Some(n) => (Some(&without_sr[lead..lead + n]), js_trim_start(&without_sr[lead + n..])),
-        None => (None, without_sr),
-    };
+    let (topic_tag, rest) = split_topic_tag(without_sr);
     match trailing_block_id(rest) {
         Some(id) => Stripped { topic_tag, actual: &rest[..rest.len() - id.len() - 2], block_id: Some(id) },
         None => Stripped { topic_tag, actual: rest, block_id: None },
+    }
+}
+
+/// The first of [`strip_question`]'s steps: the text trimmed at the end,
+/// its leading topic tag and the rest.
+fn split_topic_tag(without_sr: &str) -> (Option<&str>, &str) {
+    let without_sr = js_trim_end(without_sr);
+    let lead = without_sr.len() - js_trim_start(without_sr).len();
+    match topic_tag_len(&without_sr[lead..]) {
+        Some(n) => (Some(&without_sr[lead..lead + n]), js_trim_start(&without_sr[lead + n..])),
+        None => (None, without_sr),
     }
 }
 
@@ -230,7 +236,14 @@ fn build_counts(
         Some(c) if c.end == raw.text.len() => std::borrow::Cow::Borrowed(&raw.text[..c.start]),
         _ => strip_sr_comments(&raw.text),
     };
-    let st = strip_question(&without_sr);
+    // Only a cloze's count and the queue read the text without its block
+    // id; the other counts need the topic tag alone.
+    let st = if raw.kind == QuestionKind::Cloze || queue_note.is_some() {
+        strip_question(&without_sr)
+    } else {
+        let (topic_tag, actual) = split_topic_tag(&without_sr);
+        Stripped { topic_tag, actual, block_id: None }
+    };
     let (topic_tag, cards) = (st.topic_tag.map(str::to_owned), card_count(raw.kind, st.actual, opts.clozes));
     let (text_line, actual) = match queue_note {
         // Usually a slice of the note (no search: `TextRef::new` sees it

@@ -89,35 +89,39 @@ impl Clozes {
         Clozes { patterns, first_bytes }
     }
 
-    /// False when no pattern's prefix can start anywhere in `line`.
-    fn may_hold_cloze(&self, line: &str) -> bool {
+    /// Where the first pattern's prefix may start in `line` (the first of
+    /// their first bytes; the start when they are not known); `None` when
+    /// none can start anywhere in it.
+    #[inline]
+    fn first_candidate(&self, line: &str) -> Option<usize> {
         let h = line.as_bytes();
         match self.first_bytes.as_deref() {
-            Some([]) => false,
-            Some([a]) => memchr::memchr(*a, h).is_some(),
-            Some([a, b]) => memchr::memchr2(*a, *b, h).is_some(),
-            Some([a, b, c]) => memchr::memchr3(*a, *b, *c, h).is_some(),
-            _ => true,
+            Some([]) => None,
+            Some([a]) => memchr::memchr(*a, h),
+            Some([a, b]) => memchr::memchr2(*a, *b, h),
+            Some([a, b, c]) => memchr::memchr3(*a, *b, *c, h),
+            _ => Some(0),
         }
     }
 
     /// True when `line` holds a complete cloze of any pattern.
     #[must_use]
+    #[inline]
     pub fn is_cloze_line(&self, line: &str) -> bool {
-        let fast = self.is_cloze_line_fast(line);
-        debug_assert_eq!(fast, self.is_cloze_line_by_regex(line), "the fast cloze test is exact: {line:?}");
-        fast
+        // Most lines hold no prefix's first byte: that test is inlined.
+        let found = self.first_candidate(line).is_some_and(|from| self.holds_cloze_from(line, from));
+        debug_assert_eq!(found, self.is_cloze_line_by_regex(line), "the fast cloze test is exact: {line:?}");
+        found
     }
 
-    fn is_cloze_line_fast(&self, line: &str) -> bool {
-        if !self.may_hold_cloze(line) {
-            return false;
-        }
+    /// [`Clozes::is_cloze_line`] for a line in which no prefix starts
+    /// before byte `from` (a character boundary).
+    fn holds_cloze_from(&self, line: &str, from: usize) -> bool {
         self.patterns.iter().any(|p| {
-            let plausible = match crate::parse::lines::find(line, &p.prefix) {
+            let plausible = match crate::parse::lines::find(&line[from..], &p.prefix) {
                 None => false,
-                Some(at) => {
-                    let after = at + p.prefix.len();
+                Some(i) => {
+                    let after = from + i + p.prefix.len();
                     let rest = line[after..].char_indices().nth(1).map_or("", |(i, _)| &line[after + i..]);
                     crate::parse::lines::find(rest, &p.suffix).is_some()
                 }
@@ -178,21 +182,26 @@ impl Clozes {
     /// after at least one character, on the same line.
     fn fast_simple_count(&self, text: &str) -> Option<usize> {
         let mut total = 0;
+        let holds = |literal: &str| !literal.is_empty() && crate::parse::lines::find(text, literal).is_some();
         for p in &self.patterns {
             let seq_prefix = p.seq_prefix.as_deref()?;
-            if p.classic.is_some() {
+            let has_hint = holds(&p.hint_open);
+            let has_seq_suffix = if p.seq_suffix == p.hint_open { has_hint } else { holds(&p.seq_suffix) };
+            let exact_runs = p
+                .seq_suffix
+                .bytes()
+                .next()
+                .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, b'a' | b's' | b'h'));
+            if p.classic.is_some() && (has_seq_suffix || !exact_runs) {
                 // A numbered or overlapping deletion can open at any
                 // occurrence of the opening, overlapping ones included
                 // (`===2;;x==` opens at byte 1), so every one is checked:
                 // one that may be numbered or overlapping (a run of digits,
                 // or of `a`/`s`/`h`, then the literal after the sequence)
                 // leaves the count to the regexes. When that literal is
-                // empty or could continue a run, any such first character does.
-                let exact_runs = p
-                    .seq_suffix
-                    .bytes()
-                    .next()
-                    .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, b'a' | b's' | b'h'));
+                // empty or could continue a run, any such first character
+                // does. With exact runs, such a deletion needs that literal
+                // somewhere in the text: without it none is looked for.
                 let mut at = 0;
                 while let Some(i) = crate::parse::lines::find(&text[at..], &p.prefix) {
                     let open = at + i;
@@ -214,6 +223,9 @@ impl Clozes {
                 }
             }
             let mut from = 0;
+            // The first line break at or after the last place looked from:
+            // still the first one after any later place before it.
+            let mut line_end = 0;
             while let Some(i) = crate::parse::lines::find(&text[from..], &p.prefix) {
                 let open_end = from + i + p.prefix.len();
                 let after = &text[open_end..];
@@ -222,14 +234,16 @@ impl Clozes {
                     continue;
                 };
                 let body = open_end + first.len_utf8();
-                let line_end =
-                    memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..]).map_or(text.len(), |e| body + e);
+                if line_end < body {
+                    line_end = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[body..])
+                        .map_or(text.len(), |e| body + e);
+                }
                 match crate::parse::lines::find(&text[body..line_end], &p.suffix) {
                     // A hint's opening before the closing: the optional hint
                     // may run on to a later closing (`==a;;== b ==c==` is one
                     // deletion with the hint `== b `), the regexes decide.
                     Some(j)
-                        if !p.hint_open.is_empty()
+                        if has_hint
                             && crate::parse::lines::find(&text[open_end..body + j], &p.hint_open)
                                 .is_some() =>
                     {

@@ -93,32 +93,52 @@ impl Segment {
 /// The common `YYYY-MM-DD,ivl,ease` (digits only) read without splitting;
 /// `None` for anything else, which the general path reads.
 fn canonical_sm2(raw: &str) -> Option<SegmentKind> {
-    let b = raw.as_bytes();
-    if b.len() < 14 || b[4] != b'-' || b[7] != b'-' || b[10] != b',' {
+    canonical_sm2_at(raw.as_bytes()).and_then(|(kind, len)| (len == raw.len()).then_some(kind))
+}
+
+/// A canonical SM-2 piece at the start of `b` (its number fields as long as
+/// their digits run, at most 18 digits each, a valid date): what it says
+/// and its length in bytes.
+fn canonical_sm2_at(b: &[u8]) -> Option<(SegmentKind, usize)> {
+    let date = b.get(..11)?;
+    if date[4] != b'-' || date[7] != b'-' || date[10] != b',' {
         return None;
     }
-    fn digits(r: &[u8]) -> Option<i64> {
-        if r.is_empty() || r.len() > 18 {
-            return None;
-        }
+    let digit = |i: usize| {
+        let d = date[i].wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let (month, day) = (digit(5)? * 10 + digit(6)?, digit(8)? * 10 + digit(9)?);
+    let due = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    /// The number the digits at the start of `r` spell, and how many
+    /// there are (one to 18).
+    fn digits(r: &[u8]) -> Option<(i64, usize)> {
         let mut v = 0i64;
-        for &d in r {
-            if !d.is_ascii_digit() {
+        for (n, &c) in r.iter().enumerate() {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
+                return (n > 0).then_some((v, n));
+            }
+            if n == 18 {
                 return None;
             }
-            v = v * 10 + i64::from(d - b'0');
+            v = v * 10 + i64::from(d);
         }
-        Some(v)
+        (!r.is_empty()).then_some((v, r.len()))
     }
-    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    let due =
-        NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)?;
-    let rest = &b[11..];
-    // A few digits: no search worth setting up.
-    let comma = rest.iter().position(|&c| c == b',')?;
-    let interval = WholeInterval(digits(&rest[..comma])?);
-    let ease = WholeEase(digits(&rest[comma + 1..])?);
-    Some(SegmentKind::Sm2 { due: Some(due), interval: Some(interval), ease: Some(ease) })
+    let (interval, n) = digits(&b[11..])?;
+    let comma = 11 + n;
+    if b.get(comma) != Some(&b',') {
+        return None;
+    }
+    let (ease, n) = digits(&b[comma + 1..])?;
+    let kind = SegmentKind::Sm2 {
+        due: Some(due),
+        interval: Some(WholeInterval(interval)),
+        ease: Some(WholeEase(ease)),
+    };
+    Some((kind, comma + 1 + n))
 }
 
 /// Where a schedule comment sits in a text and what it holds.
@@ -195,24 +215,75 @@ pub fn parse_payload(payload: &str, at: usize, today: NaiveDate) -> Vec<Segment>
 /// there is none, the plugin's legacy fallback of bare `!date,ivl,ease` runs.
 #[must_use]
 pub fn read_schedule(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec<Segment>) {
+    // Every comment opens with `<`: the first one in the text is usually
+    // the comment's, in the shape the plugin writes.
+    let read = match memchr::memchr(b'<', text.as_bytes()) {
+        None => (None, bare_segments(text, today)),
+        Some(first_lt) => match read_canonical(text, first_lt) {
+            Some((span, segments)) => (Some(span), segments),
+            None => return read_schedule_by_search(text, today),
+        },
+    };
+    debug_assert_eq!(read, read_schedule_by_search(text, today), "the fast read is exact: {text:?}");
+    read
+}
+
+/// [`read_schedule`] by [`find_comment`] and [`parse_payload`] alone (to
+/// check its fast path).
+#[doc(hidden)]
+#[must_use]
+pub fn read_schedule_by_search(text: &str, today: NaiveDate) -> (Option<Range<usize>>, Vec<Segment>) {
     if let Some(span) = find_comment(text) {
         let payload = &text[span.start + 7..span.end - 3];
         let segments = parse_payload(payload, span.start + 7, today);
         return (Some(span), segments);
     }
+    (None, bare_segments(text, today))
+}
+
+/// The plugin's legacy fallback for a text without a comment: its bare
+/// `!date,ivl,ease` runs.
+fn bare_segments(text: &str, today: NaiveDate) -> Vec<Segment> {
     // Every bare run starts with `!`: most questions without a comment
     // have none, and need no regex.
     if memchr::memchr(b'!', text.as_bytes()).is_none() {
-        return (None, Vec::new());
+        return Vec::new();
     }
     static BARE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"!([0-9-]+),([0-9]+),([0-9]+)").expect("valid regex"));
-    let segments = BARE
-        .captures_iter(text)
+    BARE.captures_iter(text)
         .filter_map(|c| c.get(0))
         .map(|m| Segment::parse(&m.as_str()[1..], m.start() + 1, today))
-        .collect();
-    (None, segments)
+        .collect()
+}
+
+/// The comment the plugin writes for SM-2, `<!--SR:` then one or more
+/// `!YYYY-MM-DD,ivl,ease` (digits only, a valid date) then `-->`, read in
+/// one pass when it starts at `first_lt`, the text's first `<`: the span
+/// and segments [`find_comment`] and [`parse_payload`] give it, or `None`
+/// for any other text. No earlier `<` means no earlier comment; the
+/// payload holds neither a line break nor a `>`, so the first `-->` after
+/// it ends the comment; its pieces need no trimming and none is empty.
+fn read_canonical(text: &str, first_lt: usize) -> Option<(Range<usize>, Vec<Segment>)> {
+    const OPEN: &[u8] = b"<!--SR:";
+    let b = text.as_bytes();
+    if !b.get(first_lt..)?.starts_with(OPEN) {
+        return None;
+    }
+    let mut at = first_lt + OPEN.len();
+    let mut segments = Vec::with_capacity(2);
+    while b.get(at) == Some(&b'!') {
+        let start = at + 1;
+        let (kind, len) = canonical_sm2_at(&b[start..])?;
+        let end = start + len;
+        segments.push(Segment { raw: start..end, kind });
+        match b.get(end..end + 3) {
+            Some(b"-->") => return Some((first_lt..end + 3, segments)),
+            Some([b'!', ..]) => at = end,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Formats one SM-2 segment as the plugin writes it: `!YYYY-MM-DD,ivl,ease`,
@@ -253,6 +324,34 @@ mod tests {
         assert_eq!(find_comment("<!--SR:\n-->"), None);
         assert_eq!(find_comment("<!--SR:a\n<!--SR:b-->"), Some(9..20));
         assert_eq!(find_comment("<!-- SR:!x-->"), None);
+    }
+
+    #[test]
+    fn the_plugins_comment_reads_as_the_search_reads_it() {
+        for text in [
+            "q::a\n<!--SR:!2026-05-15,315,281-->",
+            "q::a <!--SR:!2026-05-15,315,281!2026-02-27,213,300-->",
+            "q::a\n<!--SR:!2026-05-15,315,281-->\nmore <!--SR:!2026-01-01,1,250-->",
+            "q::a\n<!--SR:!2026-05-15,315,281--->",
+            "q::a\n<!--SR:!2026-05-15,315,281-- >-->",
+            "q::a\n<!--SR:!2026-05-15,315,281!!2026-01-01,1,2-->",
+            "q::a\n<!--SR:!2026-02-30,1,250-->",
+            "q::a\n<!--SR:!2026-05-15,1,2,3-->",
+            "q::a\n<!--SR:!2026-05-15,1234567890123456789,2-->",
+            "q::a\n<!--SR:!2026-05-15,123456789012345678,2-->",
+            "q::a\n<!--SR:!2026-05-15,3,250",
+            "q::a\n<!--SR:!2026-05-15,3,250!",
+            "q::a\n<!--SR:!2026-05-15,3,250 -->",
+            "q::a\n<!--SR:2026-05-15,3,250-->",
+            "q::a\n<!--SR:!fsrs,2024-07-02T08:30:00.000Z,14,14.2,5.1,2,3,0,0-->",
+            "<b>q</b>::a\n<!--SR:!2026-05-15,3,250-->",
+            "q::a <!--SR:-->",
+            "q::a !2024-06-01,3,250 <",
+            "q::a !2024-06-01,3,250",
+            "<!--SR:!2026-05-15,3,250-->x",
+        ] {
+            assert_eq!(read_schedule(text, TODAY), read_schedule_by_search(text, TODAY), "{text:?}");
+        }
     }
 
     #[test]

@@ -36,8 +36,7 @@ pub(super) fn assign_decks(note: &Note, questions: &mut [Question], folder: Opti
         return;
     }
     // Tag lines outside every question, in line order.
-    let ranges: Vec<(usize, usize)> = questions.iter().map(|q| (q.first_line, q.last_line)).collect();
-    let in_question = |line: usize| ranges.iter().any(|&(a, b)| a <= line && line <= b);
+    let in_question = |line: usize| questions.iter().any(|q| q.first_line <= line && line <= q.last_line);
     let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
     for t in &note.tags {
         if !s.is_flashcard_tag(&t.name) || in_question(t.line) {
@@ -48,16 +47,15 @@ pub(super) fn assign_decks(note: &Note, questions: &mut [Question], folder: Opti
             _ => groups.push((t.line, vec![&t.name])),
         }
     }
-    let fm_group: Vec<&str> = note
-        .frontmatter
-        .iter()
-        .flat_map(|f| f.plugin_tags.iter())
-        .map(String::as_str)
-        .filter(|t| s.is_flashcard_tag(t))
-        .collect();
-    let first_tag: Option<&str> = fm_group
-        .first()
-        .copied()
+    let fm_group = || {
+        note.frontmatter
+            .iter()
+            .flat_map(|f| f.plugin_tags.iter())
+            .map(String::as_str)
+            .filter(|t| s.is_flashcard_tag(t))
+    };
+    let fm_first = fm_group().next();
+    let first_tag: Option<&str> = fm_first
         .or_else(|| note.tags.iter().map(|t| t.name.as_str()).find(|t| s.is_flashcard_tag(t)))
         .or_else(|| {
             note.frontmatter
@@ -67,14 +65,24 @@ pub(super) fn assign_decks(note: &Note, questions: &mut [Question], folder: Opti
                 .find(|t| s.is_flashcard_tag(t))
         });
     let to_decks = |tags: &mut dyn Iterator<Item = &str>| -> Arc<[String]> {
-        let mut decks: Vec<String> = Vec::new();
+        // One deck is the common case: it goes straight into its shared
+        // list, without a list to gather more.
+        let mut first: Option<String> = None;
+        let mut more: Vec<String> = Vec::new();
         for t in tags {
             let d = deck_of_tag(t);
-            if !d.is_empty() && !decks.contains(&d) {
-                decks.push(d);
+            if d.is_empty() || first.as_ref() == Some(&d) || more.contains(&d) {
+                continue;
+            }
+            match first {
+                None => first = Some(d),
+                Some(_) => more.push(d),
             }
         }
-        Arc::from(decks)
+        match first {
+            Some(one) if more.is_empty() => Arc::new([one]),
+            first => first.into_iter().chain(more).collect(),
+        }
     };
     let mut last: Option<(DeckRule, Arc<[String]>)> = None;
     for q in questions.iter_mut() {
@@ -82,7 +90,7 @@ pub(super) fn assign_decks(note: &Note, questions: &mut [Question], folder: Opti
             DeckRule::Topic(tag.clone())
         } else if let Some(g) = groups.iter().rposition(|(line, _)| *line < q.first_line) {
             DeckRule::Group(g)
-        } else if !fm_group.is_empty() {
+        } else if fm_first.is_some() {
             DeckRule::FrontMatter
         } else {
             DeckRule::FirstTag
@@ -93,7 +101,7 @@ pub(super) fn assign_decks(note: &Note, questions: &mut [Question], folder: Opti
                 let d = match &rule {
                     DeckRule::Topic(tag) => to_decks(&mut std::iter::once(tag.as_str())),
                     DeckRule::Group(g) => to_decks(&mut groups[*g].1.iter().copied()),
-                    DeckRule::FrontMatter => to_decks(&mut fm_group.iter().copied()),
+                    DeckRule::FrontMatter => to_decks(&mut fm_group()),
                     DeckRule::FirstTag => to_decks(&mut first_tag.into_iter()),
                 };
                 last = Some((rule, Arc::clone(&d)));

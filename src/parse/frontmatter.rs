@@ -78,6 +78,8 @@ pub fn find<'a>(mut line: impl FnMut(usize) -> Option<&'a str>) -> Found {
         if l == "---" {
             return Found::Closed(read(&yaml, i));
         }
+        // One line (JSON) is the common front matter: its exact size.
+        yaml.reserve(l.len() + 1);
         yaml.push_str(l);
         yaml.push('\n');
         i += 1;

@@ -103,11 +103,17 @@ pub fn js_parse_int(s: &str) -> Option<i64> {
 
 /// JavaScript's `String.prototype.trim` (Unicode white space and BOM).
 #[must_use]
+#[inline]
 pub fn js_trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => return s,
-        _ => {}
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => js_trim_both_ends(s),
     }
+}
+
+/// [`js_trim`] for a text that may have something to trim (kept out of
+/// line, so that the common test above is inlined).
+fn js_trim_both_ends(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 

@@ -78,14 +78,19 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
         [first, rest @ ..] => {
             let h = hay.as_bytes();
             let mut from = 0;
-            while let Some(i) = memchr::memchr(*first, &h[from..]) {
-                let at = from + i;
+            loop {
+                // A candidate right after the last one (`:::` looked for
+                // in `a::b`) needs no search.
+                let at = if h.get(from) == Some(first) {
+                    from
+                } else {
+                    from + memchr::memchr(*first, h.get(from..)?)?
+                };
                 if starts_with(&h[at + 1..], rest) {
                     return Some(at);
                 }
                 from = at + 1;
             }
-            None
         }
     }
 }
@@ -208,10 +213,23 @@ mod tests {
 
     #[test]
     fn find_and_rfind_agree_with_std() {
-        for hay in
-            ["", "a::b::c", "<!--SR:x-->-->", "éé::é", ":", "::", ">-->", "->", "2026-01-03,67-->", "x---->"]
-        {
-            for needle in ["::", ":", "-->", "<!--SR:", "é", "x"] {
+        for hay in [
+            "",
+            "a::b::c",
+            "<!--SR:x-->-->",
+            "éé::é",
+            ":",
+            "::",
+            ">-->",
+            "->",
+            "2026-01-03,67-->",
+            "x---->",
+            ":::",
+            "a:::b",
+            "a::b:::c",
+            "::::",
+        ] {
+            for needle in ["::", ":::", ":", "-->", "<!--SR:", "é", "x"] {
                 assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
                 assert_eq!(rfind(hay, needle), hay.rfind(needle), "{hay:?} {needle:?}");
                 assert_eq!(find_by_last(hay, needle), hay.find(needle), "{hay:?} {needle:?}");

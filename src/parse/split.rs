@@ -70,12 +70,22 @@ impl<'a> Acc<'a> {
 
     /// Appends `s` (a slice of the note at `file_start`, or synthetic),
     /// joined with `\n` when the text is not empty (or `force_newline`).
+    #[expect(
+        clippy::inline_always,
+        reason = "called for every line; `#[inline]` left it a call, and inlining it saves ~3 % of `decks`' instructions"
+    )]
+    #[inline(always)]
     fn push(&mut self, s: &'a str, file_start: Option<usize>, line: Option<usize>, force_newline: bool) {
         let newline_before = self.len > 0 || force_newline;
         let add = usize::from(newline_before);
         self.len += add + s.len();
         if self.short_len < 2 {
-            self.short_len += add + s.chars().take(2).map(char::len_utf16).sum::<usize>();
+            // Only whether the text reaches two units matters.
+            let head = match s.as_bytes() {
+                [a, b, ..] if a.is_ascii() && b.is_ascii() => 2,
+                _ => s.chars().take(2).map(char::len_utf16).sum::<usize>(),
+            };
+            self.short_len += add + head;
         }
         self.parts.push(Part { s, newline_before, file_start, line });
     }
@@ -159,12 +169,14 @@ pub(super) fn split_questions<'a>(
     let line = |i: usize| -> &str { if i < body_from { "" } else { note.line(i) } };
     let start = |i: usize| note.lines[i].start;
 
-    let mut inline: Vec<(&str, QuestionKind)> = vec![
+    let mut inline: [(&str, QuestionKind); 2] = [
         (s.single_line_card_separator.as_str(), QuestionKind::Basic),
         (s.single_line_reversed_card_separator.as_str(), QuestionKind::Reversed),
     ];
     // Longest first; equal lengths keep the basic separator first.
-    inline.sort_by_key(|(sep, _)| std::cmp::Reverse(sep.len()));
+    if inline[1].0.len() > inline[0].0.len() {
+        inline.swap(0, 1);
+    }
     let end_marker = s.multiline_card_end_marker.as_str();
     let inline_first_bytes =
         [inline[0].0.as_bytes().first().copied(), inline[1].0.as_bytes().first().copied()];

@@ -21,6 +21,7 @@ pub struct FenceState {
 impl FenceState {
     /// Feeds one line; returns true when the line is part of a code block
     /// (its fences included).
+    #[inline]
     pub fn in_code(&mut self, line: &str) -> bool {
         // Fast path: a line that cannot be a fence keeps the state.
         let b = line.as_bytes();
@@ -28,6 +29,11 @@ impl FenceState {
         if !matches!(first, Some((i, b'`' | b'~')) if i <= 3) {
             return self.open.is_some();
         }
+        self.feed_fence(line)
+    }
+
+    /// [`FenceState::in_code`] for a line that may be a fence.
+    fn feed_fence(&mut self, line: &str) -> bool {
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let rest = &line.as_bytes()[indent.min(line.len())..];
         let fence = if indent <= 3 {

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::walk::Walk;
-use super::{IgnoreRules, LoadOptions, Vault, VaultNote, Warning, WarningKind, load_note};
+use super::{IgnoreRules, LoadOptions, Vault, VaultNote, Warning, WarningKind, read_note};
 use crate::clock::When;
 use crate::error::Error;
+use crate::note_path::NotePath;
 use crate::parse::ParseOptions;
 use crate::parse::cloze::Clozes;
 
@@ -244,8 +245,9 @@ where
             }
         };
         for (rel, abs) in run.drain(..) {
-            done.push(match load_note(&rel, &abs, opts) {
-                Ok(n) => {
+            done.push(match read_note(&rel, &abs, opts) {
+                Ok(note) => {
+                    let n = VaultNote { path: NotePath::new(rel), abs, note };
                     let w = note_warnings(&n);
                     (Some(f(n, opts)), w)
                 }

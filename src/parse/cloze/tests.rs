@@ -137,6 +137,11 @@ fn fast_count_agrees_with_the_regexes() {
         "resolves ==names== to ==addresses;;== and runs on port ==53==",
         "==x;;== y ==z== ==w==",
         "==x;== y ==z;;h==",
+        // Deletions on several lines (the line end is found once a line),
+        // with and without the hint's or the sequence's literal.
+        "==a== ==b\n==c== x\r\n==d==\n\n==e",
+        "==a==\n==1;;b==",
+        "==a\n== ==b;;h==\n==c==",
     ];
     // Digits of other scripts number no cloze, as in JavaScript.
     assert_eq!(default().card_count("==\u{663};;x== ==y=="), 2);
