@@ -64,13 +64,21 @@ create index ix_notes_usn on notes (usn);
 create index ix_notes_csum on notes (csum);
 ";
 
-/// The other indexes, built once the tables are full.
-pub(crate) const INDEXES: &str = "
+/// The indexes whose keys the cards bring in order (every `usn` is -1 and
+/// ties go by id; `nid` grows with the id), made before the cards go in:
+/// each key then goes on the index's last page, which costs less than
+/// sorting the full table. `revlog` stays empty.
+pub(crate) const ORDERED_INDEXES: &str = "
 create index ix_cards_usn on cards (usn);
 create index ix_revlog_usn on revlog (usn);
 create index ix_cards_nid on cards (nid);
-create index ix_cards_sched on cards (did, queue, due);
 create index ix_revlog_cid on revlog (cid);
+";
+
+/// The index the cards do not come in the order of, built (a sort) once
+/// the table is full.
+pub(crate) const INDEXES: &str = "
+create index ix_cards_sched on cards (did, queue, due);
 ";
 
 /// A fresh file written once: the largest pages (a sixteenth of the writes
@@ -85,27 +93,78 @@ pragma synchronous = off;
 pragma locking_mode = exclusive;
 pragma cache_size = -8192;
 pragma temp_store = file;
+pragma threads = 2;
 ";
 
-/// One row of `notes` and of `cards`, with the bound values as `?`.
-const NOTE_VALUES: &str = "(?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')";
-const NOTE_PARAMS: usize = 8;
-const CARD_VALUES: &str = "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)";
-const CARD_PARAMS: usize = 13;
+/// A table rows go into, its id column left out: every row but the
+/// table's first gets no id, so SQLite gives it the next one (the largest
+/// plus one: ids stay `now_ms + rank`) and appends it to the last page
+/// without searching the table for the id first.
+struct Table {
+    name: &'static str,
+    /// The columns but `id`.
+    columns: &'static str,
+    /// One row of them, the bound values as `?`.
+    row: &'static str,
+    /// The `?` in `row`.
+    params: usize,
+}
+
+const NOTES: Table = Table {
+    name: "notes",
+    columns: "guid, mid, mod, usn, tags, flds, sfld, csum, flags, data",
+    row: "(?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
+    params: 7,
+};
+const CARDS: Table = Table {
+    name: "cards",
+    columns: "nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data",
+    row: "(?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)",
+    params: 12,
+};
 /// Rows one statement inserts: fewer statement runs, and the table's
 /// cursor stays at its end from one row to the next.
 const ROWS: usize = 64;
 
-/// `insert into TABLE values ROW, ROW, …` for `n` rows.
-fn insert_sql(table: &str, row: &str, n: usize) -> String {
-    let mut sql = format!("insert into {table} values ");
-    for i in 0..n {
-        if i > 0 {
-            sql.push_str(", ");
+impl Table {
+    /// Inserts `n` rows, the first of them the table's row `rank`; `bind`
+    /// binds row `i`'s values from parameter `at` on. The table's first
+    /// row goes in alone with its id, `id0`.
+    fn insert(
+        &self,
+        db: &Connection,
+        rank: usize,
+        n: usize,
+        id0: i64,
+        mut bind: impl FnMut(&mut rusqlite::CachedStatement<'_>, usize, usize) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()> {
+        let mut skip = 0;
+        if rank == 0 && n > 0 {
+            let sql =
+                format!("insert into {} (id, {}) values (?, {}", self.name, self.columns, &self.row[1..]);
+            let mut stmt = db.prepare_cached(&sql)?;
+            stmt.raw_bind_parameter(1, id0)?;
+            bind(&mut stmt, 2, 0)?;
+            stmt.raw_execute()?;
+            skip = 1;
         }
-        sql.push_str(row);
+        for start in (skip..n).step_by(ROWS) {
+            let rows = ROWS.min(n - start);
+            let mut sql = format!("insert into {} ({}) values ", self.name, self.columns);
+            for k in 0..rows {
+                if k > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(self.row);
+            }
+            let mut stmt = db.prepare_cached(&sql)?;
+            for k in 0..rows {
+                bind(&mut stmt, k * self.params + 1, start + k)?;
+            }
+            stmt.raw_execute()?;
+        }
+        Ok(())
     }
-    sql
 }
 
 /// When recall's note types last changed (their `mod`): a re-import updates
@@ -185,7 +244,11 @@ impl Collection {
         if let Some(d) = row.earliest_due {
             self.earliest_due = Some(self.earliest_due.map_or(d, |e| e.min(d)));
         }
-        let deck = if let Some(&i) = self.deck_ids.get(&row.deck) {
+        // A note's rows come one after the other, mostly in one deck.
+        let last = self.cards.last().map(|c| c.deck);
+        let deck = if let Some(i) = last.filter(|&i| self.deck_names[i as usize] == row.deck) {
+            i
+        } else if let Some(&i) = self.deck_ids.get(&row.deck) {
             i
         } else {
             let i = self.deck_names.len() as u32;
@@ -214,22 +277,19 @@ impl Collection {
         }
         let err = sqlite_error(&self.dest);
         let first = self.notes - self.pending.len();
-        let mut stmt =
-            self.db.prepare_cached(&insert_sql("notes", NOTE_VALUES, self.pending.len())).map_err(&err)?;
-        for (i, row) in self.pending.iter().enumerate() {
-            let at = i * NOTE_PARAMS;
-            let nid = self.now_ms + (first + i) as i64;
-            stmt.raw_bind_parameter(at + 1, nid).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 2, &row.guid).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 3, row.note_type.id()).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 4, row.mtime).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 5, &row.tags).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 6, &row.fields).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 7, &row.sort).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 8, row.csum).map_err(&err)?;
-        }
-        stmt.raw_execute().map_err(&err)?;
-        drop(stmt);
+        let pending = &self.pending;
+        NOTES
+            .insert(&self.db, first, pending.len(), self.now_ms, |stmt, at, i| {
+                let row = &pending[i];
+                stmt.raw_bind_parameter(at, &row.guid)?;
+                stmt.raw_bind_parameter(at + 1, row.note_type.id())?;
+                stmt.raw_bind_parameter(at + 2, row.mtime)?;
+                stmt.raw_bind_parameter(at + 3, &row.tags)?;
+                stmt.raw_bind_parameter(at + 4, &row.fields)?;
+                stmt.raw_bind_parameter(at + 5, &row.sort)?;
+                stmt.raw_bind_parameter(at + 6, row.csum)
+            })
+            .map_err(&err)?;
         self.pending.clear();
         Ok(())
     }
@@ -259,34 +319,27 @@ impl Collection {
         summary.decks = decks.len();
         let did: Vec<i64> = self.deck_names.iter().map(|n| decks.get(n).copied().unwrap_or(1)).collect();
 
-        // One statement for the full runs of rows, run again and again.
-        let mut full = self.db.prepare(&insert_sql("cards", CARD_VALUES, ROWS)).map_err(&err)?;
-        for (k, chunk) in self.cards.chunks(ROWS).enumerate() {
-            let mut short;
-            let stmt = if chunk.len() == ROWS {
-                &mut full
-            } else {
-                short = self.db.prepare(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
-                &mut short
-            };
-            for (i, c) in chunk.iter().enumerate() {
-                let review = c.review.checked_sub(1).map(|r| &self.reviews[r as usize]);
+        self.db.execute_batch(ORDERED_INDEXES).map_err(&err)?;
+        let (cards, reviews, mtimes) = (&self.cards, &self.reviews, &self.mtimes);
+        let mut review_cards = 0;
+        CARDS
+            .insert(&self.db, 0, cards.len(), self.now_ms, |stmt, at, i| {
+                let c = &cards[i];
+                let review = c.review.checked_sub(1).map(|r| &reviews[r as usize]);
                 let (kind, due, ivl, factor) = match review {
                     Some(r) => {
-                        summary.review_cards += 1;
+                        review_cards += 1;
                         (2, (r.due - created).num_days(), r.interval, r.ease * 10)
                     }
                     None => (0, i64::from(c.note) + 1, 0, 0),
                 };
                 let memory = review.and_then(|r| r.memory);
                 let (reps, lapses) = memory.map_or((0, 0), |m| (m.reps, m.lapses));
-                let id = self.now_ms + (k * ROWS + i) as i64;
                 let values = [
-                    id,
                     self.now_ms + i64::from(c.note),
                     did[c.deck as usize],
                     i64::from(c.ord),
-                    self.mtimes[c.note as usize],
+                    mtimes[c.note as usize],
                     kind,
                     kind,
                     due,
@@ -296,14 +349,12 @@ impl Collection {
                     lapses,
                 ];
                 for (j, v) in values.into_iter().enumerate() {
-                    stmt.raw_bind_parameter(i * CARD_PARAMS + j + 1, v).map_err(&err)?;
+                    stmt.raw_bind_parameter(at + j, v)?;
                 }
-                let data = memory.map(|m| m.data()).unwrap_or_default();
-                stmt.raw_bind_parameter(i * CARD_PARAMS + CARD_PARAMS, data).map_err(&err)?;
-            }
-            stmt.raw_execute().map_err(&err)?;
-        }
-        drop(full);
+                stmt.raw_bind_parameter(at + values.len(), memory.map(|m| m.data()).unwrap_or_default())
+            })
+            .map_err(&err)?;
+        summary.review_cards = review_cards;
         summary.cards = self.cards.len();
 
         let used: Vec<NoteType> = [NoteType::Basic, NoteType::Reversed, NoteType::Cloze]

@@ -94,33 +94,36 @@ fn plain_line(line: &str, tokens: bool) -> bool {
     if digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) {
         return false;
     }
-    let ascii_ok = |b: u8| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b' ' | b'.'
-                    | b','
-                    | b';'
-                    | b':'
-                    | b'\''
-                    | b'"'
-                    | b'?'
-                    | b'('
-                    | b')'
-                    | b'/'
-                    | b'@'
-                    | b'%'
-                    | b'+'
-                    | b'-'
-                    | b'!'
-                    | b'^'
-            )
-    };
-    if line.is_ascii() {
-        return bytes.iter().all(|&b| ascii_ok(b));
+    // One pass: an ASCII byte must be one no rule reads; a line with other
+    // characters must not hold a token (unless tokens may appear).
+    let mut ascii = true;
+    for &b in bytes {
+        if b >= 0x80 {
+            ascii = false;
+        } else if !PLAIN_ASCII[b as usize] {
+            return false;
+        }
     }
-    line.chars().all(|c| if c.is_ascii() { ascii_ok(c as u8) } else { tokens || (c != OPEN && c != CLOSE) })
+    ascii || tokens || !line.contains([OPEN, CLOSE])
 }
+
+/// The ASCII characters that start no markup, escape or entity anywhere in
+/// a line: letters, digits, the space and `.,;:'"?()/@%+-!^`.
+const PLAIN_ASCII: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let punct = b" .,;:'\"?()/@%+-!^";
+    let mut i = 0;
+    while i < punct.len() {
+        t[punct[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Plain text (see [`is_plain`]) as HTML: its line breaks become `<br />`.
 fn push_plain(out: &mut String, text: &str) {
