@@ -91,7 +91,7 @@ pragma page_size = 65536;
 pragma journal_mode = off;
 pragma synchronous = off;
 pragma locking_mode = exclusive;
-pragma cache_size = -8192;
+pragma cache_size = -32768;
 pragma temp_store = file;
 pragma threads = 2;
 ";
