@@ -3,16 +3,17 @@
 //!
 //! Notes are inserted as they come, in one transaction, into a fresh file
 //! with no journal and no syncing (a crash leaves only a scratch file that
-//! is never renamed into place) and a small page cache, so memory stays
+//! is never renamed into place) and a bounded page cache, so memory stays
 //! flat however large the vault. What depends on every note — the deck ids
 //! (parents first, in name order), the collection's creation day (no
 //! review card may be due before it), the note types used — is known only
 //! at the end: cards wait in a compact list (numbers, no text) and go in at
-//! [`Collection::finish`], with the `col` row, then the cards' indexes are
-//! built over the full table (the notes' are kept up to date as the notes
-//! go in, while the workers still read the vault). Ids are the note's and card's rank added to
-//! `now_ms`, in note order, so they are those of a collection built all at
-//! once.
+//! [`Collection::finish`], with the `col` row. The notes' indexes are kept
+//! up to date as the notes go in (while the workers still read the vault),
+//! and so are the cards' whose keys the cards bring in order; only
+//! `ix_cards_sched` is sorted at the end. Ids are the note's and card's
+//! rank added to `now_ms`, in note order, so they are those of a collection
+//! built all at once.
 //!
 //! Scheduling (`with_scheduling`): a card the plugin has reviewed becomes an
 //! Anki review card (type and queue 2) with `ivl` = the interval, `factor` =
@@ -85,7 +86,10 @@ create index ix_cards_sched on cards (did, queue, due);
 /// 4 KiB pages take: the file is written page by page, and the system calls
 /// were a tenth of the export's time), no rollback journal, no fsync (the
 /// package is synced when it is renamed into place), one writer, and a page
-/// cache that stays small (8 MiB); temporary sort data on disk.
+/// cache of 32 MiB: it holds the notes' checksum index (random keys) of a
+/// 50,000-note vault, whose pages an 8 MiB cache wrote out and read back
+/// again and again (340 MiB written for a 220 MiB file). Sorts use two
+/// threads, their temporary data on disk.
 const PRAGMAS: &str = "
 pragma page_size = 65536;
 pragma journal_mode = off;
