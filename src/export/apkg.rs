@@ -28,7 +28,7 @@ use super::media::Entry;
 use super::{ExportNote, anki_deck, anki_tags, review_state};
 use crate::error::Error;
 
-pub use super::collection::Collection;
+pub use super::collection::{Collection, CollectionFile};
 
 /// Settings of one package.
 #[derive(Debug, Clone)]
@@ -429,12 +429,14 @@ mod tests {
     fn build(notes: &[ExportNote], o: &Options) -> (tempfile::TempDir, std::path::PathBuf, Summary) {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("c.anki2");
-        let mut col = Collection::create(&file, Path::new("out.apkg"), o.now_ms).expect("create");
+        let collection = CollectionFile::create(&file, Path::new("out.apkg")).expect("create");
+        let mut col = collection.collection(o.now_ms).expect("collection");
         for p in prepare(notes.to_vec(), o) {
             let Prepared::Row(row) = p else { panic!("no media here") };
             col.add(row).expect("add");
         }
         let summary = col.finish(date("2026-11-28")).expect("finish");
+        collection.close().expect("close");
         (dir, file, summary)
     }
 

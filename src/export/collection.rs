@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveTime};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Statement, params};
 use serde_json::{Value, json};
 
 use super::anki::NoteType;
@@ -131,22 +131,37 @@ const CARDS: Table = Table {
 const ROWS: usize = 64;
 
 impl Table {
-    /// Inserts `n` rows, the first of them the table's row `rank`; `bind`
+    /// `insert into TABLE (COLUMNS) values ROW, …` for `rows` rows.
+    fn bulk_sql(&self, rows: usize) -> String {
+        let mut sql = format!("insert into {} ({}) values ", self.name, self.columns);
+        for k in 0..rows {
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(self.row);
+        }
+        sql
+    }
+
+    /// Inserts `n` rows, the first of them the table's row `rank`, runs of
+    /// [`ROWS`] with `full` (made by `bulk_sql(ROWS)`, reused: a statement
+    /// cache would clear its hundreds of bindings after every run); `bind`
     /// binds row `i`'s values from parameter `at` on. The table's first
     /// row goes in alone with its id, `id0`.
-    fn insert(
+    fn insert<'db>(
         &self,
-        db: &Connection,
+        db: &'db Connection,
+        full: &mut Statement<'db>,
         rank: usize,
         n: usize,
         id0: i64,
-        mut bind: impl FnMut(&mut rusqlite::CachedStatement<'_>, usize, usize) -> rusqlite::Result<()>,
+        mut bind: impl FnMut(&mut Statement<'_>, usize, usize) -> rusqlite::Result<()>,
     ) -> rusqlite::Result<()> {
         let mut skip = 0;
         if rank == 0 && n > 0 {
             let sql =
                 format!("insert into {} (id, {}) values (?, {}", self.name, self.columns, &self.row[1..]);
-            let mut stmt = db.prepare_cached(&sql)?;
+            let mut stmt = db.prepare(&sql)?;
             stmt.raw_bind_parameter(1, id0)?;
             bind(&mut stmt, 2, 0)?;
             stmt.raw_execute()?;
@@ -154,16 +169,15 @@ impl Table {
         }
         for start in (skip..n).step_by(ROWS) {
             let rows = ROWS.min(n - start);
-            let mut sql = format!("insert into {} ({}) values ", self.name, self.columns);
+            let mut short;
+            let stmt = if rows == ROWS {
+                &mut *full
+            } else {
+                short = db.prepare(&self.bulk_sql(rows))?;
+                &mut short
+            };
             for k in 0..rows {
-                if k > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(self.row);
-            }
-            let mut stmt = db.prepare_cached(&sql)?;
-            for k in 0..rows {
-                bind(&mut stmt, k * self.params + 1, start + k)?;
+                bind(stmt, k * self.params + 1, start + k)?;
             }
             stmt.raw_execute()?;
         }
@@ -187,11 +201,60 @@ struct PendingCard {
     review: u32,
 }
 
-/// A collection being built in a file.
-pub struct Collection {
+/// The new file a collection is built in, open.
+pub struct CollectionFile {
     db: Connection,
     /// The package, for errors.
     dest: PathBuf,
+}
+
+impl CollectionFile {
+    /// Creates the file `file` (which must not exist) with the tables;
+    /// errors name `dest`, the package.
+    pub fn create(file: &Path, dest: &Path) -> Result<CollectionFile, Error> {
+        let err = sqlite_error(dest);
+        let db = Connection::open(file).map_err(&err)?;
+        db.execute_batch(PRAGMAS).map_err(&err)?;
+        db.execute_batch("begin").map_err(&err)?;
+        db.execute_batch(TABLES).map_err(&err)?;
+        db.execute_batch(NOTE_INDEXES).map_err(&err)?;
+        Ok(CollectionFile { db, dest: dest.to_path_buf() })
+    }
+
+    /// The collection, to be filled; `now_ms` is the time ids count from.
+    pub fn collection(&self, now_ms: i64) -> Result<Collection<'_>, Error> {
+        let full_notes = self.db.prepare(&NOTES.bulk_sql(ROWS)).map_err(sqlite_error(&self.dest))?;
+        Ok(Collection {
+            db: &self.db,
+            full_notes,
+            dest: &self.dest,
+            now_ms,
+            notes: 0,
+            mtimes: Vec::new(),
+            pending: Vec::with_capacity(ROWS),
+            deck_ids: HashMap::new(),
+            deck_names: Vec::new(),
+            cards: Vec::new(),
+            reviews: Vec::new(),
+            earliest_due: None,
+            used: [false; 3],
+        })
+    }
+
+    /// Closes the file, complete once [`Collection::finish`] returned.
+    pub fn close(self) -> Result<(), Error> {
+        let err = sqlite_error(&self.dest);
+        self.db.close().map_err(|(_, e)| err(e))
+    }
+}
+
+/// A collection being built in its file.
+pub struct Collection<'f> {
+    db: &'f Connection,
+    /// The insert of [`ROWS`] notes.
+    full_notes: Statement<'f>,
+    /// The package, for errors.
+    dest: &'f Path,
     now_ms: i64,
     notes: usize,
     /// Each note's mtime, by rank (its cards have it too).
@@ -206,32 +269,7 @@ pub struct Collection {
     used: [bool; 3],
 }
 
-impl Collection {
-    /// Creates the collection in the new file `file` (which must not
-    /// exist); errors name `dest`, the package.
-    pub fn create(file: &Path, dest: &Path, now_ms: i64) -> Result<Collection, Error> {
-        let err = sqlite_error(dest);
-        let db = Connection::open(file).map_err(&err)?;
-        db.execute_batch(PRAGMAS).map_err(&err)?;
-        db.execute_batch("begin").map_err(&err)?;
-        db.execute_batch(TABLES).map_err(&err)?;
-        db.execute_batch(NOTE_INDEXES).map_err(&err)?;
-        Ok(Collection {
-            db,
-            dest: dest.to_path_buf(),
-            now_ms,
-            notes: 0,
-            mtimes: Vec::new(),
-            pending: Vec::with_capacity(ROWS),
-            deck_ids: HashMap::new(),
-            deck_names: Vec::new(),
-            cards: Vec::new(),
-            reviews: Vec::new(),
-            earliest_due: None,
-            used: [false; 3],
-        })
-    }
-
+impl Collection<'_> {
     /// Notes added so far.
     #[must_use]
     pub fn notes(&self) -> usize {
@@ -279,11 +317,11 @@ impl Collection {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let err = sqlite_error(&self.dest);
+        let err = sqlite_error(self.dest);
         let first = self.notes - self.pending.len();
         let pending = &self.pending;
         NOTES
-            .insert(&self.db, first, pending.len(), self.now_ms, |stmt, at, i| {
+            .insert(self.db, &mut self.full_notes, first, pending.len(), self.now_ms, |stmt, at, i| {
                 let row = &pending[i];
                 stmt.raw_bind_parameter(at, &row.guid)?;
                 stmt.raw_bind_parameter(at + 1, row.note_type.id())?;
@@ -300,10 +338,10 @@ impl Collection {
 
     /// Inserts the cards and the `col` row, builds the indexes and commits;
     /// `today` is the day scheduling is relative to. The file is complete
-    /// and closed when this returns.
+    /// when this returns ([`CollectionFile::close`] closes it).
     pub fn finish(mut self, today: NaiveDate) -> Result<Summary, Error> {
         self.insert_pending()?;
-        let err = sqlite_error(&self.dest);
+        let err = sqlite_error(self.dest);
         let mut summary = Summary { notes: self.notes, ..Summary::default() };
         let created = self.earliest_due.map_or(today, |d| today.min(d));
         let crt =
@@ -326,8 +364,9 @@ impl Collection {
         self.db.execute_batch(ORDERED_INDEXES).map_err(&err)?;
         let (cards, reviews, mtimes) = (&self.cards, &self.reviews, &self.mtimes);
         let mut review_cards = 0;
+        let mut full = self.db.prepare(&CARDS.bulk_sql(ROWS)).map_err(&err)?;
         CARDS
-            .insert(&self.db, 0, cards.len(), self.now_ms, |stmt, at, i| {
+            .insert(self.db, &mut full, 0, cards.len(), self.now_ms, |stmt, at, i| {
                 let c = &cards[i];
                 let review = c.review.checked_sub(1).map(|r| &reviews[r as usize]);
                 let (kind, due, ivl, factor) = match review {
@@ -393,7 +432,6 @@ impl Collection {
             .map_err(&err)?;
         self.db.execute_batch(INDEXES).map_err(&err)?;
         self.db.execute_batch("commit").map_err(&err)?;
-        self.db.close().map_err(|(_, e)| err(e))?;
         Ok(summary)
     }
 }

@@ -4,6 +4,7 @@
 //! the same at many times the cost (the tests compare both on any text).
 
 use super::{CLOSE, OPEN};
+use crate::parse::lines::find;
 
 /// True when `md` renders as itself, its line breaks as `<br />`: lines of
 /// text that no markdown rule touches (no character that starts markup,
@@ -76,7 +77,7 @@ pub(super) fn push_plain(out: &mut String, text: &str) {
 /// text too: a link shows its alias, or its target without one. `None` for
 /// any other text, an embed (`![[…]]`) or a link followed by `(` or `[`.
 pub(super) fn plain_with_links(md: &str) -> Option<String> {
-    if md.is_empty() || md.contains('\r') || !md.contains("[[") {
+    if md.is_empty() || md.contains('\r') || find(md, "[[").is_none() {
         return None;
     }
     let mut out = String::with_capacity(md.len());
@@ -89,9 +90,9 @@ pub(super) fn plain_with_links(md: &str) -> Option<String> {
         }
         masked.clear();
         let mut rest = line;
-        while let Some(at) = rest.find("[[") {
+        while let Some(at) = find(rest, "[[") {
             let (before, link) = rest.split_at(at);
-            let close = link[2..].find("]]")?;
+            let close = find(&link[2..], "]]")?;
             let after = &link[2 + close + 2..];
             if before.ends_with('!') || after.starts_with(['(', '[']) {
                 return None;
