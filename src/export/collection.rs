@@ -10,9 +10,9 @@
 //! at the end: cards wait in a compact list (numbers, no text) and go in at
 //! [`Collection::finish`], with the `col` row. The indexes whose keys the
 //! rows bring in order are kept up to date as they go in; the two others
-//! (the notes' checksums, the cards' schedule) are sorted at the end. Ids are the note's and card's
-//! rank added to `now_ms`, in note order, so they are those of a collection
-//! built all at once.
+//! (the notes' checksums, the cards' schedule) are sorted at the end. Ids
+//! are the note's and card's rank added to `now_ms`, in note order, so they
+//! are those of a collection built all at once.
 //!
 //! Scheduling (`with_scheduling`): a card the plugin has reviewed becomes an
 //! Anki review card (type and queue 2) with `ivl` = the interval, `factor` =
