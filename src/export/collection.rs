@@ -500,3 +500,19 @@ fn deck_config() -> Value {
         "lapse": { "delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0 },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_table_binds_the_values_its_row_asks_for() {
+        for t in [NOTES, CARDS] {
+            assert_eq!(t.row.matches('?').count(), t.params, "{}", t.name);
+            assert_eq!(t.row.split(", ").count(), t.columns.split(", ").count(), "{}", t.name);
+            let db = Connection::open_in_memory().expect("db");
+            db.execute_batch(TABLES).expect("tables");
+            db.prepare(&t.bulk_sql(ROWS)).expect("the statement compiles");
+        }
+    }
+}
