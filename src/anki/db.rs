@@ -280,6 +280,7 @@ mod tests {
         let mut c = Connection::open_in_memory().expect("db");
         c.execute_batch(crate::export::collection::TABLES).expect("schema");
         c.execute_batch(crate::export::collection::NOTE_INDEXES).expect("indexes");
+        c.execute_batch(crate::export::collection::ORDERED_INDEXES).expect("indexes");
         c.execute_batch(crate::export::collection::INDEXES).expect("indexes");
         c.execute_batch(&format!(
             "insert into col values (1, 1700000000, 0, 0, 11, 0, 0, 0,

@@ -171,7 +171,8 @@ fn write_apkg(
         // The collection is built in a file beside the package, then
         // streamed into it: a large vault's collection never sits in memory.
         let scratch = Scratch::beside(&args.output)?;
-        let mut col = apkg::Collection::create(scratch.path(), &args.output, opts.now_ms)?;
+        let collection = apkg::CollectionFile::create(scratch.path(), &args.output)?;
+        let mut col = collection.collection(opts.now_ms)?;
         let mut cards = 0;
         let vault = crate::scan_vault_each(
             global,
@@ -196,6 +197,7 @@ fn write_apkg(
             return Err(nothing_to_export());
         }
         let mut summary = col.finish(vault.today)?;
+        collection.close()?;
         summary.media = pack.entries.len();
         let open = |rel: &str| -> Result<apkg::Opened, Error> {
             let p = root.join(rel);

@@ -28,7 +28,7 @@ use super::media::Entry;
 use super::{ExportNote, anki_deck, anki_tags, review_state};
 use crate::error::Error;
 
-pub use super::collection::Collection;
+pub use super::collection::{Collection, CollectionFile};
 
 /// Settings of one package.
 #[derive(Debug, Clone)]
@@ -102,16 +102,25 @@ pub fn prepare(questions: Vec<ExportNote>, opts: &Options) -> Vec<Prepared> {
     let Some(first) = questions.first() else { return Vec::new() };
     let source = source_link(&opts.vault_name, &first.path);
     let tags = tag_field(&first.tags);
+    // The questions of a note mostly share a deck: its Anki name made once.
+    let mut deck: Option<(String, String)> = None;
     questions
         .into_iter()
         .map(|q| {
             let mut probe = Probe(false);
             let r = anki_note(&q, source.clone(), &mut probe);
             if probe.0 {
-                Prepared::Media(q)
-            } else {
-                Prepared::Row(note_row(&q, &r, tags.clone(), opts.with_scheduling))
+                return Prepared::Media(q);
             }
+            let name = match &deck {
+                Some((path, name)) if *path == q.deck => name.clone(),
+                _ => {
+                    let name = anki_deck(&q.deck);
+                    deck = Some((q.deck.clone(), name.clone()));
+                    name
+                }
+            };
+            Prepared::Row(note_row(&q, &r, tags.clone(), name, opts.with_scheduling))
         })
         .collect()
 }
@@ -119,7 +128,7 @@ pub fn prepare(questions: Vec<ExportNote>, opts: &Options) -> Vec<Prepared> {
 /// Renders `note` with `media` naming the files it embeds, and makes its row.
 pub fn render(note: &ExportNote, opts: &Options, media: &mut dyn Media) -> NoteRow {
     let r = anki_note(note, source_link(&opts.vault_name, &note.path), media);
-    note_row(note, &r, tag_field(&note.tags), opts.with_scheduling)
+    note_row(note, &r, tag_field(&note.tags), anki_deck(&note.deck), opts.with_scheduling)
 }
 
 /// Anki's tag field for a note's tags: ` a b ` (empty without tags).
@@ -188,9 +197,10 @@ pub fn anki_review(c: &super::ExportCard) -> Option<ReviewState> {
     Some(ReviewState { due, interval, ease, memory })
 }
 
-/// The row of a rendered question; `tags` is its tag field.
+/// The row of a rendered question; `tags` is its tag field, `deck` its
+/// Anki deck name.
 #[must_use]
-pub fn note_row(n: &ExportNote, r: &AnkiNote, tags: String, with_scheduling: bool) -> NoteRow {
+pub fn note_row(n: &ExportNote, r: &AnkiNote, tags: String, deck: String, with_scheduling: bool) -> NoteRow {
     let sort = strip_html(r.fields.first().map_or("", String::as_str));
     let csum = checksum(&sort);
     let cards = r
@@ -212,7 +222,7 @@ pub fn note_row(n: &ExportNote, r: &AnkiNote, tags: String, with_scheduling: boo
         fields: r.fields.join("\u{1f}"),
         sort,
         csum,
-        deck: anki_deck(&n.deck),
+        deck,
         cards,
         earliest_due,
         siblings: n.cards.len(),
@@ -419,12 +429,14 @@ mod tests {
     fn build(notes: &[ExportNote], o: &Options) -> (tempfile::TempDir, std::path::PathBuf, Summary) {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("c.anki2");
-        let mut col = Collection::create(&file, Path::new("out.apkg"), o.now_ms).expect("create");
+        let collection = CollectionFile::create(&file, Path::new("out.apkg")).expect("create");
+        let mut col = collection.collection(o.now_ms).expect("collection");
         for p in prepare(notes.to_vec(), o) {
             let Prepared::Row(row) = p else { panic!("no media here") };
             col.add(row).expect("add");
         }
         let summary = col.finish(date("2026-11-28")).expect("finish");
+        collection.close().expect("close");
         (dir, file, summary)
     }
 
@@ -472,6 +484,47 @@ mod tests {
         assert_eq!(decks["2"]["name"], "flashcards");
         let indexes = query(&db, "select name from sqlite_master where type = 'index' order by name");
         assert_eq!(indexes.len(), 7);
+        assert_eq!(query(&db, "pragma integrity_check")[0][0], "ok");
+    }
+
+    #[test]
+    fn ids_are_now_plus_the_rank_across_many_statements() {
+        // 150 notes: the first row alone, then runs of 64 and a short one;
+        // every third note reversed, so cards outnumber notes.
+        let notes: Vec<ExportNote> = (0..150)
+            .map(|i| {
+                let mut n = note(if i % 2 == 0 { Some("2026-11-20") } else { None });
+                n.guid = format!("g{i}");
+                if i % 3 == 0 {
+                    n.kind = QuestionKind::Reversed;
+                    n.content = Content::Reversed { front: format!("Q{i}"), back: "A".into() };
+                    let mut back = n.cards[0].clone();
+                    back.sibling = 1;
+                    n.cards.push(back);
+                }
+                n
+            })
+            .collect();
+        let (_dir, db, summary) = build(&notes, &opts(true));
+        let now = 1_800_000_000_000_i64;
+        let ids = |sql: &str| -> Vec<i64> {
+            query(&db, sql).iter().map(|r| r[0].parse::<i64>().expect("id")).collect()
+        };
+        assert_eq!(ids("select id from notes order by id"), (0..150).map(|i| now + i).collect::<Vec<_>>());
+        assert_eq!(query(&db, "select guid from notes where id = 1800000000149")[0][0], "g149");
+        let cards = query(&db, "select id, nid, ord from cards order by id");
+        assert_eq!(cards.len(), summary.cards);
+        assert_eq!(summary.cards, 150 + 50);
+        let mut expected = Vec::new();
+        for i in 0..150_i64 {
+            expected.push((now + i, 0));
+            if i % 3 == 0 {
+                expected.push((now + i, 1));
+            }
+        }
+        for (k, (row, (nid, ord))) in cards.iter().zip(expected).enumerate() {
+            assert_eq!(row, &[(now + k as i64).to_string(), nid.to_string(), ord.to_string()]);
+        }
         assert_eq!(query(&db, "pragma integrity_check")[0][0], "ok");
     }
 

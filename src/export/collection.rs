@@ -3,16 +3,16 @@
 //!
 //! Notes are inserted as they come, in one transaction, into a fresh file
 //! with no journal and no syncing (a crash leaves only a scratch file that
-//! is never renamed into place) and a small page cache, so memory stays
+//! is never renamed into place) and a bounded page cache, so memory stays
 //! flat however large the vault. What depends on every note — the deck ids
 //! (parents first, in name order), the collection's creation day (no
 //! review card may be due before it), the note types used — is known only
 //! at the end: cards wait in a compact list (numbers, no text) and go in at
-//! [`Collection::finish`], with the `col` row, then the cards' indexes are
-//! built over the full table (the notes' are kept up to date as the notes
-//! go in, while the workers still read the vault). Ids are the note's and card's rank added to
-//! `now_ms`, in note order, so they are those of a collection built all at
-//! once.
+//! [`Collection::finish`], with the `col` row. The indexes whose keys the
+//! rows bring in order are kept up to date as they go in; the two others
+//! (the notes' checksums, the cards' schedule) are sorted at the end. Ids
+//! are the note's and card's rank added to `now_ms`, in note order, so they
+//! are those of a collection built all at once.
 //!
 //! Scheduling (`with_scheduling`): a card the plugin has reviewed becomes an
 //! Anki review card (type and queue 2) with `ivl` = the interval, `factor` =
@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveTime};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Statement, params};
 use serde_json::{Value, json};
 
 use super::anki::NoteType;
@@ -55,57 +55,135 @@ create table revlog (id integer primary key, cid integer not null, usn integer n
 create table graves (usn integer not null, oid integer not null, type integer not null);
 ";
 
-/// The indexes of `notes`, made with the table and kept up to date as the
-/// notes go in: that costs as much as building them at the end (a sort
-/// each), but the notes go in while the workers read the vault, and the
-/// end runs on one thread.
+/// The notes' index whose keys come in order (every `usn` is -1, ties go
+/// by id), made with the table and kept up to date as the notes go in,
+/// while the workers still read the vault: each key goes on its last page.
 pub(crate) const NOTE_INDEXES: &str = "
 create index ix_notes_usn on notes (usn);
-create index ix_notes_csum on notes (csum);
 ";
 
-/// The other indexes, built once the tables are full.
-pub(crate) const INDEXES: &str = "
+/// The indexes whose keys the cards bring in order (every `usn` is -1 and
+/// ties go by id; `nid` grows with the id), made before the cards go in:
+/// each key then goes on the index's last page, which costs less than
+/// sorting the full table. `revlog` stays empty.
+pub(crate) const ORDERED_INDEXES: &str = "
 create index ix_cards_usn on cards (usn);
 create index ix_revlog_usn on revlog (usn);
 create index ix_cards_nid on cards (nid);
-create index ix_cards_sched on cards (did, queue, due);
 create index ix_revlog_cid on revlog (cid);
+";
+
+/// The indexes whose keys come in no order (the notes' checksums, the
+/// cards' schedule), each built by one sort, on two threads, once the
+/// tables are full. Kept up to date as the notes went in, the checksum
+/// index cost more (its pages, touched at random, fall out of the CPU's
+/// caches: 2.2 → 2.0 s for the export of 50,000 notes).
+pub(crate) const INDEXES: &str = "
+create index ix_notes_csum on notes (csum);
+create index ix_cards_sched on cards (did, queue, due);
 ";
 
 /// A fresh file written once: the largest pages (a sixteenth of the writes
 /// 4 KiB pages take: the file is written page by page, and the system calls
 /// were a tenth of the export's time), no rollback journal, no fsync (the
 /// package is synced when it is renamed into place), one writer, and a page
-/// cache that stays small (8 MiB); temporary sort data on disk.
+/// cache of 32 MiB, which also bounds a sort's memory: the checksum index of
+/// a 50,000-note vault (450,000 keys) is sorted in memory, where 8 MiB
+/// spilled it to disk and merged it back. Sorts use two threads, their
+/// spills on disk.
 const PRAGMAS: &str = "
 pragma page_size = 65536;
 pragma journal_mode = off;
 pragma synchronous = off;
 pragma locking_mode = exclusive;
-pragma cache_size = -8192;
+pragma cache_size = -32768;
 pragma temp_store = file;
+pragma threads = 2;
 ";
 
-/// One row of `notes` and of `cards`, with the bound values as `?`.
-const NOTE_VALUES: &str = "(?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')";
-const NOTE_PARAMS: usize = 8;
-const CARD_VALUES: &str = "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)";
-const CARD_PARAMS: usize = 13;
+/// A table rows go into, its id column left out: every row but the
+/// table's first gets no id, so SQLite gives it the next one (the largest
+/// plus one: ids stay `now_ms + rank`) and appends it to the last page
+/// without searching the table for the id first.
+struct Table {
+    name: &'static str,
+    /// The columns but `id`.
+    columns: &'static str,
+    /// One row of them, the bound values as `?`.
+    row: &'static str,
+    /// The `?` in `row`.
+    params: usize,
+}
+
+const NOTES: Table = Table {
+    name: "notes",
+    columns: "guid, mid, mod, usn, tags, flds, sfld, csum, flags, data",
+    row: "(?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
+    params: 7,
+};
+const CARDS: Table = Table {
+    name: "cards",
+    columns: "nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data",
+    row: "(?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)",
+    params: 12,
+};
 /// Rows one statement inserts: fewer statement runs, and the table's
 /// cursor stays at its end from one row to the next.
 const ROWS: usize = 64;
 
-/// `insert into TABLE values ROW, ROW, …` for `n` rows.
-fn insert_sql(table: &str, row: &str, n: usize) -> String {
-    let mut sql = format!("insert into {table} values ");
-    for i in 0..n {
-        if i > 0 {
-            sql.push_str(", ");
+impl Table {
+    /// `insert into TABLE (COLUMNS) values ROW, …` for `rows` rows.
+    fn bulk_sql(&self, rows: usize) -> String {
+        let mut sql = format!("insert into {} ({}) values ", self.name, self.columns);
+        for k in 0..rows {
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(self.row);
         }
-        sql.push_str(row);
+        sql
     }
-    sql
+
+    /// Inserts `n` rows, the first of them the table's row `rank`, runs of
+    /// [`ROWS`] with `full` (made by `bulk_sql(ROWS)`, reused: a statement
+    /// cache would clear its hundreds of bindings after every run); `bind`
+    /// binds row `i`'s values from parameter `at` on. The table's first
+    /// row goes in alone with its id, `id0`.
+    fn insert<'db>(
+        &self,
+        db: &'db Connection,
+        full: &mut Statement<'db>,
+        rank: usize,
+        n: usize,
+        id0: i64,
+        mut bind: impl FnMut(&mut Statement<'_>, usize, usize) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()> {
+        let mut skip = 0;
+        if rank == 0 && n > 0 {
+            let sql =
+                format!("insert into {} (id, {}) values (?, {}", self.name, self.columns, &self.row[1..]);
+            let mut stmt = db.prepare(&sql)?;
+            stmt.raw_bind_parameter(1, id0)?;
+            bind(&mut stmt, 2, 0)?;
+            stmt.raw_execute()?;
+            skip = 1;
+        }
+        for start in (skip..n).step_by(ROWS) {
+            let rows = ROWS.min(n - start);
+            let mut short;
+            let stmt = if rows == ROWS {
+                &mut *full
+            } else {
+                short = db.prepare(&self.bulk_sql(rows))?;
+                &mut short
+            };
+            for k in 0..rows {
+                bind(stmt, k * self.params + 1, start + k)?;
+            }
+            stmt.raw_execute()?;
+        }
+        Ok(())
+    }
 }
 
 /// When recall's note types last changed (their `mod`): a re-import updates
@@ -124,11 +202,60 @@ struct PendingCard {
     review: u32,
 }
 
-/// A collection being built in a file.
-pub struct Collection {
+/// The new file a collection is built in, open.
+pub struct CollectionFile {
     db: Connection,
     /// The package, for errors.
     dest: PathBuf,
+}
+
+impl CollectionFile {
+    /// Creates the file `file` (which must not exist) with the tables;
+    /// errors name `dest`, the package.
+    pub fn create(file: &Path, dest: &Path) -> Result<CollectionFile, Error> {
+        let err = sqlite_error(dest);
+        let db = Connection::open(file).map_err(&err)?;
+        db.execute_batch(PRAGMAS).map_err(&err)?;
+        db.execute_batch("begin").map_err(&err)?;
+        db.execute_batch(TABLES).map_err(&err)?;
+        db.execute_batch(NOTE_INDEXES).map_err(&err)?;
+        Ok(CollectionFile { db, dest: dest.to_path_buf() })
+    }
+
+    /// The collection, to be filled; `now_ms` is the time ids count from.
+    pub fn collection(&self, now_ms: i64) -> Result<Collection<'_>, Error> {
+        let full_notes = self.db.prepare(&NOTES.bulk_sql(ROWS)).map_err(sqlite_error(&self.dest))?;
+        Ok(Collection {
+            db: &self.db,
+            full_notes,
+            dest: &self.dest,
+            now_ms,
+            notes: 0,
+            mtimes: Vec::new(),
+            pending: Vec::with_capacity(ROWS),
+            deck_ids: HashMap::new(),
+            deck_names: Vec::new(),
+            cards: Vec::new(),
+            reviews: Vec::new(),
+            earliest_due: None,
+            used: [false; 3],
+        })
+    }
+
+    /// Closes the file, complete once [`Collection::finish`] returned.
+    pub fn close(self) -> Result<(), Error> {
+        let err = sqlite_error(&self.dest);
+        self.db.close().map_err(|(_, e)| err(e))
+    }
+}
+
+/// A collection being built in its file.
+pub struct Collection<'f> {
+    db: &'f Connection,
+    /// The insert of [`ROWS`] notes.
+    full_notes: Statement<'f>,
+    /// The package, for errors.
+    dest: &'f Path,
     now_ms: i64,
     notes: usize,
     /// Each note's mtime, by rank (its cards have it too).
@@ -143,32 +270,7 @@ pub struct Collection {
     used: [bool; 3],
 }
 
-impl Collection {
-    /// Creates the collection in the new file `file` (which must not
-    /// exist); errors name `dest`, the package.
-    pub fn create(file: &Path, dest: &Path, now_ms: i64) -> Result<Collection, Error> {
-        let err = sqlite_error(dest);
-        let db = Connection::open(file).map_err(&err)?;
-        db.execute_batch(PRAGMAS).map_err(&err)?;
-        db.execute_batch("begin").map_err(&err)?;
-        db.execute_batch(TABLES).map_err(&err)?;
-        db.execute_batch(NOTE_INDEXES).map_err(&err)?;
-        Ok(Collection {
-            db,
-            dest: dest.to_path_buf(),
-            now_ms,
-            notes: 0,
-            mtimes: Vec::new(),
-            pending: Vec::with_capacity(ROWS),
-            deck_ids: HashMap::new(),
-            deck_names: Vec::new(),
-            cards: Vec::new(),
-            reviews: Vec::new(),
-            earliest_due: None,
-            used: [false; 3],
-        })
-    }
-
+impl Collection<'_> {
     /// Notes added so far.
     #[must_use]
     pub fn notes(&self) -> usize {
@@ -185,7 +287,11 @@ impl Collection {
         if let Some(d) = row.earliest_due {
             self.earliest_due = Some(self.earliest_due.map_or(d, |e| e.min(d)));
         }
-        let deck = if let Some(&i) = self.deck_ids.get(&row.deck) {
+        // A note's rows come one after the other, mostly in one deck.
+        let last = self.cards.last().map(|c| c.deck);
+        let deck = if let Some(i) = last.filter(|&i| self.deck_names[i as usize] == row.deck) {
+            i
+        } else if let Some(&i) = self.deck_ids.get(&row.deck) {
             i
         } else {
             let i = self.deck_names.len() as u32;
@@ -212,34 +318,31 @@ impl Collection {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let err = sqlite_error(&self.dest);
+        let err = sqlite_error(self.dest);
         let first = self.notes - self.pending.len();
-        let mut stmt =
-            self.db.prepare_cached(&insert_sql("notes", NOTE_VALUES, self.pending.len())).map_err(&err)?;
-        for (i, row) in self.pending.iter().enumerate() {
-            let at = i * NOTE_PARAMS;
-            let nid = self.now_ms + (first + i) as i64;
-            stmt.raw_bind_parameter(at + 1, nid).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 2, &row.guid).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 3, row.note_type.id()).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 4, row.mtime).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 5, &row.tags).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 6, &row.fields).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 7, &row.sort).map_err(&err)?;
-            stmt.raw_bind_parameter(at + 8, row.csum).map_err(&err)?;
-        }
-        stmt.raw_execute().map_err(&err)?;
-        drop(stmt);
+        let pending = &self.pending;
+        NOTES
+            .insert(self.db, &mut self.full_notes, first, pending.len(), self.now_ms, |stmt, at, i| {
+                let row = &pending[i];
+                stmt.raw_bind_parameter(at, &row.guid)?;
+                stmt.raw_bind_parameter(at + 1, row.note_type.id())?;
+                stmt.raw_bind_parameter(at + 2, row.mtime)?;
+                stmt.raw_bind_parameter(at + 3, &row.tags)?;
+                stmt.raw_bind_parameter(at + 4, &row.fields)?;
+                stmt.raw_bind_parameter(at + 5, &row.sort)?;
+                stmt.raw_bind_parameter(at + 6, row.csum)
+            })
+            .map_err(&err)?;
         self.pending.clear();
         Ok(())
     }
 
     /// Inserts the cards and the `col` row, builds the indexes and commits;
     /// `today` is the day scheduling is relative to. The file is complete
-    /// and closed when this returns.
+    /// when this returns ([`CollectionFile::close`] closes it).
     pub fn finish(mut self, today: NaiveDate) -> Result<Summary, Error> {
         self.insert_pending()?;
-        let err = sqlite_error(&self.dest);
+        let err = sqlite_error(self.dest);
         let mut summary = Summary { notes: self.notes, ..Summary::default() };
         let created = self.earliest_due.map_or(today, |d| today.min(d));
         let crt =
@@ -259,34 +362,28 @@ impl Collection {
         summary.decks = decks.len();
         let did: Vec<i64> = self.deck_names.iter().map(|n| decks.get(n).copied().unwrap_or(1)).collect();
 
-        // One statement for the full runs of rows, run again and again.
-        let mut full = self.db.prepare(&insert_sql("cards", CARD_VALUES, ROWS)).map_err(&err)?;
-        for (k, chunk) in self.cards.chunks(ROWS).enumerate() {
-            let mut short;
-            let stmt = if chunk.len() == ROWS {
-                &mut full
-            } else {
-                short = self.db.prepare(&insert_sql("cards", CARD_VALUES, chunk.len())).map_err(&err)?;
-                &mut short
-            };
-            for (i, c) in chunk.iter().enumerate() {
-                let review = c.review.checked_sub(1).map(|r| &self.reviews[r as usize]);
+        self.db.execute_batch(ORDERED_INDEXES).map_err(&err)?;
+        let (cards, reviews, mtimes) = (&self.cards, &self.reviews, &self.mtimes);
+        let mut review_cards = 0;
+        let mut full = self.db.prepare(&CARDS.bulk_sql(ROWS)).map_err(&err)?;
+        CARDS
+            .insert(self.db, &mut full, 0, cards.len(), self.now_ms, |stmt, at, i| {
+                let c = &cards[i];
+                let review = c.review.checked_sub(1).map(|r| &reviews[r as usize]);
                 let (kind, due, ivl, factor) = match review {
                     Some(r) => {
-                        summary.review_cards += 1;
+                        review_cards += 1;
                         (2, (r.due - created).num_days(), r.interval, r.ease * 10)
                     }
                     None => (0, i64::from(c.note) + 1, 0, 0),
                 };
                 let memory = review.and_then(|r| r.memory);
                 let (reps, lapses) = memory.map_or((0, 0), |m| (m.reps, m.lapses));
-                let id = self.now_ms + (k * ROWS + i) as i64;
                 let values = [
-                    id,
                     self.now_ms + i64::from(c.note),
                     did[c.deck as usize],
                     i64::from(c.ord),
-                    self.mtimes[c.note as usize],
+                    mtimes[c.note as usize],
                     kind,
                     kind,
                     due,
@@ -296,14 +393,12 @@ impl Collection {
                     lapses,
                 ];
                 for (j, v) in values.into_iter().enumerate() {
-                    stmt.raw_bind_parameter(i * CARD_PARAMS + j + 1, v).map_err(&err)?;
+                    stmt.raw_bind_parameter(at + j, v)?;
                 }
-                let data = memory.map(|m| m.data()).unwrap_or_default();
-                stmt.raw_bind_parameter(i * CARD_PARAMS + CARD_PARAMS, data).map_err(&err)?;
-            }
-            stmt.raw_execute().map_err(&err)?;
-        }
-        drop(full);
+                stmt.raw_bind_parameter(at + values.len(), memory.map(|m| m.data()).unwrap_or_default())
+            })
+            .map_err(&err)?;
+        summary.review_cards = review_cards;
         summary.cards = self.cards.len();
 
         let used: Vec<NoteType> = [NoteType::Basic, NoteType::Reversed, NoteType::Cloze]
@@ -338,7 +433,6 @@ impl Collection {
             .map_err(&err)?;
         self.db.execute_batch(INDEXES).map_err(&err)?;
         self.db.execute_batch("commit").map_err(&err)?;
-        self.db.close().map_err(|(_, e)| err(e))?;
         Ok(summary)
     }
 }
@@ -405,4 +499,20 @@ fn deck_config() -> Value {
                  "hardFactor": 1.2 },
         "lapse": { "delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0 },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_table_binds_the_values_its_row_asks_for() {
+        for t in [NOTES, CARDS] {
+            assert_eq!(t.row.matches('?').count(), t.params, "{}", t.name);
+            assert_eq!(t.row.split(", ").count(), t.columns.split(", ").count(), "{}", t.name);
+            let db = Connection::open_in_memory().expect("db");
+            db.execute_batch(TABLES).expect("tables");
+            db.prepare(&t.bulk_sql(ROWS)).expect("the statement compiles");
+        }
+    }
 }

@@ -23,6 +23,9 @@ use super::media;
 use crate::parse::cloze::ClozeSpan;
 use crate::render::wikilink_text;
 
+mod plain;
+use plain::{is_plain, plain_with_links, push_plain};
+
 /// Gives a referenced file its name in the package.
 pub trait Media {
     /// The media name for `link`, written in the note at `note`, or `None`
@@ -63,75 +66,18 @@ pub fn field(md: &str, note: &str, media: &mut dyn Media) -> String {
 /// [`field`], with or without the shortcut for plain text (the tests
 /// compare both).
 fn field_html(md: &str, note: &str, media: &mut dyn Media, shortcut: bool) -> String {
-    if shortcut && is_plain(md, false) {
-        let mut out = String::with_capacity(md.len() + 8);
-        push_plain(&mut out, md);
-        return out;
+    if shortcut {
+        if is_plain(md, false) {
+            let mut out = String::with_capacity(md.len() + 8);
+            push_plain(&mut out, md);
+            return out;
+        }
+        if let Some(out) = plain_with_links(md) {
+            return out;
+        }
     }
     let md = md.replace([OPEN, CLOSE], "");
     unwrap_paragraph(&render(&md, note, media, &[]))
-}
-
-/// True when `md` renders as itself, its line breaks as `<br />`: lines of
-/// text that no markdown rule touches (no character that starts markup,
-/// escapes or entities, no list marker or indent at a line's start, no
-/// white space at either end of a line, no blank line), so the HTML is the
-/// text (the renderer leaves `"` alone in text). With `tokens`, cloze tokens
-/// may appear (they stand for deletions). Most answers are such text; the
-/// renderer gives the same at many times the cost (the tests check it does).
-fn is_plain(md: &str, tokens: bool) -> bool {
-    !md.is_empty() && !md.contains('\r') && md.split('\n').all(|line| plain_line(line, tokens))
-}
-
-fn plain_line(line: &str, tokens: bool) -> bool {
-    let bytes = line.as_bytes();
-    let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else { return false };
-    if first.is_whitespace() || last.is_whitespace() || matches!(first, '-' | '+') {
-        return false;
-    }
-    // `1.` or `1)` at the start is an ordered list.
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) {
-        return false;
-    }
-    let ascii_ok = |b: u8| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b' ' | b'.'
-                    | b','
-                    | b';'
-                    | b':'
-                    | b'\''
-                    | b'"'
-                    | b'?'
-                    | b'('
-                    | b')'
-                    | b'/'
-                    | b'@'
-                    | b'%'
-                    | b'+'
-                    | b'-'
-                    | b'!'
-                    | b'^'
-            )
-    };
-    if line.is_ascii() {
-        return bytes.iter().all(|&b| ascii_ok(b));
-    }
-    line.chars().all(|c| if c.is_ascii() { ascii_ok(c as u8) } else { tokens || (c != OPEN && c != CLOSE) })
-}
-
-/// Plain text (see [`is_plain`]) as HTML: its line breaks become `<br />`.
-fn push_plain(out: &mut String, text: &str) {
-    let mut lines = text.split('\n');
-    if let Some(first) = lines.next() {
-        out.push_str(first);
-    }
-    for line in lines {
-        out.push_str("<br />\n");
-        out.push_str(line);
-    }
 }
 
 /// Renders a cloze question as the Text field of Anki's Cloze note type.
@@ -208,7 +154,24 @@ fn text_tokens<'a>(text: &'a str, dels: &'a [Deletion], piece: &mut dyn FnMut(&'
 /// Keeps text inside a cloze from closing it early: `::`, `{` and `}` as
 /// character references (the card shows them as typed).
 fn protect(s: &str) -> String {
-    s.replace('{', "&#123;").replace('}', "&#125;").replace("::", ":&#58;")
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut colon = false;
+    for c in s.chars() {
+        match c {
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            // The second of two colons (the first stays), as a left-to-right
+            // replace of `::` takes them: `:::` is `:&#58;:`.
+            ':' if colon => {
+                out.push_str("&#58;");
+                colon = false;
+                continue;
+            }
+            c => out.push(c),
+        }
+        colon = c == ':';
+    }
+    out
 }
 
 fn render(md: &str, note: &str, media: &mut dyn Media, dels: &[Deletion]) -> String {
@@ -526,6 +489,51 @@ mod tests {
     }
 
     #[test]
+    fn protect_is_the_three_replaces_in_one_pass() {
+        for s in ["", "a", ":", "::", ":::", "::::", "a::b:c", "{x}", "{{c1::a}}", "é::}{:", ": :"] {
+            let slow = s.replace('{', "&#123;").replace('}', "&#125;").replace("::", ":&#58;");
+            assert_eq!(protect(s), slow, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_wikilink_shortcut_renders_as_the_renderer_does() {
+        for md in [
+            "controller.partition [[Note 27274]]",
+            "header.stream [[topics/Note 05666\\|Serializer]]",
+            "[[a|b]] and [[c]]",
+            "[[a]]",
+            "x [[a|b]]\ny [[c]]",
+            "a ![[pic.png]]",
+            "a [[b]](c)",
+            "a [[b]][c]",
+            "a [[b|]]",
+            "a [[|b]]",
+            "a [[b\\\\|c]]",
+            "a [[b|c|d]]",
+            "a [[b#h]]",
+            "a [[ b]]",
+            "a [[b ]]",
+            "a [[b]]]",
+            "a [[[b]]",
+            "a [[b",
+            "1. [[b]]",
+            "[[b]]: c",
+            "- [[b]]",
+            "a [[b]]c",
+            "a\n\n[[b]]",
+            "[[b]] ",
+        ] {
+            let fast = field_html(md, "N.md", &mut Fake(Vec::new()), true);
+            let slow = field_html(md, "N.md", &mut Fake(Vec::new()), false);
+            assert_eq!(fast, slow, "{md:?}");
+        }
+        assert_eq!(plain_with_links("a [[b\\|c]] d").as_deref(), Some("a c d"));
+        assert_eq!(plain_with_links("a [[t/b]]").as_deref(), Some("a t/b"));
+        assert_eq!(plain_with_links("a ![[b]]"), None);
+    }
+
+    #[test]
     fn the_cloze_shortcut_renders_as_the_renderer_does() {
         let c = Clozes::new(&["==[123;;]answer[;;hint]==".to_owned()]);
         for t in [
@@ -559,6 +567,40 @@ mod tests {
         fn the_shortcut_agrees_with_the_renderer_on_any_text(
             md in "[a-zA-Z0-9 .,;:'\"?()/@%+!^é\u{a0}\u{f8f0}\u{f8f1}*_=#<>&\\\\\n-]{0,16}"
         ) {
+            let fast = field_html(&md, "N.md", &mut Fake(Vec::new()), true);
+            let slow = field_html(&md, "N.md", &mut Fake(Vec::new()), false);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn the_wikilink_shortcut_agrees_with_the_renderer_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("[["),
+                    proptest::strategy::Just("]]"),
+                    proptest::strategy::Just("|"),
+                    proptest::strategy::Just("\\|"),
+                    proptest::strategy::Just("\\"),
+                    proptest::strategy::Just("!"),
+                    proptest::strategy::Just("("),
+                    proptest::strategy::Just(")"),
+                    proptest::strategy::Just("["),
+                    proptest::strategy::Just("]"),
+                    proptest::strategy::Just("#"),
+                    proptest::strategy::Just(" "),
+                    proptest::strategy::Just("\n"),
+                    proptest::strategy::Just("1."),
+                    proptest::strategy::Just("-"),
+                    proptest::strategy::Just(":"),
+                    proptest::strategy::Just("é"),
+                    proptest::strategy::Just("a"),
+                    proptest::strategy::Just("Note 1"),
+                    proptest::strategy::Just("t/b.md"),
+                ],
+                0..12,
+            )
+        ) {
+            let md = pieces.concat();
             let fast = field_html(&md, "N.md", &mut Fake(Vec::new()), true);
             let slow = field_html(&md, "N.md", &mut Fake(Vec::new()), false);
             proptest::prop_assert_eq!(fast, slow);

@@ -5,6 +5,8 @@
 //! has exactly one cloze type, chosen classic > overlapping > simple over all
 //! patterns; deletions of the other types stay literal text.
 
+use std::ops::Range;
+
 use regex::Regex;
 
 mod compile;
@@ -46,7 +48,7 @@ enum Role {
 }
 
 /// One deletion found in a question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Deletion {
     start: usize,
     end: usize,
@@ -149,7 +151,7 @@ impl Clozes {
     #[doc(hidden)]
     #[must_use]
     pub fn card_count_by_regex(&self, text: &str) -> usize {
-        let (kind, dels) = self.deletions(text);
+        let (kind, dels) = self.deletions_by_regex(text);
         kind.map_or(0, |k| count_cards(k, &dels))
     }
 
@@ -167,23 +169,33 @@ impl Clozes {
         if !any(&|p| p.classic.as_ref()) && !any(&|p| p.overlapping.as_ref()) {
             return self.patterns.iter().map(|p| p.simple.find_iter(text).count()).sum();
         }
-        let (kind, dels) = self.deletions(text);
+        let (kind, dels) = self.deletions_by_regex(text);
         match kind {
             None => 0,
             Some(kind) => count_cards(kind, &dels),
         }
     }
 
-    /// Counts simple clozes without regexes when that is exact: every
+    /// Counts simple clozes without regexes when that is exact (see
+    /// [`Clozes::fast_simple`]).
+    fn fast_simple_count(&self, text: &str) -> Option<usize> {
+        let mut total = 0;
+        self.fast_simple(text, |_, _, _| total += 1)?;
+        Some(total)
+    }
+
+    /// Finds the simple clozes without regexes when that is exact: every
     /// pattern has the usual shape and no deletion could be numbered or
     /// overlapping (no run of digits or of `a`/`s`/`h` and the sequence's
     /// closing literal right after an opening: `==segment==` is simple). A
     /// simple match then runs from the opening to the first closing literal
-    /// after at least one character, on the same line.
-    fn fast_simple_count(&self, text: &str) -> Option<usize> {
-        let mut total = 0;
+    /// after at least one character, on the same line. `each` gets every
+    /// match — its pattern, its range and its answer's — pattern by pattern,
+    /// each in text order, as the regexes find them; `None` (maybe after
+    /// some matches) when the regexes must decide.
+    fn fast_simple(&self, text: &str, mut each: impl FnMut(usize, Range<usize>, Range<usize>)) -> Option<()> {
         let holds = |literal: &str| !literal.is_empty() && crate::parse::lines::find(text, literal).is_some();
-        for p in &self.patterns {
+        for (pi, p) in self.patterns.iter().enumerate() {
             let seq_prefix = p.seq_prefix.as_deref()?;
             let has_hint = holds(&p.hint_open);
             let has_seq_suffix = if p.seq_suffix == p.hint_open { has_hint } else { holds(&p.seq_suffix) };
@@ -250,14 +262,15 @@ impl Clozes {
                         return None;
                     }
                     Some(j) => {
-                        total += 1;
-                        from = body + j + p.suffix.len();
+                        let end = body + j + p.suffix.len();
+                        each(pi, from + i..end, open_end..body + j);
+                        from = end;
                     }
                     None => from = open_end,
                 }
             }
         }
-        Some(total)
+        Some(())
     }
 
     /// Expands a cloze question into `(front, back)` per card, in sibling order.
@@ -383,6 +396,24 @@ impl Clozes {
     }
 
     fn deletions(&self, text: &str) -> (Option<ClozeType>, Vec<Deletion>) {
+        let mut fast = Vec::new();
+        let found = self.fast_simple(text, |pattern, m, ans| {
+            let answer = text[ans].to_owned();
+            fast.push(Deletion { start: m.start, end: m.end, answer, hint: None, seq: None, pattern });
+        });
+        if found.is_some() {
+            let kind = (!fast.is_empty()).then_some(ClozeType::Simple);
+            #[cfg(debug_assertions)]
+            {
+                let (k, d) = self.deletions_by_regex(text);
+                assert_eq!((kind, &fast), (k, &d), "the fast cloze search is exact: {text:?}");
+            }
+            return (kind, fast);
+        }
+        self.deletions_by_regex(text)
+    }
+
+    fn deletions_by_regex(&self, text: &str) -> (Option<ClozeType>, Vec<Deletion>) {
         let collect = |pick: &dyn Fn(&Compiled) -> Option<&Regex>| -> Vec<Deletion> {
             let mut out = Vec::new();
             for (pi, p) in self.patterns.iter().enumerate() {
