@@ -196,7 +196,10 @@ fn write_apkg(
         if col.notes() == 0 {
             return Err(nothing_to_export());
         }
-        let mut summary = col.finish(vault.today)?;
+        // The package's start is written while the last indexes are built.
+        let (mut summary, early) = col.finish(vault.today, |committed| {
+            apkg::package_early(&args.output, scratch.path(), committed, &mut *f)
+        })?;
         collection.close()?;
         summary.media = pack.entries.len();
         let open = |rel: &str| -> Result<apkg::Opened, Error> {
@@ -205,7 +208,7 @@ fn write_apkg(
             let size = file.metadata().with_path(&p)?.len();
             Ok((Box::new(file), size))
         };
-        apkg::package(&args.output, scratch.path(), &pack.entries, &open, f)?;
+        apkg::package(&args.output, scratch.path(), early.as_ref(), &pack.entries, &open, f)?;
         Ok((cards, summary))
     })
 }

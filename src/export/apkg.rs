@@ -238,6 +238,98 @@ fn checksum(text: &str) -> i64 {
 /// A vault file opened for packing, and its size.
 pub type Opened = (Box<dyn Read>, u64);
 
+/// The collection's first bytes, which its last indexes still change (its
+/// first page, with the schema and the header): stored, not deflated, so
+/// their room in the package is known before they are final.
+const HEAD: u64 = 65_536;
+
+/// The start of a package, written while the collection's last indexes
+/// are built ([`Collection::finish`]'s `meanwhile`): the collection's entry
+/// header, room for its first page, and its bytes from there up to what
+/// the tables fill, deflated.
+#[derive(Debug)]
+pub struct Early {
+    /// Where the bytes deflated end.
+    end: u64,
+    crc: flate2::Crc,
+    compressed: u64,
+}
+
+/// Writes the start of the package to `out` (at its start) from the
+/// collection's first `committed` bytes ([`Early`]); errors name `dest`.
+pub fn package_early<W: Write>(
+    dest: &Path,
+    collection: &Path,
+    committed: u64,
+    out: &mut W,
+) -> Result<Option<Early>, Error> {
+    if committed <= HEAD || committed >= COLLECTION_MAX {
+        return Ok(None);
+    }
+    let io = |e| Error::io(dest, e);
+    out.write_all(&local_header(&Deflated { crc32: 0, size: 0, compressed: 0 })).map_err(io)?;
+    out.write_all(&vec![0; super::deflate::stored_len(HEAD) as usize]).map_err(io)?;
+    // On every core, the index sort beside it: the cores stay busy
+    // whichever of the two ends first.
+    let (crc, compressed) =
+        super::deflate::deflate_range(collection, HEAD..committed, false, LEVEL, CHUNK, threads(), out)
+            .map_err(|e| Error::io(collection, e))?;
+    Ok(Some(Early { end: committed, crc, compressed }))
+}
+
+/// The rest of the collection's entry after [`package_early`]: the bytes
+/// deflated early checked against the finished file (they must not have
+/// changed), the rest deflated on `threads` threads, and the first page
+/// put in its room.
+fn finish_early<W: Read + Write + Seek>(
+    dest: &Path,
+    collection: &Path,
+    size: u64,
+    early: &Early,
+    threads: usize,
+    out: &mut W,
+) -> Result<Deflated, Error> {
+    let read = |e| Error::io(collection, e);
+    let mut file = std::fs::File::open(collection).map_err(read)?;
+    let mut head = vec![0; HEAD as usize];
+    file.read_exact(&mut head).map_err(read)?;
+    let mut now = flate2::Crc::new();
+    let mut buf = vec![0; CHUNK];
+    let mut left = early.end - HEAD;
+    while left > 0 {
+        let n = left.min(CHUNK as u64) as usize;
+        file.read_exact(&mut buf[..n]).map_err(read)?;
+        now.update(&buf[..n]);
+        left -= n as u64;
+    }
+    if now.sum() != early.crc.sum() || size < early.end {
+        return Err(Error::Package {
+            path: dest.to_path_buf(),
+            message: "the collection changed while it was being packed (nothing was written)".into(),
+            source: None,
+        });
+    }
+    let (rest, compressed) =
+        super::deflate::deflate_range(collection, early.end..size, true, LEVEL, CHUNK, threads, out)
+            .map_err(read)?;
+    let mut stored = Vec::with_capacity(super::deflate::stored_len(HEAD) as usize);
+    super::deflate::stored_blocks(&head, &mut stored);
+    let io = |e| Error::io(dest, e);
+    let at = local_header(&Deflated { crc32: 0, size: 0, compressed: 0 }).len() as u64;
+    out.seek(SeekFrom::Start(at)).map_err(io)?;
+    out.write_all(&stored).map_err(io)?;
+    let mut crc = flate2::Crc::new();
+    crc.update(&head);
+    crc.combine(&early.crc);
+    crc.combine(&rest);
+    Ok(Deflated { crc32: crc.sum(), size, compressed: stored.len() as u64 + early.compressed + compressed })
+}
+
+/// The threads that deflate the collection: one per core, at most 16.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16)
+}
+
 /// The collection's name in the package.
 const COLLECTION: &str = "collection.anki2";
 /// Chunks of the collection deflated apart ([`super::deflate`]).
@@ -258,6 +350,7 @@ const LEVEL: u32 = 1;
 pub fn package<W: Read + Write + Seek>(
     dest: &Path,
     collection: &Path,
+    early: Option<&Early>,
     media: &[Entry],
     open: &dyn Fn(&str) -> Result<Opened, Error>,
     mut out: W,
@@ -275,11 +368,14 @@ pub fn package<W: Read + Write + Seek>(
 
     let size = std::fs::metadata(collection).map_err(|e| Error::io(collection, e))?.len();
     let mut zip = if size < COLLECTION_MAX {
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(16);
         let io = |e| Error::io(dest, e);
-        out.write_all(&local_header(&Deflated { crc32: 0, size: 0, compressed: 0 })).map_err(io)?;
-        let d = super::deflate::deflate_file(collection, size, LEVEL, CHUNK, threads, &mut out)
-            .map_err(|e| Error::io(collection, e))?;
+        let d = if let Some(early) = early {
+            finish_early(dest, collection, size, early, threads(), &mut out)?
+        } else {
+            out.write_all(&local_header(&Deflated { crc32: 0, size: 0, compressed: 0 })).map_err(io)?;
+            super::deflate::deflate_file(collection, size, LEVEL, CHUNK, threads(), &mut out)
+                .map_err(|e| Error::io(collection, e))?
+        };
         out.seek(SeekFrom::Start(0)).map_err(io)?;
         out.write_all(&local_header(&d)).map_err(io)?;
         out.seek(SeekFrom::End(0)).map_err(io)?;
@@ -435,7 +531,7 @@ mod tests {
             let Prepared::Row(row) = p else { panic!("no media here") };
             col.add(row).expect("add");
         }
-        let summary = col.finish(date("2026-11-28")).expect("finish");
+        let (summary, ()) = col.finish(date("2026-11-28"), |_| Ok(())).expect("finish");
         collection.close().expect("close");
         (dir, file, summary)
     }
@@ -562,7 +658,7 @@ mod tests {
             let len = bytes.len() as u64;
             Ok((Box::new(std::io::Cursor::new(bytes)), len))
         };
-        let out = package(Path::new("out.apkg"), &db, &media, &open, std::io::Cursor::new(Vec::new()))
+        let out = package(Path::new("out.apkg"), &db, None, &media, &open, std::io::Cursor::new(Vec::new()))
             .expect("package");
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out.into_inner())).expect("a zip");
         let names: Vec<String> = (0..zip.len())
@@ -580,6 +676,58 @@ mod tests {
         assert_eq!(read(&mut zip, "0"), (b"bytes of img/a.png".to_vec(), CompressionMethod::Stored));
         assert_eq!(read(&mut zip, "1"), (b"bytes of img/b.svg".to_vec(), CompressionMethod::Deflated));
         assert_eq!(read(&mut zip, "media").0, br#"{"0":"a.png","1":"b.svg"}"#.to_vec());
+    }
+
+    #[test]
+    fn the_collection_deflated_while_its_indexes_are_built_is_the_finished_file() {
+        let notes: Vec<ExportNote> = (0..400)
+            .map(|i| {
+                let mut n = note(if i % 2 == 0 { Some("2026-11-20") } else { None });
+                n.guid = format!("g{i}");
+                n
+            })
+            .collect();
+        let o = opts(true);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("c.anki2");
+        let dest = Path::new("out.apkg");
+        let collection = CollectionFile::create(&file, dest).expect("create");
+        let mut col = collection.collection(o.now_ms).expect("collection");
+        for p in prepare(notes, &o) {
+            let Prepared::Row(row) = p else { panic!("no media here") };
+            col.add(row).expect("add");
+        }
+        let mut out = std::io::Cursor::new(Vec::new());
+        let (_, early) = col
+            .finish(date("2026-11-28"), |committed| package_early(dest, &file, committed, &mut out))
+            .expect("finish");
+        collection.close().expect("close");
+        let early = early.expect("a collection larger than its first page starts early");
+        let bytes = std::fs::read(&file).expect("collection");
+        assert!(early.end > HEAD && early.end < bytes.len() as u64, "the indexes came after {}", early.end);
+        let open = |_: &str| -> Result<Opened, Error> { panic!("no media") };
+        let out = package(dest, &file, Some(&early), &[], &open, out).expect("package");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out.into_inner())).expect("a zip");
+        let mut entry = zip.by_name(COLLECTION).expect("the collection");
+        let mut read = Vec::new();
+        // Reading to the end checks the entry's CRC.
+        entry.read_to_end(&mut read).expect("read");
+        assert_eq!(read, bytes);
+    }
+
+    #[test]
+    fn a_collection_changed_after_it_was_deflated_early_is_refused() {
+        let (_dir, db, _) = build(&(0..300).map(|_| note(None)).collect::<Vec<_>>(), &opts(false));
+        let size = std::fs::metadata(&db).expect("size").len();
+        let mut out = std::io::Cursor::new(Vec::new());
+        let early =
+            package_early(Path::new("out.apkg"), &db, size / 2, &mut out).expect("early").expect("early");
+        let mut bytes = std::fs::read(&db).expect("read");
+        bytes[(HEAD + 10) as usize] ^= 1;
+        std::fs::write(&db, &bytes).expect("write");
+        let open = |_: &str| -> Result<Opened, Error> { panic!("no media") };
+        let err = package(Path::new("out.apkg"), &db, Some(&early), &[], &open, out).expect_err("refused");
+        assert!(err.to_string().contains("changed while it was being packed"), "{err}");
     }
 
     #[test]

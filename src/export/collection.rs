@@ -338,9 +338,16 @@ impl Collection<'_> {
     }
 
     /// Inserts the cards and the `col` row, builds the indexes and commits;
-    /// `today` is the day scheduling is relative to. The file is complete
-    /// when this returns ([`CollectionFile::close`] closes it).
-    pub fn finish(mut self, today: NaiveDate) -> Result<Summary, Error> {
+    /// `today` is the day scheduling is relative to. While the last indexes
+    /// are built, `meanwhile` runs on another thread with the size of the
+    /// file so far, whose bytes after the first page are then final. The
+    /// file is complete when this returns ([`CollectionFile::close`]
+    /// closes it).
+    pub fn finish<T: Send>(
+        mut self,
+        today: NaiveDate,
+        meanwhile: impl FnOnce(u64) -> Result<T, Error> + Send,
+    ) -> Result<(Summary, T), Error> {
         self.insert_pending()?;
         let err = sqlite_error(self.dest);
         let mut summary = Summary { notes: self.notes, ..Summary::default() };
@@ -431,9 +438,22 @@ impl Collection<'_> {
                 ],
             )
             .map_err(&err)?;
-        self.db.execute_batch(INDEXES).map_err(&err)?;
-        self.db.execute_batch("commit").map_err(&err)?;
-        Ok(summary)
+        // The tables are complete: committed, every page of them is in the
+        // file and stays as it is (the indexes only add pages at the end
+        // and change the first one), so `meanwhile` may read them while
+        // the indexes are sorted on this thread.
+        self.db.execute_batch("commit; begin").map_err(&err)?;
+        let pages: i64 = self.db.query_row("pragma page_count", [], |r| r.get(0)).map_err(&err)?;
+        let size: i64 = self.db.query_row("pragma page_size", [], |r| r.get(0)).map_err(&err)?;
+        let committed = (pages * size) as u64;
+        let (indexes, during) = std::thread::scope(|scope| {
+            let during = scope.spawn(|| meanwhile(committed));
+            let indexes = self.db.execute_batch(INDEXES).and_then(|()| self.db.execute_batch("commit"));
+            (indexes, during.join())
+        });
+        indexes.map_err(&err)?;
+        let during = during.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok((summary, during))
     }
 }
 

@@ -14,6 +14,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
@@ -65,9 +66,28 @@ pub(crate) fn deflate_file(
     threads: usize,
     out: &mut dyn Write,
 ) -> io::Result<Deflated> {
+    let (crc, compressed) = deflate_range(src, 0..size, true, level, chunk, threads, out)?;
+    Ok(Deflated { crc32: crc.sum(), size, compressed })
+}
+
+/// Deflates the bytes `range` of the file `src` at `level` as a part of
+/// one stream that starts byte-aligned (see the module doc): chunks of
+/// `chunk` bytes on `threads` threads, written to `out`; `last` when the
+/// range ends the stream. Returns the range's CRC and the bytes written.
+pub(crate) fn deflate_range(
+    src: &Path,
+    range: Range<u64>,
+    last: bool,
+    level: u32,
+    chunk: usize,
+    threads: usize,
+    out: &mut dyn Write,
+) -> io::Result<(Crc, u64)> {
     let chunk = chunk.max(1);
     let threads = threads.max(1);
-    let chunks = size.div_ceil(chunk as u64).max(1);
+    let size = range.end.saturating_sub(range.start);
+    // A stream's end is a chunk even when nothing is left to deflate.
+    let chunks = if last { size.div_ceil(chunk as u64).max(1) } else { size.div_ceil(chunk as u64) };
     std::thread::scope(|scope| {
         let mut parts = Vec::with_capacity(threads);
         for w in 0..threads as u64 {
@@ -80,14 +100,14 @@ pub(crate) fn deflate_file(
                     let mut input = Vec::new();
                     for i in (w..chunks).step_by(threads) {
                         let start = i * chunk as u64;
-                        let len = (size - start).min(chunk as u64) as usize;
+                        let len = (size - start.min(size)).min(chunk as u64) as usize;
                         input.resize(len, 0);
-                        file.seek(SeekFrom::Start(start))?;
+                        file.seek(SeekFrom::Start(range.start + start))?;
                         file.read_exact(&mut input)?;
                         let mut crc = Crc::new();
                         crc.update(&input);
                         let mut deflated = Vec::new();
-                        deflate_chunk(&mut c, &input, i + 1 == chunks, &mut deflated)?;
+                        deflate_chunk(&mut c, &input, last && i + 1 == chunks, &mut deflated)?;
                         if tx.send(Ok((deflated, crc))).is_err() {
                             // The writer stopped.
                             return Ok(());
@@ -110,8 +130,25 @@ pub(crate) fn deflate_file(
             crc.combine(&part);
             compressed += bytes.len() as u64;
         }
-        Ok(Deflated { crc32: crc.sum(), size, compressed })
+        Ok((crc, compressed))
     })
+}
+
+/// `data` as stored (uncompressed) deflate blocks, not the stream's last,
+/// where the stream is byte-aligned: 5 bytes of header per 65,535 bytes.
+pub(crate) fn stored_blocks(data: &[u8], out: &mut Vec<u8>) {
+    for piece in data.chunks(usize::from(u16::MAX)) {
+        let len = piece.len() as u16;
+        out.push(0);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(piece);
+    }
+}
+
+/// The size of [`stored_blocks`] of `n` bytes.
+pub(crate) fn stored_len(n: u64) -> u64 {
+    n + 5 * n.div_ceil(u64::from(u16::MAX))
 }
 
 #[cfg(test)]
@@ -157,6 +194,29 @@ mod tests {
         let mut out = Vec::new();
         let d = deflate_file(&file, input.len() as u64, 1, chunk, threads, &mut out).expect("deflate");
         (out, d)
+    }
+
+    #[test]
+    fn stored_head_early_range_and_rest_make_one_stream() {
+        let input = sample(200_000);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("in");
+        std::fs::write(&file, &input).expect("write");
+        for (head, early) in [(70_000, 150_000), (65_536, 65_536), (10, 199_999), (0, 200_000)] {
+            let mut out = Vec::new();
+            stored_blocks(&input[..head], &mut out);
+            assert_eq!(out.len() as u64, stored_len(head as u64));
+            let (mut c, _) =
+                deflate_range(&file, head as u64..early as u64, false, 1, 4096, 1, &mut out).expect("early");
+            let (rest, _) =
+                deflate_range(&file, early as u64..200_000, true, 1, 4096, 2, &mut out).expect("rest");
+            c.combine(&rest);
+            assert_eq!(inflate(&out), input, "head {head}, early to {early}");
+            let mut all = Crc::new();
+            all.update(&input[..head]);
+            all.combine(&c);
+            assert_eq!(all.sum(), crc(&input));
+        }
     }
 
     #[test]
