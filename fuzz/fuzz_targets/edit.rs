@@ -19,7 +19,9 @@ use recall::edit::splice;
 use recall::parse::CardSchedule;
 use recall::schedule::fsrs::{FsrsSegment, Parameters, Stamp};
 use recall::schedule::scheduler::{Fsrs, Sm2Osr};
-use recall::schedule::{CardContext, Histogram, Response, Schedule, Scheduler, note_ease};
+use recall::schedule::{
+    CardContext, Histogram, Response, Schedule, Scheduler, WholeEase, WholeInterval, note_ease,
+};
 use recall_fuzz::{Case, check_note, when};
 
 /// A card's schedule in a form that compares as the note holds it. SM-2
@@ -31,7 +33,9 @@ use recall_fuzz::{Case, check_note, when};
 fn js(s: CardSchedule) -> String {
     let f = |v: Option<i64>| v.map(|v| v as f64 as i64);
     match s {
-        CardSchedule::Sm2 { due, interval, ease } => format!("{:?}", (due, f(interval), f(ease))),
+        CardSchedule::Sm2 { due, interval, ease } => {
+            format!("{:?}", (due, f(interval.map(|i| i.0)), f(ease.map(|e| e.0))))
+        }
         CardSchedule::Fsrs(seg) => fixed(&seg),
         CardSchedule::New => "new".to_owned(),
     }
@@ -48,8 +52,8 @@ fn written(s: &Schedule) -> String {
     match s {
         Schedule::Sm2(n) => js(CardSchedule::Sm2 {
             due: Some(n.due),
-            interval: Some(n.interval.trunc() as i64),
-            ease: Some(n.ease.trunc() as i64),
+            interval: Some(WholeInterval(n.interval.0.trunc() as i64)),
+            ease: Some(WholeEase(n.ease.0.trunc() as i64)),
         }),
         Schedule::Fsrs(seg) => fixed(seg),
     }

@@ -11,7 +11,7 @@ use recall::edit::splice;
 use recall::notes::plan_edit;
 use recall::parse::Note;
 use recall::parse::comment::js_number;
-use recall::schedule::Sm2;
+use recall::schedule::{Ease, Interval, Sm2};
 use recall_fuzz::Case;
 
 /// A schedule from 12 bytes: any date in years 1–9999; the numbers either
@@ -27,7 +27,7 @@ fn schedule(b: &[u8]) -> Option<Sm2> {
     } else {
         (raw(5), f64::from_bits(raw(5).to_bits().rotate_left(17) ^ n(11)))
     };
-    Some(Sm2 { due, interval, ease })
+    Some(Sm2 { due, interval: Interval(interval), ease: Ease(ease) })
 }
 
 /// A top-level `sr-due:` / `sr-interval:` / `sr-ease:` line, key plain or
@@ -95,14 +95,14 @@ fuzz_target!(|data: &[u8]| {
     let fm = new.frontmatter.as_ref().expect("the edited note has front matter");
     assert!(fm.error.is_none(), "{:?}", fm.error);
     let due = next.due.format("%Y-%m-%d").to_string();
-    let (ivl, ease) = (js_number(next.interval), js_number(next.ease));
+    let (ivl, ease) = (js_number(next.interval.0), js_number(next.ease.0));
     assert_eq!(fm.sr_keys.due.as_deref(), Some(due.as_str()));
     assert_eq!(fm.sr_keys.interval.as_deref(), Some(ivl.as_str()));
     assert_eq!(fm.sr_keys.ease.as_deref(), Some(ease.as_str()));
     let s = fm.note_schedule.as_ref().expect("a complete note schedule");
     assert_eq!(s.date, Some(next.due));
     let same = |a: f64, b: f64| (a.is_nan() && b.is_nan()) || a == b;
-    assert!(same(s.interval, next.interval) && same(s.ease, next.ease), "{s:?} vs {next:?}");
+    assert!(same(s.interval, next.interval.0) && same(s.ease, next.ease.0), "{s:?} vs {next:?}");
     assert_eq!(new.questions.len(), old.questions.len(), "the note keeps its questions");
 
     // Only the sr- lines change.
@@ -131,8 +131,8 @@ fuzz_target!(|data: &[u8]| {
                 let (ol, nl) = (&old.lines[1], &new.lines[1]);
                 assert_eq!(ol.terminator(&old.text), nl.terminator(&new.text));
                 if let Some(o) = json_without_sr(&old.text[ol.start..ol.end])
-                    && next.interval.is_finite()
-                    && next.ease.is_finite()
+                    && next.interval.0.is_finite()
+                    && next.ease.0.is_finite()
                 {
                     let n = json_without_sr(&new.text[nl.start..nl.end]).expect("still JSON");
                     assert_eq!(o, n, "only the sr- values change");
