@@ -517,6 +517,17 @@ mod tests {
         }
     }
 
+    /// `count` notes `g0`, `g1`, …, every other one reviewed.
+    fn numbered(count: usize) -> Vec<ExportNote> {
+        (0..count)
+            .map(|i| {
+                let mut n = note(if i % 2 == 0 { Some("2026-11-20") } else { None });
+                n.guid = format!("g{i}");
+                n
+            })
+            .collect()
+    }
+
     fn opts(with_scheduling: bool) -> Options {
         Options { with_scheduling, now_ms: 1_800_000_000_000, vault_name: "v".into() }
     }
@@ -587,10 +598,10 @@ mod tests {
     fn ids_are_now_plus_the_rank_across_many_statements() {
         // 150 notes: the first row alone, then runs of 64 and a short one;
         // every third note reversed, so cards outnumber notes.
-        let notes: Vec<ExportNote> = (0..150)
-            .map(|i| {
-                let mut n = note(if i % 2 == 0 { Some("2026-11-20") } else { None });
-                n.guid = format!("g{i}");
+        let notes: Vec<ExportNote> = numbered(150)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut n)| {
                 if i % 3 == 0 {
                     n.kind = QuestionKind::Reversed;
                     n.content = Content::Reversed { front: format!("Q{i}"), back: "A".into() };
@@ -680,13 +691,7 @@ mod tests {
 
     #[test]
     fn the_collection_deflated_while_its_indexes_are_built_is_the_finished_file() {
-        let notes: Vec<ExportNote> = (0..400)
-            .map(|i| {
-                let mut n = note(if i % 2 == 0 { Some("2026-11-20") } else { None });
-                n.guid = format!("g{i}");
-                n
-            })
-            .collect();
+        let notes = numbered(400);
         let o = opts(true);
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("c.anki2");
