@@ -238,6 +238,9 @@ fn checksum(text: &str) -> i64 {
 /// A vault file opened for packing, and its size.
 pub type Opened = (Box<dyn Read>, u64);
 
+/// A local header's fields before the entry is written.
+const UNKNOWN: Deflated = Deflated { crc32: 0, size: 0, compressed: 0 };
+
 /// The collection's first bytes, which its last indexes still change (its
 /// first page, with the schema and the header): stored, not deflated, so
 /// their room in the package is known before they are final.
@@ -263,11 +266,14 @@ pub fn package_early<W: Write>(
     committed: u64,
     out: &mut W,
 ) -> Result<Option<Early>, Error> {
-    if committed <= HEAD || committed >= COLLECTION_MAX {
+    // The indexes still to come hold fewer columns than the tables, so
+    // the finished file stays under three times the tables: a collection
+    // that starts early never needs the `zip` crate's large entries.
+    if committed <= HEAD || committed >= COLLECTION_MAX / 3 {
         return Ok(None);
     }
     let io = |e| Error::io(dest, e);
-    out.write_all(&local_header(&Deflated { crc32: 0, size: 0, compressed: 0 })).map_err(io)?;
+    out.write_all(&local_header(&UNKNOWN)).map_err(io)?;
     out.write_all(&vec![0; super::deflate::stored_len(HEAD) as usize]).map_err(io)?;
     // On every core, the index sort beside it: the cores stay busy
     // whichever of the two ends first.
@@ -293,16 +299,9 @@ fn finish_early<W: Read + Write + Seek>(
     let mut file = std::fs::File::open(collection).map_err(read)?;
     let mut head = vec![0; HEAD as usize];
     file.read_exact(&mut head).map_err(read)?;
-    let mut now = flate2::Crc::new();
-    let mut buf = vec![0; CHUNK];
-    let mut left = early.end - HEAD;
-    while left > 0 {
-        let n = left.min(CHUNK as u64) as usize;
-        file.read_exact(&mut buf[..n]).map_err(read)?;
-        now.update(&buf[..n]);
-        left -= n as u64;
-    }
-    if now.sum() != early.crc.sum() || size < early.end {
+    let mut now = flate2::CrcReader::new(file.take(early.end.saturating_sub(HEAD)));
+    let read_back = std::io::copy(&mut now, &mut std::io::sink()).map_err(read)?;
+    if size < early.end || read_back != early.end - HEAD || now.crc().sum() != early.crc.sum() {
         return Err(Error::Package {
             path: dest.to_path_buf(),
             message: "the collection changed while it was being packed (nothing was written)".into(),
@@ -315,7 +314,7 @@ fn finish_early<W: Read + Write + Seek>(
     let mut stored = Vec::with_capacity(super::deflate::stored_len(HEAD) as usize);
     super::deflate::stored_blocks(&head, &mut stored);
     let io = |e| Error::io(dest, e);
-    let at = local_header(&Deflated { crc32: 0, size: 0, compressed: 0 }).len() as u64;
+    let at = local_header(&UNKNOWN).len() as u64;
     out.seek(SeekFrom::Start(at)).map_err(io)?;
     out.write_all(&stored).map_err(io)?;
     let mut crc = flate2::Crc::new();
@@ -367,12 +366,21 @@ pub fn package<W: Read + Write + Seek>(
     let large = |size: u64| size >= u64::from(u32::MAX);
 
     let size = std::fs::metadata(collection).map_err(|e| Error::io(collection, e))?.len();
+    if early.is_some() && size >= COLLECTION_MAX {
+        // `package_early` leaves such a collection alone; never write a
+        // large entry after an early start.
+        return Err(Error::Package {
+            path: dest.to_path_buf(),
+            message: "the collection outgrew the early start of its package (nothing was written)".into(),
+            source: None,
+        });
+    }
     let mut zip = if size < COLLECTION_MAX {
         let io = |e| Error::io(dest, e);
         let d = if let Some(early) = early {
             finish_early(dest, collection, size, early, threads(), &mut out)?
         } else {
-            out.write_all(&local_header(&Deflated { crc32: 0, size: 0, compressed: 0 })).map_err(io)?;
+            out.write_all(&local_header(&UNKNOWN)).map_err(io)?;
             super::deflate::deflate_file(collection, size, LEVEL, CHUNK, threads(), &mut out)
                 .map_err(|e| Error::io(collection, e))?
         };
